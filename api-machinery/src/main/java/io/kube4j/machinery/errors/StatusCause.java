@@ -1,0 +1,41 @@
+package io.kube4j.machinery.errors;
+
+/**
+ * One cause of a failure, as in a Kubernetes {@code Status}'s {@code details.causes}.
+ *
+ * @param reason  machine-readable reason, e.g. {@code FieldValueRequired}, {@code FieldValueInvalid}
+ * @param message human-readable message
+ * @param field   the JSON path of the offending field, e.g. {@code metadata.name}
+ */
+public record StatusCause(String reason, String message, String field) {
+
+    public static StatusCause required(String field) {
+        return new StatusCause("FieldValueRequired", "Required value", field);
+    }
+
+    public static StatusCause invalid(String field, Object value, String detail) {
+        return new StatusCause("FieldValueInvalid", "Invalid value: " + quote(value) + ": " + detail, field);
+    }
+
+    public static StatusCause notSupported(String field, Object value, java.util.Collection<String> supported) {
+        return new StatusCause("FieldValueNotSupported", "Unsupported value: " + quote(value)
+                + ": supported values: " + String.join(", ", supported.stream().map(s -> "\"" + s + "\"").toList()), field);
+    }
+
+    public static StatusCause duplicate(String field, Object value) {
+        return new StatusCause("FieldValueDuplicate", "Duplicate value: " + quote(value), field);
+    }
+
+    public static StatusCause forbidden(String field, String detail) {
+        return new StatusCause("FieldValueForbidden", "Forbidden: " + detail, field);
+    }
+
+    private static String quote(Object value) {
+        return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
+    }
+
+    /** Kubernetes' one-line rendering: {@code field: message}. */
+    public String render() {
+        return field == null || field.isEmpty() ? message : field + ": " + message;
+    }
+}

@@ -1,0 +1,2 @@
+/** Shared API machinery: the resource registry, selectors, patches, Status errors and watch events. */
+package io.kube4j.machinery;

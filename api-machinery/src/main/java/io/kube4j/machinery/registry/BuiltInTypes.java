@@ -1,0 +1,84 @@
+package io.kube4j.machinery.registry;
+
+import java.util.List;
+import java.util.Set;
+
+/** The built-in kinds: every kind of the Kubernetes API that kube4j serves, as data. */
+public final class BuiltInTypes {
+
+    private BuiltInTypes() {}
+
+    private static ResourceType ns(String group, String version, String kind, String plural, List<String> shortNames,
+                                   List<String> categories, String... subresources) {
+        return new ResourceType(group, version, kind, plural, kind.toLowerCase(), true, shortNames, categories,
+                Set.of(subresources));
+    }
+
+    private static ResourceType cluster(String group, String version, String kind, String plural,
+                                        List<String> shortNames, String... subresources) {
+        return new ResourceType(group, version, kind, plural, kind.toLowerCase(), false, shortNames, List.of(),
+                Set.of(subresources));
+    }
+
+    private static final List<String> ALL_CATEGORY = List.of("all");
+
+    public static final ResourceType NAMESPACE = cluster("", "v1", "Namespace", "namespaces", List.of("ns"), "status", "finalize");
+    public static final ResourceType POD = ns("", "v1", "Pod", "pods", List.of("po"), ALL_CATEGORY, "status", "binding", "log", "exec", "eviction");
+    public static final ResourceType SERVICE = ns("", "v1", "Service", "services", List.of("svc"), ALL_CATEGORY, "status");
+    public static final ResourceType ENDPOINTS = ns("", "v1", "Endpoints", "endpoints", List.of("ep"), List.of());
+    public static final ResourceType CONFIG_MAP = ns("", "v1", "ConfigMap", "configmaps", List.of("cm"), List.of());
+    public static final ResourceType SECRET = ns("", "v1", "Secret", "secrets", List.of(), List.of());
+    public static final ResourceType SERVICE_ACCOUNT = ns("", "v1", "ServiceAccount", "serviceaccounts", List.of("sa"), List.of());
+    public static final ResourceType NODE = cluster("", "v1", "Node", "nodes", List.of("no"), "status");
+    public static final ResourceType EVENT = ns("", "v1", "Event", "events", List.of("ev"), List.of());
+    public static final ResourceType PERSISTENT_VOLUME = cluster("", "v1", "PersistentVolume", "persistentvolumes", List.of("pv"), "status");
+    public static final ResourceType PERSISTENT_VOLUME_CLAIM = ns("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", List.of("pvc"), List.of(), "status");
+    public static final ResourceType REPLICATION_CONTROLLER = ns("", "v1", "ReplicationController", "replicationcontrollers", List.of("rc"), ALL_CATEGORY, "status", "scale");
+    public static final ResourceType RESOURCE_QUOTA = ns("", "v1", "ResourceQuota", "resourcequotas", List.of("quota"), List.of(), "status");
+    public static final ResourceType LIMIT_RANGE = ns("", "v1", "LimitRange", "limitranges", List.of("limits"), List.of());
+
+    public static final ResourceType DEPLOYMENT = ns("apps", "v1", "Deployment", "deployments", List.of("deploy"), ALL_CATEGORY, "status", "scale");
+    public static final ResourceType REPLICA_SET = ns("apps", "v1", "ReplicaSet", "replicasets", List.of("rs"), ALL_CATEGORY, "status", "scale");
+    public static final ResourceType STATEFUL_SET = ns("apps", "v1", "StatefulSet", "statefulsets", List.of("sts"), ALL_CATEGORY, "status", "scale");
+    public static final ResourceType DAEMON_SET = ns("apps", "v1", "DaemonSet", "daemonsets", List.of("ds"), ALL_CATEGORY, "status");
+    public static final ResourceType CONTROLLER_REVISION = ns("apps", "v1", "ControllerRevision", "controllerrevisions", List.of(), List.of());
+
+    public static final ResourceType JOB = ns("batch", "v1", "Job", "jobs", List.of(), ALL_CATEGORY, "status");
+    public static final ResourceType CRON_JOB = ns("batch", "v1", "CronJob", "cronjobs", List.of("cj"), ALL_CATEGORY, "status");
+
+    public static final ResourceType HORIZONTAL_POD_AUTOSCALER = ns("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", List.of("hpa"), ALL_CATEGORY, "status");
+
+    public static final ResourceType INGRESS = ns("networking.k8s.io", "v1", "Ingress", "ingresses", List.of("ing"), List.of(), "status");
+    public static final ResourceType INGRESS_CLASS = cluster("networking.k8s.io", "v1", "IngressClass", "ingressclasses", List.of());
+    public static final ResourceType NETWORK_POLICY = ns("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", List.of("netpol"), List.of());
+
+    public static final ResourceType ENDPOINT_SLICE = ns("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", List.of(), List.of());
+
+    public static final ResourceType ROLE = ns("rbac.authorization.k8s.io", "v1", "Role", "roles", List.of(), List.of());
+    public static final ResourceType CLUSTER_ROLE = cluster("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", List.of());
+    public static final ResourceType ROLE_BINDING = ns("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", List.of(), List.of());
+    public static final ResourceType CLUSTER_ROLE_BINDING = cluster("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", List.of());
+
+    public static final ResourceType STORAGE_CLASS = cluster("storage.k8s.io", "v1", "StorageClass", "storageclasses", List.of("sc"));
+    public static final ResourceType CSI_DRIVER = cluster("storage.k8s.io", "v1", "CSIDriver", "csidrivers", List.of());
+    public static final ResourceType CSI_NODE = cluster("storage.k8s.io", "v1", "CSINode", "csinodes", List.of());
+    public static final ResourceType VOLUME_ATTACHMENT = cluster("storage.k8s.io", "v1", "VolumeAttachment", "volumeattachments", List.of(), "status");
+
+    public static final ResourceType LEASE = ns("coordination.k8s.io", "v1", "Lease", "leases", List.of(), List.of());
+
+    public static final ResourceType POD_DISRUPTION_BUDGET = ns("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", List.of("pdb"), List.of(), "status");
+
+    public static final ResourceType PRIORITY_CLASS = cluster("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", List.of("pc"));
+
+    public static final ResourceType CUSTOM_RESOURCE_DEFINITION = cluster("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", List.of("crd", "crds"), "status");
+
+    public static final List<ResourceType> ALL = List.of(
+            NAMESPACE, POD, SERVICE, ENDPOINTS, CONFIG_MAP, SECRET, SERVICE_ACCOUNT, NODE, EVENT,
+            PERSISTENT_VOLUME, PERSISTENT_VOLUME_CLAIM, REPLICATION_CONTROLLER, RESOURCE_QUOTA, LIMIT_RANGE,
+            DEPLOYMENT, REPLICA_SET, STATEFUL_SET, DAEMON_SET, CONTROLLER_REVISION,
+            JOB, CRON_JOB, HORIZONTAL_POD_AUTOSCALER,
+            INGRESS, INGRESS_CLASS, NETWORK_POLICY, ENDPOINT_SLICE,
+            ROLE, CLUSTER_ROLE, ROLE_BINDING, CLUSTER_ROLE_BINDING,
+            STORAGE_CLASS, CSI_DRIVER, CSI_NODE, VOLUME_ATTACHMENT,
+            LEASE, POD_DISRUPTION_BUDGET, PRIORITY_CLASS, CUSTOM_RESOURCE_DEFINITION);
+}

@@ -1,0 +1,2 @@
+/** Fixtures that run real etcd and Kafka as child processes. */
+package io.kube4j.testsupport;
