@@ -520,6 +520,42 @@ public final class ResourceStorage {
     // ---------------------------------------------------------------- common
 
     private static void checkTypeMeta(ResourceType type, ObjectNode object) {
+        for (String field : List.of("apiVersion", "kind")) {
+            JsonNode value = object.get(field);
+            if (value != null && !value.isNull() && !value.isString()) {
+                throw cannotDecode(type, "cannot unmarshal " + value.getNodeType().name().toLowerCase()
+                        + " into Go struct field TypeMeta." + field + " of type string");
+            }
+        }
+        JsonNode metadata = object.get("metadata");
+        if (metadata != null && !metadata.isNull() && !metadata.isObject()) {
+            throw cannotDecode(type, "cannot unmarshal " + metadata.getNodeType().name().toLowerCase()
+                    + " into Go struct field " + type.kind() + ".metadata of type v1.ObjectMeta");
+        }
+        if (metadata != null) {
+            for (String field : List.of("name", "generateName", "namespace", "uid", "resourceVersion",
+                    "creationTimestamp", "deletionTimestamp")) {
+                JsonNode value = metadata.get(field);
+                if (value != null && !value.isNull() && !value.isString()) {
+                    throw cannotDecode(type, "cannot unmarshal " + value.getNodeType().name().toLowerCase()
+                            + " into Go struct field ObjectMeta.metadata." + field + " of type string");
+                }
+            }
+            for (String field : List.of("labels", "annotations")) {
+                JsonNode value = metadata.get(field);
+                if (value != null && !value.isNull() && !value.isObject()) {
+                    throw cannotDecode(type, "cannot unmarshal " + value.getNodeType().name().toLowerCase()
+                            + " into Go struct field ObjectMeta.metadata." + field + " of type map[string]string");
+                }
+            }
+            for (String field : List.of("finalizers", "ownerReferences")) {
+                JsonNode value = metadata.get(field);
+                if (value != null && !value.isNull() && !value.isArray()) {
+                    throw cannotDecode(type, "cannot unmarshal " + value.getNodeType().name().toLowerCase()
+                            + " into Go struct field ObjectMeta.metadata." + field + " of type []");
+                }
+            }
+        }
         String apiVersion = KubeObject.text(object, "apiVersion");
         String kind = KubeObject.text(object, "kind");
         if (apiVersion != null && !apiVersion.isEmpty() && !apiVersion.equals(type.apiVersion())) {
@@ -535,6 +571,12 @@ public final class ResourceStorage {
         }
         object.put("apiVersion", type.apiVersion());
         object.put("kind", type.kind());
+    }
+
+    /** kube-apiserver's 400 for a body that does not decode into the kind's type. */
+    static ApiException cannotDecode(ResourceType type, String detail) {
+        return ApiException.badRequest(type.kind() + " in version \"" + type.version() + "\" cannot be handled as a "
+                + type.kind() + ": json: " + detail);
     }
 
     private static void prepareNamespace(ResourceType type, String namespace, ObjectNode metadata) {
