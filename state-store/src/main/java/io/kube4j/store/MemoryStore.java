@@ -36,9 +36,12 @@ public final class MemoryStore implements Store {
         synchronized (lock) {
             long rev = atRevision == 0 ? revision : atRevision;
             if (rev > revision) throw new StoreException.FutureRevision(rev, revision);
-            if (atRevision != 0 && rev <= compacted) throw new StoreException.Compacted(rev, compacted);
+            if (atRevision != 0 && rev < compacted) throw new StoreException.Compacted(rev, compacted);
             NavigableMap<String, KeyValue> state = rev == revision ? current : stateAt(rev);
             String from = startKey == null || startKey.isEmpty() ? prefix : startKey;
+            if (!from.startsWith(prefix)) {
+                throw new IllegalArgumentException("start key " + startKey + " is not under the prefix " + prefix);
+            }
             List<KeyValue> items = new ArrayList<>();
             long total = 0;
             for (Map.Entry<String, KeyValue> e : state.tailMap(from, true).entrySet()) {
@@ -106,13 +109,15 @@ public final class MemoryStore implements Store {
     private void publish(Event event) {
         log.add(event);
         for (MemoryWatch watch : watches) {
-            if (event.current().key().startsWith(watch.prefix)) watch.queue.add(event);
+            if (event.revision() > watch.fromRevision && event.current().key().startsWith(watch.prefix)) {
+                watch.queue.add(event);
+            }
         }
     }
 
     @Override
     public Watch watch(String prefix, long fromRevision, WatchListener listener) {
-        MemoryWatch watch = new MemoryWatch(prefix, listener);
+        MemoryWatch watch = new MemoryWatch(prefix, fromRevision, listener);
         synchronized (lock) {
             if (fromRevision < compacted) {
                 Thread.ofVirtual().start(() -> listener.onError(new StoreException.Compacted(fromRevision, compacted)));
@@ -147,8 +152,8 @@ public final class MemoryStore implements Store {
             if (rev <= compacted) throw new StoreException.Compacted(rev, compacted);
             if (rev > revision) throw new StoreException.FutureRevision(rev, revision);
             compacted = rev;
-            // History at or below the compacted revision is no longer readable; keep the events
-            // for replaying list-at-revision of later revisions.
+            // The state at the compacted revision stays readable, as in etcd; the events stay too,
+            // because lists at later revisions are replayed from them.
         }
     }
 
@@ -159,13 +164,15 @@ public final class MemoryStore implements Store {
 
     private final class MemoryWatch implements Watch {
         final String prefix;
+        final long fromRevision;
         final WatchListener listener;
         final LinkedBlockingQueue<Event> queue = new LinkedBlockingQueue<>();
         final AtomicBoolean closed = new AtomicBoolean();
         volatile Thread thread;
 
-        MemoryWatch(String prefix, WatchListener listener) {
+        MemoryWatch(String prefix, long fromRevision, WatchListener listener) {
             this.prefix = prefix;
+            this.fromRevision = fromRevision;
             this.listener = listener;
         }
 
