@@ -1,0 +1,48 @@
+package io.kube4j.machinery.patch;
+
+/**
+ * How patches treat one field of a kind: Kubernetes' {@code patchStrategy} and {@code patchMergeKey} struct tags,
+ * plus the atomicity server-side apply needs.
+ *
+ * @param strategy   how a strategic merge patch combines the field's value with the live one
+ * @param mergeKey   for {@link Strategy#MERGE} lists of objects, the field that identifies an element; null for
+ *                   lists of primitives (merged as sets) and for other strategies
+ * @param retainKeys whether the field carries the {@code retainKeys} strategy ({@code kubectl apply} then sends a
+ *                   {@code $retainKeys} directive; the server honours the directive wherever it appears)
+ * @param atomic     whether server-side apply owns the value as a whole ({@code +structType=atomic},
+ *                   {@code +mapType=atomic}); lists without {@link Strategy#MERGE} are always atomic
+ */
+public record FieldMeta(Strategy strategy, String mergeKey, boolean retainKeys, boolean atomic) {
+
+    /** Maps merged key by key, lists replaced: what every field without tags gets. */
+    public static final FieldMeta DEFAULT = new FieldMeta(Strategy.DEFAULT, null, false, false);
+
+    public enum Strategy {
+        /** Objects merge recursively; lists and scalars are replaced by the patch's value. */
+        DEFAULT,
+        /** Lists merge: elements of lists of objects by {@link #mergeKey()}, primitives as a set. */
+        MERGE,
+        /** The patch's value replaces the live one, objects included. */
+        REPLACE
+    }
+
+    public FieldMeta {
+        if (strategy == null) throw new IllegalArgumentException("strategy is required");
+    }
+
+    public static FieldMeta mergeByKey(String mergeKey) {
+        return new FieldMeta(Strategy.MERGE, mergeKey, false, false);
+    }
+
+    public static FieldMeta mergeAsSet() {
+        return new FieldMeta(Strategy.MERGE, null, false, false);
+    }
+
+    public FieldMeta withRetainKeys() {
+        return new FieldMeta(strategy, mergeKey, true, atomic);
+    }
+
+    public boolean isMergeList() {
+        return strategy == Strategy.MERGE;
+    }
+}
