@@ -84,11 +84,11 @@ public final class Kubectl {
 
     /** Runs kubectl with the arguments; waits at most 60 seconds. */
     public Result run(String... args) {
-        return run(null, args);
+        return runWithInput(null, args);
     }
 
     /** Runs kubectl with {@code stdin} as its standard input. */
-    public Result run(String stdin, String... args) {
+    public Result runWithInput(String stdin, String... args) {
         List<String> command = new ArrayList<>();
         command.add(binary());
         command.add("--kubeconfig=" + kubeconfig);

@@ -10,10 +10,17 @@ import io.kube4j.gateway.http.WatchStreamer;
 import io.kube4j.gateway.storage.ResourceStorage;
 import io.kube4j.gateway.watch.WatchCache;
 import io.kube4j.machinery.registry.ResourceRegistry;
+import io.kube4j.gateway.security.ApiAccessFilter;
+import io.kube4j.gateway.security.Authenticator;
+import io.kube4j.gateway.security.Authorizer;
+import io.kube4j.store.Compactor;
+import io.kube4j.store.CompactorProperties;
 import io.kube4j.store.EtcdStore;
 import io.kube4j.store.EtcdStoreProperties;
 import io.kube4j.store.Store;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.core.Ordered;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -22,7 +29,7 @@ import java.util.List;
 
 /** The gateway's parts and how they connect: store → storage → watch cache → HTTP. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({GatewayProperties.class, EtcdStoreProperties.class})
+@EnableConfigurationProperties({GatewayProperties.class, EtcdStoreProperties.class, CompactorProperties.class})
 public class GatewayConfiguration {
 
     @Bean
@@ -71,6 +78,28 @@ public class GatewayConfiguration {
     public io.kube4j.gateway.crd.CustomResourceTypes customResourceTypes(ResourceRegistry registry,
                                                                          ResourceStorage storage, WatchCache cache) {
         return new io.kube4j.gateway.crd.CustomResourceTypes(registry, storage, cache);
+    }
+
+    @Bean
+    public Authorizer authorizer() {
+        return Authorizer.ALLOW_ALL;
+    }
+
+    @Bean
+    public FilterRegistrationBean<ApiAccessFilter> apiAccessFilter(List<Authenticator> authenticators,
+                                                                   Authorizer authorizer, GatewayProperties properties) {
+        FilterRegistrationBean<ApiAccessFilter> registration = new FilterRegistrationBean<>(
+                new ApiAccessFilter(authenticators, authorizer, properties.anonymousAuth()));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        registration.addUrlPatterns("/*");
+        return registration;
+    }
+
+    @Bean(destroyMethod = "close")
+    public Compactor compactor(Store store, CompactorProperties properties) {
+        Compactor compactor = new Compactor(store, properties);
+        if (properties.enabled()) compactor.start();
+        return compactor;
     }
 
     @Bean

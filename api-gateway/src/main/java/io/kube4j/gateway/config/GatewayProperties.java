@@ -12,8 +12,7 @@ import java.time.Duration;
  * @param watchQueueLimit       how far one watcher may fall behind before its watch is ended
  * @param bookmarkInterval      how often a watch that asked for bookmarks gets one when idle
  * @param minWatchTimeout       watches without timeoutSeconds end after 1–2 times this
- * @param compactionRetention   history kept in etcd before compaction (at least 5 minutes, like kube-apiserver)
- * @param compactionInterval    how often compaction runs
+ * @param anonymousAuth         whether requests without credentials are served as system:anonymous
  */
 @ConfigurationProperties("kube4j.gateway")
 public record GatewayProperties(
@@ -21,6 +20,5 @@ public record GatewayProperties(
         @DefaultValue("100000") int watchQueueLimit,
         @DefaultValue("60s") Duration bookmarkInterval,
         @DefaultValue("30m") Duration minWatchTimeout,
-        @DefaultValue("5m") Duration compactionRetention,
-        @DefaultValue("1m") Duration compactionInterval) {
+        @DefaultValue("false") boolean anonymousAuth) {
 }

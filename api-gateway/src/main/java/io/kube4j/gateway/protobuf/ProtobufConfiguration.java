@@ -8,6 +8,12 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class ProtobufConfiguration {
 
+    static {
+        // The Kubernetes message classes predate protobuf 22 and warn at first use; bodies are
+        // size-limited before they are parsed (the gateway's 3 MiB), which is what the warning asks for.
+        System.setProperty("com.google.protobuf.use_unsafe_pre22_gencode", "true");
+    }
+
     @Bean
     public ProtobufCodec protobufCodec() {
         return new ProtobufCodec();
