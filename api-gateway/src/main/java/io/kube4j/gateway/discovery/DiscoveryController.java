@@ -103,12 +103,17 @@ public class DiscoveryController {
         return false;
     }
 
+    /** The media ranges of an Accept header in order; a range that does not parse is left out. */
     private static List<MediaType> parse(String accept) {
-        try {
-            return MediaType.parseMediaTypes(accept);
-        } catch (RuntimeException malformed) {
-            return List.of();
+        List<MediaType> types = new java.util.ArrayList<>();
+        for (String range : accept.split(",")) {
+            try {
+                types.add(MediaType.parseMediaType(range.trim()));
+            } catch (RuntimeException malformed) {
+                // e.g. a protobuf range with characters Spring's parser refuses: not one we serve anyway
+            }
         }
+        return types;
     }
 
     private static ResponseEntity<byte[]> orNotFound(Optional<? extends JsonNode> document) {

@@ -71,16 +71,18 @@ public class OpenApiController {
         return ok.body(document.json());
     }
 
+    /** Whether any media range of an Accept header admits JSON (protobuf ranges are not parsed strictly). */
     static boolean acceptsJson(String accept) {
         if (accept == null || accept.isBlank()) {
             return true;
         }
-        try {
-            return MediaType.parseMediaTypes(accept).stream().anyMatch(t -> t.isWildcardType()
-                    || t.getType().equals("application") && (t.isWildcardSubtype() || t.getSubtype().equals("json")));
-        } catch (RuntimeException malformed) {
-            return true;
+        for (String range : accept.split(",")) {
+            String type = range.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+            if (type.equals("*/*") || type.equals("application/*") || type.equals("application/json")) {
+                return true;
+            }
         }
+        return false;
     }
 
     private static ResponseEntity<byte[]> status(ApiException e) {

@@ -65,7 +65,7 @@ public class OpenApiService {
         public JsonNode resolve(JsonNode node) {
             JsonNode current = node;
             for (int hops = 0; hops < 32 && current != null; hops++) {
-                if (current.has("$ref")) {
+                if (current.has("$ref") && current.get("$ref").isString()) {
                     String ref = current.get("$ref").asString();
                     current = definitions.get(ref.substring(ref.lastIndexOf('/') + 1));
                 } else if (current.has("allOf") && current.get("allOf").size() == 1 && !current.has("properties")) {

@@ -157,7 +157,8 @@ final class SwaggerV2 {
         }
         node.properties().forEach(e -> {
             switch (e.getKey()) {
-                case "$ref" -> out.put("$ref", v2Ref(e.getValue().asString()));
+                case "$ref" -> out.set("$ref", e.getValue().isString()
+                        ? JSON.stringNode(v2Ref(e.getValue().asString())) : rewrite(e.getValue()));
                 case "oneOf", "anyOf", "not", "nullable" -> { }
                 default -> out.set(e.getKey(), rewrite(e.getValue()));
             }
