@@ -206,15 +206,19 @@ public final class ModelSchemas {
             return special(name);
         }
         ObjectNode schema = JSON.objectNode();
+        String description = KindDocumentation.DESCRIPTIONS.get(type.getSimpleName());
+        if (description != null && index.kindOf(type).isPresent()) {
+            schema.put("description", description);
+        }
         schema.put("type", "object");
         ObjectNode properties = JSON.objectNode();
         Map<String, String[]> strategies = PATCH_STRATEGIES.getOrDefault(type.getSimpleName(), Map.of());
         for (Map.Entry<String, Field> property : properties(type).entrySet()) {
             ObjectNode field = fieldSchema(property.getValue().getGenericType(), property.getKey());
-            String description = COMMON_DESCRIPTIONS.get(property.getKey());
-            if (description != null && (HasMetadata.class.isAssignableFrom(type)
+            String common = COMMON_DESCRIPTIONS.get(property.getKey());
+            if (common != null && (HasMetadata.class.isAssignableFrom(type)
                     || io.fabric8.kubernetes.api.model.KubernetesResourceList.class.isAssignableFrom(type))) {
-                field = withDescription(field, description);
+                field = withDescription(field, common);
             }
             String[] strategy = strategies.get(property.getKey());
             if (strategy != null) {
@@ -224,6 +228,11 @@ public final class ModelSchemas {
                 field.put("x-kubernetes-patch-strategy", strategy[0]);
             }
             properties.set(property.getKey(), field);
+        }
+        List<String> required = KindDocumentation.REQUIRED.getOrDefault(type.getSimpleName(), List.of()).stream()
+                .filter(properties::has).toList();
+        if (!required.isEmpty()) {
+            required.forEach(schema.putArray("required")::add);
         }
         if (!properties.isEmpty()) {
             schema.set("properties", properties);

@@ -43,8 +43,17 @@ public class OpenApiController {
         while (path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
+        String hash = request.getParameter("hash");
+        String documentPath = path;
         return service.v3Document(path)
-                .map(doc -> serve(doc, accept, request.getParameter("hash") != null))
+                .map(doc -> hash != null && !hash.equals(doc.hash())
+                        // An outdated link (the content changed since the client read the index):
+                        // send it to the current one rather than cache new content under an old hash.
+                        ? ResponseEntity.status(301)
+                                .location(java.net.URI.create(V3_PREFIX + documentPath + "?hash=" + doc.hash()))
+                                .cacheControl(CacheControl.noCache())
+                                .<byte[]>build()
+                        : serve(doc, accept, hash != null))
                 .orElseGet(() -> status(new ApiException(404, "NotFound",
                         "the server could not find the requested resource", null, null, null, List.of())));
     }

@@ -38,6 +38,20 @@ public class UnknownFieldDetector {
         return openApi.kindSchema(gvk).map(schema -> unknownFields(schema, object)).orElse(List.of());
     }
 
+    /**
+     * kube-apiserver's message for a Strict request with unknown fields, e.g.
+     * {@code strict decoding error: unknown field "spec.replcas", unknown field "spec.foo"}; the
+     * text of the 400 BadRequest Status.
+     */
+    public static String strictDecodingError(List<String> unknownPaths) {
+        return "strict decoding error: " + String.join(", ", unknownPaths.stream().map(UnknownFieldDetector::describe).toList());
+    }
+
+    /** One unknown field as kube-apiserver words it, also the text of a Warn-mode warning: {@code unknown field "spec.replcas"}. */
+    public static String describe(String unknownPath) {
+        return "unknown field \"" + (unknownPath.startsWith(".") ? unknownPath.substring(1) : unknownPath) + "\"";
+    }
+
     /** The unknown fields of {@code object} against one kind's schema. */
     public static List<String> unknownFields(OpenApiService.KindSchema schema, JsonNode object) {
         List<String> unknown = new ArrayList<>();

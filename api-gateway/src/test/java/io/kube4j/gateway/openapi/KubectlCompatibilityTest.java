@@ -159,7 +159,7 @@ class KubectlCompatibilityTest {
                 .containsPattern("replicas\\s+<integer>")
                 .containsPattern("selector\\s+<LabelSelector>")
                 .containsPattern("strategy\\s+<DeploymentStrategy>")
-                .containsPattern("template\\s+<PodTemplateSpec>");
+                .containsPattern("template\\s+<PodTemplateSpec> -required-");
         assertThat(paths()).contains("/openapi/v3", "/openapi/v3/apis/apps/v1").doesNotContain("/openapi/v2");
 
         Result strategy = kubectl("explain", "deployment.spec.strategy");
@@ -168,7 +168,7 @@ class KubectlCompatibilityTest {
 
         Result pods = kubectl("explain", "pods");
         assertThat(pods.exitCode()).as(pods.err()).isZero();
-        assertThat(pods.out()).contains("KIND:       Pod")
+        assertThat(pods.out()).contains("KIND:       Pod", "Pod is a group of containers")
                 .containsPattern("metadata\\s+<ObjectMeta>\\s+Standard object metadata")
                 .containsPattern("spec\\s+<PodSpec>")
                 .containsPattern("status\\s+<PodStatus>");

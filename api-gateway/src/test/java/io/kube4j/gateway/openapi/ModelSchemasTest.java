@@ -54,6 +54,7 @@ class ModelSchemasTest {
         assertThat(gvkExtension.get("version").asString()).isEqualTo(type.version());
         assertThat(gvkExtension.get("kind").asString()).isEqualTo(type.kind());
         assertThat(schema.get("properties").propertyNames()).contains("apiVersion", "kind", "metadata");
+        assertThat(schema.get("description").asString()).startsWith(type.kind() + " ");
     }
 
     @ParameterizedTest(name = "{0} → {1}")
@@ -116,6 +117,7 @@ class ModelSchemasTest {
         assertThat(containers.get("items").get("$ref").asString()).isEqualTo(ModelSchemas.ref("io.k8s.api.core.v1.Container"));
         assertThat(containers.get("x-kubernetes-patch-merge-key").asString()).isEqualTo("name");
         assertThat(containers.get("x-kubernetes-patch-strategy").asString()).isEqualTo("merge");
+        assertThat(podSpec.get("required").valueStream().map(JsonNode::asString)).containsExactly("containers");
 
         ObjectNode raw = schemas.definition(schemas.defineSpecial(ModelSchemas.RAW_EXTENSION));
         assertThat(raw.get("type").asString()).isEqualTo("object");

@@ -53,6 +53,10 @@ class OpenApiControllerTest {
                 .andExpect(jsonPath("$.openapi").value("3.0.0"))
                 .andExpect(jsonPath("$.components.schemas['io.k8s.api.apps.v1.Deployment'].type").value("object"));
         assertThat(paths.has("api/v1")).isTrue();
+
+        mvc.perform(get(path).queryParam("hash", "0123ABCD"))
+                .andExpect(status().isMovedPermanently())
+                .andExpect(header().string("Location", url));
     }
 
     @ParameterizedTest

@@ -44,6 +44,14 @@ class UnknownFieldDetectorTest {
                 new ModelSchemas(KubernetesModelIndex.load())));
     }
 
+    @org.junit.jupiter.api.Test
+    void wordsErrorsAsKubeApiserverDoes() {
+        assertThat(UnknownFieldDetector.strictDecodingError(List.of(".spec.replcas", ".spec.template.spec.containers[0].x")))
+                .isEqualTo("strict decoding error: unknown field \"spec.replcas\", "
+                        + "unknown field \"spec.template.spec.containers[0].x\"");
+        assertThat(UnknownFieldDetector.describe(".extra")).isEqualTo("unknown field \"extra\"");
+    }
+
     @ParameterizedTest(name = "{0} {1}: {2} → [{3}]")
     @CsvSource(delimiter = '|', value = {
             "apps/v1|Deployment|{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"a\",\"labels\":{\"x\":\"y\"}},\"spec\":{\"replicas\":2}}|",
