@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -138,10 +137,5 @@ public final class KubernetesModelIndex {
         String last = parts.getLast();
         boolean versioned = last.matches("v\\d+.*");
         return new GroupVersion(parts.getFirst(), versioned ? last : "v1");
-    }
-
-    /** Definition names keyed by class, for tests and diagnostics. */
-    Map<Class<?>, String> definitionNames() {
-        return kinds.values().stream().distinct().collect(Collectors.toMap(Function.identity(), this::definitionName));
     }
 }

@@ -17,7 +17,6 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
@@ -362,10 +361,5 @@ public class OpenApiService {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-512 is part of every JDK", e);
         }
-    }
-
-    /** For diagnostics: the bytes of a document as text. */
-    static String text(Document document) {
-        return new String(document.json(), StandardCharsets.UTF_8);
     }
 }

@@ -6,6 +6,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -282,7 +283,7 @@ final class ResourcePaths {
     }
 
     static List<ObjectNode> writeParameters(boolean patch) {
-        List<ObjectNode> params = new java.util.ArrayList<>(List.of(
+        List<ObjectNode> params = new ArrayList<>(List.of(
                 param("dryRun", "query", "string",
                         "When present, indicates that modifications should not be persisted. Valid values: All."),
                 param("fieldManager", "query", "string",
@@ -334,7 +335,7 @@ final class ResourcePaths {
         if (!subresource.equals("exec") && !subresource.equals("attach")) {
             return List.of();
         }
-        List<ObjectNode> params = new java.util.ArrayList<>();
+        List<ObjectNode> params = new ArrayList<>();
         if (subresource.equals("exec")) {
             params.add(param("command", "query", "string", "Command is the remote command to execute."));
         }
@@ -347,7 +348,7 @@ final class ResourcePaths {
     }
 
     private static List<ObjectNode> concat(List<ObjectNode> a, List<ObjectNode> b) {
-        List<ObjectNode> all = new java.util.ArrayList<>(a);
+        List<ObjectNode> all = new ArrayList<>(a);
         b.stream().filter(p -> all.stream().noneMatch(q -> q.get("name").equals(p.get("name")))).forEach(all::add);
         return all;
     }

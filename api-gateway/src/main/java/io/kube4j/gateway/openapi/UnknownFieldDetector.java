@@ -23,6 +23,8 @@ import java.util.Map;
 @Component
 public class UnknownFieldDetector {
 
+    private static final java.util.Set<String> EMBEDDED_FIELDS = java.util.Set.of("apiVersion", "kind", "metadata");
+
     private final OpenApiService openApi;
 
     public UnknownFieldDetector(OpenApiService openApi) {
@@ -79,6 +81,9 @@ public class UnknownFieldDetector {
             return;
         }
         boolean preserve = schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
+        // An embedded resource (x-kubernetes-embedded-resource) has apiVersion, kind and metadata
+        // whether or not its schema lists them.
+        boolean embedded = schema.path("x-kubernetes-embedded-resource").asBoolean(false);
         JsonNode properties = schema.get("properties");
         JsonNode additional = schema.get("additionalProperties");
         for (Map.Entry<String, JsonNode> field : value.properties()) {
@@ -88,6 +93,8 @@ public class UnknownFieldDetector {
                 walk(kind, kind.resolve(declared), field.getValue(), fieldPath, unknown);
             } else if (additional != null && additional.isObject()) {
                 walk(kind, kind.resolve(additional), field.getValue(), fieldPath, unknown);
+            } else if (embedded && EMBEDDED_FIELDS.contains(field.getKey())) {
+                continue;
             } else if (!(additional != null && additional.asBoolean(false)) && !preserve) {
                 unknown.add(fieldPath);
             }

@@ -140,6 +140,13 @@ class OpenApiServiceTest {
         JsonNode patch = doc.get("paths").get("/apis/stable.example.com/v1/namespaces/{namespace}/crontabs/{name}").get("patch");
         assertThat(names(patch.get("parameters"))).contains("fieldValidation");
         assertThat(patch.get("operationId").asString()).isEqualTo("patchStableExampleComV1NamespacedCronTab");
+        assertThat(doc.get("paths").get("/apis/stable.example.com/v1/namespaces/{namespace}/crontabs/{name}/scale")
+                .get("get").get("x-kubernetes-group-version-kind").get("kind").asString()).isEqualTo("Scale");
+        List<String> refs = new ArrayList<>();
+        collectRefs(doc, refs);
+        refs.forEach(ref -> assertThat(doc.get("components").get("schemas")
+                .has(ref.substring(ModelSchemas.REF_PREFIX.length()))).as(ref).isTrue());
+        assertThat(doc.get("components").get("schemas").has("io.k8s.api.autoscaling.v1.Scale")).isTrue();
 
         // A schema change alone (same registry) is seen too.
         String withSchema = service.v3Index().hash();

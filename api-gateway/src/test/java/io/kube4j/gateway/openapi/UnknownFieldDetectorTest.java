@@ -26,7 +26,8 @@ class UnknownFieldDetectorTest {
                 "port":{"x-kubernetes-int-or-string":true,"anyOf":[{"type":"integer"},{"type":"string"}]},
                 "config":{"type":"object","x-kubernetes-preserve-unknown-fields":true},
                 "env":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"}}}},
-                "tags":{"type":"object","additionalProperties":{"type":"string"}}}},
+                "tags":{"type":"object","additionalProperties":{"type":"string"}},
+                "template":{"type":"object","x-kubernetes-embedded-resource":true,"properties":{"data":{"type":"string"}}}}},
               "status":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}""";
 
     private static UnknownFieldDetector detector;
@@ -66,6 +67,7 @@ class UnknownFieldDetectorTest {
             "v1|ConfigMap|{\"data\":{\"k\":\"v\"},\"binaryData\":{},\"immutable\":false,\"dta\":{}}|.dta",
             "stable.example.com/v1|CronTab|{\"metadata\":{\"name\":\"c\"},\"spec\":{\"cronSpec\":\"* * * * *\",\"port\":8080,\"config\":{\"free\":{\"form\":1}},\"env\":[{\"name\":\"a\",\"vaule\":1}],\"tags\":{\"a\":\"b\"},\"extra\":true},\"status\":{\"whatever\":1}}|.spec.env[0].vaule .spec.extra",
             "stable.example.com/v1|CronTab|{\"spce\":{},\"metadata\":{\"nmae\":\"c\"}}|.spce .metadata.nmae",
+            "stable.example.com/v1|CronTab|{\"spec\":{\"template\":{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{},\"data\":\"x\",\"dat\":1}}}|.spec.template.dat",
             "free.example.com/v1|Blob|{\"spec\":{\"anything\":1},\"more\":[1,2]}|",
             "nope.example.com/v1|Thing|{\"spec\":{\"anything\":1}}|",
     })
