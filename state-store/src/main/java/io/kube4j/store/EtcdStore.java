@@ -17,6 +17,7 @@ import io.etcd.jetcd.api.WatchCreateRequest;
 import io.etcd.jetcd.api.WatchGrpc;
 import io.etcd.jetcd.api.WatchRequest;
 import io.etcd.jetcd.api.WatchResponse;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -110,6 +111,11 @@ public final class EtcdStore implements Store {
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(REQUIRE_LEADER));
         this.reconnects = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("etcd-watch-reconnect").factory());
+        // gRPC backs off reconnecting up to two minutes; after a long outage that would keep the
+        // store unavailable long after etcd is back, so while no member answers, try each second
+        reconnects.scheduleWithFixedDelay(() -> {
+            if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) channel.resetConnectBackoff();
+        }, 1, 1, TimeUnit.SECONDS);
     }
 
     /** A target for jetcd's {@code ip} name resolver, which balances over all members. */
