@@ -31,6 +31,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -163,7 +164,7 @@ public final class EtcdStore implements Store {
         // etcd's count is the number of keys in the whole requested range, not in the page
         long remaining = Math.max(0, response.getCount() - items.size());
         long readAt = revision > 0 ? revision : response.getHeader().getRevision();
-        return new ListResult(List.copyOf(items), readAt, response.getMore(), remaining);
+        return new ListResult(Collections.unmodifiableList(items), readAt, response.getMore(), remaining);
     }
 
     @Override
@@ -316,7 +317,8 @@ public final class EtcdStore implements Store {
     /**
      * One store watch over a sequence of etcd watch streams: each broken stream is replaced by a
      * new one that starts after the last received revision. Events pass through a queue to a
-     * virtual thread of their own, so a slow listener never blocks gRPC's threads.
+     * virtual thread of their own, so a slow listener never blocks gRPC's threads (its events
+     * wait in memory instead).
      */
     private final class EtcdWatch implements Watch {
         private final String prefix;
