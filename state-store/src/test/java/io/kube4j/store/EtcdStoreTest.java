@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,6 +95,26 @@ class EtcdStoreTest extends StoreContractTest {
             recorder.assertNothingBefore(store, p + "sentinel");
             assertThat(recorder.errors).isEmpty();
             assertThat(recorder.threads).hasSize(1);
+        }
+    }
+
+    @Test
+    void aWatchWhoseResumeRevisionWasCompactedMeanwhileEndsWithCompacted() throws Exception {
+        long from = store.currentRevision();
+        try (Recorder recorder = new Recorder(); Store.Watch ignored = store.watch(p + "quiet/", from, recorder)) {
+            // a live watch is not disturbed by compaction; the one that resumes after it is
+            KeyValue other = store.create(p + "other", bytes("1"));
+            store.update(p + "other", bytes("2"), other.modRevision());
+            long compactTo = store.currentRevision();
+            store.compact(compactTo);
+
+            etcd.kill();
+            etcd.restart();
+
+            StoreException error = recorder.errors.poll(30, TimeUnit.SECONDS);
+            assertThat(error).isInstanceOf(StoreException.Compacted.class);
+            assertThat(((StoreException.Compacted) error).compactedRevision()).isEqualTo(compactTo);
+            assertThat(recorder.events).isEmpty();
         }
     }
 
