@@ -75,6 +75,22 @@ public final class TableConvertor {
         return build(customPrinter(columns), List.of(object), objectMetadata(object), include, now);
     }
 
+    /**
+     * The same table as another Table version ({@code v1} or {@code v1beta1}, see
+     * {@link TableMediaType#requestedVersion}): the table and its rows' {@code PartialObjectMetadata}
+     * take that version's {@code apiVersion}. Changes and returns the given table.
+     */
+    public static ObjectNode withVersion(ObjectNode table, String version) {
+        String apiVersion = TableMediaType.apiVersion(version);
+        table.put("apiVersion", apiVersion);
+        for (JsonNode row : table.path("rows")) {
+            if (row.get("object") instanceof ObjectNode object && "PartialObjectMetadata".equals(Json.text(object, "kind"))) {
+                object.put("apiVersion", apiVersion);
+            }
+        }
+        return table;
+    }
+
     /** The column definitions of a type, as the table carries them. */
     public List<TableColumn> columns(ResourceType type) {
         return BuiltInPrinters.forType(type).columns();
