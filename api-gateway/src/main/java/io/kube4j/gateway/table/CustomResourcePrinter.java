@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * The printer of a custom resource: the name, then one column per {@link PrinterColumn}, each cell
  * the first value its JSONPath selects, typed by the column's type. A value that is absent or of
- * the wrong type gives a null cell (kubectl prints {@code <none>}).
+ * the wrong type gives a null cell, which kubectl leaves blank.
  *
  * <p>A column whose path does not parse ends the list: it and the columns after it are left out,
  * which is what kube-apiserver serves for such a definition.

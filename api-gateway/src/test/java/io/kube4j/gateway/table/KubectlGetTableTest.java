@@ -54,13 +54,21 @@ class KubectlGetTableTest {
         routes.put("/apis", """
                 {"kind":"APIGroupList","apiVersion":"v1","groups":[{"name":"apps",
                  "versions":[{"groupVersion":"apps/v1","version":"v1"}],
-                 "preferredVersion":{"groupVersion":"apps/v1","version":"v1"}}]}""");
+                 "preferredVersion":{"groupVersion":"apps/v1","version":"v1"}},
+                 {"name":"example.com","versions":[{"groupVersion":"example.com/v1","version":"v1"}],
+                 "preferredVersion":{"groupVersion":"example.com/v1","version":"v1"}}]}""");
         routes.put("/api/v1", """
                 {"kind":"APIResourceList","groupVersion":"v1","resources":[
                  {"name":"pods","singularName":"pod","namespaced":true,"kind":"Pod","shortNames":["po"],"categories":["all"],
                   "verbs":["create","delete","deletecollection","get","list","patch","update","watch"]},
                  {"name":"services","singularName":"service","namespaced":true,"kind":"Service","shortNames":["svc"],
-                  "categories":["all"],"verbs":["create","delete","deletecollection","get","list","patch","update","watch"]}]}""");
+                  "categories":["all"],"verbs":["create","delete","deletecollection","get","list","patch","update","watch"]},
+                 {"name":"nodes","singularName":"node","namespaced":false,"kind":"Node","shortNames":["no"],
+                  "verbs":["create","delete","deletecollection","get","list","patch","update","watch"]}]}""");
+        routes.put("/apis/example.com/v1", """
+                {"kind":"APIResourceList","apiVersion":"v1","groupVersion":"example.com/v1","resources":[
+                 {"name":"databases","singularName":"database","namespaced":true,"kind":"Database","shortNames":["db"],
+                  "verbs":["create","delete","deletecollection","get","list","patch","update","watch"]}]}""");
         routes.put("/apis/apps/v1", """
                 {"kind":"APIResourceList","apiVersion":"v1","groupVersion":"apps/v1","resources":[
                  {"name":"deployments","singularName":"deployment","namespaced":true,"kind":"Deployment",
@@ -91,6 +99,31 @@ class KubectlGetTableTest {
                  "creationTimestamp":"2026-11-25T11:00:00Z"},
                  "spec":{"type":"NodePort","clusterIP":"10.96.12.34","clusterIPs":["10.96.12.34"],"selector":{"app":"web"},
                   "ports":[{"port":80,"nodePort":32600,"protocol":"TCP","targetPort":8080}]}}"""));
+        routes.put("/api/v1/nodes", table(BuiltInTypes.NODE, """
+                {"apiVersion":"v1","kind":"Node","metadata":{"name":"node-1","creationTimestamp":"2026-11-15T12:00:00Z",
+                  "labels":{"node-role.kubernetes.io/control-plane":""}},
+                 "status":{"conditions":[{"type":"Ready","status":"True"}],
+                  "addresses":[{"type":"InternalIP","address":"192.168.10.2"}],
+                  "nodeInfo":{"kubeletVersion":"v1.32.4","osImage":"Debian GNU/Linux 12 (bookworm)",
+                   "kernelVersion":"6.1.0-27-amd64","containerRuntimeVersion":"containerd://1.6.20"}}}""", """
+                {"apiVersion":"v1","kind":"Node","metadata":{"name":"node-2","creationTimestamp":"2026-11-25T11:30:00Z"},
+                 "spec":{"unschedulable":true},"status":{"conditions":[{"type":"Ready","status":"False"}]}}"""));
+        List<PrinterColumn> columns = PrinterColumn.forVersion(Printed.json("""
+                {"spec":{"versions":[{"name":"v1","additionalPrinterColumns":[
+                 {"name":"Engine","type":"string","jsonPath":".spec.engine"},
+                 {"name":"Replicas","type":"integer","jsonPath":".spec.replicas"},
+                 {"name":"Backup","type":"boolean","jsonPath":".spec.backup"},
+                 {"name":"Load","type":"number","jsonPath":".status.load","priority":1},
+                 {"name":"Age","type":"date","jsonPath":".metadata.creationTimestamp"}]}]}}"""), "v1");
+        routes.put("/apis/example.com/v1/namespaces/default/databases", new TableConvertor().toTable(columns, List.of(
+                Printed.json("""
+                        {"apiVersion":"example.com/v1","kind":"Database","metadata":{"name":"orders","namespace":"default",
+                         "creationTimestamp":"2026-11-25T09:00:00Z"},"spec":{"engine":"postgres","replicas":3,"backup":true},
+                         "status":{"load":0.75}}"""),
+                Printed.json("""
+                        {"apiVersion":"example.com/v1","kind":"Database","metadata":{"name":"scratch","namespace":"default",
+                         "creationTimestamp":"2026-11-25T11:59:50Z"},"spec":{"engine":"sqlite"}}""")),
+                Printed.json("{\"resourceVersion\":\"9\"}"), IncludeObject.METADATA, Printed.NOW).toString());
     }
 
     @AfterAll
@@ -137,8 +170,30 @@ class KubectlGetTableTest {
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as("kubectl failed: %s", Files.readString(err)).isZero();
-        // kubectl separates columns by at least three spaces; no cell here holds two spaces in a row.
-        return out.lines().map(line -> List.of(line.strip().split("\\s{2,}"))).toList();
+        return columns(out);
+    }
+
+    /**
+     * kubectl's output cut into cells at the offsets where its header's columns start (kubectl
+     * aligns every column under its header; headers such as {@code NOMINATED NODE} hold one space,
+     * and empty cells stay empty).
+     */
+    private static List<List<String>> columns(String out) {
+        List<String> lines = out.lines().toList();
+        List<Integer> starts = new java.util.ArrayList<>();
+        java.util.regex.Matcher header = java.util.regex.Pattern.compile("\\S+(?: \\S+)*").matcher(lines.getFirst());
+        while (header.find()) {
+            starts.add(header.start());
+        }
+        return lines.stream().map(line -> {
+            List<String> cells = new java.util.ArrayList<>();
+            for (int i = 0; i < starts.size(); i++) {
+                int from = Math.min(starts.get(i), line.length());
+                int to = i + 1 < starts.size() ? Math.min(starts.get(i + 1), line.length()) : line.length();
+                cells.add(line.substring(from, to).strip());
+            }
+            return List.copyOf(cells);
+        }).toList();
     }
 
     @Test
@@ -180,9 +235,33 @@ class KubectlGetTableTest {
     }
 
     @Test
+    void getNodes() throws Exception {
+        assertThat(kubectl("get", "nodes")).containsExactly(
+                List.of("NAME", "STATUS", "ROLES", "AGE", "VERSION"),
+                List.of("node-1", "Ready", "control-plane", "10d", "v1.32.4"),
+                List.of("node-2", "NotReady,SchedulingDisabled", "<none>", "30m", ""));
+        assertThat(kubectl("get", "nodes", "-o", "wide").getFirst()).containsExactly(
+                "NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION",
+                "CONTAINER-RUNTIME");
+    }
+
+    @Test
+    void getCustomResourcesWithTheirPrinterColumns() throws Exception {
+        assertThat(kubectl("get", "databases")).containsExactly(
+                List.of("NAME", "ENGINE", "REPLICAS", "BACKUP", "AGE"),
+                List.of("orders", "postgres", "3", "true", "3h"),
+                List.of("scratch", "sqlite", "", "", "10s"));
+        assertThat(kubectl("get", "db", "-o", "wide")).containsExactly(
+                List.of("NAME", "ENGINE", "REPLICAS", "BACKUP", "LOAD", "AGE"),
+                List.of("orders", "postgres", "3", "true", "0.75", "3h"),
+                List.of("scratch", "sqlite", "", "", "", "10s"));
+    }
+
+    @Test
     void labelsComeFromTheRowsPartialObjectMetadata() throws Exception {
         List<List<String>> lines = kubectl("get", "svc", "-L", "app", "--show-labels");
         assertThat(lines.getFirst()).containsExactly("NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE", "APP", "LABELS");
+        assertThat(lines.get(1)).containsExactly("kubernetes", "ClusterIP", "10.96.0.1", "<none>", "443/TCP", "24d", "", "<none>");
         assertThat(lines.get(2)).containsExactly("web", "NodePort", "10.96.12.34", "<none>", "80:32600/TCP", "60m", "web", "app=web");
     }
 }
