@@ -253,10 +253,13 @@ final class ClusterPrinters {
         return String.join(",", out);
     }
 
-    /** A quantity as stored; {@code 0} when absent, as Kubernetes prints a zero quantity. */
+    /** A quantity in canonical form; {@code 0} when absent, as Kubernetes prints a zero quantity. */
     static String quantity(JsonNode value) {
-        String text = Json.text(value);
-        return text.isEmpty() ? "0" : text;
+        return quantity(Json.text(value));
+    }
+
+    static String quantity(String text) {
+        return text.isEmpty() ? "0" : Quantities.canonical(text);
     }
 
     private static String volumeClass(JsonNode pv) {
@@ -290,7 +293,7 @@ final class ClusterPrinters {
             String[] pieces = resource.split("\\.");
             boolean isLimit = pieces.length > 1 && pieces[0].equals("limits");
             if (isLimit == limits) {
-                parts.add(resource + ": " + quantity(used.path(resource)) + "/" + (hard.getValue().isEmpty() ? "0" : hard.getValue()));
+                parts.add(resource + ": " + quantity(used.path(resource)) + "/" + quantity(hard.getValue()));
             }
         }
         return String.join(", ", parts);

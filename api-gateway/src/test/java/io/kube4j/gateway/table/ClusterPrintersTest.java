@@ -95,7 +95,7 @@ class ClusterPrintersTest {
                 new Case("released, being deleted, class from the beta annotation", BuiltInTypes.PERSISTENT_VOLUME, """
                         {"metadata":{"name":"c","creationTimestamp":"2026-11-15T12:00:00Z","deletionTimestamp":"2026-11-25T11:00:00Z",
                           "annotations":{"volume.beta.kubernetes.io/storage-class":"slow"}},
-                         "spec":{"capacity":{"storage":"1Gi"},"accessModes":["ReadWriteOncePod"],"persistentVolumeReclaimPolicy":"Delete"},
+                         "spec":{"capacity":{"storage":"1024Mi"},"accessModes":["ReadWriteOncePod"],"persistentVolumeReclaimPolicy":"Delete"},
                          "status":{"phase":"Released","reason":"Reclaiming"}}""",
                         "[\"c\",\"1Gi\",\"RWOP\",\"Delete\",\"Terminating\",\"\",\"slow\",\"<unset>\",\"Reclaiming\",\"10d\",\"<unset>\"]"),
                 new Case("bound claim", BuiltInTypes.PERSISTENT_VOLUME_CLAIM, """
@@ -132,7 +132,7 @@ class ClusterPrintersTest {
                 new Case("requests and limits", BuiltInTypes.RESOURCE_QUOTA, """
                         {%s,"spec":{"hard":{"pods":"10"}},"status":{
                           "hard":{"requests.cpu":"1","requests.memory":"1Gi","limits.cpu":"2","limits.memory":"2Gi","pods":"10"},
-                          "used":{"requests.cpu":"500m","requests.memory":"0","limits.cpu":"1","pods":"3"}}}""".formatted(META),
+                          "used":{"requests.cpu":"0.5","requests.memory":"0","limits.cpu":"1000m","pods":"3"}}}""".formatted(META),
                         "[\"c\",\"pods: 3/10, requests.cpu: 500m/1, requests.memory: 0/1Gi\",\"limits.cpu: 1/2, limits.memory: 0/2Gi\",\"10d\"]"),
                 new Case("held", BuiltInTypes.LEASE, """
                         {%s,"spec":{"holderIdentity":"node-1","leaseDurationSeconds":40}}""".formatted(META),
