@@ -91,6 +91,16 @@ public final class TableConvertor {
         return table;
     }
 
+    /**
+     * The table of a watch event after the first: kube-apiserver sends the column definitions with
+     * the first event of a watch only, and kubectl keeps the ones it got. The definitions become
+     * null, as Go writes an absent list. Changes and returns the given table.
+     */
+    public static ObjectNode withoutColumnDefinitions(ObjectNode table) {
+        table.putNull("columnDefinitions");
+        return table;
+    }
+
     /** The column definitions of a type, as the table carries them. */
     public List<TableColumn> columns(ResourceType type) {
         return BuiltInPrinters.forType(type).columns();

@@ -89,6 +89,14 @@ class TableConvertorTest {
     }
 
     @Test
+    void laterWatchEventsCarryNoColumnDefinitions() {
+        ObjectNode table = TableConvertor.withoutColumnDefinitions(
+                Printed.CONVERTOR.toTable(BuiltInTypes.CONFIG_MAP, Printed.json(CM), IncludeObject.OBJECT, Printed.NOW));
+        assertThat(table.get("columnDefinitions").isNull()).isTrue();
+        assertThat(table.get("rows").get(0).get("cells").toString()).isEqualTo("[\"settings\",1,\"60m\"]");
+    }
+
+    @Test
     void unknownKindsPrintNameAndCreationTime() {
         ResourceType widget = new ResourceType("example.com", "v1", "Widget", "widgets", "widget", true, null, null, null);
         ObjectNode table = Printed.CONVERTOR.toTable(widget, Printed.json(CM), IncludeObject.NONE, Printed.NOW);
