@@ -148,13 +148,14 @@ final class ClusterPrinters {
             col(bool("Attached", "attached indicates the volume is successfully attached."), o -> Json.bool(o, "status.attached")),
             age());
 
+    /** Age sits second, as kube-apiserver 1.32 prints quotas (later releases moved it last). */
     static final TablePrinter RESOURCE_QUOTA = ColumnPrinter.of(
             name(),
+            age(),
             col(string("Request", "Request represents a minimum amount of cpu/memory that a container may consume."),
                     o -> quotaUsage(o, false)),
             col(string("Limit", "Limits control the maximum amount of cpu/memory that a container may use independent"
-                    + " of contention on the node."), o -> quotaUsage(o, true)),
-            age());
+                    + " of contention on the node."), o -> quotaUsage(o, true)));
 
     static final TablePrinter LEASE = ColumnPrinter.of(
             name(),

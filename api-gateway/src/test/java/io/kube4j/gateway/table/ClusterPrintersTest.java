@@ -133,7 +133,7 @@ class ClusterPrintersTest {
                         {%s,"spec":{"hard":{"pods":"10"}},"status":{
                           "hard":{"requests.cpu":"1","requests.memory":"1Gi","limits.cpu":"2","limits.memory":"2Gi","pods":"10"},
                           "used":{"requests.cpu":"0.5","requests.memory":"0","limits.cpu":"1000m","pods":"3"}}}""".formatted(META),
-                        "[\"c\",\"pods: 3/10, requests.cpu: 500m/1, requests.memory: 0/1Gi\",\"limits.cpu: 1/2, limits.memory: 0/2Gi\",\"10d\"]"),
+                        "[\"c\",\"10d\",\"pods: 3/10, requests.cpu: 500m/1, requests.memory: 0/1Gi\",\"limits.cpu: 1/2, limits.memory: 0/2Gi\"]"),
                 new Case("held", BuiltInTypes.LEASE, """
                         {%s,"spec":{"holderIdentity":"node-1","leaseDurationSeconds":40}}""".formatted(META),
                         "[\"c\",\"node-1\",\"10d\"]"),
