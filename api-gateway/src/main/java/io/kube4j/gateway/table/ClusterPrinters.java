@@ -1,6 +1,7 @@
 package io.kube4j.gateway.table;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -333,7 +334,7 @@ final class ClusterPrinters {
         }
 
         @Override
-        public List<Object> cells(tools.jackson.databind.node.ObjectNode event, Instant now) {
+        public List<Object> cells(ObjectNode event, Instant now) {
             String firstSeen = Json.has(event, "firstTimestamp")
                     ? HumanDuration.since(Json.text(event, "firstTimestamp"), now)
                     : HumanDuration.since(Json.text(event, "eventTime"), now);

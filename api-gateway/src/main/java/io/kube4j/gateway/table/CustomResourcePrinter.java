@@ -4,6 +4,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +80,7 @@ final class CustomResourcePrinter implements TablePrinter {
                     yield HumanDuration.UNKNOWN;
                 }
                 Instant t = HumanDuration.parse(text);
-                yield t == null ? "<invalid>" : HumanDuration.format(java.time.Duration.between(t, now));
+                yield t == null ? "<invalid>" : HumanDuration.format(Duration.between(t, now));
             }
             default -> null;
         };

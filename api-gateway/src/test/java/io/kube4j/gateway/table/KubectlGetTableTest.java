@@ -17,12 +17,15 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,6 +67,8 @@ class KubectlGetTableTest {
                  {"name":"services","singularName":"service","namespaced":true,"kind":"Service","shortNames":["svc"],
                   "categories":["all"],"verbs":["create","delete","deletecollection","get","list","patch","update","watch"]},
                  {"name":"nodes","singularName":"node","namespaced":false,"kind":"Node","shortNames":["no"],
+                  "verbs":["create","delete","deletecollection","get","list","patch","update","watch"]},
+                 {"name":"events","singularName":"event","namespaced":true,"kind":"Event","shortNames":["ev"],
                   "verbs":["create","delete","deletecollection","get","list","patch","update","watch"]}]}""");
         routes.put("/apis/example.com/v1", """
                 {"kind":"APIResourceList","apiVersion":"v1","groupVersion":"example.com/v1","resources":[
@@ -108,6 +113,12 @@ class KubectlGetTableTest {
                    "kernelVersion":"6.1.0-27-amd64","containerRuntimeVersion":"containerd://1.6.20"}}}""", """
                 {"apiVersion":"v1","kind":"Node","metadata":{"name":"node-2","creationTimestamp":"2026-11-25T11:30:00Z"},
                  "spec":{"unschedulable":true},"status":{"conditions":[{"type":"Ready","status":"False"}]}}"""));
+        routes.put("/api/v1/namespaces/default/events", table(BuiltInTypes.EVENT, """
+                {"apiVersion":"v1","kind":"Event","metadata":{"name":"web-0.17a","namespace":"default"},
+                 "involvedObject":{"kind":"Pod","namespace":"default","name":"web-0","fieldPath":"spec.containers{web}"},
+                 "reason":"BackOff","message":"Back-off restarting failed container web","type":"Warning","count":12,
+                 "source":{"component":"kubelet","host":"node-1"},
+                 "firstTimestamp":"2026-11-25T11:00:00Z","lastTimestamp":"2026-11-25T11:59:30Z"}"""));
         List<PrinterColumn> columns = PrinterColumn.forVersion(Printed.json("""
                 {"spec":{"versions":[{"name":"v1","additionalPrinterColumns":[
                  {"name":"Engine","type":"string","jsonPath":".spec.engine"},
@@ -157,7 +168,7 @@ class KubectlGetTableTest {
     }
 
     private static List<List<String>> kubectl(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(KUBECTL,
+        List<String> command = new ArrayList<>(List.of(KUBECTL,
                 "--server", "http://127.0.0.1:" + server.getAddress().getPort(),
                 "--cache-dir", home.resolve("cache").toString()));
         command.addAll(List.of(args));
@@ -180,13 +191,13 @@ class KubectlGetTableTest {
      */
     private static List<List<String>> columns(String out) {
         List<String> lines = out.lines().toList();
-        List<Integer> starts = new java.util.ArrayList<>();
-        java.util.regex.Matcher header = java.util.regex.Pattern.compile("\\S+(?: \\S+)*").matcher(lines.getFirst());
+        List<Integer> starts = new ArrayList<>();
+        Matcher header = Pattern.compile("\\S+(?: \\S+)*").matcher(lines.getFirst());
         while (header.find()) {
             starts.add(header.start());
         }
         return lines.stream().map(line -> {
-            List<String> cells = new java.util.ArrayList<>();
+            List<String> cells = new ArrayList<>();
             for (int i = 0; i < starts.size(); i++) {
                 int from = Math.min(starts.get(i), line.length());
                 int to = i + 1 < starts.size() ? Math.min(starts.get(i + 1), line.length()) : line.length();
@@ -243,6 +254,17 @@ class KubectlGetTableTest {
         assertThat(kubectl("get", "nodes", "-o", "wide").getFirst()).containsExactly(
                 "NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION",
                 "CONTAINER-RUNTIME");
+    }
+
+    @Test
+    void getEventsShowsWideColumnsOnlyWhenAsked() throws Exception {
+        assertThat(kubectl("get", "events")).containsExactly(
+                List.of("LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"),
+                List.of("30s", "Warning", "BackOff", "pod/web-0", "Back-off restarting failed container web"));
+        assertThat(kubectl("get", "events", "-o", "wide")).containsExactly(
+                List.of("LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"),
+                List.of("30s", "Warning", "BackOff", "pod/web-0", "spec.containers{web}", "kubelet, node-1",
+                        "Back-off restarting failed container web", "60m", "12", "web-0.17a"));
     }
 
     @Test
