@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <pre>{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":{"resourceVersion":"42"},
  *  "columnDefinitions":[{"name":"Name","type":"string","format":"name","description":"…","priority":0},…],
- *  "rows":[{"cells":["nginx","1/1","Running","0","5m"],"object":{"kind":"PartialObjectMetadata",…}}]}</pre>
+ *  "rows":[{"cells":["nginx","1/1","Running","0","5m","10.244.1.5","node-1","&lt;none&gt;","&lt;none&gt;"],
+ *           "object":{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":{…}}}]}</pre>
  *
  * <p>Every column is always present, wide ones (priority 1) included; kubectl shows those only with
  * {@code -o wide}. Built-in kinds print with their own printer, custom resources with the printer
