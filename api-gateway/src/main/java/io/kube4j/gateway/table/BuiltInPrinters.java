@@ -53,9 +53,4 @@ final class BuiltInPrinters {
     static TablePrinter forType(ResourceType type) {
         return BY_GROUP_KIND.getOrDefault(key(type.group(), type.kind()), DefaultPrinter.INSTANCE);
     }
-
-    /** Whether the type has a printer of its own. */
-    static boolean hasPrinter(ResourceType type) {
-        return BY_GROUP_KIND.containsKey(key(type.group(), type.kind()));
-    }
 }

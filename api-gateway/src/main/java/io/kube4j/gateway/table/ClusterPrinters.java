@@ -1,6 +1,7 @@
 package io.kube4j.gateway.table;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -148,13 +149,14 @@ final class ClusterPrinters {
             col(bool("Attached", "attached indicates the volume is successfully attached."), o -> Json.bool(o, "status.attached")),
             age());
 
+    /** Age sits second, as kube-apiserver 1.32 prints quotas (later releases moved it last). */
     static final TablePrinter RESOURCE_QUOTA = ColumnPrinter.of(
             name(),
+            age(),
             col(string("Request", "Request represents a minimum amount of cpu/memory that a container may consume."),
                     o -> quotaUsage(o, false)),
             col(string("Limit", "Limits control the maximum amount of cpu/memory that a container may use independent"
-                    + " of contention on the node."), o -> quotaUsage(o, true)),
-            age());
+                    + " of contention on the node."), o -> quotaUsage(o, true)));
 
     static final TablePrinter LEASE = ColumnPrinter.of(
             name(),
@@ -253,10 +255,13 @@ final class ClusterPrinters {
         return String.join(",", out);
     }
 
-    /** A quantity as stored; {@code 0} when absent, as Kubernetes prints a zero quantity. */
+    /** A quantity in canonical form; {@code 0} when absent, as Kubernetes prints a zero quantity. */
     static String quantity(JsonNode value) {
-        String text = Json.text(value);
-        return text.isEmpty() ? "0" : text;
+        return quantity(Json.text(value));
+    }
+
+    static String quantity(String text) {
+        return text.isEmpty() ? "0" : Quantities.canonical(text);
     }
 
     private static String volumeClass(JsonNode pv) {
@@ -290,7 +295,7 @@ final class ClusterPrinters {
             String[] pieces = resource.split("\\.");
             boolean isLimit = pieces.length > 1 && pieces[0].equals("limits");
             if (isLimit == limits) {
-                parts.add(resource + ": " + quantity(used.path(resource)) + "/" + (hard.getValue().isEmpty() ? "0" : hard.getValue()));
+                parts.add(resource + ": " + quantity(used.path(resource)) + "/" + quantity(hard.getValue()));
             }
         }
         return String.join(", ", parts);
@@ -329,7 +334,7 @@ final class ClusterPrinters {
         }
 
         @Override
-        public List<Object> cells(tools.jackson.databind.node.ObjectNode event, Instant now) {
+        public List<Object> cells(ObjectNode event, Instant now) {
             String firstSeen = Json.has(event, "firstTimestamp")
                     ? HumanDuration.since(Json.text(event, "firstTimestamp"), now)
                     : HumanDuration.since(Json.text(event, "eventTime"), now);

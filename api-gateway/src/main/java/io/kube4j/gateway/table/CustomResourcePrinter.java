@@ -4,6 +4,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.List;
 /**
  * The printer of a custom resource: the name, then one column per {@link PrinterColumn}, each cell
  * the first value its JSONPath selects, typed by the column's type. A value that is absent or of
- * the wrong type gives a null cell (kubectl prints {@code <none>}).
+ * the wrong type gives a null cell, which kubectl leaves blank.
  *
  * <p>A column whose path does not parse ends the list: it and the columns after it are left out,
  * which is what kube-apiserver serves for such a definition.
@@ -79,7 +80,7 @@ final class CustomResourcePrinter implements TablePrinter {
                     yield HumanDuration.UNKNOWN;
                 }
                 Instant t = HumanDuration.parse(text);
-                yield t == null ? "<invalid>" : HumanDuration.format(java.time.Duration.between(t, now));
+                yield t == null ? "<invalid>" : HumanDuration.format(Duration.between(t, now));
             }
             default -> null;
         };

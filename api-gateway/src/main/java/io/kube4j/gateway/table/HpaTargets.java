@@ -48,8 +48,8 @@ final class HpaTargets {
             case "Object" -> valueOrAverage(Json.at(spec, "object.target"), status, "object");
             case "Pods" -> {
                 String current = status != null && Json.present(status, "pods")
-                        ? Json.text(status, "pods.current.averageValue") : UNKNOWN;
-                yield current + "/" + Json.text(spec, "pods.target.averageValue");
+                        ? quantity(status, "pods.current.averageValue") : UNKNOWN;
+                yield current + "/" + quantity(spec, "pods.target.averageValue");
             }
             case "Resource" -> resource(Json.at(spec, "resource"), status, "resource");
             case "ContainerResource" -> resource(Json.at(spec, "containerResource"), status, "containerResource");
@@ -62,11 +62,16 @@ final class HpaTargets {
         boolean hasStatus = current != null && current.isObject();
         if (Json.present(target, "averageValue")) {
             String c = hasStatus && Json.present(current, "current.averageValue")
-                    ? Json.text(current, "current.averageValue") : UNKNOWN;
-            return c + "/" + Json.text(target, "averageValue") + " (avg)";
+                    ? quantity(current, "current.averageValue") : UNKNOWN;
+            return c + "/" + quantity(target, "averageValue") + " (avg)";
         }
-        String c = hasStatus ? Json.text(current, "current.value") : UNKNOWN;
-        return c + "/" + Json.text(target, "value");
+        String c = hasStatus ? quantity(current, "current.value") : UNKNOWN;
+        return c + "/" + quantity(target, "value");
+    }
+
+    /** A quantity as Kubernetes prints it; {@code 0} when absent, like a zero quantity. */
+    private static String quantity(JsonNode node, String path) {
+        return ClusterPrinters.quantity(Json.at(node, path));
     }
 
     private static String resource(JsonNode source, JsonNode status, String field) {
@@ -75,8 +80,8 @@ final class HpaTargets {
         JsonNode current = status == null ? null : Json.at(status, field);
         boolean hasStatus = current != null && current.isObject();
         if (Json.present(target, "averageValue")) {
-            String c = hasStatus ? Json.text(current, "current.averageValue") : UNKNOWN;
-            return name + ": " + c + "/" + Json.text(target, "averageValue");
+            String c = hasStatus ? quantity(current, "current.averageValue") : UNKNOWN;
+            return name + ": " + c + "/" + quantity(target, "averageValue");
         }
         String c = hasStatus && Json.present(current, "current.averageUtilization")
                 ? Json.integer(current, "current.averageUtilization", 0) + "%" : UNKNOWN;

@@ -3,6 +3,7 @@ package io.kube4j.gateway.table;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,7 +60,7 @@ final class PodPrinter implements TablePrinter {
         Summary s = summarize(pod);
         String restarts = Long.toString(s.restarts);
         if (s.restarts != 0 && s.lastRestart != null) {
-            restarts = s.restarts + " (" + HumanDuration.format(java.time.Duration.between(s.lastRestart, now)) + " ago)";
+            restarts = s.restarts + " (" + HumanDuration.format(Duration.between(s.lastRestart, now)) + " ago)";
         }
         List<Object> cells = new ArrayList<>(COLUMNS.size());
         cells.add(Json.text(pod, "metadata.name"));

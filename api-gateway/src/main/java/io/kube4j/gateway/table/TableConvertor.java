@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <pre>{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":{"resourceVersion":"42"},
  *  "columnDefinitions":[{"name":"Name","type":"string","format":"name","description":"…","priority":0},…],
- *  "rows":[{"cells":["nginx","1/1","Running","0","5m"],"object":{"kind":"PartialObjectMetadata",…}}]}</pre>
+ *  "rows":[{"cells":["nginx","1/1","Running","0","5m","10.244.1.5","node-1","&lt;none&gt;","&lt;none&gt;"],
+ *           "object":{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":{…}}}]}</pre>
  *
  * <p>Every column is always present, wide ones (priority 1) included; kubectl shows those only with
  * {@code -o wide}. Built-in kinds print with their own printer, custom resources with the printer
@@ -73,6 +74,32 @@ public final class TableConvertor {
     /** The table of one custom resource, printed with its CRD's printer columns. */
     public ObjectNode toTable(List<PrinterColumn> columns, ObjectNode object, IncludeObject include, Instant now) {
         return build(customPrinter(columns), List.of(object), objectMetadata(object), include, now);
+    }
+
+    /**
+     * The same table as another Table version ({@code v1} or {@code v1beta1}, see
+     * {@link TableMediaType#requestedVersion}): the table and its rows' {@code PartialObjectMetadata}
+     * take that version's {@code apiVersion}. Changes and returns the given table.
+     */
+    public static ObjectNode withVersion(ObjectNode table, String version) {
+        String apiVersion = TableMediaType.apiVersion(version);
+        table.put("apiVersion", apiVersion);
+        for (JsonNode row : table.path("rows")) {
+            if (row.get("object") instanceof ObjectNode object && "PartialObjectMetadata".equals(Json.text(object, "kind"))) {
+                object.put("apiVersion", apiVersion);
+            }
+        }
+        return table;
+    }
+
+    /**
+     * The table of a watch event after the first: kube-apiserver sends the column definitions with
+     * the first event of a watch only, and kubectl keeps the ones it got. The definitions become
+     * null, as Go writes an absent list. Changes and returns the given table.
+     */
+    public static ObjectNode withoutColumnDefinitions(ObjectNode table) {
+        table.putNull("columnDefinitions");
+        return table;
     }
 
     /** The column definitions of a type, as the table carries them. */

@@ -11,8 +11,8 @@ import java.util.List;
  * of priority 1 unless asked for {@code -o wide}.
  *
  * <p>Contract: pure and thread-safe; {@link #cells} returns exactly one cell per column, each a
- * {@link String}, {@link Long}, {@link Double}, {@link Boolean} or null (kubectl prints
- * {@code <none>} for null); it never changes the object and never throws on a malformed object.
+ * {@link String}, {@link Long}, {@link Double}, {@link Boolean} or null (which kubectl leaves
+ * blank); it never changes the object and never throws on a malformed object.
  */
 public interface TablePrinter {
 

@@ -64,7 +64,7 @@ class ColumnDefinitionsTest {
                         "TokenRequests", "RequiresRepublish", "Modes", "Age")),
                 new Case(BuiltInTypes.CSI_NODE, List.of("Name", "Drivers", "Age")),
                 new Case(BuiltInTypes.VOLUME_ATTACHMENT, List.of("Name", "Attacher", "PV", "Node", "Attached", "Age")),
-                new Case(BuiltInTypes.RESOURCE_QUOTA, List.of("Name", "Request", "Limit", "Age")),
+                new Case(BuiltInTypes.RESOURCE_QUOTA, List.of("Name", "Age", "Request", "Limit")),
                 new Case(BuiltInTypes.LEASE, List.of("Name", "Holder", "Age")),
                 new Case(BuiltInTypes.PRIORITY_CLASS, List.of("Name", "Value", "Global-Default", "Age", "PreemptionPolicy")),
                 new Case(BuiltInTypes.ROLE_BINDING, List.of("Name", "Role", "Age", "Users*", "Groups*", "ServiceAccounts*")),

@@ -17,12 +17,15 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,13 +57,23 @@ class KubectlGetTableTest {
         routes.put("/apis", """
                 {"kind":"APIGroupList","apiVersion":"v1","groups":[{"name":"apps",
                  "versions":[{"groupVersion":"apps/v1","version":"v1"}],
-                 "preferredVersion":{"groupVersion":"apps/v1","version":"v1"}}]}""");
+                 "preferredVersion":{"groupVersion":"apps/v1","version":"v1"}},
+                 {"name":"example.com","versions":[{"groupVersion":"example.com/v1","version":"v1"}],
+                 "preferredVersion":{"groupVersion":"example.com/v1","version":"v1"}}]}""");
         routes.put("/api/v1", """
                 {"kind":"APIResourceList","groupVersion":"v1","resources":[
                  {"name":"pods","singularName":"pod","namespaced":true,"kind":"Pod","shortNames":["po"],"categories":["all"],
                   "verbs":["create","delete","deletecollection","get","list","patch","update","watch"]},
                  {"name":"services","singularName":"service","namespaced":true,"kind":"Service","shortNames":["svc"],
-                  "categories":["all"],"verbs":["create","delete","deletecollection","get","list","patch","update","watch"]}]}""");
+                  "categories":["all"],"verbs":["create","delete","deletecollection","get","list","patch","update","watch"]},
+                 {"name":"nodes","singularName":"node","namespaced":false,"kind":"Node","shortNames":["no"],
+                  "verbs":["create","delete","deletecollection","get","list","patch","update","watch"]},
+                 {"name":"events","singularName":"event","namespaced":true,"kind":"Event","shortNames":["ev"],
+                  "verbs":["create","delete","deletecollection","get","list","patch","update","watch"]}]}""");
+        routes.put("/apis/example.com/v1", """
+                {"kind":"APIResourceList","apiVersion":"v1","groupVersion":"example.com/v1","resources":[
+                 {"name":"databases","singularName":"database","namespaced":true,"kind":"Database","shortNames":["db"],
+                  "verbs":["create","delete","deletecollection","get","list","patch","update","watch"]}]}""");
         routes.put("/apis/apps/v1", """
                 {"kind":"APIResourceList","apiVersion":"v1","groupVersion":"apps/v1","resources":[
                  {"name":"deployments","singularName":"deployment","namespaced":true,"kind":"Deployment",
@@ -91,6 +104,37 @@ class KubectlGetTableTest {
                  "creationTimestamp":"2026-11-25T11:00:00Z"},
                  "spec":{"type":"NodePort","clusterIP":"10.96.12.34","clusterIPs":["10.96.12.34"],"selector":{"app":"web"},
                   "ports":[{"port":80,"nodePort":32600,"protocol":"TCP","targetPort":8080}]}}"""));
+        routes.put("/api/v1/nodes", table(BuiltInTypes.NODE, """
+                {"apiVersion":"v1","kind":"Node","metadata":{"name":"node-1","creationTimestamp":"2026-11-15T12:00:00Z",
+                  "labels":{"node-role.kubernetes.io/control-plane":""}},
+                 "status":{"conditions":[{"type":"Ready","status":"True"}],
+                  "addresses":[{"type":"InternalIP","address":"192.168.10.2"}],
+                  "nodeInfo":{"kubeletVersion":"v1.32.4","osImage":"Debian GNU/Linux 12 (bookworm)",
+                   "kernelVersion":"6.1.0-27-amd64","containerRuntimeVersion":"containerd://1.6.20"}}}""", """
+                {"apiVersion":"v1","kind":"Node","metadata":{"name":"node-2","creationTimestamp":"2026-11-25T11:30:00Z"},
+                 "spec":{"unschedulable":true},"status":{"conditions":[{"type":"Ready","status":"False"}]}}"""));
+        routes.put("/api/v1/namespaces/default/events", table(BuiltInTypes.EVENT, """
+                {"apiVersion":"v1","kind":"Event","metadata":{"name":"web-0.17a","namespace":"default"},
+                 "involvedObject":{"kind":"Pod","namespace":"default","name":"web-0","fieldPath":"spec.containers{web}"},
+                 "reason":"BackOff","message":"Back-off restarting failed container web","type":"Warning","count":12,
+                 "source":{"component":"kubelet","host":"node-1"},
+                 "firstTimestamp":"2026-11-25T11:00:00Z","lastTimestamp":"2026-11-25T11:59:30Z"}"""));
+        List<PrinterColumn> columns = PrinterColumn.forVersion(Printed.json("""
+                {"spec":{"versions":[{"name":"v1","additionalPrinterColumns":[
+                 {"name":"Engine","type":"string","jsonPath":".spec.engine"},
+                 {"name":"Replicas","type":"integer","jsonPath":".spec.replicas"},
+                 {"name":"Backup","type":"boolean","jsonPath":".spec.backup"},
+                 {"name":"Load","type":"number","jsonPath":".status.load","priority":1},
+                 {"name":"Age","type":"date","jsonPath":".metadata.creationTimestamp"}]}]}}"""), "v1");
+        routes.put("/apis/example.com/v1/namespaces/default/databases", new TableConvertor().toTable(columns, List.of(
+                Printed.json("""
+                        {"apiVersion":"example.com/v1","kind":"Database","metadata":{"name":"orders","namespace":"default",
+                         "creationTimestamp":"2026-11-25T09:00:00Z"},"spec":{"engine":"postgres","replicas":3,"backup":true},
+                         "status":{"load":0.75}}"""),
+                Printed.json("""
+                        {"apiVersion":"example.com/v1","kind":"Database","metadata":{"name":"scratch","namespace":"default",
+                         "creationTimestamp":"2026-11-25T11:59:50Z"},"spec":{"engine":"sqlite"}}""")),
+                Printed.json("{\"resourceVersion\":\"9\"}"), IncludeObject.METADATA, Printed.NOW).toString());
     }
 
     @AfterAll
@@ -124,7 +168,7 @@ class KubectlGetTableTest {
     }
 
     private static List<List<String>> kubectl(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(KUBECTL,
+        List<String> command = new ArrayList<>(List.of(KUBECTL,
                 "--server", "http://127.0.0.1:" + server.getAddress().getPort(),
                 "--cache-dir", home.resolve("cache").toString()));
         command.addAll(List.of(args));
@@ -137,8 +181,30 @@ class KubectlGetTableTest {
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as("kubectl failed: %s", Files.readString(err)).isZero();
-        // kubectl separates columns by at least three spaces; no cell here holds two spaces in a row.
-        return out.lines().map(line -> List.of(line.strip().split("\\s{2,}"))).toList();
+        return columns(out);
+    }
+
+    /**
+     * kubectl's output cut into cells at the offsets where its header's columns start (kubectl
+     * aligns every column under its header; headers such as {@code NOMINATED NODE} hold one space,
+     * and empty cells stay empty).
+     */
+    private static List<List<String>> columns(String out) {
+        List<String> lines = out.lines().toList();
+        List<Integer> starts = new ArrayList<>();
+        Matcher header = Pattern.compile("\\S+(?: \\S+)*").matcher(lines.getFirst());
+        while (header.find()) {
+            starts.add(header.start());
+        }
+        return lines.stream().map(line -> {
+            List<String> cells = new ArrayList<>();
+            for (int i = 0; i < starts.size(); i++) {
+                int from = Math.min(starts.get(i), line.length());
+                int to = i + 1 < starts.size() ? Math.min(starts.get(i + 1), line.length()) : line.length();
+                cells.add(line.substring(from, to).strip());
+            }
+            return List.copyOf(cells);
+        }).toList();
     }
 
     @Test
@@ -180,9 +246,44 @@ class KubectlGetTableTest {
     }
 
     @Test
+    void getNodes() throws Exception {
+        assertThat(kubectl("get", "nodes")).containsExactly(
+                List.of("NAME", "STATUS", "ROLES", "AGE", "VERSION"),
+                List.of("node-1", "Ready", "control-plane", "10d", "v1.32.4"),
+                List.of("node-2", "NotReady,SchedulingDisabled", "<none>", "30m", ""));
+        assertThat(kubectl("get", "nodes", "-o", "wide").getFirst()).containsExactly(
+                "NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION",
+                "CONTAINER-RUNTIME");
+    }
+
+    @Test
+    void getEventsShowsWideColumnsOnlyWhenAsked() throws Exception {
+        assertThat(kubectl("get", "events")).containsExactly(
+                List.of("LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"),
+                List.of("30s", "Warning", "BackOff", "pod/web-0", "Back-off restarting failed container web"));
+        assertThat(kubectl("get", "events", "-o", "wide")).containsExactly(
+                List.of("LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"),
+                List.of("30s", "Warning", "BackOff", "pod/web-0", "spec.containers{web}", "kubelet, node-1",
+                        "Back-off restarting failed container web", "60m", "12", "web-0.17a"));
+    }
+
+    @Test
+    void getCustomResourcesWithTheirPrinterColumns() throws Exception {
+        assertThat(kubectl("get", "databases")).containsExactly(
+                List.of("NAME", "ENGINE", "REPLICAS", "BACKUP", "AGE"),
+                List.of("orders", "postgres", "3", "true", "3h"),
+                List.of("scratch", "sqlite", "", "", "10s"));
+        assertThat(kubectl("get", "db", "-o", "wide")).containsExactly(
+                List.of("NAME", "ENGINE", "REPLICAS", "BACKUP", "LOAD", "AGE"),
+                List.of("orders", "postgres", "3", "true", "0.75", "3h"),
+                List.of("scratch", "sqlite", "", "", "", "10s"));
+    }
+
+    @Test
     void labelsComeFromTheRowsPartialObjectMetadata() throws Exception {
         List<List<String>> lines = kubectl("get", "svc", "-L", "app", "--show-labels");
         assertThat(lines.getFirst()).containsExactly("NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE", "APP", "LABELS");
+        assertThat(lines.get(1)).containsExactly("kubernetes", "ClusterIP", "10.96.0.1", "<none>", "443/TCP", "24d", "", "<none>");
         assertThat(lines.get(2)).containsExactly("web", "NodePort", "10.96.12.34", "<none>", "80:32600/TCP", "60m", "web", "app=web");
     }
 }
