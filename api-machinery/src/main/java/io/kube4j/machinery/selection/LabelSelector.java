@@ -287,8 +287,9 @@ public final class LabelSelector {
             String key = l.literal();
             List<String> keyErrors = NameValidation.isQualifiedName(key);
             if (!keyErrors.isEmpty()) {
-                throw new IllegalArgumentException(StatusCause.invalid("key", key, String.join("; ", keyErrors))
-                        .render());
+                // the parser validates keys against a nil field path, which Kubernetes prints as <nil>
+                throw new IllegalArgumentException("<nil>: " + StatusCause.invalid(null, key,
+                        String.join("; ", keyErrors)).message());
             }
             Token after = lookahead(true).token();
             if (after == Token.END || after == Token.COMMA) {

@@ -69,7 +69,8 @@ public record Requirement(String key, Operator operator, List<String> values) {
         for (int i = 0; i < values.size(); i++) {
             List<String> problems = NameValidation.isValidLabelValue(values.get(i));
             if (!problems.isEmpty()) {
-                errors.add("values[" + i + "]: Invalid value: \"" + values.get(i) + "\": "
+                // Kubernetes subscripts the value's path with the key: values[0][app]
+                errors.add("values[" + i + "][" + key + "]: Invalid value: \"" + values.get(i) + "\": "
                         + String.join("; ", problems));
             }
         }
@@ -80,8 +81,14 @@ public record Requirement(String key, Operator operator, List<String> values) {
         return new Requirement(key, operator, values);
     }
 
+    /** A list of values as Kubernetes renders a bad value that is a list: JSON, {@code null} when empty. */
     private static String goList(List<String> values) {
-        return "[]string{" + String.join(", ", values.stream().map(v -> "\"" + v + "\"").toList()) + "}";
+        if (values.isEmpty()) return "null";
+        return "[" + String.join(",", values.stream().map(Requirement::jsonString).toList()) + "]";
+    }
+
+    private static String jsonString(String s) {
+        return tools.jackson.databind.node.JsonNodeFactory.instance.stringNode(s).toString();
     }
 
     /** Whether a set of labels satisfies this requirement. */

@@ -205,10 +205,18 @@ class StrategicMergePatchTest {
                         "{'spec':{'a':1,'b':5}}"),
                 pod("a value of another type replaces", "{'spec':{'x':{'a':1}}}", "{'spec':{'x':'s'}}",
                         "{'spec':{'x':'s'}}"),
-                pod("a new map value is taken with its directives applied", "{}",
-                        "{'spec':{'containers':[{'name':'a'}],'securityContext':{'$patch':'delete'},"
+                pod("a new value loses its nulls and every object carrying $patch", "{}",
+                        "{'spec':{'containers':[{'name':'a'},{'name':'b','$patch':'delete'}],"
+                                + "'securityContext':{'$patch':'delete'},'affinity':{'$patch':'replace','x':1},"
                                 + "'nodeSelector':{'a':'1','b':null}}}",
-                        "{'spec':{'containers':[{'name':'a'}],'securityContext':{},'nodeSelector':{'a':'1'}}}"),
+                        "{'spec':{'containers':[{'name':'a'}],'nodeSelector':{'a':'1'}}}"),
+                pod("a value of another type is taken the same way", "{'spec':{'nodeSelector':'x'}}",
+                        "{'spec':{'nodeSelector':{'a':'1','b':null}}}",
+                        "{'spec':{'nodeSelector':{'a':'1'}}}"),
+                pod("a replaced list keeps its elements without directive keys",
+                        "{'spec':{'tolerations':[{'key':'x'}]}}",
+                        "{'spec':{'tolerations':[{'key':'c','$patch':'delete'}]}}",
+                        "{'spec':{'tolerations':[{'key':'c'}]}}"),
                 pod("an empty patch changes nothing", "{'a':{'b':[1]}}", "{}", "{'a':{'b':[1]}}"),
                 pod("an empty merging list in the patch changes nothing",
                         "{'spec':{'containers':[{'name':'a'}]}}", "{'spec':{'containers':[]}}",

@@ -82,14 +82,14 @@ class LabelSelectorTest {
     @Test
     void refusesInvalidKeysAndValuesWithKubernetesMessages() {
         assertThatThrownBy(() -> LabelSelector.parse("-a=b")).hasMessage(
-                "unable to parse requirement: key: Invalid value: \"-a\": " + NAME_PART);
+                "unable to parse requirement: <nil>: Invalid value: \"-a\": " + NAME_PART);
         assertThatThrownBy(() -> LabelSelector.parse("a=-b")).hasMessage(
-                "unable to parse requirement: values[0]: Invalid value: \"-b\": " + LABEL_VALUE);
+                "unable to parse requirement: values[0][a]: Invalid value: \"-b\": " + LABEL_VALUE);
         assertThatThrownBy(() -> LabelSelector.parse("a/b/c")).hasMessageStartingWith(
-                "unable to parse requirement: key: Invalid value: \"a/b/c\": a qualified name must consist of");
+                "unable to parse requirement: <nil>: Invalid value: \"a/b/c\": a qualified name must consist of");
         assertThatThrownBy(() -> LabelSelector.parse("a in (-x,y_)")).hasMessage(
-                "unable to parse requirement: [values[0]: Invalid value: \"-x\": " + LABEL_VALUE
-                        + ", values[1]: Invalid value: \"y_\": " + LABEL_VALUE + "]");
+                "unable to parse requirement: [values[0][a]: Invalid value: \"-x\": " + LABEL_VALUE
+                        + ", values[1][a]: Invalid value: \"y_\": " + LABEL_VALUE + "]");
     }
 
     @ParameterizedTest(name = "[{index}] \"{0}\" on {1} is {2}")
@@ -162,6 +162,17 @@ class LabelSelectorTest {
         assertThat(LabelSelector.fromJson(json("null")).isEmpty()).isFalse();
         assertThat(LabelSelector.everything().matches(null)).isTrue();
         assertThat(LabelSelector.nothing().matches(Map.of())).isFalse();
+    }
+
+    @Test
+    void reportsBadObjectsAsKubernetesNewRequirementDoes() {
+        assertThatThrownBy(() -> LabelSelector.fromJson(json("{'matchExpressions':[{'key':'a','operator':'In'}]}")))
+                .hasMessage("values: Invalid value: null: for 'in', 'notin' operators, values set can't be empty");
+        assertThatThrownBy(() -> LabelSelector.fromJson(
+                json("{'matchExpressions':[{'key':'a','operator':'Exists','values':['x','y']}]}")))
+                .hasMessage("values: Invalid value: [\"x\",\"y\"]: values set must be empty for exists and does not exist");
+        assertThatThrownBy(() -> LabelSelector.fromJson(json("{'matchLabels':{'-k':'v'}}")))
+                .hasMessage("key: Invalid value: \"-k\": " + NAME_PART);
     }
 
     @Test

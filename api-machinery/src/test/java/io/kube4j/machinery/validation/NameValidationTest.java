@@ -115,7 +115,7 @@ class NameValidationTest {
         assertThat(NameValidation.validateAnnotations(Map.of("a/b/c", "x"), "metadata.annotations"))
                 .hasSize(1).first().extracting(StatusCause::field).isEqualTo("metadata.annotations");
         assertThat(NameValidation.validateAnnotations(Map.of("big", "x".repeat(256 * 1024)), "metadata.annotations"))
-                .containsExactly(new StatusCause("FieldValueTooLong", "Too long: must have at most 262144 bytes",
+                .containsExactly(new StatusCause("FieldValueTooLong", "Too long: may not be more than 262144 bytes",
                         "metadata.annotations"));
         assertThat(NameValidation.validateSubdomainName("Web", "metadata.name")).containsExactly(
                 new StatusCause("FieldValueInvalid", "Invalid value: \"Web\": " + SUBDOMAIN, "metadata.name"));
