@@ -160,6 +160,11 @@ public final class FieldSelector {
         return requirements;
     }
 
+    /** The fields the terms name, in term order (a field may repeat). */
+    public List<String> fields() {
+        return requirements.stream().map(FieldRequirement::field).toList();
+    }
+
     public boolean isEmpty() {
         return requirements.isEmpty();
     }

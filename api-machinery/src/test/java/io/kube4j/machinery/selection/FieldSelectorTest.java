@@ -37,6 +37,7 @@ class FieldSelectorTest {
                 new FieldSelector.FieldRequirement("b", false, "x,y"));
         assertThat(selector.requiresExactMatch("a")).contains("1");
         assertThat(selector.requiresExactMatch("b")).isEmpty();
+        assertThat(selector.fields()).containsExactly("a", "b");
         assertThat(FieldSelector.parse("").isEmpty()).isTrue();
         assertThat(FieldSelector.oneTerm("spec.nodeName", "n=1").toString()).isEqualTo("spec.nodeName=n\\=1");
     }
