@@ -9,7 +9,8 @@ import java.util.Optional;
  * <p>Keys and values are opaque bytes to the store; kube4j stores each object's JSON under
  * {@code /registry/{group}/{resource}/{namespace}/{name}}. Every successful write advances the
  * store's revision by one; a key's {@code modRevision} is the revision of its last write, which
- * the gateway exposes as the object's {@code resourceVersion}.
+ * the gateway exposes as the object's {@code resourceVersion}. A store may keep the value arrays
+ * it is given and hands out shared arrays: callers modify neither.
  *
  * <p>Contract, held by every implementation (checked by one shared contract test):
  * <ul>
@@ -20,8 +21,10 @@ import java.util.Optional;
  *   <li>A write acknowledged by a returned value is durable in the store.</li>
  *   <li>{@link #watch} delivers every change after {@code fromRevision} under the prefix, in
  *       revision order, exactly once per watch, on a single thread per watch.</li>
- *   <li>Reads and watches at a revision at or below the compacted revision fail with
- *       {@link StoreException.Compacted}.</li>
+ *   <li>Compaction at revision C keeps the state at C and discards the history before it, as
+ *       etcd does: reads at a revision below C, and watches from a revision below C, fail with
+ *       {@link StoreException.Compacted}; reads at C and watches from C work. Reads at a revision
+ *       beyond the current one fail with {@link StoreException.FutureRevision}.</li>
  *   <li>Failures to reach the store throw {@link StoreException.Unavailable}; callers may retry.</li>
  * </ul>
  */
@@ -36,8 +39,11 @@ public interface Store extends AutoCloseable {
      * @param prefix   key prefix, e.g. {@code /registry/core/pods/default/}
      * @param revision read at this revision; 0 reads the latest
      * @param limit    at most this many items; 0 means no limit
-     * @param startKey continue from this key (inclusive); null or empty starts at the prefix
+     * @param startKey continue from this key (inclusive); null or empty starts at the prefix;
+     *                 a key not under the prefix is an {@link IllegalArgumentException}
      * @return the items, the revision they were read at, and whether more remain
+     * @throws StoreException.Compacted      if {@code revision} is below the compacted revision
+     * @throws StoreException.FutureRevision if {@code revision} is beyond the current revision
      */
     ListResult list(String prefix, long revision, long limit, String startKey);
 
@@ -60,19 +66,27 @@ public interface Store extends AutoCloseable {
 
     /**
      * Watches every change under {@code prefix} with a revision greater than {@code fromRevision}.
-     * Events reach {@code listener} in revision order on one thread. If {@code fromRevision} is
-     * compacted, {@link WatchListener#onError} receives {@link StoreException.Compacted} and the
-     * watch ends. Closing the returned handle stops delivery.
+     * Events reach {@code listener} in revision order on one thread; a {@code fromRevision}
+     * beyond the current revision simply waits for it. If {@code fromRevision} is below the
+     * compacted revision, {@link WatchListener#onError} receives {@link StoreException.Compacted}
+     * and the watch ends. A watch outlives connection failures: it resumes where it was, and ends
+     * with {@code Compacted} only if the history it missed was compacted meanwhile. Closing the
+     * returned handle stops delivery.
      */
     Watch watch(String prefix, long fromRevision, WatchListener listener);
 
     /** The store's current revision (the revision of the last write). */
     long currentRevision();
 
-    /** The newest compacted revision; 0 if nothing was compacted. */
+    /** The revision of the newest compaction, the oldest one still readable; 0 if nothing was compacted. */
     long compactedRevision();
 
-    /** Discards history at and below {@code revision}; reads and watches below it then fail. */
+    /**
+     * Discards the history before {@code revision}; the state at {@code revision} stays readable.
+     * Throws {@link StoreException.Compacted} if {@code revision} is at or below the compacted
+     * revision (another compactor was first: nothing to do) and
+     * {@link StoreException.FutureRevision} if it is beyond the current revision.
+     */
     void compact(long revision);
 
     @Override

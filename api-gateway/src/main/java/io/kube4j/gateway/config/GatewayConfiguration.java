@@ -1,0 +1,109 @@
+package io.kube4j.gateway.config;
+
+import io.kube4j.gateway.admission.KindStrategies;
+import io.kube4j.gateway.admission.KindStrategy;
+import io.kube4j.gateway.http.BodyDecoder;
+import io.kube4j.gateway.http.ObjectPatcher;
+import io.kube4j.gateway.http.Subresources;
+import io.kube4j.gateway.http.TablePrinter;
+import io.kube4j.gateway.http.WatchStreamer;
+import io.kube4j.gateway.storage.ResourceStorage;
+import io.kube4j.gateway.watch.WatchCache;
+import io.kube4j.machinery.registry.ResourceRegistry;
+import io.kube4j.gateway.security.ApiAccessFilter;
+import io.kube4j.gateway.security.Authenticator;
+import io.kube4j.gateway.security.Authorizer;
+import io.kube4j.store.Compactor;
+import io.kube4j.store.CompactorProperties;
+import io.kube4j.store.EtcdStore;
+import io.kube4j.store.EtcdStoreProperties;
+import io.kube4j.store.Store;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.core.Ordered;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.time.Clock;
+import java.util.List;
+
+/** The gateway's parts and how they connect: store → storage → watch cache → HTTP. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({GatewayProperties.class, EtcdStoreProperties.class, CompactorProperties.class})
+public class GatewayConfiguration {
+
+    @Bean
+    public Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    public ResourceRegistry resourceRegistry() {
+        return ResourceRegistry.builtIn();
+    }
+
+    @Bean(destroyMethod = "close")
+    public Store store(EtcdStoreProperties properties) {
+        return new EtcdStore(properties);
+    }
+
+    @Bean
+    public KindStrategies kindStrategies(List<KindStrategy> strategies) {
+        return new KindStrategies(strategies);
+    }
+
+    @Bean
+    public ResourceStorage resourceStorage(Store store, KindStrategies strategies, Clock clock) {
+        return new ResourceStorage(store, strategies, clock);
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    public WatchCache watchCache(Store store, GatewayProperties properties) {
+        return new WatchCache(store, properties.watchCacheCapacity(), properties.watchQueueLimit());
+    }
+
+    @Bean
+    public WatchStreamer watchStreamer(ResourceStorage storage, WatchCache cache, TablePrinter tables,
+                                       GatewayProperties properties) {
+        return new WatchStreamer(storage, cache, tables, properties.bookmarkInterval().toMillis(),
+                properties.minWatchTimeout().toSeconds());
+    }
+
+    @Bean
+    public Subresources subresources(ResourceStorage storage, ObjectPatcher patcher, Clock clock) {
+        return new Subresources(storage, patcher, clock);
+    }
+
+    @Bean
+    public io.kube4j.gateway.crd.CustomResourceTypes customResourceTypes(ResourceRegistry registry,
+                                                                         ResourceStorage storage, WatchCache cache) {
+        return new io.kube4j.gateway.crd.CustomResourceTypes(registry, storage, cache);
+    }
+
+    @Bean
+    public Authorizer authorizer() {
+        return Authorizer.ALLOW_ALL;
+    }
+
+    @Bean
+    public FilterRegistrationBean<ApiAccessFilter> apiAccessFilter(List<Authenticator> authenticators,
+                                                                   Authorizer authorizer, GatewayProperties properties) {
+        FilterRegistrationBean<ApiAccessFilter> registration = new FilterRegistrationBean<>(
+                new ApiAccessFilter(authenticators, authorizer, properties.anonymousAuth()));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        registration.addUrlPatterns("/*");
+        return registration;
+    }
+
+    @Bean(destroyMethod = "close")
+    public Compactor compactor(Store store, CompactorProperties properties) {
+        Compactor compactor = new Compactor(store, properties);
+        if (properties.enabled()) compactor.start();
+        return compactor;
+    }
+
+    @Bean
+    public BodyDecoder bodyDecoder(BodyDecoder.ProtobufDecoder protobuf) {
+        return new BodyDecoder(protobuf);
+    }
+}

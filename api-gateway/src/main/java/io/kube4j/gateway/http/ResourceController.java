@@ -1,0 +1,345 @@
+package io.kube4j.gateway.http;
+
+import io.kube4j.gateway.storage.DeleteOptions;
+import io.kube4j.gateway.storage.DeleteResult;
+import io.kube4j.gateway.storage.ListOptions;
+import io.kube4j.gateway.storage.ListPage;
+import io.kube4j.gateway.storage.ResourceStorage;
+import io.kube4j.machinery.errors.ApiException;
+import io.kube4j.machinery.object.Json;
+import io.kube4j.machinery.object.KubeObject;
+import io.kube4j.machinery.registry.BuiltInTypes;
+import io.kube4j.machinery.registry.ResourceRegistry;
+import io.kube4j.machinery.registry.ResourceType;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriUtils;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+
+
+/**
+ * Every resource request: {@code /api/v1/...} and {@code /apis/{group}/{version}/...}. It parses
+ * what the path addresses, decodes the body, and hands the verb to {@link ResourceStorage},
+ * {@link WatchStreamer} or a subresource; then renders the result as JSON, YAML or a Table.
+ */
+@RestController
+public class ResourceController {
+
+    private static final Logger log = LoggerFactory.getLogger(ResourceController.class);
+
+    /** kube-apiserver's limit on request bodies. */
+    static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+    private final ResourceRegistry registry;
+    private final ResourceStorage storage;
+    private final WatchStreamer watches;
+    private final BodyDecoder decoder;
+    private final ObjectPatcher patcher;
+    private final TablePrinter tables;
+    private final Subresources subresources;
+
+    public ResourceController(ResourceRegistry registry, ResourceStorage storage, WatchStreamer watches,
+                              BodyDecoder decoder, ObjectPatcher patcher, TablePrinter tables,
+                              Subresources subresources) {
+        this.registry = registry;
+        this.storage = storage;
+        this.watches = watches;
+        this.decoder = decoder;
+        this.patcher = patcher;
+        this.tables = tables;
+        this.subresources = subresources;
+    }
+
+    @RequestMapping(path = {"/api/v1/**", "/apis/{group}/{version}/**"})
+    public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            serve(request, response);
+        } catch (ApiException e) {
+            ApiResponses.writeStatus(response, e);
+        } catch (IOException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
+            ApiResponses.writeStatus(response, ApiException.internal(e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
+    }
+
+    private void serve(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = UriUtils.decode(request.getRequestURI(), StandardCharsets.UTF_8);
+        RequestInfo info = RequestInfo.parse(path);
+        ResourceType type = registry.byResource(info.group(), info.version(), info.resource())
+                .orElseThrow(() -> new ApiException(404, "NotFound", "the server could not find the requested resource",
+                        info.group(), info.resource(), info.name(), List.of()));
+        if (info.namespace() != null && !type.namespaced()) {
+            throw new ApiException(404, "NotFound", "the server could not find the requested resource",
+                    info.group(), info.resource(), info.name(), List.of());
+        }
+        if (info.subresource() != null && !type.hasSubresource(info.subresource())) {
+            throw new ApiException(404, "NotFound", "the server could not find the requested resource",
+                    info.group(), info.resource() + "/" + info.subresource(), info.name(), List.of());
+        }
+        String namespace = type.namespaced() ? info.namespace() : null;
+        if (type.namespaced() && namespace == null && info.name() != null) {
+            throw new ApiException(404, "NotFound", "the server could not find the requested resource",
+                    info.group(), info.resource(), info.name(), List.of());
+        }
+        MediaTypes.Rendering rendering = MediaTypes.rendering(request.getHeader("Accept"));
+        String method = request.getMethod();
+        boolean dryRun = dryRun(request);
+        switch (method) {
+            case "GET" -> {
+                if (info.name() == null || info.watchPath()) {
+                    if (info.watchPath() || isTrue(request.getParameter("watch"))) {
+                        watches.stream(type, namespace, info.name(), request, response, rendering);
+                    } else {
+                        list(type, namespace, request, response, rendering);
+                    }
+                } else if (info.subresource() == null || info.subresource().equals("status")) {
+                    ObjectNode object = storage.get(type, namespace, info.name());
+                    respond(response, 200, type, object, request, rendering);
+                } else {
+                    subresources.get(type, namespace, info.name(), info.subresource(), request, response);
+                }
+            }
+            case "POST" -> {
+                if (info.name() == null) {
+                    if (namespace == null && type.namespaced()) {
+                        throw ApiException.methodNotSupported(type.group(), type.plural(), "create");
+                    }
+                    ObjectNode body = decoder.decode(readBody(request), request.getContentType());
+                    ObjectNode created = storage.create(type, namespace, body, dryRun);
+                    respond(response, 201, type, created, request, rendering);
+                } else if (info.subresource() != null) {
+                    ObjectNode body = decoder.decode(readBody(request), request.getContentType());
+                    subresources.post(type, namespace, info.name(), info.subresource(), body, dryRun, response);
+                } else {
+                    throw ApiException.methodNotSupported(type.group(), type.plural(), "create");
+                }
+            }
+            case "PUT" -> {
+                requireName(type, info);
+                ObjectNode body = decoder.decode(readBody(request), request.getContentType());
+                if (info.subresource() == null || info.subresource().equals("status")) {
+                    ResourceStorage.Part part = info.subresource() == null ? ResourceStorage.Part.MAIN : ResourceStorage.Part.STATUS;
+                    ObjectNode before = storage.find(type, namespace, info.name()).orElse(null);
+                    ObjectNode updated = storage.update(type, namespace, info.name(), body, part, dryRun);
+                    respond(response, before == null ? 201 : 200, type, updated, request, rendering);
+                } else {
+                    subresources.put(type, namespace, info.name(), info.subresource(), body, dryRun, response);
+                }
+            }
+            case "PATCH" -> {
+                requireName(type, info);
+                byte[] patch = readBody(request);
+                String contentType = MediaTypes.base(request.getContentType());
+                String manager = request.getParameter("fieldManager");
+                boolean force = isTrue(request.getParameter("force"));
+                if (info.subresource() == null || info.subresource().equals("status")) {
+                    ResourceStorage.Part part = info.subresource() == null ? ResourceStorage.Part.MAIN : ResourceStorage.Part.STATUS;
+                    if (contentType.equals(MediaTypes.APPLY_PATCH_YAML)
+                            && storage.find(type, namespace, info.name()).isEmpty() && part == ResourceStorage.Part.MAIN) {
+                        ObjectNode applied = patcher.patch(type, null, patch, contentType, manager, force);
+                        KubeObject.metadata(applied).put("name", info.name());
+                        respond(response, 201, type, storage.create(type, namespace, applied, dryRun), request, rendering);
+                        return;
+                    }
+                    ObjectNode patched = storage.mutate(type, namespace, info.name(),
+                            current -> patcher.patch(type, current, patch, contentType, manager, force), part, dryRun);
+                    respond(response, 200, type, patched, request, rendering);
+                } else {
+                    subresources.patch(type, namespace, info.name(), info.subresource(), patch, contentType, dryRun,
+                            response);
+                }
+            }
+            case "DELETE" -> {
+                DeleteOptions options = deleteOptions(request, dryRun);
+                if (info.name() == null) {
+                    deleteCollection(type, namespace, request, options, response);
+                    return;
+                }
+                if (info.subresource() != null) throw ApiException.methodNotSupported(type.group(), type.plural(), "delete");
+                DeleteResult result = storage.delete(type, namespace, info.name(), options);
+                if (!result.deleted() || returnsDeletedObject(type)) {
+                    respond(response, 200, type, result.object(), request, rendering);
+                } else {
+                    ApiResponses.write(response, 200, successStatus(type, result.object()), rendering == MediaTypes.Rendering.YAML
+                            ? rendering : MediaTypes.Rendering.JSON);
+                }
+            }
+            default -> throw new ApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested resource",
+                    type.group(), type.plural(), info.name(), List.of());
+        }
+    }
+
+    private static void requireName(ResourceType type, RequestInfo info) {
+        if (info.name() == null) throw ApiException.methodNotSupported(type.group(), type.plural(), "update");
+    }
+
+    private static boolean returnsDeletedObject(ResourceType type) {
+        return type.equals(BuiltInTypes.POD) || type.equals(BuiltInTypes.NAMESPACE);
+    }
+
+    static ObjectNode successStatus(ResourceType type, ObjectNode deleted) {
+        ObjectNode status = Json.object();
+        status.put("kind", "Status");
+        status.put("apiVersion", "v1");
+        status.putObject("metadata");
+        status.put("status", "Success");
+        ObjectNode details = status.putObject("details");
+        details.put("name", KubeObject.name(deleted));
+        if (!type.group().isEmpty()) details.put("group", type.group());
+        details.put("kind", type.plural());
+        details.put("uid", KubeObject.uid(deleted));
+        return status;
+    }
+
+    private void list(ResourceType type, String namespace, HttpServletRequest request, HttpServletResponse response,
+                      MediaTypes.Rendering rendering) throws IOException {
+        ListOptions options = listOptions(type, request);
+        ListPage page = storage.list(type, namespace, options);
+        ObjectNode listMeta = Json.object();
+        listMeta.put("resourceVersion", Long.toString(page.resourceVersion()));
+        if (page.continueToken() != null) listMeta.put("continue", page.continueToken());
+        if (page.remaining() != null) listMeta.put("remainingItemCount", page.remaining());
+        if (rendering == MediaTypes.Rendering.TABLE) {
+            ObjectNode table = tables.table(type, page.items(), listMeta, includeObject(request), true);
+            ApiResponses.write(response, 200, table, MediaTypes.Rendering.JSON);
+            return;
+        }
+        ObjectNode list = Json.object();
+        list.put("kind", type.listKind());
+        list.put("apiVersion", type.apiVersion());
+        list.set("metadata", listMeta);
+        ArrayNode items = list.putArray("items");
+        page.items().forEach(items::add);
+        ApiResponses.write(response, 200, list, rendering);
+    }
+
+    ListOptions listOptions(ResourceType type, HttpServletRequest request) {
+        var filter = Selectors.filter(type, request.getParameter("labelSelector"), request.getParameter("fieldSelector"));
+        long limit = 0;
+        String limitParam = request.getParameter("limit");
+        if (limitParam != null && !limitParam.isEmpty()) {
+            try {
+                limit = Math.max(0, Long.parseLong(limitParam));
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("limit: Invalid value: \"" + limitParam + "\": must be an integer");
+            }
+        }
+        return new ListOptions(filter.predicate(), filter.selective(), limit, request.getParameter("continue"),
+                request.getParameter("resourceVersion"));
+    }
+
+    private void deleteCollection(ResourceType type, String namespace, HttpServletRequest request,
+                                  DeleteOptions options, HttpServletResponse response) throws IOException {
+        ListOptions listOptions = listOptions(type, request);
+        ListPage page = storage.list(type, namespace, new ListOptions(listOptions.filter(), listOptions.filtered(), 0, null, null));
+        ObjectNode list = Json.object();
+        list.put("kind", type.listKind());
+        list.put("apiVersion", type.apiVersion());
+        list.putObject("metadata").put("resourceVersion", Long.toString(page.resourceVersion()));
+        ArrayNode items = list.putArray("items");
+        for (ObjectNode object : page.items()) {
+            try {
+                items.add(storage.delete(type, KubeObject.namespace(object), KubeObject.name(object), options).object());
+            } catch (ApiException e) {
+                if (e.code() != 404) throw e;
+            }
+        }
+        ApiResponses.write(response, 200, list, MediaTypes.Rendering.JSON);
+    }
+
+    private void respond(HttpServletResponse response, int status, ResourceType type, ObjectNode object,
+                         HttpServletRequest request, MediaTypes.Rendering rendering) throws IOException {
+        if (rendering == MediaTypes.Rendering.TABLE) {
+            ObjectNode listMeta = Json.object();
+            String rv = KubeObject.resourceVersion(object);
+            if (rv != null) listMeta.put("resourceVersion", rv);
+            ApiResponses.write(response, status, tables.table(type, List.of(object), listMeta, includeObject(request), true),
+                    MediaTypes.Rendering.JSON);
+            return;
+        }
+        ApiResponses.write(response, status, object, rendering);
+    }
+
+    private static String includeObject(HttpServletRequest request) {
+        String include = request.getParameter("includeObject");
+        return include == null || include.isEmpty() ? "Metadata" : include;
+    }
+
+    static byte[] readBody(HttpServletRequest request) throws IOException {
+        long declared = request.getContentLengthLong();
+        if (declared > MAX_BODY_BYTES) throw tooLarge();
+        try (InputStream in = request.getInputStream()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) throw tooLarge();
+            return body;
+        }
+    }
+
+    private static ApiException tooLarge() {
+        return ApiException.tooLarge("Request entity too large: limit is " + MAX_BODY_BYTES);
+    }
+
+    private static boolean dryRun(HttpServletRequest request) {
+        String[] values = request.getParameterValues("dryRun");
+        if (values == null) return false;
+        for (String v : values) {
+            if (v.equals("All")) return true;
+            if (!v.isEmpty()) throw ApiException.badRequest("dryRun: Unsupported value: \"" + v + "\": supported values: \"All\"");
+        }
+        return false;
+    }
+
+    static boolean isTrue(String value) {
+        return value != null && (value.equals("true") || value.equals("1"));
+    }
+
+    private DeleteOptions deleteOptions(HttpServletRequest request, boolean dryRun) throws IOException {
+        Long grace = null;
+        String propagation = request.getParameter("propagationPolicy");
+        String uid = null;
+        String rv = null;
+        String graceParam = request.getParameter("gracePeriodSeconds");
+        if (graceParam != null && !graceParam.isEmpty()) grace = parseLong("gracePeriodSeconds", graceParam);
+        String orphan = request.getParameter("orphanDependents");
+        if (propagation == null && orphan != null) propagation = isTrue(orphan) ? "Orphan" : "Background";
+        byte[] body = readBody(request);
+        if (body.length > 0) {
+            ObjectNode options = decoder.decode(body, request.getContentType());
+            JsonNode g = options.get("gracePeriodSeconds");
+            if (g != null && !g.isNull()) grace = g.asLong();
+            JsonNode p = options.get("propagationPolicy");
+            if (p != null && !p.isNull()) propagation = p.asString();
+            JsonNode o = options.get("orphanDependents");
+            if (propagation == null && o != null && !o.isNull()) propagation = o.asBoolean() ? "Orphan" : "Background";
+            JsonNode pre = options.path("preconditions");
+            if (pre.hasNonNull("uid")) uid = pre.get("uid").asString();
+            if (pre.hasNonNull("resourceVersion")) rv = pre.get("resourceVersion").asString();
+            JsonNode d = options.get("dryRun");
+            if (d instanceof ArrayNode a && a.valueStream().anyMatch(v -> v.asString().equals("All"))) dryRun = true;
+        }
+        return new DeleteOptions(grace, propagation, uid, rv, dryRun);
+    }
+
+    private static long parseLong(String name, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name + ": Invalid value: \"" + value + "\": must be an integer");
+        }
+    }
+
+}

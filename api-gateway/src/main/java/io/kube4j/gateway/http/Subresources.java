@@ -1,0 +1,233 @@
+package io.kube4j.gateway.http;
+
+import io.kube4j.gateway.storage.DeleteOptions;
+import io.kube4j.gateway.storage.DeleteResult;
+import io.kube4j.gateway.storage.ResourceStorage;
+import io.kube4j.machinery.errors.ApiException;
+import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.Json;
+import io.kube4j.machinery.object.KubeObject;
+import io.kube4j.machinery.registry.BuiltInTypes;
+import io.kube4j.machinery.registry.ResourceType;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The subresources that are views of their object: {@code scale} (autoscaling/v1 Scale over
+ * {@code spec.replicas}), {@code binding} (assigns a pod to a node), {@code eviction}, and a
+ * namespace's {@code finalize}. {@code status} is handled with the object itself.
+ */
+public final class Subresources {
+
+    private final ResourceStorage storage;
+    private final ObjectPatcher patcher;
+    private final Clock clock;
+
+    public Subresources(ResourceStorage storage, ObjectPatcher patcher, Clock clock) {
+        this.storage = storage;
+        this.patcher = patcher;
+        this.clock = clock;
+    }
+
+    private static final ResourceType SCALE = new ResourceType("autoscaling", "v1", "Scale", "scale", "scale", true,
+            List.of(), List.of(), java.util.Set.of());
+
+    public void get(ResourceType type, String namespace, String name, String subresource, HttpServletRequest request,
+                    HttpServletResponse response) throws IOException {
+        switch (subresource) {
+            case "scale" -> ApiResponses.write(response, 200, scaleOf(storage.get(type, namespace, name)), MediaTypes.Rendering.JSON);
+            case "log" -> {
+                ObjectNode pod = storage.get(type, namespace, name);
+                String node = pod.path("spec").path("nodeName").asString("");
+                throw ApiException.badRequest(node.isEmpty()
+                        ? "pod " + name + " is not scheduled to a node yet"
+                        : "node " + node + " does not serve logs for pod " + name);
+            }
+            default -> throw ApiException.methodNotSupported(type.group(), type.plural() + "/" + subresource, "get");
+        }
+    }
+
+    public void post(ResourceType type, String namespace, String name, String subresource, ObjectNode body,
+                     boolean dryRun, HttpServletResponse response) throws IOException {
+        switch (subresource) {
+            case "binding" -> bind(namespace, name, body, dryRun, response);
+            case "eviction" -> {
+                DeleteOptions options = DeleteOptions.defaults();
+                JsonNode deleteOptions = body.path("deleteOptions");
+                if (deleteOptions.hasNonNull("gracePeriodSeconds")) {
+                    options = new DeleteOptions(deleteOptions.get("gracePeriodSeconds").asLong(), null, null, null, dryRun);
+                }
+                DeleteResult result = storage.delete(type, namespace, name, options);
+                ApiResponses.write(response, 201, ResourceController.successStatus(type, result.object()), MediaTypes.Rendering.JSON);
+            }
+            default -> throw ApiException.methodNotSupported(type.group(), type.plural() + "/" + subresource, "create");
+        }
+    }
+
+    public void put(ResourceType type, String namespace, String name, String subresource, ObjectNode body,
+                    boolean dryRun, HttpServletResponse response) throws IOException {
+        switch (subresource) {
+            case "scale" -> {
+                ObjectNode updated = storage.mutate(type, namespace, name, current -> withScale(type, current, body),
+                        ResourceStorage.Part.MAIN, dryRun);
+                ApiResponses.write(response, 200, scaleOf(updated), MediaTypes.Rendering.JSON);
+            }
+            case "finalize" -> {
+                if (!type.equals(BuiltInTypes.NAMESPACE)) {
+                    throw ApiException.methodNotSupported(type.group(), type.plural() + "/finalize", "update");
+                }
+                ObjectNode updated = storage.mutate(type, namespace, name, current -> {
+                    String rv = KubeObject.resourceVersion(body);
+                    ObjectNode next = current.deepCopy();
+                    JsonNode finalizers = body.path("spec").path("finalizers");
+                    ObjectNode spec = next.withObjectProperty("spec");
+                    if (finalizers.isArray()) spec.set("finalizers", finalizers);
+                    else spec.remove("finalizers");
+                    if (rv != null && !rv.isEmpty()) KubeObject.metadata(next).put("resourceVersion", rv);
+                    return next;
+                }, ResourceStorage.Part.MAIN, dryRun);
+                ApiResponses.write(response, 200, updated, MediaTypes.Rendering.JSON);
+            }
+            default -> throw ApiException.methodNotSupported(type.group(), type.plural() + "/" + subresource, "update");
+        }
+    }
+
+    public void patch(ResourceType type, String namespace, String name, String subresource, byte[] patch,
+                      String contentType, boolean dryRun, HttpServletResponse response) throws IOException {
+        if (!subresource.equals("scale")) {
+            throw ApiException.methodNotSupported(type.group(), type.plural() + "/" + subresource, "patch");
+        }
+        ObjectNode updated = storage.mutate(type, namespace, name, current -> {
+            ObjectNode scale = scaleOf(current);
+            ObjectNode patched = patcher.patch(SCALE, scale, patch, contentType, null, false);
+            return withScale(type, current, patched);
+        }, ResourceStorage.Part.MAIN, dryRun);
+        ApiResponses.write(response, 200, scaleOf(updated), MediaTypes.Rendering.JSON);
+    }
+
+    /** The autoscaling/v1 Scale view of an object with {@code spec.replicas}. */
+    static ObjectNode scaleOf(ObjectNode object) {
+        ObjectNode scale = Json.object();
+        scale.put("kind", "Scale");
+        scale.put("apiVersion", "autoscaling/v1");
+        ObjectNode meta = scale.putObject("metadata");
+        ObjectNode source = KubeObject.metadata(object);
+        for (String field : List.of("name", "namespace", "uid", "resourceVersion", "creationTimestamp")) {
+            if (source.has(field)) meta.set(field, source.get(field));
+        }
+        scale.putObject("spec").put("replicas", object.path("spec").path("replicas").asInt(0));
+        ObjectNode status = scale.putObject("status");
+        status.put("replicas", object.path("status").path("replicas").asInt(0));
+        String selector = selectorString(object.path("spec").path("selector"));
+        if (!selector.isEmpty()) status.put("selector", selector);
+        return scale;
+    }
+
+    private static ObjectNode withScale(ResourceType type, ObjectNode current, ObjectNode scale) {
+        JsonNode replicas = scale.path("spec").path("replicas");
+        if (!replicas.isIntegralNumber() || replicas.asLong() < 0 || replicas.asLong() > Integer.MAX_VALUE) {
+            throw ApiException.invalid("autoscaling", "Scale", KubeObject.name(current), List.of(
+                    StatusCause.invalid("spec.replicas", replicas.isMissingNode() ? "null" : replicas.toString(),
+                            "must be greater than or equal to 0")));
+        }
+        String rv = KubeObject.resourceVersion(scale);
+        ObjectNode next = current.deepCopy();
+        next.withObjectProperty("spec").put("replicas", replicas.asInt());
+        if (rv != null && !rv.isEmpty()) KubeObject.metadata(next).put("resourceVersion", rv);
+        else KubeObject.metadata(next).remove("resourceVersion");
+        return next;
+    }
+
+    /** A label selector object in the query-string form, as Scale.status.selector carries it. */
+    static String selectorString(JsonNode selector) {
+        if (selector.isMissingNode() || selector.isNull()) return "";
+        if (selector.isString()) return selector.asString();
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<String, JsonNode> e : selector.path("matchLabels").properties()) {
+            if (!out.isEmpty()) out.append(',');
+            out.append(e.getKey()).append('=').append(e.getValue().asString());
+        }
+        for (JsonNode expression : selector.path("matchExpressions")) {
+            if (!out.isEmpty()) out.append(',');
+            String key = expression.path("key").asString();
+            List<String> values = expression.path("values").valueStream().map(JsonNode::asString).sorted().toList();
+            switch (expression.path("operator").asString()) {
+                case "In" -> out.append(key).append(" in (").append(String.join(",", values)).append(')');
+                case "NotIn" -> out.append(key).append(" notin (").append(String.join(",", values)).append(')');
+                case "Exists" -> out.append(key);
+                case "DoesNotExist" -> out.append('!').append(key);
+                default -> { }
+            }
+        }
+        return out.toString();
+    }
+
+    private void bind(String namespace, String name, ObjectNode binding, boolean dryRun, HttpServletResponse response)
+            throws IOException {
+        String node = binding.path("target").path("name").asString("");
+        String targetKind = binding.path("target").path("kind").asString("Node");
+        if (node.isEmpty()) {
+            throw ApiException.invalid("", "Binding", name, List.of(StatusCause.required("target.name")));
+        }
+        if (!targetKind.isEmpty() && !targetKind.equals("Node")) {
+            throw ApiException.invalid("", "Binding", name, List.of(StatusCause.notSupported("target.kind", targetKind, List.of("Node"))));
+        }
+        String bindingName = KubeObject.name(binding);
+        if (bindingName != null && !bindingName.isEmpty() && !bindingName.equals(name)) {
+            throw ApiException.badRequest("the name of the object (" + bindingName + ") does not match the name on the URL (" + name + ")");
+        }
+        String uid = binding.path("metadata").path("uid").asString("");
+        storage.mutate(BuiltInTypes.POD, namespace, name, pod -> {
+            if (KubeObject.isDeleting(pod)) {
+                throw ApiException.conflict("", "pods", name, "pod " + name + " is being deleted, cannot be assigned to a host");
+            }
+            if (!uid.isEmpty() && !uid.equals(KubeObject.uid(pod))) {
+                throw ApiException.conflict("", "pods", name, "Precondition failed: UID in precondition: " + uid
+                        + ", UID in object meta: " + KubeObject.uid(pod));
+            }
+            String assigned = pod.path("spec").path("nodeName").asString("");
+            if (!assigned.isEmpty()) {
+                throw ApiException.conflict("", "pods", name, "pod " + name + " is already assigned to node \"" + assigned + "\"");
+            }
+            ObjectNode next = pod.deepCopy();
+            KubeObject.metadata(next).remove("resourceVersion");
+            next.withObjectProperty("spec").put("nodeName", node);
+            JsonNode annotations = binding.path("metadata").path("annotations");
+            if (annotations.isObject() && !annotations.isEmpty()) {
+                ObjectNode target = KubeObject.metadata(next).withObjectProperty("annotations");
+                annotations.properties().forEach(e -> target.set(e.getKey(), e.getValue()));
+            }
+            setScheduledCondition(next);
+            return next;
+        }, ResourceStorage.Part.ALL, dryRun);
+        ObjectNode status = Json.object();
+        status.put("kind", "Status");
+        status.put("apiVersion", "v1");
+        status.putObject("metadata");
+        status.put("status", "Success");
+        status.put("code", 201);
+        ApiResponses.write(response, 201, status, MediaTypes.Rendering.JSON);
+    }
+
+    private void setScheduledCondition(ObjectNode pod) {
+        ObjectNode status = pod.withObjectProperty("status");
+        ArrayNode conditions = status.has("conditions") && status.get("conditions").isArray()
+                ? (ArrayNode) status.get("conditions") : status.putArray("conditions");
+        for (int i = conditions.size() - 1; i >= 0; i--) {
+            if ("PodScheduled".equals(conditions.get(i).path("type").asString(""))) conditions.remove(i);
+        }
+        ObjectNode condition = conditions.addObject();
+        condition.put("type", "PodScheduled");
+        condition.put("status", "True");
+        condition.putNull("lastProbeTime");
+        condition.put("lastTransitionTime", KubeObject.timestamp(clock.instant()));
+    }
+}

@@ -1,0 +1,260 @@
+package io.kube4j.bench;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./kube4j bench api}: ConfigMap creates through the gateway against the same puts straight
+ * into etcd at the same concurrency, then the latency from a write's acknowledgement to its event
+ * at the last of many concurrent watchers.
+ *
+ * <p>Arguments ({@code --name=value}): server, ca, token-file, etcd, creates (default 20000),
+ * concurrency (64), watchers (1000), watched-writes (200).
+ */
+public final class ApiBench {
+
+    private final Map<String, String> args;
+    private final HttpClient http;
+    private final String server;
+    private final String token;
+
+    private ApiBench(Map<String, String> args) throws Exception {
+        this.args = args;
+        this.server = args.getOrDefault("server", "https://127.0.0.1:6443");
+        this.token = Files.readString(Path.of(args.get("token-file"))).trim();
+        this.http = HttpClient.newBuilder()
+                .sslContext(sslContext(Path.of(args.get("ca"))))
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> args = new HashMap<>();
+        for (String a : argv) {
+            if (!a.startsWith("--") || !a.contains("=")) throw new IllegalArgumentException("expected --name=value: " + a);
+            args.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+        }
+        new ApiBench(args).run();
+        System.exit(0);
+    }
+
+    private int intArg(String name, int fallback) {
+        return Integer.parseInt(args.getOrDefault(name, Integer.toString(fallback)));
+    }
+
+    private void run() throws Exception {
+        int creates = intArg("creates", 20000);
+        int concurrency = intArg("concurrency", 64);
+        int watchers = intArg("watchers", 1000);
+        int watchedWrites = intArg("watched-writes", 200);
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        String payload = "x".repeat(900);
+
+        // Warm both paths so neither pays for class loading or connection set-up in the timed part.
+        String warm = "bench-warm-" + run;
+        createNamespace(warm);
+        timed(concurrency, Math.min(2000, creates), i -> createConfigMap(warm, "w-" + i, payload));
+        try (Client etcd = Client.builder().endpoints(args.getOrDefault("etcd", "http://127.0.0.1:2379")).build()) {
+            KV kv = etcd.getKVClient();
+            timed(concurrency, Math.min(2000, creates), i -> put(kv, "/bench/" + run + "/warm/" + i, payload));
+
+            String ns = "bench-" + run;
+            createNamespace(ns);
+            Result gateway = timed(concurrency, creates, i -> createConfigMap(ns, "cm-" + i, payload));
+            Result raw = timed(concurrency, creates, i -> put(kv, "/bench/" + run + "/cm-" + i, configMapJson(ns, "cm-" + i, payload)));
+            double gatewayRate = creates / gateway.seconds;
+            double etcdRate = creates / raw.seconds;
+            System.out.printf("gateway: %d creates in %.2f s; etcd: %d puts in %.2f s%n", creates, gateway.seconds, creates, raw.seconds);
+
+            double fanoutP99 = watchFanout(run, watchers, watchedWrites, payload);
+            System.out.printf("bench api: gateway_creates_per_s=%.0f etcd_puts_per_s=%.0f ratio=%.2f create_p50_ms=%.1f create_p99_ms=%.1f watch_fanout_p99_ms=%.1f%n",
+                    gatewayRate, etcdRate, gatewayRate / etcdRate, gateway.percentile(50), gateway.percentile(99), fanoutP99);
+            etcd.getKVClient().delete(ByteSequence.from("/bench/", StandardCharsets.UTF_8),
+                    io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build()).get();
+        }
+    }
+
+    private interface Call {
+        void run(int i) throws Exception;
+    }
+
+    private record Result(double seconds, long[] latenciesNanos) {
+        double percentile(int p) {
+            long[] sorted = latenciesNanos.clone();
+            Arrays.sort(sorted);
+            int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+            return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
+        }
+    }
+
+    private static Result timed(int concurrency, int count, Call call) throws Exception {
+        long[] latencies = new long[count];
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency, Thread.ofVirtual().factory());
+        long start = System.nanoTime();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < concurrency; t++) {
+            futures.add(pool.submit(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < count) {
+                    long t0 = System.nanoTime();
+                    call.run(i);
+                    latencies[i] = System.nanoTime() - t0;
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) f.get();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        return new Result(seconds, latencies);
+    }
+
+    private static String configMapJson(String ns, String name, String payload) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\""
+                + ns + "\"},\"data\":{\"payload\":\"" + payload + "\"}}";
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(server + path))
+                .header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(60));
+    }
+
+    private void createNamespace(String ns) throws Exception {
+        post("/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + ns + "\"}}");
+    }
+
+    private void createConfigMap(String ns, String name, String payload) throws Exception {
+        post("/api/v1/namespaces/" + ns + "/configmaps", configMapJson(ns, name, payload));
+    }
+
+    private String post(String path, String body) throws Exception {
+        HttpResponse<String> response = http.send(request(path)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("POST " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    private static void put(KV kv, String key, String value) throws Exception {
+        kv.put(ByteSequence.from(key, StandardCharsets.UTF_8), ByteSequence.from(value, StandardCharsets.UTF_8))
+                .get(60, TimeUnit.SECONDS);
+    }
+
+    /** p99 over writes of (time the last watcher saw the write − time the write was acknowledged). */
+    private double watchFanout(String run, int watchers, int writes, String payload) throws Exception {
+        String ns = "bench-watch-" + run;
+        createNamespace(ns);
+        String list = get("/api/v1/namespaces/" + ns + "/configmaps");
+        String rv = list.replaceAll("(?s).*\"resourceVersion\":\"(\\d+)\".*", "$1");
+        Map<String, long[]> seen = new ConcurrentHashMap<>();
+        CountDownLatch connected = new CountDownLatch(watchers);
+        CountDownLatch done = new CountDownLatch(watchers);
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < watchers; w++) {
+            int watcher = w;
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    HttpResponse<InputStream> response = http.send(request("/api/v1/namespaces/" + ns
+                                    + "/configmaps?watch=true&resourceVersion=" + rv + "&timeoutSeconds=600").GET().build(),
+                            HttpResponse.BodyHandlers.ofInputStream());
+                    connected.countDown();
+                    try (Stream<String> lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+                            response.body(), StandardCharsets.UTF_8)).lines()) {
+                        int received = 0;
+                        for (String line : (Iterable<String>) lines::iterator) {
+                            long now = System.nanoTime();
+                            int at = line.indexOf("\"name\":\"wcm-");
+                            if (at < 0) continue;
+                            String name = line.substring(at + 8, line.indexOf('"', at + 8));
+                            seen.computeIfAbsent(name, k -> new long[watchers])[watcher] = now;
+                            if (++received == writes) break;
+                        }
+                    }
+                } catch (Exception e) {
+                    connected.countDown();
+                    System.err.println("watcher " + watcher + " failed: " + e);
+                } finally {
+                    done.countDown();
+                }
+            }));
+        }
+        connected.await(120, TimeUnit.SECONDS);
+        Thread.sleep(2000);
+        long[] acked = new long[writes];
+        for (int i = 0; i < writes; i++) {
+            createConfigMap(ns, "wcm-" + i, payload);
+            acked[i] = System.nanoTime();
+            Thread.sleep(10);
+        }
+        done.await(120, TimeUnit.SECONDS);
+        long[] fanout = new long[writes];
+        int incomplete = 0;
+        for (int i = 0; i < writes; i++) {
+            long[] times = seen.get("wcm-" + i);
+            long last = 0;
+            boolean all = times != null;
+            if (times != null) {
+                for (long t : times) {
+                    if (t == 0) all = false;
+                    last = Math.max(last, t);
+                }
+            }
+            if (!all) incomplete++;
+            fanout[i] = Math.max(0, last - acked[i]);
+        }
+        if (incomplete > 0) System.out.println("warning: " + incomplete + " writes did not reach every watcher");
+        Arrays.sort(fanout);
+        return fanout[(int) Math.ceil(0.99 * writes) - 1] / 1e6;
+    }
+
+    private String get(String path) throws Exception {
+        return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static SSLContext sslContext(Path caFile) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(caFile)) {
+            trust.setCertificateEntry("kube4j-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+}

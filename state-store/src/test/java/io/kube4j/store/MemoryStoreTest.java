@@ -1,0 +1,9 @@
+package io.kube4j.store;
+
+class MemoryStoreTest extends StoreContractTest {
+
+    @Override
+    protected Store newStore() {
+        return new MemoryStore();
+    }
+}
