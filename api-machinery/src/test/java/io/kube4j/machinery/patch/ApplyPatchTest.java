@@ -189,6 +189,29 @@ class ApplyPatchTest {
                 + "{\".\":{},\"f:image\":{},\"f:name\":{}}}}}"));
     }
 
+    /** The body {@code kubectl apply --server-side} 1.32 sent ({@code ?fieldManager=kubectl&force=false}). */
+    @Test
+    void appliesWhatKubectlServerSideSends() {
+        JsonNode body = raw("{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"labels\":"
+                + "{\"app\":\"web\",\"tier\":\"front\"},\"name\":\"web\",\"namespace\":\"default\"},\"spec\":"
+                + "{\"replicas\":2,\"selector\":{\"matchLabels\":{\"app\":\"web\"}},\"template\":{\"metadata\":"
+                + "{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"env\":[{\"name\":\"A\",\"value\":"
+                + "\"1\"}],\"image\":\"nginx:1.25\",\"name\":\"nginx\",\"ports\":[{\"containerPort\":80},"
+                + "{\"containerPort\":443}]}]}}}}");
+        ObjectNode live = (ObjectNode) json(CONFIG);
+        ((ObjectNode) live.get("metadata")).put("namespace", "default").put("uid", "u-1");
+
+        ObjectNode object = ApplyPatch.apply(live, body, DEPLOYMENT, "kubectl", false, T2);
+
+        assertThat(object.at("/spec/template/spec/containers/0/image").stringValue()).isEqualTo("nginx:1.25");
+        assertThat(object.at("/spec/template/spec/containers/0/ports")).hasSize(2);
+        assertThat(object.at("/metadata/uid").stringValue()).isEqualTo("u-1");
+        assertThat(object.at("/metadata/managedFields/0/manager").stringValue()).isEqualTo("kubectl");
+        assertThat(object.at("/metadata/managedFields/0/operation").stringValue()).isEqualTo("Apply");
+        assertThat(object.at("/metadata/managedFields/0/fieldsV1/f:spec/f:template/f:spec/f:containers")
+                .has("k:{\"name\":\"nginx\"}")).isTrue();
+    }
+
     @Test
     void leavesItsArgumentsUntouched() {
         ObjectNode live = editedByHand(3);
