@@ -60,6 +60,7 @@ final class StubApiServer implements AutoCloseable {
     private final List<Captured> captured = new CopyOnWriteArrayList<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final Map<String, ObjectNode> objects = new ConcurrentHashMap<>();
+    private volatile ObjectNode nextCreated;
 
     StubApiServer(ProtobufCodec codec) throws IOException {
         this.codec = codec;
@@ -81,7 +82,13 @@ final class StubApiServer implements AutoCloseable {
         return requests;
     }
 
+    /** The next write answers with this object instead of the one it carried. */
+    void answerNextWriteWith(ObjectNode object) {
+        nextCreated = object;
+    }
+
     void reset() {
+        nextCreated = null;
         captured.clear();
         requests.clear();
         objects.clear();
@@ -153,7 +160,9 @@ final class StubApiServer implements AutoCloseable {
                 : (ObjectNode) JSON.readTree(body);
         String name = object.path("metadata").path("name").asString("");
         objects.put(path + "/" + name, object);
-        answer(exchange, 201, object);
+        ObjectNode answer = nextCreated;
+        nextCreated = null;
+        answer(exchange, 201, answer == null ? object : answer);
     }
 
     private void delete(HttpExchange exchange, String path) throws IOException {
