@@ -264,6 +264,72 @@ class KubectlProtobufBodiesTest {
         assertThat(codec.decode(codec.encode(object))).isEqualTo(object);
     }
 
+    /**
+     * kubectl's auth commands post typed review objects and print what the server decided, read
+     * from the codec's protobuf answer.
+     */
+    @ParameterizedTest(name = "kubectl {0}")
+    @MethodSource("reviews")
+    void authCommandsPostReviewsAndReadTheAnswer(String name, List<String> args, String expectedPath,
+                                                 String answer, Consumer<JsonNode> checkBody,
+                                                 Consumer<String> checkOutput)
+            throws Exception {
+        server.answerNextWriteWith((ObjectNode) JSON.readTree(answer));
+
+        Result result = kubectl(args);
+
+        assertThat(result.exitCode()).as("%s\nrequests: %s", result.stderr(), server.requests()).isZero();
+        StubApiServer.Captured post = server.captured().stream()
+                .filter(c -> c.method().equals("POST")).findFirst().orElseThrow();
+        assertThat(post.path()).isEqualTo(expectedPath);
+        assertThat(post.contentType()).isEqualTo(ProtobufCodec.MEDIA_TYPE);
+        checkBody.accept(codec.decode(post.body()));
+        checkOutput.accept(result.stdout());
+    }
+
+    static Stream<Arguments> reviews() {
+        return Stream.of(
+                Arguments.of("auth can-i", List.of("auth", "can-i", "delete", "deployments.apps", "--namespace=team"),
+                        "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", """
+                                {"kind":"SelfSubjectAccessReview","apiVersion":"authorization.k8s.io/v1",
+                                 "metadata":{"creationTimestamp":null},
+                                 "spec":{"resourceAttributes":{"namespace":"team","verb":"delete","group":"apps","resource":"deployments"}},
+                                 "status":{"allowed":true,"reason":"granted by test"}}""",
+                        (Consumer<JsonNode>) body -> {
+                            assertThat(body.at("/kind").stringValue()).isEqualTo("SelfSubjectAccessReview");
+                            assertThat(body.at("/spec/resourceAttributes/verb").stringValue()).isEqualTo("delete");
+                            assertThat(body.at("/spec/resourceAttributes/group").stringValue()).isEqualTo("apps");
+                            assertThat(body.at("/spec/resourceAttributes/resource").stringValue()).isEqualTo("deployments");
+                            assertThat(body.at("/spec/resourceAttributes/namespace").stringValue()).isEqualTo("team");
+                        }, (Consumer<String>) out -> assertThat(out.strip()).isEqualTo("yes")),
+                Arguments.of("auth whoami", List.of("auth", "whoami", "-o", "json"),
+                        "/apis/authentication.k8s.io/v1/selfsubjectreviews", """
+                                {"kind":"SelfSubjectReview","apiVersion":"authentication.k8s.io/v1",
+                                 "metadata":{"creationTimestamp":null},
+                                 "status":{"userInfo":{"username":"alice","uid":"u-1","groups":["devs","system:authenticated"],
+                                   "extra":{"scopes":["read","write"]}}}}""",
+                        (Consumer<JsonNode>) body ->
+                                assertThat(body.at("/kind").stringValue()).isEqualTo("SelfSubjectReview"),
+                        (Consumer<String>) out -> {
+                            JsonNode printed = JSON.readTree(out);
+                            assertThat(printed.at("/status/userInfo/username").stringValue()).isEqualTo("alice");
+                            // map<string, ExtraValue>: the protobuf wrapper message is a plain JSON array
+                            assertThat(printed.at("/status/userInfo/extra/scopes").toString())
+                                    .isEqualTo("[\"read\",\"write\"]");
+                        }),
+                Arguments.of("create token", List.of("create", "token", "sa1", "--duration=10m", "--audience=api"),
+                        "/api/v1/namespaces/default/serviceaccounts/sa1/token", """
+                                {"kind":"TokenRequest","apiVersion":"authentication.k8s.io/v1",
+                                 "metadata":{"name":"sa1","namespace":"default","creationTimestamp":null},
+                                 "spec":{"audiences":["api"],"expirationSeconds":600,"boundObjectRef":null},
+                                 "status":{"token":"header.payload.signature","expirationTimestamp":"2030-01-02T03:04:05Z"}}""",
+                        (Consumer<JsonNode>) body -> {
+                            assertThat(body.at("/kind").stringValue()).isEqualTo("TokenRequest");
+                            assertThat(body.at("/spec/expirationSeconds").intValue()).isEqualTo(600);
+                            assertThat(body.at("/spec/audiences/0").stringValue()).isEqualTo("api");
+                        }, (Consumer<String>) out -> assertThat(out.strip()).isEqualTo("header.payload.signature")));
+    }
+
     record Result(int exitCode, String stdout, String stderr) {}
 
     private static Result kubectl(List<String> args) throws IOException, InterruptedException {

@@ -228,6 +228,29 @@ class ProtobufCodecTest {
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(bad.code()));
     }
 
+    /** Corrupted variants of a real body: each decodes or is refused with a Status, nothing else escapes. */
+    @Test
+    void corruptedBodiesYieldStatusesOrObjectsButNeverOtherExceptions() throws IOException {
+        byte[] valid = CODEC.encode(fixture("deployment-rich.json"));
+        java.util.Random random = new java.util.Random(20241125L);
+        int refused = 0;
+        for (int round = 0; round < 500; round++) {
+            byte[] body = valid.clone();
+            int flips = 1 + random.nextInt(4);
+            for (int i = 0; i < flips; i++) {
+                body[4 + random.nextInt(body.length - 4)] = (byte) random.nextInt(256);
+            }
+            if (random.nextInt(4) == 0) body = Arrays.copyOf(body, 4 + random.nextInt(body.length - 4));
+            try {
+                assertThat(CODEC.decode(body)).isNotNull();
+            } catch (ApiException e) {
+                assertThat(e.code()).isIn(400, 415);
+                refused++;
+            }
+        }
+        assertThat(refused).isPositive();
+    }
+
     @Test
     void oversizedBodiesAreRefused() {
         ProtobufCodec small = new ProtobufCodec(64);

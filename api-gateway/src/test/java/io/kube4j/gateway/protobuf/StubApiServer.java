@@ -34,6 +34,7 @@ final class StubApiServer implements AutoCloseable {
                      {"name":"secrets","singularName":"secret","namespaced":true,"kind":"Secret"},
                      {"name":"namespaces","singularName":"namespace","namespaced":false,"kind":"Namespace","shortNames":["ns"]},
                      {"name":"pods","singularName":"pod","namespaced":true,"kind":"Pod","shortNames":["po"]},
+                     {"name":"serviceaccounts/token","singularName":"","namespaced":true,"group":"authentication.k8s.io","version":"v1","kind":"TokenRequest"},
                      {"name":"services","singularName":"service","namespaced":true,"kind":"Service","shortNames":["svc"]},
                      {"name":"serviceaccounts","singularName":"serviceaccount","namespaced":true,"kind":"ServiceAccount","shortNames":["sa"]},
                      {"name":"resourcequotas","singularName":"resourcequota","namespaced":true,"kind":"ResourceQuota","shortNames":["quota"]}]""",
@@ -48,6 +49,10 @@ final class StubApiServer implements AutoCloseable {
                      {"name":"rolebindings","singularName":"rolebinding","namespaced":true,"kind":"RoleBinding"},
                      {"name":"clusterroles","singularName":"clusterrole","namespaced":false,"kind":"ClusterRole"},
                      {"name":"clusterrolebindings","singularName":"clusterrolebinding","namespaced":false,"kind":"ClusterRoleBinding"}]""",
+            "authorization.k8s.io/v1", """
+                    [{"name":"selfsubjectaccessreviews","singularName":"selfsubjectaccessreview","namespaced":false,"kind":"SelfSubjectAccessReview"}]""",
+            "authentication.k8s.io/v1", """
+                    [{"name":"selfsubjectreviews","singularName":"selfsubjectreview","namespaced":false,"kind":"SelfSubjectReview"}]""",
             "networking.k8s.io/v1", """
                     [{"name":"ingresses","singularName":"ingress","namespaced":true,"kind":"Ingress","shortNames":["ing"]}]""",
             "policy/v1", """
