@@ -3,6 +3,7 @@ package io.kube4j.gateway.protobuf;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -262,6 +263,29 @@ class KubectlProtobufBodiesTest {
         assertThat(JsonDiff.between(object, printed)).as("differences from kubectl's reading").isEmpty();
         assertThat(printed).isEqualTo(object);
         assertThat(codec.decode(codec.encode(object))).isEqualTo(object);
+    }
+
+    /** kubectl autoscale reads the target (as JSON) and posts a typed HorizontalPodAutoscaler. */
+    @Test
+    void autoscalePostsAHorizontalPodAutoscaler() throws Exception {
+        assertThat(kubectl(List.of("create", "deployment", "web", "--image=nginx")).exitCode()).isZero();
+        List<String> autoscale = List.of("autoscale", "deployment", "web", "--min=2", "--max=5", "--cpu-percent=80");
+        Result dryRun = kubectl(concat(autoscale, "--dry-run=client", "-o", "json"));
+        assertThat(dryRun.exitCode()).as(dryRun.stderr()).isZero();
+        server.captured().clear();
+
+        Result created = kubectl(concat(autoscale, "-o", "json"));
+
+        assertThat(created.exitCode()).as("%s\nrequests: %s", created.stderr(), server.requests()).isZero();
+        StubApiServer.Captured post = server.captured().stream()
+                .filter(c -> c.method().equals("POST")).findFirst().orElseThrow();
+        assertThat(post.contentType()).isEqualTo(ProtobufCodec.MEDIA_TYPE);
+        ObjectNode hpa = codec.decode(post.body());
+        JsonNode expected = JSON.readTree(dryRun.stdout());
+        assertThat(JsonDiff.between(expected, hpa)).isEmpty();
+        assertThat(JSON.readTree(created.stdout())).isEqualTo(expected);
+        assertThat(hpa.at("/spec/minReplicas").intValue()).isEqualTo(2);
+        assertThat(hpa.at("/spec/scaleTargetRef/name").stringValue()).isEqualTo("web");
     }
 
     /**

@@ -53,6 +53,9 @@ class ProtobufCodecTest {
             "configmaplist.json",     // a List kind with ListMeta, items without TypeMeta, deletion fields
             "node.json",              // Quantity maps, conditions, int64 beyond 32 bits, field named Port
             "hpa.json",               // autoscaling/v2 metrics with Quantity and pointer int32 zero
+            "eviction.json",          // policy/v1 Eviction embedding DeleteOptions without TypeMeta
+            "list.json",              // core v1 List: items are RawExtensions, custom resources among them
+            "csr.json",               // bytes fields (request, certificate), map of ExtraValue arrays incl. an empty one
     })
     void roundTripsEveryKindOfField(String name) throws IOException {
         ObjectNode object = fixture(name);
