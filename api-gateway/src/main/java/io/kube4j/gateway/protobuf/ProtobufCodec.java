@@ -188,6 +188,16 @@ public final class ProtobufCodec {
         return frame(apiVersion, "WatchEvent", event.toByteString());
     }
 
+    /**
+     * One frame of a protobuf watch stream ({@code application/vnd.kubernetes.protobuf;stream=watch}):
+     * the event's length as a 4-byte big-endian integer, then the event.
+     */
+    public static byte[] lengthPrefixed(byte[] event) {
+        byte[] frame = new byte[4 + event.length];
+        java.nio.ByteBuffer.wrap(frame).putInt(event.length).put(event);
+        return frame;
+    }
+
     private static byte[] frame(String apiVersion, String kind, ByteString raw) {
         Runtime.Unknown unknown = Runtime.Unknown.newBuilder()
                 .setTypeMeta(Runtime.TypeMeta.newBuilder().setApiVersion(apiVersion).setKind(kind))

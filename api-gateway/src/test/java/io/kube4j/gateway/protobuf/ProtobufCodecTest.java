@@ -269,7 +269,10 @@ class ProtobufCodecTest {
         ObjectNode configMap = (ObjectNode) JSON.readTree("""
                 {"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"w","resourceVersion":"9","creationTimestamp":null},"data":{"a":"1"}}""");
 
-        ObjectNode event = CODEC.decode(CODEC.encodeWatchEvent("MODIFIED", configMap));
+        byte[] frame = ProtobufCodec.lengthPrefixed(CODEC.encodeWatchEvent("MODIFIED", configMap));
+        int length = java.nio.ByteBuffer.wrap(frame).getInt();
+        assertThat(length).isEqualTo(frame.length - 4);
+        ObjectNode event = CODEC.decode(Arrays.copyOfRange(frame, 4, frame.length));
 
         assertThat(event.at("/kind").stringValue()).isEqualTo("WatchEvent");
         assertThat(event.at("/type").stringValue()).isEqualTo("MODIFIED");
