@@ -56,6 +56,12 @@ final class GoJsonShapes {
             fields.computeIfAbsent(message, m -> new HashMap<>()).put(number, new FieldShape(
                     columns[2], flags.contains("o"), flags.contains("p"), flags.contains("i")));
         }
+        // core/v1's List is declared in Go as metav1.List under another name, so the table lacks it.
+        String metaList = "k8s.io.apimachinery.pkg.apis.meta.v1.List";
+        if (fields.containsKey(metaList)) {
+            fields.putIfAbsent("k8s.io.api.core.v1.List", fields.get(metaList));
+            kinds.add("k8s.io.api.core.v1.List");
+        }
         return new GoJsonShapes(fields, kinds);
     }
 

@@ -83,10 +83,14 @@ final class JsonToProto {
             FieldDescriptor keyField = field.getMessageType().findFieldByNumber(1);
             FieldDescriptor valueField = field.getMessageType().findFieldByNumber(2);
             for (Entry<String, JsonNode> entry : value.properties()) {
-                if (entry.getValue().isNull()) continue;
                 Message.Builder pair = builder.newBuilderForField(field);
                 pair.setField(keyField, entry.getKey());
-                pair.setField(valueField, element(pair, valueField, entry.getValue(), path + "." + entry.getKey()));
+                // A null value keeps its key with the zero value, as Go's decoding into a map does.
+                if (!entry.getValue().isNull()) {
+                    pair.setField(valueField, element(pair, valueField, entry.getValue(), path + "." + entry.getKey()));
+                } else if (valueField.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+                    pair.setField(valueField, pair.newBuilderForField(valueField).build());
+                }
                 builder.addRepeatedField(field, pair.build());
             }
             return;

@@ -100,7 +100,7 @@ final class KindCatalog {
                 if (isKind(message, shapes)) {
                     byApiVersion.computeIfAbsent(apiVersion, v -> new HashMap<>())
                             .put(message.getName(), new Binding(apiVersion, message.getName(),
-                                    prototype(PROTO_PACKAGE + outer, message)));
+                                    prototype(message)));
                 }
             }
         }
@@ -163,15 +163,13 @@ final class KindCatalog {
         }
     }
 
-    /** The generated message's default instance (fast parsing), else a dynamic one. */
-    private static Message prototype(String outerClass, Descriptor message) {
-        try {
-            Class<?> type = Class.forName(outerClass + "$" + message.getName());
-            Message instance = (Message) type.getMethod("getDefaultInstance").invoke(null);
-            if (instance.getDescriptorForType() == message) return instance;
-        } catch (ReflectiveOperationException | ClassCastException e) {
-            // fall through to the dynamic form, which reads the same wire format
-        }
+    /**
+     * A dynamic message over the generated descriptor. The generated message classes of
+     * client-java-proto predate protobuf 22 and parse through a path the protobuf runtime flags as
+     * vulnerable to denial of service; the dynamic form parses with the current runtime's code and
+     * spares loading hundreds of classes.
+     */
+    private static Message prototype(Descriptor message) {
         return DynamicMessage.getDefaultInstance(message);
     }
 }

@@ -83,11 +83,8 @@ final class ProtoToJson {
         }
         boolean present = message.hasField(field);
         if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-            if (shape.pointer()) {
-                if (!present) return shape.omitEmpty() ? null : NODES.nullNode();
-                return message(field.getMessageType(), (Message) message.getField(field), depth);
-            }
-            // A Go struct value is never omitted; an absent one is its zero value.
+            if (shape.pointer() && !present) return shape.omitEmpty() ? null : NODES.nullNode();
+            // A Go struct value is never omitted, not even with omitempty; an absent one is its zero value.
             return message(field.getMessageType(), (Message) message.getField(field), depth);
         }
         Object value = message.getField(field);

@@ -2,6 +2,8 @@ package io.kube4j.gateway.protobuf;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.kube4j.machinery.errors.ApiException;
@@ -45,6 +47,8 @@ public final class ProtobufCodec {
     /** Objects embedded in objects (RawExtension holding a framed object) deeper than this are refused. */
     private static final int MAX_NESTING = 8;
     private static final int PROTOBUF_RECURSION_LIMIT = 100;
+    /** Bodies are parsed as dynamic messages: see {@link KindCatalog} on the generated classes. */
+    private static final Message UNKNOWN = DynamicMessage.getDefaultInstance(Runtime.Unknown.getDescriptor());
 
     private final int maxBodyBytes;
     private final KindCatalog catalog;
@@ -99,24 +103,39 @@ public final class ProtobufCodec {
 
     private ObjectNode decode(byte[] framed, int depth) {
         if (depth > MAX_NESTING) throw new MalformedBodyException("objects nested more than " + MAX_NESTING + " deep");
-        Runtime.Unknown unknown = parse(Runtime.Unknown.getDefaultInstance(), framed, MAGIC.length);
-        String apiVersion = unknown.getTypeMeta().getApiVersion();
-        String kind = unknown.getTypeMeta().getKind();
+        Envelope unknown = Envelope.of(parse(UNKNOWN, framed, MAGIC.length));
+        String apiVersion = unknown.apiVersion();
+        String kind = unknown.kind();
         if (kind.isEmpty()) throw new MalformedBodyException("Object 'Kind' is missing");
-        if (!unknown.getContentEncoding().isEmpty()) {
-            throw new MalformedBodyException("unsupported contentEncoding \"" + unknown.getContentEncoding() + "\"");
+        if (!unknown.contentEncoding().isEmpty()) {
+            throw new MalformedBodyException("unsupported contentEncoding \"" + unknown.contentEncoding() + "\"");
         }
-        if (!unknown.getContentType().isEmpty() && !unknown.getContentType().equals(MEDIA_TYPE)) {
-            throw new MalformedBodyException("unsupported contentType \"" + unknown.getContentType() + "\"");
+        if (!unknown.contentType().isEmpty() && !unknown.contentType().equals(MEDIA_TYPE)) {
+            throw new MalformedBodyException("unsupported contentType \"" + unknown.contentType() + "\"");
         }
         KindCatalog.Binding binding = catalog.find(apiVersion, kind)
                 .orElseThrow(() -> UnsupportedKindException.forDecode(apiVersion, kind));
-        Message message = parse(binding.prototype(), unknown.getRaw().toByteArray(), 0);
+        Message message = parse(binding.prototype(), unknown.raw(), 0);
         ObjectNode object = JsonNodeFactory.instance.objectNode();
         object.put("kind", kind);
         object.put("apiVersion", apiVersion);
         object.setAll(toJson.object(message, depth));
         return object;
+    }
+
+    /** The fields of a parsed {@code runtime.Unknown}. */
+    private record Envelope(String apiVersion, String kind, byte[] raw, String contentEncoding, String contentType) {
+        static Envelope of(Message unknown) {
+            Descriptor type = unknown.getDescriptorForType();
+            Message typeMeta = (Message) unknown.getField(type.findFieldByName("typeMeta"));
+            Descriptor typeMetaType = typeMeta.getDescriptorForType();
+            return new Envelope(
+                    (String) typeMeta.getField(typeMetaType.findFieldByName("apiVersion")),
+                    (String) typeMeta.getField(typeMetaType.findFieldByName("kind")),
+                    ((ByteString) unknown.getField(type.findFieldByName("raw"))).toByteArray(),
+                    (String) unknown.getField(type.findFieldByName("contentEncoding")),
+                    (String) unknown.getField(type.findFieldByName("contentType")));
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -167,6 +186,16 @@ public final class ProtobufCodec {
                 .setObject(Runtime.RawExtension.newBuilder().setRaw(ByteString.copyFrom(embedded)))
                 .build();
         return frame(apiVersion, "WatchEvent", event.toByteString());
+    }
+
+    /**
+     * One frame of a protobuf watch stream ({@code application/vnd.kubernetes.protobuf;stream=watch}):
+     * the event's length as a 4-byte big-endian integer, then the event.
+     */
+    public static byte[] lengthPrefixed(byte[] event) {
+        byte[] frame = new byte[4 + event.length];
+        java.nio.ByteBuffer.wrap(frame).putInt(event.length).put(event);
+        return frame;
     }
 
     private static byte[] frame(String apiVersion, String kind, ByteString raw) {

@@ -28,38 +28,46 @@ final class StubApiServer implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private static final Map<String, String> RESOURCES = Map.of(
-            "v1", """
+    private static final Map<String, String> RESOURCES = Map.ofEntries(
+            Map.entry("v1", """
                     [{"name":"configmaps","singularName":"configmap","namespaced":true,"kind":"ConfigMap","shortNames":["cm"]},
                      {"name":"secrets","singularName":"secret","namespaced":true,"kind":"Secret"},
                      {"name":"namespaces","singularName":"namespace","namespaced":false,"kind":"Namespace","shortNames":["ns"]},
                      {"name":"pods","singularName":"pod","namespaced":true,"kind":"Pod","shortNames":["po"]},
+                     {"name":"serviceaccounts/token","singularName":"","namespaced":true,"group":"authentication.k8s.io","version":"v1","kind":"TokenRequest"},
                      {"name":"services","singularName":"service","namespaced":true,"kind":"Service","shortNames":["svc"]},
                      {"name":"serviceaccounts","singularName":"serviceaccount","namespaced":true,"kind":"ServiceAccount","shortNames":["sa"]},
-                     {"name":"resourcequotas","singularName":"resourcequota","namespaced":true,"kind":"ResourceQuota","shortNames":["quota"]}]""",
-            "apps/v1", """
+                     {"name":"resourcequotas","singularName":"resourcequota","namespaced":true,"kind":"ResourceQuota","shortNames":["quota"]}]"""),
+            Map.entry("apps/v1", """
                     [{"name":"deployments","singularName":"deployment","namespaced":true,"kind":"Deployment","shortNames":["deploy"]},
-                     {"name":"deployments/scale","singularName":"","namespaced":true,"group":"autoscaling","version":"v1","kind":"Scale"}]""",
-            "batch/v1", """
+                     {"name":"deployments/scale","singularName":"","namespaced":true,"group":"autoscaling","version":"v1","kind":"Scale"}]"""),
+            Map.entry("batch/v1", """
                     [{"name":"jobs","singularName":"job","namespaced":true,"kind":"Job"},
-                     {"name":"cronjobs","singularName":"cronjob","namespaced":true,"kind":"CronJob","shortNames":["cj"]}]""",
-            "rbac.authorization.k8s.io/v1", """
+                     {"name":"cronjobs","singularName":"cronjob","namespaced":true,"kind":"CronJob","shortNames":["cj"]}]"""),
+            Map.entry("rbac.authorization.k8s.io/v1", """
                     [{"name":"roles","singularName":"role","namespaced":true,"kind":"Role"},
                      {"name":"rolebindings","singularName":"rolebinding","namespaced":true,"kind":"RoleBinding"},
                      {"name":"clusterroles","singularName":"clusterrole","namespaced":false,"kind":"ClusterRole"},
-                     {"name":"clusterrolebindings","singularName":"clusterrolebinding","namespaced":false,"kind":"ClusterRoleBinding"}]""",
-            "networking.k8s.io/v1", """
-                    [{"name":"ingresses","singularName":"ingress","namespaced":true,"kind":"Ingress","shortNames":["ing"]}]""",
-            "policy/v1", """
-                    [{"name":"poddisruptionbudgets","singularName":"poddisruptionbudget","namespaced":true,"kind":"PodDisruptionBudget","shortNames":["pdb"]}]""",
-            "scheduling.k8s.io/v1", """
-                    [{"name":"priorityclasses","singularName":"priorityclass","namespaced":false,"kind":"PriorityClass","shortNames":["pc"]}]""");
+                     {"name":"clusterrolebindings","singularName":"clusterrolebinding","namespaced":false,"kind":"ClusterRoleBinding"}]"""),
+            Map.entry("authorization.k8s.io/v1", """
+                    [{"name":"selfsubjectaccessreviews","singularName":"selfsubjectaccessreview","namespaced":false,"kind":"SelfSubjectAccessReview"}]"""),
+            Map.entry("authentication.k8s.io/v1", """
+                    [{"name":"selfsubjectreviews","singularName":"selfsubjectreview","namespaced":false,"kind":"SelfSubjectReview"}]"""),
+            Map.entry("autoscaling/v2", """
+                    [{"name":"horizontalpodautoscalers","singularName":"horizontalpodautoscaler","namespaced":true,"kind":"HorizontalPodAutoscaler","shortNames":["hpa"]}]"""),
+            Map.entry("networking.k8s.io/v1", """
+                    [{"name":"ingresses","singularName":"ingress","namespaced":true,"kind":"Ingress","shortNames":["ing"]}]"""),
+            Map.entry("policy/v1", """
+                    [{"name":"poddisruptionbudgets","singularName":"poddisruptionbudget","namespaced":true,"kind":"PodDisruptionBudget","shortNames":["pdb"]}]"""),
+            Map.entry("scheduling.k8s.io/v1", """
+                    [{"name":"priorityclasses","singularName":"priorityclass","namespaced":false,"kind":"PriorityClass","shortNames":["pc"]}]"""));
 
     private final ProtobufCodec codec;
     private final HttpServer server;
     private final List<Captured> captured = new CopyOnWriteArrayList<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final Map<String, ObjectNode> objects = new ConcurrentHashMap<>();
+    private volatile ObjectNode nextCreated;
 
     StubApiServer(ProtobufCodec codec) throws IOException {
         this.codec = codec;
@@ -81,7 +89,13 @@ final class StubApiServer implements AutoCloseable {
         return requests;
     }
 
+    /** The next write answers with this object instead of the one it carried. */
+    void answerNextWriteWith(ObjectNode object) {
+        nextCreated = object;
+    }
+
     void reset() {
+        nextCreated = null;
         captured.clear();
         requests.clear();
         objects.clear();
@@ -119,10 +133,11 @@ final class StubApiServer implements AutoCloseable {
             for (String groupVersion : RESOURCES.keySet()) {
                 if (!groupVersion.contains("/")) continue;
                 String group = groupVersion.substring(0, groupVersion.indexOf('/'));
+                String version = groupVersion.substring(groupVersion.indexOf('/') + 1);
+                String entry = "{\"groupVersion\":\"" + groupVersion + "\",\"version\":\"" + version + "\"}";
                 if (!groups.isEmpty()) groups.append(',');
-                groups.append("{\"name\":\"").append(group).append("\",\"versions\":[{\"groupVersion\":\"")
-                        .append(groupVersion).append("\",\"version\":\"v1\"}],\"preferredVersion\":{\"groupVersion\":\"")
-                        .append(groupVersion).append("\",\"version\":\"v1\"}}");
+                groups.append("{\"name\":\"").append(group).append("\",\"versions\":[").append(entry)
+                        .append("],\"preferredVersion\":").append(entry).append('}');
             }
             json(exchange, 200, "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[" + groups + "]}");
         } else if (discoveryGroupVersion(path) != null) {
@@ -153,7 +168,9 @@ final class StubApiServer implements AutoCloseable {
                 : (ObjectNode) JSON.readTree(body);
         String name = object.path("metadata").path("name").asString("");
         objects.put(path + "/" + name, object);
-        answer(exchange, 201, object);
+        ObjectNode answer = nextCreated;
+        nextCreated = null;
+        answer(exchange, 201, answer == null ? object : answer);
     }
 
     private void delete(HttpExchange exchange, String path) throws IOException {

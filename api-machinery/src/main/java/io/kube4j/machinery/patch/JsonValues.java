@@ -50,10 +50,6 @@ final class JsonValues {
         return a.getNodeType() == b.getNodeType();
     }
 
-    static boolean isScalar(JsonNode n) {
-        return !n.isContainer();
-    }
-
     /** Renders a value as Go's {@code %v} renders the decoded value; kube-apiserver's messages embed it. */
     static String go(JsonNode n) {
         if (n == null || n.isNull() || n.isMissingNode()) return "<nil>";

@@ -98,8 +98,9 @@ public final class KubernetesPatchMeta implements PatchMeta {
         type("NodeStatus",
                 "conditions", byType, null,
                 "addresses", byType, null);
+        // PodDisruptionBudgetSpec.selector carries patchStrategy "replace"
         type("SelectorSpec",
-                "selector", ATOMIC, null);
+                "selector", new FieldMeta(FieldMeta.Strategy.REPLACE, null, false, true), null);
 
         type("Pod", "metadata", plain, "ObjectMeta", "spec", plain, "PodSpec", "status", plain, "PodStatus");
         type("PodTemplate", "metadata", plain, "ObjectMeta", "template", plain, "PodTemplateSpec");

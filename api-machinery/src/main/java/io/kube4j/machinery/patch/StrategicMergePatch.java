@@ -35,9 +35,9 @@ import tools.jackson.databind.node.ObjectNode;
  * Element order follows kube-apiserver's algorithm exactly: elements named in the patch come in patch order,
  * live-only elements in live order, interleaved where the live order allows.
  *
- * <p>Two deliberate differences, both for malformed patches only: a {@code $deleteFromPrimitiveList} for a list the
- * object does not have deletes nothing (kube-apiserver stores the deletion list as the list), and keys that start
- * with {@code $} and are no directive are dropped (kube-apiserver drops them when decoding into its types).
+ * <p>A value for a key the object lacks is taken with its nulls discarded and any object carrying {@code $patch}
+ * dropped; a {@code $deleteFromPrimitiveList} for a list the object lacks deletes nothing. Keys that start with
+ * {@code $} and are no directive are dropped, as kube-apiserver's decoding into its types drops them.
  *
  * <p>Pure: neither argument is modified. Errors are kube-apiserver's: 400 BadRequest for malformed patches and
  * directives, 422 for lists of lists.
@@ -88,7 +88,7 @@ public final class StrategicMergePatch {
         if (directive != null) {
             if (directive.isString() && directive.stringValue().equals("replace")) {
                 patch.remove(DIRECTIVE);
-                return (ObjectNode) clean(patch, path);
+                return (ObjectNode) stripDirectives(patch);
             }
             if (directive.isString() && directive.stringValue().equals("delete")) {
                 return JsonValues.NODES.objectNode();
@@ -114,18 +114,23 @@ public final class StrategicMergePatch {
             }
             JsonNode originalValue = original.get(key);
             if (originalValue == null || originalValue.isNull() || !JsonValues.sameType(originalValue, patchValue)) {
-                original.set(key, clean(patchValue, childPath));
+                JsonNode added = newValue(patchValue);
+                if (added == null) {
+                    original.remove(key);
+                } else {
+                    original.set(key, added);
+                }
                 continue;
             }
             FieldMeta field = meta.field(childPath);
             if (patchValue instanceof ObjectNode patchObject) {
                 original.set(key, field.strategy() == FieldMeta.Strategy.REPLACE
-                        ? clean(patchObject, childPath)
+                        ? stripDirectives(patchObject)
                         : mergeMap((ObjectNode) originalValue, patchObject, childPath));
             } else if (patchValue instanceof ArrayNode patchList) {
                 original.set(key, field.isMergeList()
                         ? mergeList((ArrayNode) originalValue, patchList, field.mergeKey(), childPath)
-                        : clean(patchList, childPath));
+                        : stripDirectives(patchList));
             } else {
                 original.set(key, patchValue);
             }
@@ -133,22 +138,48 @@ public final class StrategicMergePatch {
         return original;
     }
 
-    /** A patch value that lands where nothing merges with it: its directives applied to nothing. */
-    private JsonNode clean(JsonNode value, String path) {
+    /**
+     * A patch value for a key the object does not have (or has with another type): its nulls discarded and every
+     * object carrying {@code $patch} dropped, as kube-apiserver does; null when the value itself is dropped.
+     */
+    private static JsonNode newValue(JsonNode value) {
         if (value instanceof ObjectNode o) {
-            return mergeMap(JsonValues.NODES.objectNode(), o, path);
+            if (o.has(DIRECTIVE)) return null;
+            ObjectNode out = JsonValues.NODES.objectNode();
+            for (Map.Entry<String, JsonNode> e : o.properties()) {
+                if (e.getValue().isNull() || e.getKey().startsWith("$")) continue;
+                JsonNode child = newValue(e.getValue());
+                if (child != null) out.set(e.getKey(), child);
+            }
+            return out;
         }
         if (value instanceof ArrayNode a) {
             ArrayNode out = JsonValues.NODES.arrayNode();
             for (JsonNode element : a) {
-                if (element instanceof ObjectNode o) {
-                    ObjectNode copy = JsonValues.copyOf(o);
-                    copy.remove(DIRECTIVE);
-                    out.add(mergeMap(JsonValues.NODES.objectNode(), copy, path));
-                } else {
-                    out.add(element);
-                }
+                JsonNode child = newValue(element);
+                if (child != null) out.add(child);
             }
+            return out;
+        }
+        return value;
+    }
+
+    /**
+     * A patch value taken as it is (a replaced list or map): without the {@code $} keys and null members that
+     * kube-apiserver's typed decoding drops.
+     */
+    private static JsonNode stripDirectives(JsonNode value) {
+        if (value instanceof ObjectNode o) {
+            ObjectNode out = JsonValues.NODES.objectNode();
+            for (Map.Entry<String, JsonNode> e : o.properties()) {
+                if (e.getValue().isNull() || e.getKey().startsWith("$")) continue;
+                out.set(e.getKey(), stripDirectives(e.getValue()));
+            }
+            return out;
+        }
+        if (value instanceof ArrayNode a) {
+            ArrayNode out = JsonValues.NODES.arrayNode();
+            for (JsonNode element : a) out.add(stripDirectives(element));
             return out;
         }
         return value;
@@ -216,11 +247,11 @@ public final class StrategicMergePatch {
             if (originalValue != null && patchValue == null) {
                 merged = (ArrayNode) originalValue;
             } else if (originalValue == null && patchValue != null) {
-                merged = (ArrayNode) clean(patchValue, childPath);
+                merged = (ArrayNode) stripDirectives(patchValue);
             } else if (originalValue != null) {
                 merged = field.isMergeList()
                         ? mergeList((ArrayNode) originalValue, (ArrayNode) patchValue, mergeKey, childPath)
-                        : (ArrayNode) clean(patchValue, childPath);
+                        : (ArrayNode) stripDirectives(patchValue);
             } else {
                 continue;
             }
@@ -312,7 +343,7 @@ public final class StrategicMergePatch {
             }
             if (replace) {
                 live = new ArrayList<>();
-                for (JsonNode v : plain) live.add(clean(v, path));
+                for (JsonNode v : plain) live.add(stripDirectives(v));
                 plain = List.of();
             }
             merged = new ArrayList<>(live);
@@ -322,7 +353,7 @@ public final class StrategicMergePatch {
                 if (at >= 0) {
                     merged.set(at, mergeMap((ObjectNode) merged.get(at), (ObjectNode) v, path));
                 } else {
-                    merged.add(mergeMap(null, (ObjectNode) v, path));
+                    merged.add(stripDirectives(v));
                 }
             }
             serverOrder = live;

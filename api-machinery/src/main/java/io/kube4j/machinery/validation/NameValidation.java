@@ -1,0 +1,194 @@
+package io.kube4j.machinery.validation;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import io.kube4j.machinery.errors.StatusCause;
+
+/**
+ * Kubernetes' name and label syntax checks, with kube-apiserver's exact messages (users and tools match on them).
+ *
+ * <p>The {@code is*} functions return the list of problems, empty when the value is valid, each message phrased to
+ * follow {@code Invalid value: "x": }. The {@code validate*} functions turn them into {@link StatusCause}s for a
+ * field path. Pure and thread-safe.
+ */
+public final class NameValidation {
+
+    private NameValidation() {}
+
+    static final String DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+    static final String DNS1123_SUBDOMAIN_FMT = DNS1123_LABEL_FMT + "(\\." + DNS1123_LABEL_FMT + ")*";
+    static final String DNS1035_LABEL_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?";
+    static final String QUALIFIED_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
+    static final String LABEL_VALUE_FMT = "(" + QUALIFIED_NAME_FMT + ")?";
+
+    private static final Pattern DNS1123_LABEL = Pattern.compile("^" + DNS1123_LABEL_FMT + "$");
+    private static final Pattern DNS1123_SUBDOMAIN = Pattern.compile("^" + DNS1123_SUBDOMAIN_FMT + "$");
+    private static final Pattern DNS1035_LABEL = Pattern.compile("^" + DNS1035_LABEL_FMT + "$");
+    private static final Pattern QUALIFIED_NAME = Pattern.compile("^" + QUALIFIED_NAME_FMT + "$");
+    private static final Pattern LABEL_VALUE = Pattern.compile("^" + LABEL_VALUE_FMT + "$");
+
+    public static final int DNS1123_LABEL_MAX_LENGTH = 63;
+    public static final int DNS1123_SUBDOMAIN_MAX_LENGTH = 253;
+    public static final int DNS1035_LABEL_MAX_LENGTH = 63;
+    public static final int QUALIFIED_NAME_MAX_LENGTH = 63;
+    public static final int LABEL_VALUE_MAX_LENGTH = 63;
+    /** The most bytes all annotations of one object may take, keys and values together. */
+    public static final int TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
+
+    private static final String DNS1123_LABEL_MSG = "a lowercase RFC 1123 label must consist of lower case "
+            + "alphanumeric characters or '-', and must start and end with an alphanumeric character";
+    private static final String DNS1123_SUBDOMAIN_MSG = "a lowercase RFC 1123 subdomain must consist of lower case "
+            + "alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+    private static final String DNS1035_LABEL_MSG = "a DNS-1035 label must consist of lower case alphanumeric "
+            + "characters or '-', start with an alphabetic character, and end with an alphanumeric character";
+    private static final String QUALIFIED_NAME_MSG = "must consist of alphanumeric characters, '-', '_' or '.', "
+            + "and must start and end with an alphanumeric character";
+    private static final String LABEL_VALUE_MSG = "a valid label must be an empty string or consist of alphanumeric "
+            + "characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+
+    /** {@code must be no more than N characters}. */
+    public static String maxLenError(int length) {
+        return "must be no more than " + length + " characters";
+    }
+
+    /** The message of a failed pattern, with examples, as Kubernetes words it. */
+    public static String regexError(String message, String regex, String... examples) {
+        StringBuilder sb = new StringBuilder(message);
+        if (examples.length == 0) {
+            return sb.append(" (regex used for validation is '").append(regex).append("')").toString();
+        }
+        sb.append(" (e.g. ");
+        for (int i = 0; i < examples.length; i++) {
+            if (i > 0) sb.append(" or ");
+            sb.append('\'').append(examples[i]).append("', ");
+        }
+        return sb.append("regex used for validation is '").append(regex).append("')").toString();
+    }
+
+    /** An RFC 1123 label: namespace names, most label-like names. */
+    public static List<String> isDns1123Label(String value) {
+        List<String> errs = new ArrayList<>();
+        if (value.length() > DNS1123_LABEL_MAX_LENGTH) errs.add(maxLenError(DNS1123_LABEL_MAX_LENGTH));
+        if (!DNS1123_LABEL.matcher(value).matches()) {
+            if (DNS1123_SUBDOMAIN.matcher(value).matches()) {
+                errs.add("must not contain dots");
+            } else {
+                errs.add(regexError(DNS1123_LABEL_MSG, DNS1123_LABEL_FMT, "my-name", "123-abc"));
+            }
+        }
+        return errs;
+    }
+
+    /** An RFC 1123 subdomain: the names of most objects. */
+    public static List<String> isDns1123Subdomain(String value) {
+        List<String> errs = new ArrayList<>();
+        if (value.length() > DNS1123_SUBDOMAIN_MAX_LENGTH) errs.add(maxLenError(DNS1123_SUBDOMAIN_MAX_LENGTH));
+        if (!DNS1123_SUBDOMAIN.matcher(value).matches()) {
+            errs.add(regexError(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, "example.com"));
+        }
+        return errs;
+    }
+
+    /** An RFC 1035 label: Service names. */
+    public static List<String> isDns1035Label(String value) {
+        List<String> errs = new ArrayList<>();
+        if (value.length() > DNS1035_LABEL_MAX_LENGTH) errs.add(maxLenError(DNS1035_LABEL_MAX_LENGTH));
+        if (!DNS1035_LABEL.matcher(value).matches()) {
+            errs.add(regexError(DNS1035_LABEL_MSG, DNS1035_LABEL_FMT, "my-name", "abc-123"));
+        }
+        return errs;
+    }
+
+    /** A qualified name, {@code [prefix/]name}: label keys, annotation keys, finalizers. */
+    public static List<String> isQualifiedName(String value) {
+        List<String> errs = new ArrayList<>();
+        String[] parts = value.split("/", -1);
+        String name;
+        switch (parts.length) {
+            case 1 -> name = parts[0];
+            case 2 -> {
+                String prefix = parts[0];
+                name = parts[1];
+                if (prefix.isEmpty()) {
+                    errs.add("prefix part must be non-empty");
+                } else {
+                    isDns1123Subdomain(prefix).forEach(m -> errs.add("prefix part " + m));
+                }
+            }
+            default -> {
+                errs.add("a qualified name " + regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT,
+                        "MyName", "my.name", "123-abc")
+                        + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
+                return errs;
+            }
+        }
+        if (name.isEmpty()) {
+            errs.add("name part must be non-empty");
+        } else if (name.length() > QUALIFIED_NAME_MAX_LENGTH) {
+            errs.add("name part " + maxLenError(QUALIFIED_NAME_MAX_LENGTH));
+        }
+        if (!QUALIFIED_NAME.matcher(name).matches()) {
+            errs.add("name part " + regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc"));
+        }
+        return errs;
+    }
+
+    /** A label value: empty, or a qualified name part of at most 63 characters. */
+    public static List<String> isValidLabelValue(String value) {
+        List<String> errs = new ArrayList<>();
+        if (value.length() > LABEL_VALUE_MAX_LENGTH) errs.add(maxLenError(LABEL_VALUE_MAX_LENGTH));
+        if (!LABEL_VALUE.matcher(value).matches()) {
+            errs.add(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, "MyValue", "my_value", "12345"));
+        }
+        return errs;
+    }
+
+    /** One cause per problem of a label key. */
+    public static List<StatusCause> validateLabelName(String key, String field) {
+        return isQualifiedName(key).stream().map(m -> StatusCause.invalid(field, key, m)).toList();
+    }
+
+    /** Causes for every bad key and value of a {@code labels} map (the field is the map's path). */
+    public static List<StatusCause> validateLabels(Map<String, String> labels, String field) {
+        List<StatusCause> causes = new ArrayList<>();
+        if (labels == null) return causes;
+        labels.forEach((k, v) -> {
+            causes.addAll(validateLabelName(k, field));
+            isValidLabelValue(v == null ? "" : v).forEach(m -> causes.add(StatusCause.invalid(field, v, m)));
+        });
+        return causes;
+    }
+
+    /** Causes for every bad key of an {@code annotations} map, and for a map larger than 256 KiB. */
+    public static List<StatusCause> validateAnnotations(Map<String, String> annotations, String field) {
+        List<StatusCause> causes = new ArrayList<>();
+        if (annotations == null) return causes;
+        long size = 0;
+        for (Map.Entry<String, String> e : annotations.entrySet()) {
+            String k = e.getKey();
+            isQualifiedName(k.toLowerCase(Locale.ROOT)).forEach(m -> causes.add(StatusCause.invalid(field, k, m)));
+            size += k.getBytes(StandardCharsets.UTF_8).length;
+            size += e.getValue() == null ? 0 : e.getValue().getBytes(StandardCharsets.UTF_8).length;
+        }
+        if (size > TOTAL_ANNOTATION_SIZE_LIMIT) {
+            causes.add(new StatusCause("FieldValueTooLong", "Too long: may not be more than "
+                    + TOTAL_ANNOTATION_SIZE_LIMIT + " bytes", field));
+        }
+        return causes;
+    }
+
+    /** Causes for an object name that must be a DNS subdomain (the default for most kinds). */
+    public static List<StatusCause> validateSubdomainName(String name, String field) {
+        return isDns1123Subdomain(name).stream().map(m -> StatusCause.invalid(field, name, m)).toList();
+    }
+
+    /** Causes for an object name that must be a DNS label (namespaces). */
+    public static List<StatusCause> validateDns1123LabelName(String name, String field) {
+        return isDns1123Label(name).stream().map(m -> StatusCause.invalid(field, name, m)).toList();
+    }
+}
