@@ -81,6 +81,17 @@ public class GatewayConfiguration {
     }
 
     @Bean
+    public io.kube4j.gateway.openapi.CustomResourceSchemas customResourceSchemas(
+            io.kube4j.gateway.crd.CustomResourceTypes customResources) {
+        return customResources::schema;
+    }
+
+    @Bean
+    public io.kube4j.gateway.http.FieldValidation fieldValidation(io.kube4j.gateway.openapi.UnknownFieldDetector detector) {
+        return new io.kube4j.gateway.http.FieldValidation(detector);
+    }
+
+    @Bean
     public Authorizer authorizer() {
         return Authorizer.ALLOW_ALL;
     }

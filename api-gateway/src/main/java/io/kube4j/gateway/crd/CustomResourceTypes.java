@@ -57,6 +57,17 @@ public final class CustomResourceTypes {
         return Optional.ofNullable(definitions.get(plural + "." + group));
     }
 
+    /** The openAPIV3Schema of the definition serving {@code group/version/kind}, if any. */
+    public Optional<JsonNode> schema(String group, String version, String kind) {
+        for (ObjectNode crd : definitions.values()) {
+            JsonNode spec = crd.path("spec");
+            if (spec.path("group").asString("").equals(group) && spec.path("names").path("kind").asString("").equals(kind)) {
+                return Optional.ofNullable(CustomResourceDefinitions.schema(crd, version));
+            }
+        }
+        return Optional.empty();
+    }
+
     private void onEvent(CachedEvent event) {
         if (!event.key().startsWith(CRD.keyPrefix())) return;
         if (event.isDelete()) {

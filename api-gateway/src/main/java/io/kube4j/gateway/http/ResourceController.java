@@ -49,10 +49,11 @@ public class ResourceController {
     private final ObjectPatcher patcher;
     private final TablePrinter tables;
     private final Subresources subresources;
+    private final FieldValidation fieldValidation;
 
     public ResourceController(ResourceRegistry registry, ResourceStorage storage, WatchStreamer watches,
                               BodyDecoder decoder, ObjectPatcher patcher, TablePrinter tables,
-                              Subresources subresources) {
+                              Subresources subresources, FieldValidation fieldValidation) {
         this.registry = registry;
         this.storage = storage;
         this.watches = watches;
@@ -60,6 +61,7 @@ public class ResourceController {
         this.patcher = patcher;
         this.tables = tables;
         this.subresources = subresources;
+        this.fieldValidation = fieldValidation;
     }
 
     @RequestMapping(path = {"/api/v1/**", "/apis/{group}/{version}/**"})
@@ -98,6 +100,7 @@ public class ResourceController {
         MediaTypes.Rendering rendering = MediaTypes.rendering(request.getHeader("Accept"));
         String method = request.getMethod();
         boolean dryRun = dryRun(request);
+        String validation = request.getParameter("fieldValidation");
         switch (method) {
             case "GET" -> {
                 if (info.name() == null || info.watchPath()) {
@@ -119,6 +122,7 @@ public class ResourceController {
                         throw ApiException.methodNotSupported(type.group(), type.plural(), "create");
                     }
                     ObjectNode body = decoder.decode(readBody(request), request.getContentType());
+                    FieldValidation.addWarnings(response, fieldValidation.apply(type, body, validation));
                     ObjectNode created = storage.create(type, namespace, body, dryRun);
                     respond(response, 201, type, created, request, rendering);
                 } else if (info.subresource() != null) {
@@ -132,6 +136,7 @@ public class ResourceController {
                 requireName(type, info);
                 ObjectNode body = decoder.decode(readBody(request), request.getContentType());
                 if (info.subresource() == null || info.subresource().equals("status")) {
+                    FieldValidation.addWarnings(response, fieldValidation.apply(type, body, validation));
                     ResourceStorage.Part part = info.subresource() == null ? ResourceStorage.Part.MAIN : ResourceStorage.Part.STATUS;
                     ObjectNode before = storage.find(type, namespace, info.name()).orElse(null);
                     ObjectNode updated = storage.update(type, namespace, info.name(), body, part, dryRun);
@@ -152,11 +157,18 @@ public class ResourceController {
                             && storage.find(type, namespace, info.name()).isEmpty() && part == ResourceStorage.Part.MAIN) {
                         ObjectNode applied = patcher.patch(type, null, patch, contentType, manager, force);
                         KubeObject.metadata(applied).put("name", info.name());
+                        FieldValidation.addWarnings(response, fieldValidation.apply(type, applied, validation));
                         respond(response, 201, type, storage.create(type, namespace, applied, dryRun), request, rendering);
                         return;
                     }
-                    ObjectNode patched = storage.mutate(type, namespace, info.name(),
-                            current -> patcher.patch(type, current, patch, contentType, manager, force), part, dryRun);
+                    java.util.List<String> warnings = new java.util.ArrayList<>();
+                    ObjectNode patched = storage.mutate(type, namespace, info.name(), current -> {
+                        ObjectNode next = patcher.patch(type, current, patch, contentType, manager, force);
+                        warnings.clear();
+                        warnings.addAll(fieldValidation.apply(type, next, validation));
+                        return next;
+                    }, part, dryRun);
+                    FieldValidation.addWarnings(response, warnings);
                     respond(response, 200, type, patched, request, rendering);
                 } else {
                     subresources.patch(type, namespace, info.name(), info.subresource(), patch, contentType, dryRun,

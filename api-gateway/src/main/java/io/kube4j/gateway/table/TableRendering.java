@@ -36,7 +36,6 @@ public class TableRendering implements TablePrinter {
         ObjectNode table = crd.isPresent()
                 ? convertor.toTable(PrinterColumn.forVersion(crd.get(), type.version()), objects, listMetadata, include, clock.instant())
                 : convertor.toTable(type, objects, listMetadata, include, clock.instant());
-        if (!withHeaders) table.putArray("columnDefinitions");
-        return table;
+        return withHeaders ? table : TableConvertor.withoutColumnDefinitions(table);
     }
 }

@@ -90,7 +90,7 @@ class KubectlEndToEndTest {
                 .isEqualTo("blue/xl");
         Kubectl.Result duplicate = kubectl.run("create", "configmap", "settings", "-n", "cm-test", "--from-literal=a=b");
         assertThat(duplicate.exitCode()).isNotZero();
-        assertThat(duplicate.err()).contains("Error from server (AlreadyExists)", "configmaps \"settings\" already exists");
+        assertThat(duplicate.err()).contains("configmaps \"settings\" already exists");
     }
 
     @Test
