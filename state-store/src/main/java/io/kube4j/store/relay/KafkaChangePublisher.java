@@ -25,9 +25,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Publishes to Kafka with an idempotent producer ({@code acks=all}, at most 5 requests in
- * flight), so retries neither duplicate nor reorder records within a partition, and records of one
- * key share a partition. Creates each resource's topic on first use.
+ * Publishes to Kafka with an idempotent producer ({@code acks=all}), so retries neither duplicate
+ * nor reorder records within a partition, and records of one key share a partition. Creates each
+ * resource's topic on first use.
+ *
+ * <p>Two settings are stricter than idempotence alone needs, because order per key is the
+ * relay's contract and the consumers' deduplication ("drop what is not newer than what I saw")
+ * turns any reordering into a lost event:
+ * <ul>
+ * <li>one request in flight per broker: with more, the first batches to a just-created partition
+ *     can fail with NOT_LEADER_OR_FOLLOWER while later ones succeed, and a broker that holds no
+ *     state for the producer on that partition accepts the later ones first (measured with Kafka
+ *     4.1: a new partition's log began at sequence 5);</li>
+ * <li>no delivery timeout: a producer that gives up on a batch bumps its epoch and sends the
+ *     batches after it, which would overtake the one the relay resends. A broker that stays away
+ *     instead fills the buffer until {@code send} blocks past {@code max.block.ms}, which ends the
+ *     session and restarts it from the checkpoint with a new producer.</li>
+ * </ul>
  */
 public final class KafkaChangePublisher implements ChangePublisher {
 
@@ -53,10 +67,11 @@ public final class KafkaChangePublisher implements ChangePublisher {
         config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
-        int inFlight = Integer.parseInt(String.valueOf(config.getOrDefault(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5)));
-        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, Math.min(5, Math.max(1, inFlight)));
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         config.put(ProducerConfig.RETRIES_CONFIG, Integer.MAX_VALUE);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
         config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         config.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
         config.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);

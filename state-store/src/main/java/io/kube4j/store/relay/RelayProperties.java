@@ -10,7 +10,8 @@ import java.util.UUID;
 /**
  * Settings of the change-feed relay, under {@code kube4j.relay}. Kafka's own settings (bootstrap
  * servers, security, producer tuning) come from {@code spring.kafka.*}; the relay overrides only
- * what its guarantees rest on (idempotence, {@code acks=all}, at most 5 requests in flight).
+ * what its guarantees rest on (see {@link KafkaChangePublisher}: idempotence, {@code acks=all},
+ * one request in flight, no delivery timeout).
  *
  * @param etcdEndpoints      etcd client URLs
  * @param partitions         partitions of each topic the relay creates
