@@ -20,8 +20,7 @@ public class RelayApplication {
             "server.port", 8095,
             "management.endpoints.web.exposure.include", "health,prometheus",
             "management.endpoint.health.show-details", "always",
-            "management.endpoint.health.probes.enabled", true,
-            "spring.kafka.bootstrap-servers", "127.0.0.1:9092");
+            "management.endpoint.health.probes.enabled", true);
 
     public static void main(String[] args) {
         SpringApplication application = new SpringApplication(RelayApplication.class);
