@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -60,7 +59,7 @@ class ChangeRelayIntegrationTest {
     }
 
     @Test
-    void relaysEveryChangeUnderRegistryWithTopicKeyValueAndHeader(TestInfo info) throws Exception {
+    void relaysEveryChangeUnderRegistryWithTopicKeyValueAndHeader() throws Exception {
         scope("mapping");
         RegistryWriter writer = new RegistryWriter(client, List.of("core/mapnodes", "core/mappods", "apps/mapdeployments"), 4);
         List<RegistryWriter.Written> expected = new ArrayList<>();
