@@ -1,6 +1,7 @@
 package io.kube4j.gateway.health;
 
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * One named check behind {@code /healthz}, {@code /livez} and {@code /readyz}, as kube-apiserver
@@ -21,7 +22,8 @@ public interface HealthCheck {
 
     boolean passes();
 
-    static HealthCheck of(String name, Set<Probe> probes, java.util.function.BooleanSupplier passes) {
+    /** A check from a name, its probes and a condition. */
+    static HealthCheck of(String name, Set<Probe> probes, BooleanSupplier passes) {
         return new HealthCheck() {
             @Override public String name() { return name; }
             @Override public Set<Probe> probes() { return probes; }

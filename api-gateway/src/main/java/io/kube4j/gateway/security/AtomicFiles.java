@@ -15,15 +15,16 @@ final class AtomicFiles {
 
     /**
      * Writes the file through a temporary sibling and an atomic rename; secret files are readable
-     * by the owner only (where the file system has POSIX permissions).
+     * by the owner only, others by everyone (where the file system has POSIX permissions).
      */
     static void write(Path file, String content, boolean secret) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
         try {
-            if (secret && Files.getFileStore(temp).supportsFileAttributeView("posix")) {
-                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+            // temporary files start owner-only; certificates are public
+            if (Files.getFileStore(temp).supportsFileAttributeView("posix")) {
+                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--"));
             }
             Files.writeString(temp, content, StandardCharsets.UTF_8);
             try {

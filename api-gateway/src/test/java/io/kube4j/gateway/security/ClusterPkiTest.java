@@ -68,12 +68,15 @@ class ClusterPkiTest {
     }
 
     @Test
-    void keysAreReadableByTheOwnerOnly() throws IOException {
+    void keysAreReadableByTheOwnerOnlyAndCertificatesByEveryone() throws IOException {
         PkiFiles files = new PkiFiles(dir);
         ClusterPki.ensure(files, NAMES, NOW);
 
         for (Path key : List.of(files.caKey(), files.servingKey())) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+        }
+        for (Path certificate : List.of(files.caCertificate(), files.servingCertificate())) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(certificate))).isEqualTo("rw-r--r--");
         }
     }
 
