@@ -84,7 +84,6 @@ public final class WatchStreamer {
         response.setStatus(200);
         response.setContentType(MediaTypes.JSON);
         response.setHeader("Cache-Control", "no-cache, private");
-        response.setHeader("Transfer-Encoding", "chunked");
         ServletOutputStream out = response.getOutputStream();
         Framing framing = new Framing(type, rendering, tables, request.getParameter("includeObject"));
         try (source) {
