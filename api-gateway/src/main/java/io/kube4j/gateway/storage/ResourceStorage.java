@@ -347,7 +347,9 @@ public final class ResourceStorage {
         meta.remove("resourceVersion");
         ObjectNode oldStored = old.deepCopy();
         KubeObject.metadata(oldStored).remove("resourceVersion");
-        if (canonical.equals(oldStored)) {
+        byte[] bytes = Json.write(canonical);
+        // Compared as stored: a tree built here may hold a long (generation) where the parsed one holds an int.
+        if (Json.parseStored(bytes).equals(oldStored)) {
             KubeObject.setResourceVersion(canonical, current.modRevision());
             return canonical;
         }
@@ -367,7 +369,7 @@ public final class ResourceStorage {
             return canonical;
         }
         try {
-            Store.KeyValue kv = storeCall(() -> store.update(current.key(), Json.write(canonical), current.modRevision()));
+            Store.KeyValue kv = storeCall(() -> store.update(current.key(), bytes, current.modRevision()));
             KubeObject.setResourceVersion(canonical, kv.modRevision());
             return canonical;
         } catch (StoreException.Conflict e) {

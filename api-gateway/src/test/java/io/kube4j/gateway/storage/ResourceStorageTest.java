@@ -159,6 +159,20 @@ class ResourceStorageTest {
     }
 
     @Test
+    void aNoOpPatchOfAKindWithAGenerationWritesNothing() {
+        storage.create(BuiltInTypes.NAMESPACE, null, object("{\"metadata\":{\"name\":\"apps\"}}"), false);
+        ObjectNode created = storage.create(DEPLOY, "apps", deployment(1), false);
+        long revision = store.currentRevision();
+        // A status change through the main resource is dropped, leaving nothing to write.
+        ObjectNode same = storage.mutate(DEPLOY, "apps", "web", current -> {
+            current.withObjectProperty("status").put("replicas", 9);
+            return current;
+        }, ResourceStorage.Part.MAIN, false);
+        assertThat(store.currentRevision()).isEqualTo(revision);
+        assertThat(KubeObject.resourceVersion(same)).isEqualTo(KubeObject.resourceVersion(created));
+    }
+
+    @Test
     void finalizersHoldDeletionUntilTheyAreRemoved() {
         ObjectNode cm = configMap("held");
         KubeObject.metadata(cm).putArray("finalizers").add("example.com/keep");
