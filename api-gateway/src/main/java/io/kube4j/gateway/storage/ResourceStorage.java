@@ -164,7 +164,7 @@ public final class ResourceStorage {
         checkTypeMeta(type, object);
         ObjectNode metadata = KubeObject.metadata(object);
         prepareNamespace(type, namespace, metadata);
-        if (type.namespaced()) requireLiveNamespace(namespace);
+        if (type.namespaced()) requireLiveNamespace(type, namespace, KubeObject.text(metadata, "name"));
         String name = KubeObject.text(metadata, "name");
         String generateName = KubeObject.text(metadata, "generateName");
         if ((name == null || name.isEmpty()) && generateName != null && !generateName.isEmpty()) {
@@ -216,12 +216,15 @@ public final class ResourceStorage {
         return suffix.toString();
     }
 
-    private void requireLiveNamespace(String namespace) {
+    /** kube-apiserver's NamespaceLifecycle check; {@code name} is the one in the body (empty with generateName). */
+    private void requireLiveNamespace(ResourceType type, String namespace, String name) {
         Optional<ObjectNode> ns = find(BuiltInTypes.NAMESPACE, null, namespace);
         if (ns.isEmpty()) throw ApiException.notFound("", "namespaces", namespace);
         if (KubeObject.isDeleting(ns.get()) || "Terminating".equals(ns.get().path("status").path("phase").asString(""))) {
-            throw new ApiException(403, "Forbidden", "unable to create new content in namespace " + namespace
-                    + " because it is being terminated", "", "namespaces", namespace, List.of());
+            String resource = type.group().isEmpty() ? type.plural() : type.plural() + "." + type.group();
+            String subject = name == null || name.isEmpty() ? resource : resource + " \"" + name + "\"";
+            throw new ApiException(403, "Forbidden", subject + " is forbidden: unable to create new content in namespace "
+                    + namespace + " because it is being terminated", type.group(), type.plural(), name, List.of());
         }
     }
 

@@ -173,6 +173,25 @@ class ResourceStorageTest {
     }
 
     @Test
+    void creatingInATerminatingNamespaceIsForbiddenNamingTheObject() {
+        storage.create(BuiltInTypes.NAMESPACE, null,
+                object("{\"metadata\":{\"name\":\"doomed\"},\"spec\":{\"finalizers\":[\"kubernetes\"]}}"), false);
+        storage.delete(BuiltInTypes.NAMESPACE, null, "doomed", DeleteOptions.defaults());
+        long revision = store.currentRevision();
+        assertThatThrownBy(() -> storage.create(DEPLOY, "doomed", deployment(1), false))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.code()).isEqualTo(403);
+                    assertThat(e.reason()).isEqualTo("Forbidden");
+                    assertThat(e.getMessage()).isEqualTo("deployments.apps \"web\" is forbidden: unable to create new "
+                            + "content in namespace doomed because it is being terminated");
+                });
+        ObjectNode generated = object("{\"metadata\":{\"generateName\":\"cm-\"}}");
+        assertThatThrownBy(() -> storage.create(CM, "doomed", generated, false))
+                .hasMessage("configmaps is forbidden: unable to create new content in namespace doomed because it is being terminated");
+        assertThat(store.currentRevision()).isEqualTo(revision);
+    }
+
+    @Test
     void finalizersHoldDeletionUntilTheyAreRemoved() {
         ObjectNode cm = configMap("held");
         KubeObject.metadata(cm).putArray("finalizers").add("example.com/keep");
