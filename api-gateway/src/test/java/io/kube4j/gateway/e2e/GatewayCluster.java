@@ -58,6 +58,8 @@ final class GatewayCluster implements AutoCloseable {
                     "--kube4j.gateway.pki-dir=" + dir.resolve("pki"),
                     "--kube4j.gateway.tls.enabled=true",
                     "--management.server.port=-1",
+                    // Watches kubectl left open would hold a graceful shutdown for its full 30 s.
+                    "--server.shutdown=immediate",
                     "--spring.main.banner-mode=off");
             return new GatewayCluster(etcd, context, dir);
         } catch (IOException e) {
