@@ -1,0 +1,418 @@
+package io.kube4j.gateway.e2e;
+
+import io.kube4j.testsupport.Kubectl;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A user's day with kubectl: apply (documents, directories, dry runs, server-side with its
+ * conflicts, diff), the commands that change objects (scale, set, label, annotate, patch,
+ * replace), deletion (by label, all, forced), wait, and namespaces. Each test works in its own
+ * namespace of one shared cluster. Printed lines are those kubectl prints against Kubernetes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KubectlWorkflowsTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private GatewayCluster cluster;
+    private Kubectl kubectl;
+
+    @BeforeAll
+    void start() {
+        cluster = GatewayCluster.start();
+        kubectl = cluster.kubectl;
+    }
+
+    @AfterAll
+    void stop() {
+        if (cluster != null) cluster.close();
+    }
+
+    private Path file(String name, String content) throws IOException {
+        Path file = cluster.dir.resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+        return file;
+    }
+
+    private String jsonPath(String object, String namespace, String path) {
+        return kubectl.ok("get", object, "-n", namespace, "-o", "jsonpath=" + path);
+    }
+
+    private static String configMap(String name, String namespace, String data) {
+        return """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: %s
+                  namespace: %s
+                data:
+                %s
+                """.formatted(name, namespace, data.indent(2).stripTrailing());
+    }
+
+    // ------------------------------------------------------------------ apply
+
+    @Test
+    void applyMultiDocumentYaml() throws IOException {
+        Path file = file("multi.yaml", """
+                apiVersion: v1
+                kind: Namespace
+                metadata:
+                  name: multi
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: settings
+                  namespace: multi
+                data:
+                  color: blue
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: front
+                  namespace: multi
+                spec:
+                  selector:
+                    app: front
+                  ports:
+                  - port: 80
+                    targetPort: 8080
+                """);
+        assertThat(kubectl.ok("apply", "-f", file.toString())).isEqualTo("""
+                namespace/multi created
+                configmap/settings created
+                service/front created
+                """);
+        assertThat(kubectl.ok("apply", "-f", file.toString())).isEqualTo("""
+                namespace/multi unchanged
+                configmap/settings unchanged
+                service/front unchanged
+                """);
+        assertThat(jsonPath("service/front", "multi", "{.spec.ports[0].port}->{.spec.ports[0].targetPort}")).isEqualTo("80->8080");
+    }
+
+    @Test
+    void applyADirectoryThenDryRunsAndDiff() throws IOException {
+        kubectl.ok("create", "namespace", "dir");
+        file("manifests/a.yaml", configMap("a", "dir", "x: \"1\""));
+        file("manifests/b.json", """
+                {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b", "namespace": "dir"}, "data": {"y": "2"}}
+                """);
+        Path dir = cluster.dir.resolve("manifests");
+        assertThat(kubectl.ok("apply", "-f", dir.toString())).isEqualTo("configmap/a created\nconfigmap/b created\n");
+        assertThat(kubectl.ok("apply", "-f", dir.toString(), "--dry-run=server"))
+                .isEqualTo("configmap/a unchanged (server dry run)\nconfigmap/b unchanged (server dry run)\n");
+
+        Path changed = file("a-changed.yaml", configMap("a", "dir", "x: \"9\""));
+        assertThat(kubectl.ok("apply", "-f", changed.toString(), "--dry-run=server"))
+                .isEqualTo("configmap/a configured (server dry run)\n");
+        assertThat(jsonPath("configmap/a", "dir", "{.data.x}")).isEqualTo("1");
+        Path added = file("c.yaml", configMap("c", "dir", "z: \"3\""));
+        assertThat(kubectl.ok("apply", "-f", added.toString(), "--dry-run=server"))
+                .isEqualTo("configmap/c created (server dry run)\n");
+        assertThat(kubectl.run("get", "configmap", "c", "-n", "dir").err())
+                .contains("Error from server (NotFound): configmaps \"c\" not found");
+
+        // kubectl diff exits 1 when the live object would change, 0 when it would not.
+        Kubectl.Result diff = kubectl.run("diff", "-f", changed.toString());
+        assertThat(diff.exitCode()).as(diff.toString()).isEqualTo(1);
+        assertThat(diff.out()).contains("-  x: \"1\"\n", "+  x: \"9\"\n").doesNotContain("managedFields");
+        Kubectl.Result same = kubectl.run("diff", "-f", dir.resolve("a.yaml").toString());
+        assertThat(same.exitCode()).as(same.toString()).isZero();
+        assertThat(same.out()).isEmpty();
+
+        assertThat(kubectl.ok("apply", "-f", changed.toString())).isEqualTo("configmap/a configured\n");
+        assertThat(jsonPath("configmap/a", "dir", "{.data.x}")).isEqualTo("9");
+    }
+
+    @Test
+    void serverSideApplyOwnsFieldsAndReportsConflicts() throws IOException {
+        kubectl.ok("create", "namespace", "ssa");
+        Path first = file("ssa-1.yaml", configMap("owned", "ssa", "owner: first\nextra: kept-for-now"));
+        assertThat(kubectl.ok("apply", "--server-side", "-f", first.toString())).isEqualTo("configmap/owned serverside-applied\n");
+        assertThat(kubectl.ok("apply", "--server-side", "-f", first.toString())).isEqualTo("configmap/owned serverside-applied\n");
+        JsonNode managed = managedFields("owned", "ssa");
+        assertThat(managed.size()).isEqualTo(1);
+        assertThat(managed.get(0).get("manager").asString()).isEqualTo("kubectl");
+        assertThat(managed.get(0).get("operation").asString()).isEqualTo("Apply");
+        assertThat(managed.get(0).get("fieldsV1").toString()).isEqualTo("{\"f:data\":{\"f:extra\":{},\"f:owner\":{}}}");
+
+        // Applying again without a field removes it: the manager no longer wants it.
+        Path second = file("ssa-2.yaml", configMap("owned", "ssa", "owner: first"));
+        kubectl.ok("apply", "--server-side", "-f", second.toString());
+        assertThat(jsonPath("configmap/owned", "ssa", "{.data}")).isEqualTo("{\"owner\":\"first\"}");
+
+        // Another manager setting the same field to another value conflicts...
+        Path other = file("ssa-other.yaml", configMap("owned", "ssa", "owner: second"));
+        Kubectl.Result conflict = kubectl.run("apply", "--server-side", "--field-manager=other", "-f", other.toString());
+        assertThat(conflict.exitCode()).isNotZero();
+        assertThat(conflict.err()).startsWith("error: Apply failed with 1 conflict: conflict with \"kubectl\": .data.owner\n")
+                .contains("--force-conflicts");
+        assertThat(jsonPath("configmap/owned", "ssa", "{.data.owner}")).isEqualTo("first");
+        // ... unless it forces: it then owns the field alone.
+        assertThat(kubectl.ok("apply", "--server-side", "--field-manager=other", "--force-conflicts", "-f", other.toString()))
+                .isEqualTo("configmap/owned serverside-applied\n");
+        assertThat(jsonPath("configmap/owned", "ssa", "{.data.owner}")).isEqualTo("second");
+        managed = managedFields("owned", "ssa");
+        assertThat(managed.valueStream().map(e -> e.get("manager").asString())).containsExactly("other");
+
+        // Server-side dry run changes nothing.
+        Path third = file("ssa-3.yaml", configMap("owned", "ssa", "owner: third"));
+        assertThat(kubectl.ok("apply", "--server-side", "--field-manager=other", "--dry-run=server", "-f", third.toString()))
+                .isEqualTo("configmap/owned serverside-applied (server dry run)\n");
+        assertThat(jsonPath("configmap/owned", "ssa", "{.data.owner}")).isEqualTo("second");
+    }
+
+    private JsonNode managedFields(String name, String namespace) throws IOException {
+        return JSON.readTree(kubectl.ok("get", "configmap", name, "-n", namespace, "-o", "json", "--show-managed-fields"))
+                .get("metadata").get("managedFields");
+    }
+
+    // ------------------------------------------------------------------ changing objects
+
+    @Test
+    void scaleSetLabelAndAnnotate() {
+        kubectl.ok("create", "namespace", "change");
+        kubectl.ok("create", "deployment", "web", "-n", "change", "--image=nginx:1.25");
+        assertThat(kubectl.ok("scale", "deployment", "web", "-n", "change", "--replicas=3"))
+                .isEqualTo("deployment.apps/web scaled\n");
+        assertThat(jsonPath("deployment/web", "change", "{.spec.replicas} {.metadata.generation}")).isEqualTo("3 2");
+        Kubectl.Result precondition = kubectl.run("scale", "deployment/web", "-n", "change", "--replicas=5", "--current-replicas=2");
+        assertThat(precondition.err()).isEqualTo("error: Expected replicas to be 2, was 3\n");
+        assertThat(kubectl.ok("scale", "deployment/web", "-n", "change", "--replicas=1", "--current-replicas=3"))
+                .isEqualTo("deployment.apps/web scaled\n");
+
+        assertThat(kubectl.ok("set", "image", "deployment/web", "-n", "change", "nginx=nginx:1.26"))
+                .isEqualTo("deployment.apps/web image updated\n");
+        assertThat(jsonPath("deployment/web", "change", "{.spec.template.spec.containers[0].image}")).isEqualTo("nginx:1.26");
+        assertThat(kubectl.ok("set", "env", "deployment/web", "-n", "change", "MODE=prod", "LEVEL=3"))
+                .isEqualTo("deployment.apps/web env updated\n");
+        assertThat(kubectl.ok("set", "env", "deployment/web", "-n", "change", "--list"))
+                .isEqualTo("# Deployment web, container nginx\nMODE=prod\nLEVEL=3\n");
+        assertThat(kubectl.ok("set", "env", "deployment/web", "-n", "change", "LEVEL-"))
+                .isEqualTo("deployment.apps/web env updated\n");
+        assertThat(jsonPath("deployment/web", "change", "{.spec.template.spec.containers[0].env}"))
+                .isEqualTo("[{\"name\":\"MODE\",\"value\":\"prod\"}]");
+
+        assertThat(kubectl.ok("label", "deployment", "web", "-n", "change", "tier=front")).isEqualTo("deployment.apps/web labeled\n");
+        Kubectl.Result noOverwrite = kubectl.run("label", "deployment", "web", "-n", "change", "tier=back");
+        assertThat(noOverwrite.err()).isEqualTo("error: 'tier' already has a value (front), and --overwrite is false\n");
+        assertThat(kubectl.ok("label", "deployment", "web", "-n", "change", "tier=back", "--overwrite"))
+                .isEqualTo("deployment.apps/web labeled\n");
+        assertThat(jsonPath("deployment/web", "change", "{.metadata.labels.tier}")).isEqualTo("back");
+        assertThat(kubectl.ok("label", "deployment", "web", "-n", "change", "tier-")).isEqualTo("deployment.apps/web unlabeled\n");
+        assertThat(jsonPath("deployment/web", "change", "{.metadata.labels}")).isEqualTo("{\"app\":\"web\"}");
+
+        assertThat(kubectl.ok("annotate", "deployment", "web", "-n", "change", "note=hello world"))
+                .isEqualTo("deployment.apps/web annotated\n");
+        Kubectl.Result annotateAgain = kubectl.run("annotate", "deployment", "web", "-n", "change", "note=again");
+        assertThat(annotateAgain.err()).isEqualTo("error: --overwrite is false but found the following declared "
+                + "annotation(s): 'note' already has a value (hello world)\n");
+        kubectl.ok("annotate", "deployment", "web", "-n", "change", "note=again", "--overwrite");
+        assertThat(jsonPath("deployment/web", "change", "{.metadata.annotations.note}")).isEqualTo("again");
+        kubectl.ok("annotate", "deployment", "web", "-n", "change", "note-");
+        assertThat(jsonPath("deployment/web", "change", "{.metadata.annotations.note}")).isEmpty();
+    }
+
+    @Test
+    void patchInThreeTypesAndTheStatusSubresource() {
+        kubectl.ok("create", "namespace", "patching");
+        kubectl.ok("create", "deployment", "web", "-n", "patching", "--image=nginx:1.25");
+        // Strategic merge: containers merge by name; a new one goes first, as kube-apiserver orders it.
+        assertThat(kubectl.ok("patch", "deployment", "web", "-n", "patching", "-p",
+                "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"sidecar\",\"image\":\"busybox:1.36\"}]}}}}"))
+                .isEqualTo("deployment.apps/web patched\n");
+        assertThat(jsonPath("deployment/web", "patching", "{.spec.template.spec.containers[*].name}")).isEqualTo("sidecar nginx");
+        kubectl.ok("patch", "deployment", "web", "-n", "patching", "-p",
+                "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\",\"image\":\"nginx:1.26\"}]}}}}");
+        assertThat(jsonPath("deployment/web", "patching", "{.spec.template.spec.containers[*].image}"))
+                .isEqualTo("busybox:1.36 nginx:1.26");
+        // JSON merge patch: a list is replaced whole.
+        kubectl.ok("patch", "deployment", "web", "-n", "patching", "--type=merge", "-p",
+                "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"only\",\"image\":\"nginx:1.26\"}]}}}}");
+        assertThat(jsonPath("deployment/web", "patching", "{.spec.template.spec.containers[*].name}")).isEqualTo("only");
+        // JSON patch: operations on paths.
+        kubectl.ok("patch", "deployment", "web", "-n", "patching", "--type=json", "-p",
+                "[{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":4},{\"op\":\"add\",\"path\":\"/metadata/labels/patched\",\"value\":\"yes\"}]");
+        assertThat(jsonPath("deployment/web", "patching", "{.spec.replicas} {.metadata.labels.patched}")).isEqualTo("4 yes");
+        Kubectl.Result badTest = kubectl.run("patch", "deployment", "web", "-n", "patching", "--type=json", "-p",
+                "[{\"op\":\"test\",\"path\":\"/spec/replicas\",\"value\":7}]");
+        assertThat(badTest.exitCode()).isNotZero();
+        assertThat(badTest.err()).isEqualTo("The request is invalid: the server rejected our request due to an error in our request\n");
+        // A patch that changes nothing is reported as such (the server wrote nothing).
+        assertThat(kubectl.ok("patch", "deployment", "web", "-n", "patching", "--type=merge", "-p", "{\"spec\":{\"replicas\":4}}"))
+                .isEqualTo("deployment.apps/web patched (no change)\n");
+
+        // Status goes through its subresource; the main resource ignores it.
+        assertThat(kubectl.ok("patch", "deployment", "web", "-n", "patching", "--subresource=status", "--type=merge", "-p",
+                "{\"status\":{\"replicas\":4,\"readyReplicas\":3,\"availableReplicas\":3,\"updatedReplicas\":4}}"))
+                .isEqualTo("deployment.apps/web patched\n");
+        PrintedTable table = PrintedTable.parse(kubectl.ok("get", "deployment", "web", "-n", "patching"));
+        assertThat(table.row("web")).containsEntry("READY", "3/4").containsEntry("UP-TO-DATE", "4").containsEntry("AVAILABLE", "3");
+        assertThat(kubectl.ok("patch", "deployment", "web", "-n", "patching", "--type=merge", "-p", "{\"status\":{\"replicas\":9}}"))
+                .isEqualTo("deployment.apps/web patched (no change)\n");
+        assertThat(jsonPath("deployment/web", "patching", "{.status.replicas}")).isEqualTo("4");
+        assertThat(kubectl.ok("patch", "deployment", "web", "-n", "patching", "--subresource=scale", "--type=merge", "-p",
+                "{\"spec\":{\"replicas\":2}}")).isEqualTo("scale.autoscaling/web patched\n");
+        assertThat(jsonPath("deployment/web", "patching", "{.spec.replicas}")).isEqualTo("2");
+    }
+
+    @Test
+    void replaceNeedsTheCurrentVersionUnlessForced() throws IOException {
+        kubectl.ok("create", "namespace", "replacing");
+        kubectl.ok("create", "configmap", "conf", "-n", "replacing", "--from-literal=mode=old");
+        String live = kubectl.ok("get", "configmap", "conf", "-n", "replacing", "-o", "yaml");
+        Path edited = file("conf.yaml", live.replace("mode: old", "mode: new"));
+        assertThat(kubectl.ok("replace", "-f", edited.toString())).isEqualTo("configmap/conf replaced\n");
+        assertThat(jsonPath("configmap/conf", "replacing", "{.data.mode}")).isEqualTo("new");
+
+        // The same file again carries a resourceVersion that is no longer current.
+        Kubectl.Result stale = kubectl.run("replace", "-f", edited.toString());
+        assertThat(stale.exitCode()).isNotZero();
+        assertThat(stale.err()).isEqualTo("Error from server (Conflict): error when replacing \"" + edited + "\": "
+                + "Operation cannot be fulfilled on configmaps \"conf\": the object has been modified; please apply "
+                + "your changes to the latest version and try again\n");
+
+        String uid = jsonPath("configmap/conf", "replacing", "{.metadata.uid}");
+        Path forced = file("conf-forced.yaml", configMap("conf", "replacing", "mode: forced"));
+        assertThat(kubectl.ok("replace", "--force", "-f", forced.toString()))
+                .isEqualTo("configmap \"conf\" deleted\nconfigmap/conf replaced\n");
+        assertThat(jsonPath("configmap/conf", "replacing", "{.data.mode}")).isEqualTo("forced");
+        assertThat(jsonPath("configmap/conf", "replacing", "{.metadata.uid}")).isNotEqualTo(uid);
+    }
+
+    // ------------------------------------------------------------------ deleting and waiting
+
+    @Test
+    void deleteBySelectorAndAll() {
+        kubectl.ok("create", "namespace", "cleanup");
+        for (String name : List.of("keep", "drop-1", "drop-2")) kubectl.ok("create", "configmap", name, "-n", "cleanup");
+        kubectl.ok("label", "configmap", "drop-1", "drop-2", "-n", "cleanup", "purpose=temporary");
+        assertThat(kubectl.ok("delete", "configmap", "-l", "purpose=temporary", "-n", "cleanup"))
+                .isEqualTo("configmap \"drop-1\" deleted\nconfigmap \"drop-2\" deleted\n");
+        assertThat(kubectl.ok("get", "configmaps", "-n", "cleanup", "-o", "name")).isEqualTo("configmap/keep\n");
+        assertThat(kubectl.ok("delete", "configmap", "--all", "-n", "cleanup")).isEqualTo("configmap \"keep\" deleted\n");
+        Kubectl.Result none = kubectl.run("delete", "configmap", "--all", "-n", "cleanup");
+        assertThat(none.exitCode()).isZero();
+        assertThat(none.out() + none.err()).isEqualTo("No resources found\n");
+        Kubectl.Result emptyList = kubectl.run("get", "configmaps", "-n", "cleanup");
+        assertThat(emptyList.err()).isEqualTo("No resources found in cleanup namespace.\n");
+    }
+
+    @Test
+    void forceDeleteOfAPodBoundToANode() throws IOException {
+        kubectl.ok("create", "namespace", "pods");
+        Path pod = file("bound-pod.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: bound
+                  namespace: pods
+                spec:
+                  nodeName: worker-1
+                  terminationGracePeriodSeconds: 30
+                  containers:
+                  - name: main
+                    image: busybox:1.36
+                    command: ["sleep", "3600"]
+                """);
+        kubectl.ok("apply", "-f", pod.toString());
+        // A pod on a node is only marked: its node stops it and then removes it.
+        Instant before = Instant.now().minusSeconds(2);
+        assertThat(kubectl.ok("delete", "pod", "bound", "-n", "pods", "--wait=false")).isEqualTo("pod \"bound\" deleted\n");
+        String marked = jsonPath("pod/bound", "pods", "{.metadata.deletionTimestamp} {.metadata.deletionGracePeriodSeconds}");
+        assertThat(marked).endsWith(" 30");
+        assertThat(Instant.parse(marked.split(" ")[0])).isAfter(before.plusSeconds(30));
+        // No node agent runs here: the user forces it.
+        Kubectl.Result forced = kubectl.run("delete", "pod", "bound", "-n", "pods", "--grace-period=0", "--force");
+        assertThat(forced.exitCode()).as(forced.toString()).isZero();
+        assertThat(forced.err()).isEqualTo("Warning: Immediate deletion does not wait for confirmation that the running "
+                + "resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
+        assertThat(forced.out()).isEqualTo("pod \"bound\" force deleted\n");
+        assertThat(kubectl.run("get", "pod", "bound", "-n", "pods").err())
+                .isEqualTo("Error from server (NotFound): pods \"bound\" not found\n");
+    }
+
+    @Test
+    void waitForDeletionAndForAJsonPathValue() throws Exception {
+        kubectl.ok("create", "namespace", "waiting");
+        kubectl.ok("create", "configmap", "short-lived", "-n", "waiting");
+        kubectl.ok("create", "deployment", "web", "-n", "waiting", "--image=nginx:1.25");
+
+        CompletableFuture<Kubectl.Result> deleted = CompletableFuture.supplyAsync(
+                () -> kubectl.run("wait", "--for=delete", "configmap/short-lived", "-n", "waiting", "--timeout=30s"));
+        CompletableFuture<Kubectl.Result> scaled = CompletableFuture.supplyAsync(
+                () -> kubectl.run("wait", "--for=jsonpath={.spec.replicas}=4", "deployment/web", "-n", "waiting", "--timeout=30s"));
+        Thread.sleep(1000);
+        kubectl.ok("delete", "configmap", "short-lived", "-n", "waiting");
+        kubectl.ok("scale", "deployment", "web", "-n", "waiting", "--replicas=4");
+
+        Kubectl.Result deletion = deleted.get(40, TimeUnit.SECONDS);
+        assertThat(deletion.exitCode()).as(deletion.toString()).isZero();
+        assertThat(deletion.out()).isEqualTo("configmap/short-lived condition met\n");
+        Kubectl.Result value = scaled.get(40, TimeUnit.SECONDS);
+        assertThat(value.exitCode()).as(value.toString()).isZero();
+        assertThat(value.out()).isEqualTo("deployment.apps/web condition met\n");
+
+        Kubectl.Result timedOut = kubectl.run("wait", "--for=jsonpath={.spec.replicas}=9", "deployment/web", "-n", "waiting",
+                "--timeout=1s");
+        assertThat(timedOut.exitCode()).isNotZero();
+        assertThat(timedOut.err()).isEqualTo("error: timed out waiting for the condition on deployments/web\n");
+    }
+
+    // ------------------------------------------------------------------ namespaces
+
+    @Test
+    void namespacesScopeCreationAndTerminate() throws IOException {
+        assertThat(kubectl.ok("create", "namespace", "team-a")).isEqualTo("namespace/team-a created\n");
+        assertThat(kubectl.ok("create", "configmap", "inside", "-n", "team-a")).isEqualTo("configmap/inside created\n");
+        assertThat(kubectl.ok("get", "configmaps", "-n", "team-a", "-o", "name")).isEqualTo("configmap/inside\n");
+
+        Kubectl.Result missing = kubectl.run("create", "configmap", "lost", "-n", "no-such-team");
+        assertThat(missing.err()).isEqualTo("error: failed to create configmap: namespaces \"no-such-team\" not found\n");
+        Path elsewhere = file("elsewhere.yaml", configMap("lost", "no-such-team", "a: b"));
+        Kubectl.Result applied = kubectl.run("apply", "-f", elsewhere.toString());
+        assertThat(applied.err()).isEqualTo("Error from server (NotFound): error when creating \"" + elsewhere
+                + "\": namespaces \"no-such-team\" not found\n");
+
+        // A namespace with the finalizer kube-apiserver gives every namespace stays until the
+        // namespace controller (a later piece) has emptied it.
+        Path doomed = file("doomed.yaml", """
+                apiVersion: v1
+                kind: Namespace
+                metadata:
+                  name: doomed
+                spec:
+                  finalizers:
+                  - kubernetes
+                """);
+        kubectl.ok("apply", "-f", doomed.toString());
+        kubectl.ok("create", "configmap", "left-behind", "-n", "doomed");
+        assertThat(kubectl.ok("delete", "namespace", "doomed", "--wait=false")).isEqualTo("namespace \"doomed\" deleted\n");
+        assertThat(PrintedTable.parse(kubectl.ok("get", "namespace", "doomed")).row("doomed")).containsEntry("STATUS", "Terminating");
+        String state = kubectl.ok("get", "namespace", "doomed", "-o", "jsonpath={.status.phase} {.metadata.deletionTimestamp}");
+        assertThat(state).matches("Terminating \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+        Kubectl.Result late = kubectl.run("create", "configmap", "late", "-n", "doomed");
+        assertThat(late.err()).isEqualTo("error: failed to create configmap: configmaps \"late\" is forbidden: unable to "
+                + "create new content in namespace doomed because it is being terminated\n");
+        assertThat(kubectl.ok("get", "configmaps", "-n", "doomed", "-o", "name")).isEqualTo("configmap/left-behind\n");
+    }
+}
