@@ -49,4 +49,17 @@ public interface KindStrategy {
 
     /** Releases what {@link #prepareForCreate} allocated, once the object is gone. Idempotent. */
     default void afterDelete(ObjectNode object, AdmissionContext context) {}
+
+    /**
+     * Called once an update is stored: releases what {@code old} held and {@code stored} no longer
+     * does (e.g. a node port removed from a Service). Never called on a dry run. Idempotent.
+     */
+    default void afterUpdate(ObjectNode stored, ObjectNode old, AdmissionContext context) {}
+
+    /**
+     * Called when the write that followed {@link #prepareForCreate} or {@link #prepareForUpdate}
+     * did not happen (a conflict, an existing name, a failed validation): releases what that call
+     * claimed, i.e. what {@code object} holds and {@code old} (null on create) does not. Idempotent.
+     */
+    default void abortWrite(ObjectNode object, ObjectNode old, AdmissionContext context) {}
 }
