@@ -38,7 +38,7 @@ public final class DaemonSetStrategy extends BaseStrategy {
     @Override
     public void prepareForCreate(ObjectNode ds, AdmissionContext context) {
         Workloads.resetStatus(ds);
-        ObjectNode status = ds.withObject("/status");
+        ObjectNode status = Json.ensureObj(ds, "status");
         for (String f : List.of("currentNumberScheduled", "desiredNumberScheduled", "numberMisscheduled", "numberReady")) {
             status.put(f, 0);
         }

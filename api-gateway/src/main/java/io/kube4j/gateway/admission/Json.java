@@ -100,8 +100,11 @@ final class Json {
         if (!present(o, name) || (o.get(name).isString() && o.get(name).stringValue().isEmpty())) o.put(name, value);
     }
 
+    /** Puts an int node where the value fits, as parsed JSON has them, so that trees compare equal. */
     static void defaultInt(ObjectNode o, String name, long value) {
-        if (!present(o, name)) o.put(name, value);
+        if (present(o, name)) return;
+        if (value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE) o.put(name, (int) value);
+        else o.put(name, value);
     }
 
     static void defaultBool(ObjectNode o, String name, boolean value) {

@@ -24,7 +24,7 @@ public final class ReplicaSetStrategy extends BaseStrategy {
     @Override
     public void prepareForCreate(ObjectNode rs, AdmissionContext context) {
         Workloads.resetStatus(rs);
-        rs.withObject("/status").put("replicas", 0);
+        Json.ensureObj(rs, "status").put("replicas", 0);
     }
 
     @Override

@@ -36,7 +36,7 @@ public final class ReplicationControllerStrategy extends BaseStrategy {
     @Override
     public void prepareForCreate(ObjectNode rc, AdmissionContext context) {
         Workloads.resetStatus(rc);
-        rc.withObject("/status").put("replicas", 0);
+        Json.ensureObj(rc, "status").put("replicas", 0);
     }
 
     @Override

@@ -52,7 +52,7 @@ public final class StatefulSetStrategy extends BaseStrategy {
     @Override
     public void prepareForCreate(ObjectNode sts, AdmissionContext context) {
         Workloads.resetStatus(sts);
-        ObjectNode status = sts.withObject("/status");
+        ObjectNode status = Json.ensureObj(sts, "status");
         status.put("availableReplicas", 0);
         status.put("replicas", 0);
     }
