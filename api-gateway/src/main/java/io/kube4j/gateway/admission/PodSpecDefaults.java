@@ -1,6 +1,6 @@
 package io.kube4j.gateway.admission;
 
-import tools.jackson.databind.JsonNode;
+import io.kube4j.machinery.quantity.Quantity;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.List;
@@ -70,7 +70,9 @@ final class PodSpecDefaults {
         if (pod && resources.get("limits") instanceof ObjectNode limits && !limits.isEmpty()) {
             ObjectNode requests = Json.ensureObj(resources, "requests");
             limits.properties().forEach(e -> {
-                if (!requests.has(e.getKey())) requests.set(e.getKey(), e.getValue().deepCopy());
+                // An invalid limit is reported once, on the limit.
+                boolean valid = Quantity.tryParse(Json.quantityText(e.getValue())).isPresent();
+                if (!requests.has(e.getKey()) && valid) requests.set(e.getKey(), e.getValue().deepCopy());
             });
         }
         Json.eachObject(c, "ports", (i, p) -> {
@@ -180,10 +182,5 @@ final class PodSpecDefaults {
         int colon = name.lastIndexOf(':');
         if (colon > slash) return name.substring(colon + 1);
         return digest ? "" : "latest";
-    }
-
-    /** Whether any field of a tree node is present (helper for callers deciding on defaults). */
-    static boolean hasAny(JsonNode node) {
-        return node != null && node.isObject() && !node.isEmpty();
     }
 }
