@@ -57,6 +57,24 @@ public final class StatefulSetStrategy extends BaseStrategy {
         status.put("replicas", 0);
     }
 
+    /** The spec with each claim template as a volume of the pod template, as its pods will have them. */
+    private static ObjectNode withClaimVolumes(ObjectNode spec) {
+        ObjectNode copy = spec.deepCopy();
+        if (!(copy.get("template") instanceof ObjectNode template) || !(template.get("spec") instanceof ObjectNode podSpec)) {
+            return copy;
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        Json.eachObject(podSpec, "volumes", (i, v) -> names.add(Json.textOrEmpty(v, "name")));
+        Json.eachObject(spec, "volumeClaimTemplates", (i, claim) -> {
+            String name = Json.textOrEmpty(Json.obj(claim, "metadata"), "name");
+            if (name.isEmpty() || names.contains(name)) return;
+            ObjectNode volume = podSpec.withArrayProperty("volumes").addObject();
+            volume.put("name", name);
+            volume.putObject("persistentVolumeClaim").put("claimName", name);
+        });
+        return copy;
+    }
+
     @Override
     public List<StatusCause> validate(ObjectNode sts, ObjectNode old) {
         Causes causes = new Causes();
@@ -98,7 +116,7 @@ public final class StatefulSetStrategy extends BaseStrategy {
         if (serviceName != null && !serviceName.isEmpty()) {
             causes.invalidEach(specPath.child("serviceName"), serviceName, Names.dns1123Label(serviceName));
         }
-        Workloads.validateSelectorAndTemplate(spec, specPath, "statefulset", Workloads.ALWAYS, causes);
+        Workloads.validateSelectorAndTemplate(withClaimVolumes(spec), specPath, "statefulset", Workloads.ALWAYS, causes);
         Json.eachObject(spec, "volumeClaimTemplates", (i, claim) -> {
             FieldPath p = specPath.child("volumeClaimTemplates").index(i);
             String name = Json.textOrEmpty(Json.obj(claim, "metadata"), "name");
