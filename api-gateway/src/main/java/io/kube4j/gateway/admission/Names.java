@@ -205,7 +205,8 @@ final class Names {
     static boolean isIpv6(String value) {
         if (!value.contains(":") || !value.matches("[0-9a-fA-F:.]+")) return false;
         try {
-            return InetAddress.getByName(value) instanceof java.net.Inet6Address || value.contains(":");
+            // A literal with a colon is parsed, never resolved.
+            return InetAddress.getByName(value) != null;
         } catch (java.net.UnknownHostException e) {
             return false;
         }

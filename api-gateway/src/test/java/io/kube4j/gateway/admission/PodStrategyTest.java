@@ -298,6 +298,17 @@ class PodStrategyTest {
     }
 
     @Test
+    void hostNetworkPodsPublishTheirContainerPortsOnTheHost() {
+        ObjectNode pod = create("spec: {hostNetwork: true, containers: [{name: a, image: x, ports: [{containerPort: 8080}]}]}");
+        assertThat(pod.at("/spec/containers/0/ports/0")).isEqualTo(yaml("{containerPort: 8080, hostPort: 8080, protocol: TCP}"));
+        ObjectNode deployment = yaml(DeploymentStrategyTest.NGINX);
+        ((ObjectNode) deployment.at("/spec/template/spec")).put("hostNetwork", true);
+        new DeploymentStrategy().defaults(deployment);
+        assertThat(deployment.at("/spec/template/spec/containers/0/ports/0/hostPort").isMissingNode())
+                .as("templates keep their ports as written").isTrue();
+    }
+
+    @Test
     void priorityClassesOfTheSystemGetTheirPriority() {
         ObjectNode pod = create("spec: {priorityClassName: system-node-critical, containers: [{name: a, image: x}]}");
         assertThat(pod.at("/spec/priority").intValue()).isEqualTo(2000001000);
