@@ -61,6 +61,7 @@ public final class ReplicationControllerStrategy extends BaseStrategy {
             }
         }
         PodSpecValidation.validateTemplate(spec.get("template"), specPath.child("template"), causes, Workloads.ALWAYS);
+        Workloads.forbidActiveDeadline(spec.get("template"), specPath, "ReplicationController", causes);
         return causes.list();
     }
 }

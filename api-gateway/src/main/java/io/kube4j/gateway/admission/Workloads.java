@@ -40,6 +40,20 @@ final class Workloads {
             }
         }
         PodSpecValidation.validateTemplate(template, specPath.child("template"), causes, restartPolicies);
+        forbidActiveDeadline(template, specPath, switch (kindWord) {
+            case "statefulset" -> "StatefulSet";
+            case "daemonset" -> "DaemonSet";
+            default -> "ReplicaSet";
+        }, causes);
+    }
+
+    /** Pods of controllers that keep them running may not have a deadline. */
+    static void forbidActiveDeadline(JsonNode template, FieldPath specPath, String owner, Causes causes) {
+        JsonNode spec = template == null ? null : template.get("spec");
+        if (spec != null && Json.present(spec, "activeDeadlineSeconds")) {
+            causes.forbidden(specPath.child("template", "spec", "activeDeadlineSeconds"),
+                    "activeDeadlineSeconds in " + owner + " is not Supported");
+        }
     }
 
     static void nonNegative(ObjectNode spec, String field, FieldPath specPath, Causes causes) {

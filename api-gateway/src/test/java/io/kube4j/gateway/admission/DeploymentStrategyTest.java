@@ -162,6 +162,9 @@ class DeploymentStrategyTest {
                         List.of("spec.strategy.type: Unsupported value: \"BlueGreen\": supported values: \"Recreate\", \"RollingUpdate\"")),
                 new Case("Recreate with rollingUpdate", d -> spec(d).withObjectProperty("strategy").put("type", "Recreate"),
                         List.of("spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'")),
+                new Case("pods with a deadline", d -> spec(d).withObjectProperty("template").withObjectProperty("spec")
+                        .put("activeDeadlineSeconds", 60),
+                        List.of("spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in ReplicaSet is not Supported")),
                 new Case("deadline not above minReady", d -> spec(d).put("minReadySeconds", 700),
                         List.of("spec.progressDeadlineSeconds: Invalid value: 600: must be greater than minReadySeconds")),
                 new Case("bad container name", d -> container(d).put("name", "Nginx_1"),

@@ -19,6 +19,18 @@ public record Owner(String namespace, String name, String uid) {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The owner recorded in an allocation key's value; an unreadable value yields an owner with no uid. */
+    static Owner parse(byte[] value) {
+        try {
+            tools.jackson.databind.JsonNode node = MAPPER.readTree(value);
+            return new Owner(node.path("namespace").asString(""), node.path("name").asString(""), node.path("uid").asString(""));
+        } catch (RuntimeException e) {
+            return new Owner("", "", "");
+        }
+    }
+
+    private static final tools.jackson.databind.json.JsonMapper MAPPER = tools.jackson.databind.json.JsonMapper.builder().build();
+
     boolean holds(byte[] value) {
         return java.util.Arrays.equals(value, toBytes());
     }
