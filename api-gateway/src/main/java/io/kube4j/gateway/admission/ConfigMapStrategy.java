@@ -46,7 +46,8 @@ public final class ConfigMapStrategy extends BaseStrategy {
                 }
             }
         }
-        if (total > SecretStrategy.MAX_SIZE) causes.tooLong(FieldPath.of(""), SecretStrategy.MAX_SIZE);
+        // kube-apiserver names the whole object "[]" here.
+        if (total > SecretStrategy.MAX_SIZE) causes.tooLong(FieldPath.of("[]"), SecretStrategy.MAX_SIZE);
         if (old != null) Immutability.check(configMap, old, List.of("data", "binaryData"), causes);
         return causes.list();
     }

@@ -383,7 +383,7 @@ final class PodSpecValidation {
             String resource = e.getKey();
             if (container && !STANDARD_CONTAINER_RESOURCES.contains(resource) && !resource.startsWith("hugepages-")
                     && !resource.contains("/")) {
-                causes.invalid(p, resource, "must be a standard resource type or fully qualified");
+                causes.invalid(p, resource, "must be a standard resource for containers");
             } else if (resource.contains("/")) {
                 causes.invalidEach(p, resource, Names.qualifiedName(resource));
             }

@@ -289,7 +289,7 @@ class ClusterObjectStrategiesTest {
                 new Case("config map overlap", new ConfigMapStrategy(), "metadata: {name: c}\ndata: {a: x}\nbinaryData: {a: eA==}",
                         List.of("binaryData: Invalid value: \"a\": duplicate of key present in data")),
                 new Case("config map size", new ConfigMapStrategy(), "metadata: {name: c}\ndata: {a: " + "x".repeat(1024 * 1024 + 1) + "}",
-                        List.of("Too long: may not be more than 1048576 bytes")),
+                        List.of("[]: Too long: may not be more than 1048576 bytes")),
                 new Case("pvc without modes", new PersistentVolumeClaimStrategy(), "metadata: {name: p}\nspec: {resources: {requests: {storage: 1Gi}}}",
                         List.of("spec.accessModes: Required value: at least 1 access mode is required")),
                 new Case("pvc without storage", new PersistentVolumeClaimStrategy(), "metadata: {name: p}\nspec: {accessModes: [ReadWriteOnce]}",
