@@ -2,6 +2,7 @@ package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
 import io.kube4j.machinery.quantity.Quantity;
+import io.kube4j.machinery.registry.BuiltInTypes;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -9,7 +10,8 @@ import tools.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
- * PersistentVolumeClaims (v1): volumeMode Filesystem, status.phase Pending; access modes and a
+ * PersistentVolumeClaims (v1): volumeMode Filesystem, status.phase Pending, the default
+ * StorageClass for a claim that names none; access modes and a
  * positive storage request required; the spec is immutable except for growing the storage request
  * of a bound claim and setting volumeName once.
  */
@@ -31,6 +33,36 @@ public final class PersistentVolumeClaimStrategy extends BaseStrategy {
     @Override
     public void prepareForCreate(ObjectNode pvc, AdmissionContext context) {
         pvc.putObject("status").put("phase", "Pending");
+        ObjectNode spec = Workloads.spec(pvc);
+        // The DefaultStorageClass admission plugin: only a claim that names no class at all gets one.
+        if (!spec.has("storageClassName") || spec.get("storageClassName").isNull()) {
+            defaultClass(context).ifPresent(name -> spec.put("storageClassName", name));
+        }
+    }
+
+    static final String DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class";
+    static final String BETA_DEFAULT_CLASS = "storageclass.beta.kubernetes.io/is-default-class";
+
+    /** The default StorageClass: of several, the newest (then the first by name), as Kubernetes picks. */
+    static java.util.Optional<String> defaultClass(AdmissionContext context) {
+        if (context == null || context.store() == null) return java.util.Optional.empty();
+        ObjectNode best = null;
+        for (ObjectNode sc : StoredObjects.list(context.store(), BuiltInTypes.STORAGE_CLASS)) {
+            ObjectNode annotations = Json.obj(Json.obj(sc, "metadata"), "annotations");
+            boolean isDefault = "true".equals(Json.text(annotations, DEFAULT_CLASS))
+                    || "true".equals(Json.text(annotations, BETA_DEFAULT_CLASS));
+            if (!isDefault) continue;
+            if (best == null || newer(sc, best)) best = sc;
+        }
+        return java.util.Optional.ofNullable(best).map(sc -> Json.textOrEmpty(Json.obj(sc, "metadata"), "name"));
+    }
+
+    private static boolean newer(ObjectNode a, ObjectNode b) {
+        String ta = Json.textOrEmpty(Json.obj(a, "metadata"), "creationTimestamp");
+        String tb = Json.textOrEmpty(Json.obj(b, "metadata"), "creationTimestamp");
+        int byTime = ta.compareTo(tb);
+        if (byTime != 0) return byTime > 0;
+        return Json.textOrEmpty(Json.obj(a, "metadata"), "name").compareTo(Json.textOrEmpty(Json.obj(b, "metadata"), "name")) < 0;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.kube4j.gateway.admission;
 
+import io.kube4j.machinery.errors.ApiException;
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.registry.BuiltInTypes;
 import io.kube4j.machinery.quantity.Quantity;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -15,8 +17,9 @@ import java.util.Set;
 
 /**
  * Pods: the PodSpec defaults, then what kube-apiserver's admission adds on create (service
- * account {@code default}, priority 0 and {@code PreemptLowerPriority}, the 300-second
- * tolerations of not-ready and unreachable nodes) and the initial status ({@code Pending} with
+ * account {@code default}, priority and preemption policy from the PriorityClass, read from the
+ * store, else 0 and {@code PreemptLowerPriority}, the 300-second tolerations of not-ready and
+ * unreachable nodes) and the initial status ({@code Pending} with
  * the QoS class). Updates may change only images, activeDeadlineSeconds and tolerations (by
  * addition), as on Kubernetes.
  */
@@ -40,6 +43,7 @@ public final class PodStrategy extends BaseStrategy {
     @Override
     public void prepareForCreate(ObjectNode pod, AdmissionContext context) {
         ObjectNode spec = Workloads.spec(pod);
+        admitPriority(pod, spec, context);
         admit(spec);
         ObjectNode status = pod.putObject("status");
         status.put("phase", "Pending");
@@ -60,16 +64,71 @@ public final class PodStrategy extends BaseStrategy {
         addDefaultTolerations(spec);
     }
 
-    /** What the ServiceAccount, Priority and DefaultTolerationSeconds admission plugins add. */
+    /** What the ServiceAccount and DefaultTolerationSeconds admission plugins add. */
     static void admit(ObjectNode spec) {
         if (Json.textOrEmpty(spec, "serviceAccountName").isEmpty()) {
             spec.put("serviceAccountName", "default");
             spec.put("serviceAccount", "default");
         }
-        String priorityClass = Json.textOrEmpty(spec, "priorityClassName");
-        if (!Json.present(spec, "priority")) spec.put("priority", SYSTEM_PRIORITIES.getOrDefault(priorityClass, 0));
-        Json.defaultText(spec, "preemptionPolicy", "PreemptLowerPriority");
         addDefaultTolerations(spec);
+    }
+
+    /**
+     * The Priority admission plugin: priority and preemption policy from the named PriorityClass,
+     * or from the global default class (the lowest if several), or 0 and PreemptLowerPriority.
+     * A pod may not name a class that does not exist, nor state a priority of its own that differs.
+     */
+    static void admitPriority(ObjectNode pod, ObjectNode spec, AdmissionContext context) {
+        String className = Json.textOrEmpty(spec, "priorityClassName");
+        int priority = 0;
+        String preemption = "PreemptLowerPriority";
+        if (className.isEmpty()) {
+            ObjectNode globalDefault = null;
+            if (context != null && context.store() != null) {
+                for (ObjectNode pc : StoredObjects.list(context.store(), BuiltInTypes.PRIORITY_CLASS)) {
+                    if (!Boolean.TRUE.equals(Json.bool(pc, "globalDefault"))) continue;
+                    if (globalDefault == null || value(pc) < value(globalDefault)) globalDefault = pc;
+                }
+            }
+            if (globalDefault != null) {
+                spec.put("priorityClassName", Json.textOrEmpty(Json.obj(globalDefault, "metadata"), "name"));
+                priority = value(globalDefault);
+                preemption = Json.text(globalDefault, "preemptionPolicy") == null ? preemption : Json.text(globalDefault, "preemptionPolicy");
+            }
+        } else {
+            ObjectNode pc = context == null || context.store() == null ? null
+                    : StoredObjects.get(context.store(), BuiltInTypes.PRIORITY_CLASS, className).orElse(null);
+            if (pc != null) {
+                priority = value(pc);
+                preemption = Json.text(pc, "preemptionPolicy") == null ? preemption : Json.text(pc, "preemptionPolicy");
+            } else if (SYSTEM_PRIORITIES.containsKey(className)) {
+                priority = SYSTEM_PRIORITIES.get(className);
+            } else {
+                throw forbidden(pod, "no PriorityClass with name " + className + " was found");
+            }
+        }
+        Long given = Json.integer(spec, "priority");
+        if (given != null && given != priority) {
+            throw forbidden(pod, "the integer value of priority (" + given + ") must not be provided in pod spec; "
+                    + "priority admission controller computed " + priority + " from the given PriorityClass name");
+        }
+        String givenPolicy = Json.text(spec, "preemptionPolicy");
+        if (givenPolicy != null && !givenPolicy.isEmpty() && !givenPolicy.equals(preemption)) {
+            throw forbidden(pod, "the string value of PreemptionPolicy (" + givenPolicy + ") must not be provided in "
+                    + "pod spec; priority admission controller computed " + preemption + " from the given PriorityClass name");
+        }
+        spec.put("priority", priority);
+        spec.put("preemptionPolicy", preemption);
+    }
+
+    private static int value(ObjectNode priorityClass) {
+        Long v = Json.integer(priorityClass, "value");
+        return v == null ? 0 : v.intValue();
+    }
+
+    private static ApiException forbidden(ObjectNode pod, String reason) {
+        String name = Json.textOrEmpty(Json.obj(pod, "metadata"), "name");
+        return new ApiException(403, "Forbidden", "pods \"" + name + "\" is forbidden: " + reason, "", "pods", name, List.of());
     }
 
     static void addDefaultTolerations(ObjectNode spec) {
