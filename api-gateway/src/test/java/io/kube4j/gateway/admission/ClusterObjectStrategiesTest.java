@@ -247,6 +247,8 @@ class ClusterObjectStrategiesTest {
                               - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
                         status: {loadBalancer: {}}
                         """),
+                new Defaulting("priority class", new PriorityClassStrategy(), "metadata: {name: batch}\nvalue: 100",
+                        "metadata: {name: batch}\nvalue: 100\npreemptionPolicy: PreemptLowerPriority"),
                 new Defaulting("lease", new LeaseStrategy(), "metadata: {name: node-1}", "metadata: {name: node-1}\nspec: {}"));
     }
 
@@ -328,6 +330,10 @@ class ClusterObjectStrategiesTest {
                         List.of("metadata.name: Invalid value: \"Dev\": a lowercase RFC 1123 label must consist of lower case "
                                 + "alphanumeric characters or '-', and must start and end with an alphanumeric character "
                                 + "(e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')")),
+                new Case("priority class value", new PriorityClassStrategy(), "metadata: {name: top}\nvalue: 2000000000",
+                        List.of("value: Invalid value: 2000000000: maximum allowed value of a user defined priority is 1000000000")),
+                new Case("priority class name", new PriorityClassStrategy(), "metadata: {name: system-mine}\nvalue: 1",
+                        List.of("metadata.name: Invalid value: \"system-mine\": priority class names with 'system-' prefix are reserved")),
                 new Case("node taint", new NodeStrategy(), "metadata: {name: n}\nspec: {taints: [{key: k, effect: Never}]}",
                         List.of("spec.taints[0].effect: Unsupported value: \"Never\": supported values: \"NoExecute\", \"NoSchedule\", \"PreferNoSchedule\"")));
     }

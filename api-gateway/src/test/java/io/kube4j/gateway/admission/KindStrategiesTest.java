@@ -36,7 +36,8 @@ class KindStrategiesTest {
                     new String[]{"rbac.authorization.k8s.io", "RoleBinding"},
                     new String[]{"rbac.authorization.k8s.io", "ClusterRoleBinding"},
                     new String[]{"storage.k8s.io", "StorageClass"}, new String[]{"discovery.k8s.io", "EndpointSlice"},
-                    new String[]{"coordination.k8s.io", "Lease"}, new String[]{"policy", "PodDisruptionBudget"});
+                    new String[]{"coordination.k8s.io", "Lease"}, new String[]{"policy", "PodDisruptionBudget"},
+                    new String[]{"scheduling.k8s.io", "PriorityClass"});
             for (String[] k : kinds) {
                 assertThat(strategies.has(k[0], k[1])).as(k[0] + "/" + k[1]).isTrue();
                 assertThat(strategies.forKind(k[0], k[1]).kind()).isEqualTo(k[1]);
