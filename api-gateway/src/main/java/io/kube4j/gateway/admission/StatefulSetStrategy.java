@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * StatefulSets (apps/v1): podManagementPolicy OrderedReady, RollingUpdate with partition 0,
  * PVC retention Retain/Retain, replicas 1, revisionHistoryLimit 10, the template's and the claim
- * templates' defaults. On update only replicas, ordinals, template, updateStrategy,
+ * templates' defaults (with their apiVersion and kind). On update only replicas, ordinals, template, updateStrategy,
  * revisionHistoryLimit, persistentVolumeClaimRetentionPolicy and minReadySeconds may change.
  */
 @Component
@@ -44,6 +44,9 @@ public final class StatefulSetStrategy extends BaseStrategy {
         Json.defaultInt(spec, "revisionHistoryLimit", 10);
         PodSpecDefaults.defaultTemplate(Json.ensureObj(spec, "template"));
         Json.eachObject(spec, "volumeClaimTemplates", (i, claim) -> {
+            // kube-apiserver stores claim templates with their type (tools that diff manifests know it).
+            Json.defaultText(claim, "apiVersion", "v1");
+            Json.defaultText(claim, "kind", "PersistentVolumeClaim");
             PodSpecDefaults.templateMetadata(Json.ensureObj(claim, "metadata"));
             ClaimDefaults.defaultClaim(claim);
         });

@@ -114,7 +114,9 @@ class WorkloadStrategiesTest {
                       partition: 0
                     type: RollingUpdate
                   volumeClaimTemplates:
-                  - metadata:
+                  - apiVersion: v1
+                    kind: PersistentVolumeClaim
+                    metadata:
                       creationTimestamp: null
                       name: www
                     spec:
