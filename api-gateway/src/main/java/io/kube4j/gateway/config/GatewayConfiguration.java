@@ -1,7 +1,6 @@
 package io.kube4j.gateway.config;
 
 import io.kube4j.gateway.admission.KindStrategies;
-import io.kube4j.gateway.admission.KindStrategy;
 import io.kube4j.gateway.http.BodyDecoder;
 import io.kube4j.gateway.http.ObjectPatcher;
 import io.kube4j.gateway.http.Subresources;
@@ -45,11 +44,6 @@ public class GatewayConfiguration {
     @Bean(destroyMethod = "close")
     public Store store(EtcdStoreProperties properties) {
         return new EtcdStore(properties);
-    }
-
-    @Bean
-    public KindStrategies kindStrategies(List<KindStrategy> strategies) {
-        return new KindStrategies(strategies);
     }
 
     @Bean
@@ -111,6 +105,14 @@ public class GatewayConfiguration {
         Compactor compactor = new Compactor(store, properties);
         if (properties.enabled()) compactor.start();
         return compactor;
+    }
+
+    @Bean(destroyMethod = "close")
+    public io.kube4j.gateway.admission.allocation.AllocationRepairLoop allocationRepair(
+            io.kube4j.gateway.admission.allocation.ServiceAllocators allocators, Store store) {
+        var loop = new io.kube4j.gateway.admission.allocation.AllocationRepairLoop(allocators, store);
+        loop.start(java.time.Duration.ofMinutes(1));
+        return loop;
     }
 
     @Bean

@@ -190,7 +190,7 @@ public final class ResourceStorage {
         strategy.prepareForCreate(object, context);
         causes.addAll(strategy.validate(object, null));
         if (!causes.isEmpty()) {
-            strategy.afterDelete(object, context);
+            strategy.abortWrite(object, null, context);
             throw ApiException.invalid(type.group(), type.kind(), name, causes);
         }
         ObjectNode canonical = KubeObject.canonicalOrder(object);
@@ -198,14 +198,16 @@ public final class ResourceStorage {
             return canonical;
         }
         try {
-            Store.KeyValue kv = storeCall(() -> store.create(type.key(namespace, KubeObject.name(canonical)), Json.write(canonical)));
+            byte[] json = Json.write(canonical);
+            checkSize(json);
+            Store.KeyValue kv = storeCall(() -> store.create(type.key(namespace, KubeObject.name(canonical)), json));
             KubeObject.setResourceVersion(canonical, kv.modRevision());
             return canonical;
         } catch (StoreException.KeyExists e) {
-            strategy.afterDelete(canonical, context);
+            strategy.abortWrite(canonical, null, context);
             throw ApiException.alreadyExists(type.group(), type.plural(), name);
         } catch (RuntimeException e) {
-            strategy.afterDelete(canonical, context);
+            strategy.abortWrite(canonical, null, context);
             throw e;
         }
     }
@@ -340,11 +342,22 @@ public final class ResourceStorage {
         List<StatusCause> causes = new ArrayList<>(ObjectMetaValidation.validate(type, next, old));
         strategy.prepareForUpdate(next, old, context);
         causes.addAll(strategy.validate(next, old));
-        if (!causes.isEmpty()) throw ApiException.invalid(type.group(), type.kind(), name, causes);
+        if (!causes.isEmpty()) {
+            strategy.abortWrite(next, old, context);
+            throw ApiException.invalid(type.group(), type.kind(), name, causes);
+        }
+        try {
+            return storeUpdate(type, name, current, next, old, strategy, context, dryRun);
+        } catch (RuntimeException e) {
+            strategy.abortWrite(next, old, context);
+            throw e;
+        }
+    }
 
+    private ObjectNode storeUpdate(ResourceType type, String name, Store.KeyValue current, ObjectNode next,
+                                   ObjectNode old, KindStrategy strategy, AdmissionContext context, boolean dryRun) {
         ObjectNode canonical = KubeObject.canonicalOrder(next);
-        meta = KubeObject.metadata(canonical);
-        meta.remove("resourceVersion");
+        KubeObject.metadata(canonical).remove("resourceVersion");
         ObjectNode oldStored = old.deepCopy();
         KubeObject.metadata(oldStored).remove("resourceVersion");
         if (canonical.equals(oldStored)) {
@@ -367,13 +380,26 @@ public final class ResourceStorage {
             return canonical;
         }
         try {
-            Store.KeyValue kv = storeCall(() -> store.update(current.key(), Json.write(canonical), current.modRevision()));
+            byte[] json = Json.write(canonical);
+            checkSize(json);
+            Store.KeyValue kv = storeCall(() -> store.update(current.key(), json, current.modRevision()));
             KubeObject.setResourceVersion(canonical, kv.modRevision());
+            strategy.afterUpdate(canonical, old, context);
             return canonical;
         } catch (StoreException.Conflict e) {
             throw new RetryableConflict();
         } catch (StoreException.NotFound e) {
             throw ApiException.notFound(type.group(), type.plural(), name);
+        }
+    }
+
+    /** etcd refuses requests over 1.5 MiB; an object that large is the client's mistake, a 413. */
+    static final int MAX_OBJECT_BYTES = 1536 * 1024;
+
+    private static void checkSize(byte[] json) {
+        if (json.length > MAX_OBJECT_BYTES) {
+            throw ApiException.tooLarge("Request entity too large: the object is " + json.length
+                    + " bytes; the limit is " + MAX_OBJECT_BYTES);
         }
     }
 
