@@ -52,8 +52,15 @@ public class GatewayConfiguration {
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
-    public WatchCache watchCache(Store store, GatewayProperties properties) {
-        return new WatchCache(store, properties.watchCacheCapacity(), properties.watchQueueLimit());
+    public WatchCache watchCache(Store store, GatewayProperties properties, ResourceStorage storage) {
+        WatchCache cache = new WatchCache(store, properties.watchCacheCapacity(), properties.watchQueueLimit());
+        String namespaces = io.kube4j.machinery.registry.BuiltInTypes.NAMESPACE.keyPrefix();
+        cache.addListener(event -> {
+            if (!event.key().startsWith(namespaces)) return;
+            if (event.isDelete()) storage.namespaces().deleted(io.kube4j.machinery.object.KubeObject.name(event.object()));
+            else storage.namespaces().observed(event.object());
+        });
+        return cache;
     }
 
     @Bean

@@ -60,11 +60,18 @@ public final class ResourceStorage {
     private final KindStrategies strategies;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    private final NamespaceLifecycle namespaces;
 
     public ResourceStorage(Store store, KindStrategies strategies, Clock clock) {
         this.store = store;
         this.strategies = strategies;
         this.clock = clock;
+        this.namespaces = new NamespaceLifecycle(name -> find(BuiltInTypes.NAMESPACE, null, name));
+    }
+
+    /** What this storage knows of namespaces; the watch cache keeps it current. */
+    public NamespaceLifecycle namespaces() {
+        return namespaces;
     }
 
     public Store store() {
@@ -219,9 +226,9 @@ public final class ResourceStorage {
     }
 
     private void requireLiveNamespace(String namespace) {
-        Optional<ObjectNode> ns = find(BuiltInTypes.NAMESPACE, null, namespace);
-        if (ns.isEmpty()) throw ApiException.notFound("", "namespaces", namespace);
-        if (KubeObject.isDeleting(ns.get()) || "Terminating".equals(ns.get().path("status").path("phase").asString(""))) {
+        Optional<NamespaceLifecycle.State> state = namespaces.state(namespace);
+        if (state.isEmpty()) throw ApiException.notFound("", "namespaces", namespace);
+        if (state.get() == NamespaceLifecycle.State.TERMINATING) {
             throw new ApiException(403, "Forbidden", "unable to create new content in namespace " + namespace
                     + " because it is being terminated", "", "namespaces", namespace, List.of());
         }
