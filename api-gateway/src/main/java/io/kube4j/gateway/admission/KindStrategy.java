@@ -15,8 +15,14 @@ import java.util.List;
  * a mutable JSON tree that it may change in place; it never sees an object that is already
  * stored (the {@code old} argument is a copy and must not be changed).
  *
- * <p>Order on create: {@link #defaults} → {@link #prepareForCreate} → {@link #validate}.
- * On update: {@link #defaults} → {@link #prepareForUpdate} → {@link #validate}. Any method may
+ * <p>Order on create: {@link #defaults} → {@link #prepareForCreate} → {@link #validate} → write,
+ * then {@link #abortWrite} if the write (or a later check) failed. On update: {@link #defaults} →
+ * {@link #prepareForUpdate} → {@link #validate} → write, then {@link #afterUpdate} once stored or
+ * {@link #abortWrite} if not. After a deletion: {@link #afterDelete}. Before
+ * {@link #prepareForCreate} the gateway has set {@code metadata.name} (generateName resolved),
+ * {@code namespace} and {@code uid}: Job selectors and allocation owners are made of them. A
+ * strategy may read other objects through {@link AdmissionContext#store()} (PriorityClasses,
+ * StorageClasses) and writes only keys of its own there. Any method may
  * throw {@link io.kube4j.machinery.errors.ApiException} for an expected refusal (e.g. 422 for
  * a taken node port). Implementations are stateless apart from the context they are handed, and
  * thread-safe.
@@ -49,4 +55,17 @@ public interface KindStrategy {
 
     /** Releases what {@link #prepareForCreate} allocated, once the object is gone. Idempotent. */
     default void afterDelete(ObjectNode object, AdmissionContext context) {}
+
+    /**
+     * Called once an update is stored: releases what {@code old} held and {@code stored} no longer
+     * does (e.g. a node port removed from a Service). Never called on a dry run. Idempotent.
+     */
+    default void afterUpdate(ObjectNode stored, ObjectNode old, AdmissionContext context) {}
+
+    /**
+     * Called when the write that followed {@link #prepareForCreate} or {@link #prepareForUpdate}
+     * did not happen (a conflict, an existing name, a failed validation): releases what that call
+     * claimed, i.e. what {@code object} holds and {@code old} (null on create) does not. Idempotent.
+     */
+    default void abortWrite(ObjectNode object, ObjectNode old, AdmissionContext context) {}
 }

@@ -7,6 +7,9 @@ import io.kube4j.machinery.object.Json;
 import io.kube4j.machinery.registry.BuiltInTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.kube4j.gateway.admission.allocation.IpRange;
+import io.kube4j.gateway.admission.allocation.ServiceRangesProperties;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -15,7 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
- * What a new cluster has before anyone asks: the system namespaces. Runs at every start; what
+ * What a new cluster has before anyone asks: the system namespaces and the {@code kubernetes}
+ * Service. Runs at every start; what
  * exists is left alone, so several gateways may race through it.
  */
 @Component
@@ -26,14 +30,19 @@ public class ClusterBootstrap {
 
     private final ResourceStorage storage;
     private final CustomResourceTypes customResources;
+    private final ServiceRangesProperties ranges;
 
-    public ClusterBootstrap(ResourceStorage storage, CustomResourceTypes customResources) {
+    public ClusterBootstrap(ResourceStorage storage, CustomResourceTypes customResources,
+                            ServiceRangesProperties ranges) {
         this.storage = storage;
         this.customResources = customResources;
+        this.ranges = ranges;
     }
 
-    @EventListener(ApplicationReadyEvent.class)
-    public void bootstrap() {
+    @EventListener
+    public void bootstrap(ApplicationReadyEvent event) {
+        int port = event.getApplicationContext() instanceof WebServerApplicationContext web
+                ? web.getWebServer().getPort() : 6443;
         customResources.start();
         for (String name : SYSTEM_NAMESPACES) {
             if (storage.find(BuiltInTypes.NAMESPACE, null, name).isPresent()) continue;
@@ -41,12 +50,39 @@ public class ClusterBootstrap {
             ns.put("apiVersion", "v1");
             ns.put("kind", "Namespace");
             ns.putObject("metadata").put("name", name);
-            try {
-                storage.create(BuiltInTypes.NAMESPACE, null, ns, false);
-                log.info("created namespace {}", name);
-            } catch (ApiException e) {
-                if (e.code() != 409) throw e;
-            }
+            createIfAbsent(BuiltInTypes.NAMESPACE, null, ns);
+        }
+        if (storage.find(BuiltInTypes.SERVICE, "default", "kubernetes").isEmpty()) {
+            createIfAbsent(BuiltInTypes.SERVICE, "default", kubernetesService(port));
+        }
+    }
+
+    /** The {@code kubernetes} Service in {@code default}: the API's address inside the cluster, the range's first IP. */
+    private ObjectNode kubernetesService(int port) {
+        ObjectNode service = Json.object();
+        service.put("apiVersion", "v1");
+        service.put("kind", "Service");
+        ObjectNode meta = service.putObject("metadata");
+        meta.put("name", "kubernetes");
+        meta.put("namespace", "default");
+        meta.putObject("labels").put("component", "apiserver").put("provider", "kubernetes");
+        ObjectNode spec = service.putObject("spec");
+        spec.put("type", "ClusterIP");
+        spec.put("clusterIP", IpRange.parse(ranges.clusterIpRange()).valueAt(0));
+        ObjectNode https = spec.putArray("ports").addObject();
+        https.put("name", "https");
+        https.put("port", 443);
+        https.put("protocol", "TCP");
+        https.put("targetPort", port);
+        return service;
+    }
+
+    private void createIfAbsent(io.kube4j.machinery.registry.ResourceType type, String namespace, ObjectNode object) {
+        try {
+            storage.create(type, namespace, object, false);
+            log.info("created {} {}", type.singular(), io.kube4j.machinery.object.KubeObject.name(object));
+        } catch (ApiException e) {
+            if (e.code() != 409) throw e;
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.kube4j.gateway.config;
 
 import io.kube4j.gateway.admission.KindStrategies;
-import io.kube4j.gateway.admission.KindStrategy;
 import io.kube4j.gateway.http.BodyDecoder;
 import io.kube4j.gateway.http.ObjectPatcher;
 import io.kube4j.gateway.http.Subresources;
@@ -48,18 +47,20 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    public KindStrategies kindStrategies(List<KindStrategy> strategies) {
-        return new KindStrategies(strategies);
-    }
-
-    @Bean
     public ResourceStorage resourceStorage(Store store, KindStrategies strategies, Clock clock) {
         return new ResourceStorage(store, strategies, clock);
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
-    public WatchCache watchCache(Store store, GatewayProperties properties) {
-        return new WatchCache(store, properties.watchCacheCapacity(), properties.watchQueueLimit());
+    public WatchCache watchCache(Store store, GatewayProperties properties, ResourceStorage storage) {
+        WatchCache cache = new WatchCache(store, properties.watchCacheCapacity(), properties.watchQueueLimit());
+        String namespaces = io.kube4j.machinery.registry.BuiltInTypes.NAMESPACE.keyPrefix();
+        cache.addListener(event -> {
+            if (!event.key().startsWith(namespaces)) return;
+            if (event.isDelete()) storage.namespaces().deleted(io.kube4j.machinery.object.KubeObject.name(event.object()));
+            else storage.namespaces().observed(event.object());
+        });
+        return cache;
     }
 
     @Bean
@@ -111,6 +112,14 @@ public class GatewayConfiguration {
         Compactor compactor = new Compactor(store, properties);
         if (properties.enabled()) compactor.start();
         return compactor;
+    }
+
+    @Bean(destroyMethod = "close")
+    public io.kube4j.gateway.admission.allocation.AllocationRepairLoop allocationRepair(
+            io.kube4j.gateway.admission.allocation.ServiceAllocators allocators, Store store) {
+        var loop = new io.kube4j.gateway.admission.allocation.AllocationRepairLoop(allocators, store);
+        loop.start(java.time.Duration.ofMinutes(1));
+        return loop;
     }
 
     @Bean

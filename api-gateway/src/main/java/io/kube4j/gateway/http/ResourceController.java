@@ -105,6 +105,12 @@ public class ResourceController {
             case "GET" -> {
                 if (info.name() == null || info.watchPath()) {
                     if (info.watchPath() || isTrue(request.getParameter("watch"))) {
+                        if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+                            // Watches are served as HTTP streams; a 503 tells WebSocket-first clients
+                            // (fabric8) to fall back to one at once.
+                            throw ApiException.serviceUnavailable("watches over WebSocket are not served; "
+                                    + "watch over an HTTP stream instead");
+                        }
                         watches.stream(type, namespace, info.name(), request, response, rendering);
                     } else {
                         list(type, namespace, request, response, rendering);
@@ -315,8 +321,9 @@ public class ResourceController {
         return false;
     }
 
-    static boolean isTrue(String value) {
-        return value != null && (value.equals("true") || value.equals("1"));
+    /** A boolean query parameter as kube-apiserver reads it (Go's ParseBool: 1, t, T, TRUE, true, True). */
+    public static boolean isTrue(String value) {
+        return value != null && java.util.Set.of("1", "t", "T", "TRUE", "true", "True").contains(value);
     }
 
     private DeleteOptions deleteOptions(HttpServletRequest request, boolean dryRun) throws IOException {

@@ -82,7 +82,7 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
 
     static String verb(HttpServletRequest request, RequestInfo info) {
         return switch (request.getMethod()) {
-            case "GET", "HEAD" -> info.watchPath() || "true".equals(request.getParameter("watch")) ? "watch"
+            case "GET", "HEAD" -> info.watchPath() || io.kube4j.gateway.http.ResourceController.isTrue(request.getParameter("watch")) ? "watch"
                     : info.name() == null ? "list" : "get";
             case "POST" -> "create";
             case "PUT" -> "update";

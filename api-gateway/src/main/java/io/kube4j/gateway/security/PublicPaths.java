@@ -24,6 +24,8 @@ public final class PublicPaths {
             return false;
         }
         if (path.equals("/version") || path.equals("/version/")) return true;
+        // The API browser's page and its static assets; the documents it loads still need a token.
+        if (path.equals("/swagger-ui") || path.startsWith("/swagger-ui/") || path.startsWith("/webjars/")) return true;
         for (String probe : PROBES) {
             if (path.equals(probe) || path.startsWith(probe + "/")) return true;
         }

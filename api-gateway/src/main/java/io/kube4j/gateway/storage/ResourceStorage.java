@@ -60,11 +60,18 @@ public final class ResourceStorage {
     private final KindStrategies strategies;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    private final NamespaceLifecycle namespaces;
 
     public ResourceStorage(Store store, KindStrategies strategies, Clock clock) {
         this.store = store;
         this.strategies = strategies;
         this.clock = clock;
+        this.namespaces = new NamespaceLifecycle(name -> find(BuiltInTypes.NAMESPACE, null, name));
+    }
+
+    /** What this storage knows of namespaces; the watch cache keeps it current. */
+    public NamespaceLifecycle namespaces() {
+        return namespaces;
     }
 
     public Store store() {
@@ -190,7 +197,7 @@ public final class ResourceStorage {
         strategy.prepareForCreate(object, context);
         causes.addAll(strategy.validate(object, null));
         if (!causes.isEmpty()) {
-            strategy.afterDelete(object, context);
+            strategy.abortWrite(object, null, context);
             throw ApiException.invalid(type.group(), type.kind(), name, causes);
         }
         ObjectNode canonical = KubeObject.canonicalOrder(object);
@@ -198,14 +205,16 @@ public final class ResourceStorage {
             return canonical;
         }
         try {
-            Store.KeyValue kv = storeCall(() -> store.create(type.key(namespace, KubeObject.name(canonical)), Json.write(canonical)));
+            byte[] json = Json.write(canonical);
+            checkSize(json);
+            Store.KeyValue kv = storeCall(() -> store.create(type.key(namespace, KubeObject.name(canonical)), json));
             KubeObject.setResourceVersion(canonical, kv.modRevision());
             return canonical;
         } catch (StoreException.KeyExists e) {
-            strategy.afterDelete(canonical, context);
+            strategy.abortWrite(canonical, null, context);
             throw ApiException.alreadyExists(type.group(), type.plural(), name);
         } catch (RuntimeException e) {
-            strategy.afterDelete(canonical, context);
+            strategy.abortWrite(canonical, null, context);
             throw e;
         }
     }
@@ -218,9 +227,9 @@ public final class ResourceStorage {
 
     /** kube-apiserver's NamespaceLifecycle check; {@code name} is the one in the body (empty with generateName). */
     private void requireLiveNamespace(ResourceType type, String namespace, String name) {
-        Optional<ObjectNode> ns = find(BuiltInTypes.NAMESPACE, null, namespace);
-        if (ns.isEmpty()) throw ApiException.notFound("", "namespaces", namespace);
-        if (KubeObject.isDeleting(ns.get()) || "Terminating".equals(ns.get().path("status").path("phase").asString(""))) {
+        Optional<NamespaceLifecycle.State> state = namespaces.state(namespace);
+        if (state.isEmpty()) throw ApiException.notFound("", "namespaces", namespace);
+        if (state.get() == NamespaceLifecycle.State.TERMINATING) {
             String resource = type.group().isEmpty() ? type.plural() : type.plural() + "." + type.group();
             String subject = name == null || name.isEmpty() ? resource : resource + " \"" + name + "\"";
             throw new ApiException(403, "Forbidden", subject + " is forbidden: unable to create new content in namespace "
@@ -343,11 +352,22 @@ public final class ResourceStorage {
         List<StatusCause> causes = new ArrayList<>(ObjectMetaValidation.validate(type, next, old));
         strategy.prepareForUpdate(next, old, context);
         causes.addAll(strategy.validate(next, old));
-        if (!causes.isEmpty()) throw ApiException.invalid(type.group(), type.kind(), name, causes);
+        if (!causes.isEmpty()) {
+            strategy.abortWrite(next, old, context);
+            throw ApiException.invalid(type.group(), type.kind(), name, causes);
+        }
+        try {
+            return storeUpdate(type, name, current, next, old, strategy, context, dryRun);
+        } catch (RuntimeException e) {
+            strategy.abortWrite(next, old, context);
+            throw e;
+        }
+    }
 
+    private ObjectNode storeUpdate(ResourceType type, String name, Store.KeyValue current, ObjectNode next,
+                                   ObjectNode old, KindStrategy strategy, AdmissionContext context, boolean dryRun) {
         ObjectNode canonical = KubeObject.canonicalOrder(next);
-        meta = KubeObject.metadata(canonical);
-        meta.remove("resourceVersion");
+        KubeObject.metadata(canonical).remove("resourceVersion");
         ObjectNode oldStored = old.deepCopy();
         KubeObject.metadata(oldStored).remove("resourceVersion");
         byte[] bytes = Json.write(canonical);
@@ -372,13 +392,25 @@ public final class ResourceStorage {
             return canonical;
         }
         try {
+            checkSize(bytes);
             Store.KeyValue kv = storeCall(() -> store.update(current.key(), bytes, current.modRevision()));
             KubeObject.setResourceVersion(canonical, kv.modRevision());
+            strategy.afterUpdate(canonical, old, context);
             return canonical;
         } catch (StoreException.Conflict e) {
             throw new RetryableConflict();
         } catch (StoreException.NotFound e) {
             throw ApiException.notFound(type.group(), type.plural(), name);
+        }
+    }
+
+    /** etcd refuses requests over 1.5 MiB; an object that large is the client's mistake, a 413. */
+    static final int MAX_OBJECT_BYTES = 1536 * 1024;
+
+    private static void checkSize(byte[] json) {
+        if (json.length > MAX_OBJECT_BYTES) {
+            throw ApiException.tooLarge("Request entity too large: the object is " + json.length
+                    + " bytes; the limit is " + MAX_OBJECT_BYTES);
         }
     }
 

@@ -82,10 +82,12 @@ class HostileBodiesTest {
                 new Case("invalid name", "POST", cms, "application/json", utf8("{\"metadata\":{\"name\":\"UPPER\"}}"), 422),
                 new Case("unknown media type", "POST", cms, "text/plain", utf8("hello"), 415),
                 new Case("protobuf garbage", "POST", cms, "application/vnd.kubernetes.protobuf", utf8("k8s\0garbage"), 400),
+                // The YAML reader does not expand aliases into copies, so the bomb costs nothing; the body then lacks a name.
                 new Case("YAML with a bomb of aliases", "POST", cms, "application/yaml", utf8(
                         "a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
                                 + "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
-                                + "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"), 400),
+                                + "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+                                + "g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n"), 422),
                 new Case("a JSON patch that is not a list", "PATCH", cms + "/victim", "application/json-patch+json", utf8("{}"), 400),
                 new Case("a merge patch that is not JSON", "PATCH", cms + "/victim", "application/merge-patch+json", utf8("{{"), 400),
                 new Case("update with a name that differs from the path", "PUT", cms + "/victim", "application/json",

@@ -1,0 +1,75 @@
+package io.kube4j.gateway.admission;
+
+import io.kube4j.machinery.errors.StatusCause;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+
+/**
+ * EndpointSlices (discovery.k8s.io/v1): ports default to name "" and protocol TCP; addressType
+ * required and immutable; 1–100 addresses per endpoint of that type; at most 1000 endpoints and
+ * 100 ports.
+ */
+@Component
+public final class EndpointSliceStrategy extends BaseStrategy {
+
+    private static final List<String> ADDRESS_TYPES = List.of("FQDN", "IPv4", "IPv6");
+
+    public EndpointSliceStrategy() {
+        super("discovery.k8s.io", "EndpointSlice");
+    }
+
+    @Override
+    public void defaults(ObjectNode slice) {
+        Json.eachObject(slice, "ports", (i, port) -> {
+            if (!Json.present(port, "name")) port.put("name", "");
+            Json.defaultText(port, "protocol", "TCP");
+        });
+    }
+
+    @Override
+    public List<StatusCause> validate(ObjectNode slice, ObjectNode old) {
+        Causes causes = new Causes();
+        String type = Json.textOrEmpty(slice, "addressType");
+        if (type.isEmpty()) causes.required(FieldPath.of("addressType"));
+        else if (!ADDRESS_TYPES.contains(type)) causes.notSupported(FieldPath.of("addressType"), type, ADDRESS_TYPES);
+        List<JsonNode> endpoints = Json.array(slice, "endpoints");
+        if (endpoints.size() > 1000) causes.tooMany(FieldPath.of("endpoints"), endpoints.size(), 1000);
+        Json.eachObject(slice, "endpoints", (i, e) -> {
+            FieldPath p = FieldPath.of("endpoints").index(i);
+            List<JsonNode> addresses = Json.array(e, "addresses");
+            if (addresses.isEmpty()) causes.required(p.child("addresses"), "must contain at least 1 address");
+            if (addresses.size() > 100) causes.tooMany(p.child("addresses"), addresses.size(), 100);
+            for (int j = 0; j < addresses.size(); j++) {
+                String a = Json.text(addresses.get(j));
+                String address = a == null ? "" : a;
+                FieldPath ap = p.child("addresses").index(j);
+                switch (type) {
+                    case "IPv4" -> { if (!Names.isIpv4(address)) causes.invalid(ap, address, "must be a valid IPv4 address"); }
+                    case "IPv6" -> { if (!Names.isIpv6(address)) causes.invalid(ap, address, "must be a valid IPv6 address"); }
+                    case "FQDN" -> causes.invalidEach(ap, address, Names.dns1123Subdomain(address));
+                    default -> { }
+                }
+            }
+            String hostname = Json.text(e, "hostname");
+            if (hostname != null) causes.invalidEach(p.child("hostname"), hostname, Names.dns1123Label(hostname));
+        });
+        List<JsonNode> ports = Json.array(slice, "ports");
+        if (ports.size() > 100) causes.tooMany(FieldPath.of("ports"), ports.size(), 100);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        Json.eachObject(slice, "ports", (i, port) -> {
+            FieldPath p = FieldPath.of("ports").index(i);
+            String name = Json.textOrEmpty(port, "name");
+            if (!name.isEmpty()) causes.invalidEach(p.child("name"), name, Names.dns1123Label(name));
+            if (!names.add(name)) causes.duplicate(p.child("name"), name);
+            Long number = Json.integer(port, "port");
+            if (number != null && (number < 1 || number > 65535)) causes.invalid(p.child("port"), number, Names.portRangeMessage());
+            String protocol = Json.textOrEmpty(port, "protocol");
+            if (!PodSpecValidation.PROTOCOLS.contains(protocol)) causes.notSupported(p.child("protocol"), protocol, PodSpecValidation.PROTOCOLS);
+        });
+        if (old != null && !type.equals(Json.textOrEmpty(old, "addressType"))) causes.immutable(FieldPath.of("addressType"), type);
+        return causes.list();
+    }
+}

@@ -1,0 +1,53 @@
+package io.kube4j.gateway.admission;
+
+import io.kube4j.machinery.errors.StatusCause;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+
+/** Endpoints (v1): ports TCP by default; addresses are IPs, ports in range, named when several. */
+@Component
+public final class EndpointsStrategy extends BaseStrategy {
+
+    public EndpointsStrategy() {
+        super("", "Endpoints");
+    }
+
+    @Override
+    public void defaults(ObjectNode endpoints) {
+        Json.eachObject(endpoints, "subsets", (i, subset) ->
+                Json.eachObject(subset, "ports", (j, port) -> Json.defaultText(port, "protocol", "TCP")));
+    }
+
+    @Override
+    public List<StatusCause> validate(ObjectNode endpoints, ObjectNode old) {
+        Causes causes = new Causes();
+        Json.eachObject(endpoints, "subsets", (i, subset) -> {
+            FieldPath p = FieldPath.of("subsets").index(i);
+            if (Json.array(subset, "addresses").isEmpty() && Json.array(subset, "notReadyAddresses").isEmpty()) {
+                causes.required(p, "must specify `addresses` or `notReadyAddresses`");
+            }
+            for (String list : List.of("addresses", "notReadyAddresses")) {
+                Json.eachObject(subset, list, (j, address) -> {
+                    String ip = Json.textOrEmpty(address, "ip");
+                    if (!Names.isIp(ip)) causes.invalid(p.child(list).index(j).child("ip"), ip, Names.ipMessage());
+                });
+            }
+            int portCount = Json.array(subset, "ports").size();
+            Json.eachObject(subset, "ports", (j, port) -> {
+                FieldPath pp = p.child("ports").index(j);
+                String name = Json.textOrEmpty(port, "name");
+                if (portCount > 1 && name.isEmpty()) causes.required(pp.child("name"));
+                else if (!name.isEmpty()) causes.invalidEach(pp.child("name"), name, Names.dns1123Label(name));
+                Long number = Json.integer(port, "port");
+                if (number == null || number < 1 || number > 65535) {
+                    causes.invalid(pp.child("port"), number == null ? 0 : number, Names.portRangeMessage());
+                }
+                String protocol = Json.textOrEmpty(port, "protocol");
+                if (!PodSpecValidation.PROTOCOLS.contains(protocol)) causes.notSupported(pp.child("protocol"), protocol, PodSpecValidation.PROTOCOLS);
+            });
+        });
+        return causes.list();
+    }
+}

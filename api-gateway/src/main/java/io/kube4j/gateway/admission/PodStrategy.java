@@ -1,0 +1,241 @@
+package io.kube4j.gateway.admission;
+
+import io.kube4j.machinery.errors.ApiException;
+import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.registry.BuiltInTypes;
+import io.kube4j.machinery.quantity.Quantity;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Pods: the PodSpec defaults, then what kube-apiserver's admission adds on create (service
+ * account {@code default}, priority and preemption policy from the PriorityClass, read from the
+ * store, else 0 and {@code PreemptLowerPriority}, the 300-second tolerations of not-ready and
+ * unreachable nodes) and the initial status ({@code Pending} with
+ * the QoS class). Updates may change only images, activeDeadlineSeconds and tolerations (by
+ * addition), as on Kubernetes.
+ */
+@Component
+public final class PodStrategy extends BaseStrategy {
+
+    static final String NOT_READY = "node.kubernetes.io/not-ready";
+    static final String UNREACHABLE = "node.kubernetes.io/unreachable";
+    private static final Map<String, Integer> SYSTEM_PRIORITIES = Map.of(
+            "system-node-critical", 2000001000, "system-cluster-critical", 2000000000);
+
+    public PodStrategy() {
+        super("", "Pod");
+    }
+
+    @Override
+    public void defaults(ObjectNode pod) {
+        PodSpecDefaults.defaultPodSpec(Workloads.spec(pod), true);
+    }
+
+    @Override
+    public void prepareForCreate(ObjectNode pod, AdmissionContext context) {
+        ObjectNode spec = Workloads.spec(pod);
+        admitPriority(pod, spec, context);
+        admit(spec);
+        ObjectNode status = pod.putObject("status");
+        status.put("phase", "Pending");
+        status.put("qosClass", qosClass(spec));
+    }
+
+    @Override
+    public void prepareForUpdate(ObjectNode pod, ObjectNode old, AdmissionContext context) {
+        ObjectNode spec = Workloads.spec(pod);
+        ObjectNode oldSpec = Json.obj(old, "spec");
+        if (oldSpec != null) {
+            // What admission set on create stays when a replace leaves it out.
+            for (String f : List.of("serviceAccountName", "serviceAccount", "priority", "preemptionPolicy",
+                    "nodeName", "enableServiceLinks")) {
+                if (!Json.present(spec, f) && Json.present(oldSpec, f)) spec.set(f, oldSpec.get(f).deepCopy());
+            }
+        }
+        addDefaultTolerations(spec);
+    }
+
+    /** What the ServiceAccount and DefaultTolerationSeconds admission plugins add. */
+    static void admit(ObjectNode spec) {
+        if (Json.textOrEmpty(spec, "serviceAccountName").isEmpty()) {
+            spec.put("serviceAccountName", "default");
+            spec.put("serviceAccount", "default");
+        }
+        addDefaultTolerations(spec);
+    }
+
+    /**
+     * The Priority admission plugin: priority and preemption policy from the named PriorityClass,
+     * or from the global default class (the lowest if several), or 0 and PreemptLowerPriority.
+     * A pod may not name a class that does not exist, nor state a priority of its own that differs.
+     */
+    static void admitPriority(ObjectNode pod, ObjectNode spec, AdmissionContext context) {
+        String className = Json.textOrEmpty(spec, "priorityClassName");
+        int priority = 0;
+        String preemption = "PreemptLowerPriority";
+        if (className.isEmpty()) {
+            ObjectNode globalDefault = null;
+            if (context != null && context.store() != null) {
+                for (ObjectNode pc : StoredObjects.list(context.store(), BuiltInTypes.PRIORITY_CLASS)) {
+                    if (!Boolean.TRUE.equals(Json.bool(pc, "globalDefault"))) continue;
+                    if (globalDefault == null || value(pc) < value(globalDefault)) globalDefault = pc;
+                }
+            }
+            if (globalDefault != null) {
+                spec.put("priorityClassName", Json.textOrEmpty(Json.obj(globalDefault, "metadata"), "name"));
+                priority = value(globalDefault);
+                preemption = Json.text(globalDefault, "preemptionPolicy") == null ? preemption : Json.text(globalDefault, "preemptionPolicy");
+            }
+        } else {
+            ObjectNode pc = context == null || context.store() == null ? null
+                    : StoredObjects.get(context.store(), BuiltInTypes.PRIORITY_CLASS, className).orElse(null);
+            if (pc != null) {
+                priority = value(pc);
+                preemption = Json.text(pc, "preemptionPolicy") == null ? preemption : Json.text(pc, "preemptionPolicy");
+            } else if (SYSTEM_PRIORITIES.containsKey(className)) {
+                priority = SYSTEM_PRIORITIES.get(className);
+            } else {
+                throw forbidden(pod, "no PriorityClass with name " + className + " was found");
+            }
+        }
+        Long given = Json.integer(spec, "priority");
+        if (given != null && given != priority) {
+            throw forbidden(pod, "the integer value of priority (" + given + ") must not be provided in pod spec; "
+                    + "priority admission controller computed " + priority + " from the given PriorityClass name");
+        }
+        String givenPolicy = Json.text(spec, "preemptionPolicy");
+        if (givenPolicy != null && !givenPolicy.isEmpty() && !givenPolicy.equals(preemption)) {
+            throw forbidden(pod, "the string value of PreemptionPolicy (" + givenPolicy + ") must not be provided in "
+                    + "pod spec; priority admission controller computed " + preemption + " from the given PriorityClass name");
+        }
+        spec.put("priority", priority);
+        spec.put("preemptionPolicy", preemption);
+    }
+
+    private static int value(ObjectNode priorityClass) {
+        Long v = Json.integer(priorityClass, "value");
+        return v == null ? 0 : v.intValue();
+    }
+
+    private static ApiException forbidden(ObjectNode pod, String reason) {
+        String name = Json.textOrEmpty(Json.obj(pod, "metadata"), "name");
+        return new ApiException(403, "Forbidden", "pods \"" + name + "\" is forbidden: " + reason, "", "pods", name, List.of());
+    }
+
+    static void addDefaultTolerations(ObjectNode spec) {
+        boolean notReady = false;
+        boolean unreachable = false;
+        for (JsonNode t : Json.array(spec, "tolerations")) {
+            String key = Json.textOrEmpty(t, "key");
+            String effect = Json.textOrEmpty(t, "effect");
+            boolean noExecute = effect.isEmpty() || effect.equals("NoExecute");
+            if (noExecute && (key.isEmpty() || key.equals(NOT_READY))) notReady = true;
+            if (noExecute && (key.isEmpty() || key.equals(UNREACHABLE))) unreachable = true;
+        }
+        if (notReady && unreachable) return;
+        ArrayNode tolerations = spec.get("tolerations") instanceof ArrayNode a ? a : spec.putArray("tolerations");
+        if (!notReady) tolerations.add(toleration(NOT_READY));
+        if (!unreachable) tolerations.add(toleration(UNREACHABLE));
+    }
+
+    private static ObjectNode toleration(String key) {
+        ObjectNode t = Json.NODES.objectNode();
+        t.put("effect", "NoExecute");
+        t.put("key", key);
+        t.put("operator", "Exists");
+        t.put("tolerationSeconds", 300);
+        return t;
+    }
+
+    /** The QoS class the kubelet and kube-apiserver compute from requests and limits of cpu and memory. */
+    static String qosClass(ObjectNode spec) {
+        Map<String, Quantity> requests = new HashMap<>();
+        Map<String, Quantity> limits = new HashMap<>();
+        boolean guaranteed = true;
+        List<JsonNode> all = new java.util.ArrayList<>(Json.array(spec, "containers"));
+        all.addAll(Json.array(spec, "initContainers"));
+        for (JsonNode c : all) {
+            JsonNode resources = c.get("resources");
+            sum(Json.obj(resources, "requests"), requests);
+            Set<String> found = sum(Json.obj(resources, "limits"), limits);
+            if (!found.containsAll(List.of("cpu", "memory"))) guaranteed = false;
+        }
+        if (requests.isEmpty() && limits.isEmpty()) return "BestEffort";
+        if (guaranteed) {
+            for (Map.Entry<String, Quantity> r : requests.entrySet()) {
+                Quantity l = limits.get(r.getKey());
+                if (l == null || l.compareTo(r.getValue()) != 0) {
+                    guaranteed = false;
+                    break;
+                }
+            }
+        }
+        return guaranteed && requests.size() == limits.size() ? "Guaranteed" : "Burstable";
+    }
+
+    private static Set<String> sum(ObjectNode list, Map<String, Quantity> into) {
+        Set<String> found = new HashSet<>();
+        if (list == null) return found;
+        for (String name : List.of("cpu", "memory")) {
+            Quantity q = Quantity.tryParse(Json.quantityText(list.get(name))).orElse(null);
+            if (q != null && q.signum() > 0) {
+                found.add(name);
+                into.merge(name, q, Quantity::add);
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public List<StatusCause> validate(ObjectNode pod, ObjectNode old) {
+        Causes causes = new Causes();
+        ObjectNode spec = Json.obj(pod, "spec");
+        if (spec == null) return causes.required(FieldPath.of("spec")).list();
+        PodSpecValidation.validatePodSpec(spec, FieldPath.of("spec"), causes);
+        if (old != null && Json.obj(old, "spec") != null) validateUpdate(spec, Json.obj(old, "spec"), causes);
+        return causes.list();
+    }
+
+    private static void validateUpdate(ObjectNode spec, ObjectNode oldSpec, Causes causes) {
+        ObjectNode now = spec.deepCopy();
+        ObjectNode before = oldSpec.deepCopy();
+        for (String list : List.of("containers", "initContainers")) {
+            List<JsonNode> a = Json.array(now, list);
+            List<JsonNode> b = Json.array(before, list);
+            for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+                if (a.get(i) instanceof ObjectNode ca && b.get(i) instanceof ObjectNode cb && cb.has("image")) {
+                    ca.set("image", cb.get("image"));
+                }
+            }
+        }
+        for (ObjectNode s : List.of(now, before)) {
+            s.remove(List.of("activeDeadlineSeconds", "tolerations", "schedulingGates", "ephemeralContainers"));
+        }
+        // The binding subresource assigns a node once.
+        if (Json.textOrEmpty(before, "nodeName").isEmpty()) now.remove("nodeName");
+        else if (!now.has("nodeName")) now.set("nodeName", before.get("nodeName"));
+        if (!now.equals(before)) {
+            causes.forbidden(FieldPath.of("spec"), "pod updates may not change fields other than "
+                    + "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"
+                    + "`spec.tolerations` (only additions to existing tolerations),"
+                    + "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)");
+        }
+        List<JsonNode> oldTolerations = Json.array(oldSpec, "tolerations");
+        List<JsonNode> newTolerations = Json.array(spec, "tolerations");
+        for (JsonNode t : oldTolerations) {
+            if (!newTolerations.contains(t)) {
+                causes.forbidden(FieldPath.of("spec", "tolerations"), "existing toleration can not be modified except its tolerationSeconds");
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.kube4j.gateway.admission;
+
+import io.kube4j.machinery.errors.StatusCause;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+
+/**
+ * RoleBindings (rbac.authorization.k8s.io/v1): roleRef.apiGroup and the apiGroup of User and Group
+ * subjects default to rbac.authorization.k8s.io; roleRef refers to a Role or a ClusterRole and may not change.
+ */
+@Component
+public final class RoleBindingStrategy extends BaseStrategy {
+
+    public RoleBindingStrategy() {
+        super(Rbac.GROUP, "RoleBinding");
+    }
+
+    @Override
+    public void defaults(ObjectNode binding) {
+        Rbac.defaultBinding(binding);
+    }
+
+    @Override
+    public List<StatusCause> validate(ObjectNode binding, ObjectNode old) {
+        Causes causes = new Causes();
+        Rbac.validateBinding(binding, old, List.of("Role", "ClusterRole"), true, causes);
+        return causes.list();
+    }
+}

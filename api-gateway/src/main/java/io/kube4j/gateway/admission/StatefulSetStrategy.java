@@ -1,0 +1,145 @@
+package io.kube4j.gateway.admission;
+
+import io.kube4j.machinery.errors.StatusCause;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * StatefulSets (apps/v1): podManagementPolicy OrderedReady, RollingUpdate with partition 0,
+ * PVC retention Retain/Retain, replicas 1, revisionHistoryLimit 10, the template's and the claim
+ * templates' defaults (with their apiVersion and kind). On update only replicas, ordinals, template, updateStrategy,
+ * revisionHistoryLimit, persistentVolumeClaimRetentionPolicy and minReadySeconds may change.
+ */
+@Component
+public final class StatefulSetStrategy extends BaseStrategy {
+
+    private static final Set<String> UPDATABLE = Set.of("replicas", "ordinals", "template", "updateStrategy",
+            "revisionHistoryLimit", "persistentVolumeClaimRetentionPolicy", "minReadySeconds");
+    private static final List<String> RETENTION = List.of("Retain", "Delete");
+
+    public StatefulSetStrategy() {
+        super("apps", "StatefulSet");
+    }
+
+    @Override
+    public void defaults(ObjectNode sts) {
+        ObjectNode spec = Workloads.spec(sts);
+        Json.defaultText(spec, "podManagementPolicy", "OrderedReady");
+        ObjectNode strategy = Json.ensureObj(spec, "updateStrategy");
+        if (Json.isEmpty(strategy.get("type"))) {
+            strategy.put("type", "RollingUpdate");
+            if (!Json.present(strategy, "rollingUpdate")) strategy.putObject("rollingUpdate");
+        }
+        if ("RollingUpdate".equals(Json.text(strategy, "type")) && strategy.get("rollingUpdate") instanceof ObjectNode r) {
+            Json.defaultInt(r, "partition", 0);
+        }
+        ObjectNode retention = Json.ensureObj(spec, "persistentVolumeClaimRetentionPolicy");
+        Json.defaultText(retention, "whenDeleted", "Retain");
+        Json.defaultText(retention, "whenScaled", "Retain");
+        Json.defaultInt(spec, "replicas", 1);
+        Json.defaultInt(spec, "revisionHistoryLimit", 10);
+        PodSpecDefaults.defaultTemplate(Json.ensureObj(spec, "template"));
+        Json.eachObject(spec, "volumeClaimTemplates", (i, claim) -> {
+            // kube-apiserver stores claim templates with their type (tools that diff manifests know it).
+            Json.defaultText(claim, "apiVersion", "v1");
+            Json.defaultText(claim, "kind", "PersistentVolumeClaim");
+            PodSpecDefaults.templateMetadata(Json.ensureObj(claim, "metadata"));
+            ClaimDefaults.defaultClaim(claim);
+        });
+    }
+
+    @Override
+    public void prepareForCreate(ObjectNode sts, AdmissionContext context) {
+        Workloads.resetStatus(sts);
+        ObjectNode status = Json.ensureObj(sts, "status");
+        status.put("availableReplicas", 0);
+        status.put("replicas", 0);
+    }
+
+    /** The spec with each claim template as a volume of the pod template, as its pods will have them. */
+    private static ObjectNode withClaimVolumes(ObjectNode spec) {
+        ObjectNode copy = spec.deepCopy();
+        if (!(copy.get("template") instanceof ObjectNode template) || !(template.get("spec") instanceof ObjectNode podSpec)) {
+            return copy;
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        Json.eachObject(podSpec, "volumes", (i, v) -> names.add(Json.textOrEmpty(v, "name")));
+        Json.eachObject(spec, "volumeClaimTemplates", (i, claim) -> {
+            String name = Json.textOrEmpty(Json.obj(claim, "metadata"), "name");
+            if (name.isEmpty() || names.contains(name)) return;
+            ObjectNode volume = podSpec.withArrayProperty("volumes").addObject();
+            volume.put("name", name);
+            volume.putObject("persistentVolumeClaim").put("claimName", name);
+        });
+        return copy;
+    }
+
+    @Override
+    public List<StatusCause> validate(ObjectNode sts, ObjectNode old) {
+        Causes causes = new Causes();
+        FieldPath specPath = FieldPath.of("spec");
+        ObjectNode spec = Json.obj(sts, "spec");
+        if (spec == null) return causes.required(specPath).list();
+        String policy = Json.textOrEmpty(spec, "podManagementPolicy");
+        if (!List.of("OrderedReady", "Parallel").contains(policy)) {
+            causes.invalid(specPath.child("podManagementPolicy"), policy, "must be 'OrderedReady' or 'Parallel'");
+        }
+        ObjectNode strategy = Json.obj(spec, "updateStrategy");
+        String type = Json.textOrEmpty(strategy, "type");
+        FieldPath strategyPath = specPath.child("updateStrategy");
+        JsonNode rolling = strategy == null ? null : strategy.get("rollingUpdate");
+        switch (type) {
+            case "OnDelete" -> {
+                if (rolling != null && !rolling.isNull()) {
+                    causes.invalid(strategyPath.child("rollingUpdate"), new GoValues.Raw(String.valueOf(rolling)),
+                            "only allowed for updateStrategy 'RollingUpdate'");
+                }
+            }
+            case "RollingUpdate" -> {
+                Long partition = Json.integer(rolling, "partition");
+                if (partition != null) causes.nonNegative(strategyPath.child("rollingUpdate", "partition"), partition);
+            }
+            default -> causes.invalid(strategyPath, type, "must be 'RollingUpdate' or 'OnDelete'");
+        }
+        ObjectNode retention = Json.obj(spec, "persistentVolumeClaimRetentionPolicy");
+        for (String f : List.of("whenDeleted", "whenScaled")) {
+            String v = Json.textOrEmpty(retention, f);
+            if (!RETENTION.contains(v)) {
+                causes.notSupported(specPath.child("persistentVolumeClaimRetentionPolicy", f), v, RETENTION);
+            }
+        }
+        Workloads.nonNegative(spec, "replicas", specPath, causes);
+        Workloads.nonNegative(spec, "minReadySeconds", specPath, causes);
+        Workloads.nonNegative(spec, "revisionHistoryLimit", specPath, causes);
+        String serviceName = Json.text(spec, "serviceName");
+        if (serviceName != null && !serviceName.isEmpty()) {
+            causes.invalidEach(specPath.child("serviceName"), serviceName, Names.dns1123Label(serviceName));
+        }
+        Workloads.validateSelectorAndTemplate(withClaimVolumes(spec), specPath, "statefulset", Workloads.ALWAYS, causes);
+        Json.eachObject(spec, "volumeClaimTemplates", (i, claim) -> {
+            FieldPath p = specPath.child("volumeClaimTemplates").index(i);
+            String name = Json.textOrEmpty(Json.obj(claim, "metadata"), "name");
+            if (name.isEmpty()) causes.required(p.child("metadata", "name"));
+            ObjectNode claimSpec = Json.obj(claim, "spec");
+            if (claimSpec == null) causes.required(p.child("spec"));
+            else PersistentVolumeClaimStrategy.validateClaimSpec(claimSpec, p.child("spec"), causes);
+        });
+        ObjectNode oldSpec = Json.obj(old, "spec");
+        if (oldSpec != null) {
+            ObjectNode a = spec.deepCopy();
+            ObjectNode b = oldSpec.deepCopy();
+            a.remove(UPDATABLE);
+            b.remove(UPDATABLE);
+            if (!a.equals(b)) {
+                causes.forbidden(specPath, "updates to statefulset spec for fields other than 'replicas', 'ordinals', "
+                        + "'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' "
+                        + "and 'minReadySeconds' are forbidden");
+            }
+        }
+        return causes.list();
+    }
+}
