@@ -77,6 +77,39 @@ class KubectlOutputTest {
     }
 
     @Test
+    void getWideOfPodsAndServices() throws IOException {
+        kubectl.ok("create", "namespace", "wide");
+        Path pod = file("wide-pod.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: placed
+                  namespace: wide
+                  labels:
+                    app: placed
+                spec:
+                  nodeName: worker-9
+                  containers:
+                  - name: main
+                    image: busybox:1.36
+                """);
+        kubectl.ok("apply", "-f", pod.toString());
+        PrintedTable pods = PrintedTable.parse(kubectl.ok("get", "pods", "-n", "wide", "-o", "wide"));
+        assertThat(pods.headers()).containsExactly("NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE",
+                "NOMINATED NODE", "READINESS GATES");
+        assertThat(pods.row("placed")).containsEntry("READY", "0/1").containsEntry("RESTARTS", "0")
+                .containsEntry("IP", "<none>").containsEntry("NODE", "worker-9")
+                .containsEntry("NOMINATED NODE", "<none>").containsEntry("READINESS GATES", "<none>");
+
+        kubectl.ok("expose", "pod", "placed", "-n", "wide", "--port=80", "--target-port=8080");
+        PrintedTable services = PrintedTable.parse(kubectl.ok("get", "services", "-n", "wide", "-o", "wide"));
+        assertThat(services.headers()).containsExactly("NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE",
+                "SELECTOR");
+        assertThat(services.row("placed")).containsEntry("TYPE", "ClusterIP").containsEntry("EXTERNAL-IP", "<none>")
+                .containsEntry("PORT(S)", "80/TCP").containsEntry("SELECTOR", "app=placed");
+    }
+
+    @Test
     void getNameJsonPathAndCustomColumns() {
         assertThat(kubectl.ok("get", "configmaps", "-n", "shop", "-o", "name"))
                 .isEqualTo("configmap/a-stock\nconfigmap/b-prices\nconfigmap/c-empty\n");

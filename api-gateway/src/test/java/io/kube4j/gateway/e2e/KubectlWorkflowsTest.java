@@ -393,18 +393,9 @@ class KubectlWorkflowsTest {
         assertThat(applied.err()).isEqualTo("Error from server (NotFound): error when creating \"" + elsewhere
                 + "\": namespaces \"no-such-team\" not found\n");
 
-        // A namespace with the finalizer kube-apiserver gives every namespace stays until the
-        // namespace controller (a later piece) has emptied it.
-        Path doomed = file("doomed.yaml", """
-                apiVersion: v1
-                kind: Namespace
-                metadata:
-                  name: doomed
-                spec:
-                  finalizers:
-                  - kubernetes
-                """);
-        kubectl.ok("apply", "-f", doomed.toString());
+        // A namespace keeps the finalizer kube-apiserver gives it until the namespace controller (a
+        // later piece) has emptied it: deleting it only marks it Terminating.
+        assertThat(kubectl.ok("create", "namespace", "doomed")).isEqualTo("namespace/doomed created\n");
         kubectl.ok("create", "configmap", "left-behind", "-n", "doomed");
         assertThat(kubectl.ok("delete", "namespace", "doomed", "--wait=false")).isEqualTo("namespace \"doomed\" deleted\n");
         assertThat(PrintedTable.parse(kubectl.ok("get", "namespace", "doomed")).row("doomed")).containsEntry("STATUS", "Terminating");
