@@ -42,7 +42,11 @@ public final class FieldValidation {
         }
         List<String> unknown = detector.unknownFields(new GroupVersionKind(type.group(), type.version(), type.kind()), object);
         if (unknown.isEmpty()) return List.of();
-        if (m.equals("Strict")) throw ApiException.badRequest(UnknownFieldDetector.strictDecodingError(unknown));
+        if (m.equals("Strict")) {
+            // kube-apiserver reports a strict decoding failure like any body that does not decode into the kind.
+            throw ApiException.badRequest(type.kind() + " in version \"" + type.version() + "\" cannot be handled as a "
+                    + type.kind() + ": " + UnknownFieldDetector.strictDecodingError(unknown));
+        }
         List<String> warnings = new ArrayList<>();
         for (String path : unknown) {
             remove(object, path);

@@ -144,6 +144,44 @@ class KubectlWorkflowsTest {
     }
 
     @Test
+    void applyRefusesUnknownFieldsAndInvalidNames() throws IOException {
+        kubectl.ok("create", "namespace", "strict");
+        Path unknown = file("unknown-field.yaml", """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: typo
+                  namespace: strict
+                spec:
+                  selector:
+                    matchLabels: {app: typo}
+                  template:
+                    metadata:
+                      labels: {app: typo}
+                    spec:
+                      containers:
+                      - name: main
+                        image: nginx:1.25
+                        imagePullPolcy: Always
+                """);
+        Kubectl.Result refused = kubectl.run("apply", "-f", unknown.toString());
+        assertThat(refused.err()).isEqualTo("Error from server (BadRequest): error when creating \"" + unknown + "\": "
+                + "Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: "
+                + "unknown field \"spec.template.spec.containers[0].imagePullPolcy\"\n");
+        assertThat(kubectl.run("get", "deployment", "typo", "-n", "strict").exitCode()).isNotZero();
+        // With --validate=warn the field is dropped and reported.
+        Kubectl.Result warned = kubectl.run("apply", "-f", unknown.toString(), "--validate=warn");
+        assertThat(warned.out()).isEqualTo("deployment.apps/typo created\n");
+        assertThat(warned.err()).isEqualTo("Warning: unknown field \"spec.template.spec.containers[0].imagePullPolcy\"\n");
+
+        Path badName = file("bad-name.yaml", configMap("Bad_Name", "strict", "a: b"));
+        assertThat(kubectl.run("apply", "-f", badName.toString()).err()).isEqualTo("The ConfigMap \"Bad_Name\" is invalid: "
+                + "metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain must consist of lower case "
+                + "alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. "
+                + "'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')\n");
+    }
+
+    @Test
     void serverSideApplyOwnsFieldsAndReportsConflicts() throws IOException {
         kubectl.ok("create", "namespace", "ssa");
         Path first = file("ssa-1.yaml", configMap("owned", "ssa", "owner: first\nextra: kept-for-now"));
