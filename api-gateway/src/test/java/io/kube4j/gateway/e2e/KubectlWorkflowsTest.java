@@ -9,8 +9,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A user's day with kubectl: apply (documents, directories, dry runs, server-side with its
  * conflicts, diff), the commands that change objects (scale, set, label, annotate, patch,
- * replace), deletion (by label, all, forced), wait, and namespaces. Each test works in its own
+ * replace, taint, cordon), deletion (by label, all, forced), wait, proxy, and namespaces. Each test works in its own
  * namespace of one shared cluster. Printed lines are those kubectl prints against Kubernetes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -335,6 +340,78 @@ class KubectlWorkflowsTest {
                 .isEqualTo("configmap \"conf\" deleted\nconfigmap/conf replaced\n");
         assertThat(jsonPath("configmap/conf", "replacing", "{.data.mode}")).isEqualTo("forced");
         assertThat(jsonPath("configmap/conf", "replacing", "{.metadata.uid}")).isNotEqualTo(uid);
+    }
+
+    @Test
+    void taintAndCordonANode() throws IOException {
+        Path node = file("tainted-node.yaml", """
+                apiVersion: v1
+                kind: Node
+                metadata:
+                  name: worker-2
+                status:
+                  conditions:
+                  - type: Ready
+                    status: "True"
+                    reason: KubeletReady
+                    message: kubelet is posting ready status
+                """);
+        kubectl.ok("apply", "-f", node.toString());
+        assertThat(kubectl.ok("taint", "node", "worker-2", "k1=v1:PreferNoSchedule")).isEqualTo("node/worker-2 tainted\n");
+        Kubectl.Result again = kubectl.run("taint", "node", "worker-2", "k1=v2:PreferNoSchedule");
+        assertThat(again.err()).isEqualTo("error: node worker-2 already has k1 taint(s) with same effect(s) and --overwrite is false\n");
+        assertThat(kubectl.ok("get", "node", "worker-2", "-o", "jsonpath={.spec.taints}"))
+                .isEqualTo("[{\"effect\":\"PreferNoSchedule\",\"key\":\"k1\",\"value\":\"v1\"}]");
+        assertThat(kubectl.ok("taint", "node", "worker-2", "k1:PreferNoSchedule-")).isEqualTo("node/worker-2 untainted\n");
+        assertThat(kubectl.ok("get", "node", "worker-2", "-o", "jsonpath={.spec.taints}")).isEmpty();
+
+        assertThat(kubectl.ok("cordon", "worker-2")).isEqualTo("node/worker-2 cordoned\n");
+        assertThat(PrintedTable.parse(kubectl.ok("get", "node", "worker-2")).row("worker-2"))
+                .containsEntry("STATUS", "Ready,SchedulingDisabled");
+        assertThat(kubectl.ok("uncordon", "worker-2")).isEqualTo("node/worker-2 uncordoned\n");
+        assertThat(kubectl.ok("get", "node", "worker-2", "-o", "jsonpath={.spec.unschedulable}")).isEmpty();
+    }
+
+    @Test
+    void patchAPersistentVolumesReclaimPolicy() throws IOException {
+        Path pv = file("pv.yaml", """
+                apiVersion: v1
+                kind: PersistentVolume
+                metadata:
+                  name: pv-data
+                spec:
+                  capacity:
+                    storage: 1Gi
+                  accessModes: [ReadWriteOnce]
+                  persistentVolumeReclaimPolicy: Delete
+                  hostPath:
+                    path: /tmp/pv-data
+                """);
+        assertThat(kubectl.ok("apply", "-f", pv.toString())).isEqualTo("persistentvolume/pv-data created\n");
+        assertThat(kubectl.ok("patch", "pv", "pv-data", "-p", "{\"spec\":{\"persistentVolumeReclaimPolicy\":\"Retain\"}}"))
+                .isEqualTo("persistentvolume/pv-data patched\n");
+        PrintedTable volumes = PrintedTable.parse(kubectl.ok("get", "pv", "pv-data"));
+        assertThat(volumes.row("pv-data")).containsEntry("CAPACITY", "1Gi").containsEntry("ACCESS MODES", "RWO")
+                .containsEntry("RECLAIM POLICY", "Retain");
+    }
+
+    @Test
+    void proxyServesTheApiWithTheUsersCredentials() throws Exception {
+        kubectl.ok("create", "namespace", "proxied");
+        kubectl.ok("create", "configmap", "seen-through-proxy", "-n", "proxied", "--from-literal=k=v");
+        try (StreamingKubectl proxy = StreamingKubectl.start(kubectl, "proxy", "--port=0")) {
+            String serving = proxy.awaitLine(l -> l.startsWith("Starting to serve on "), Duration.ofSeconds(20));
+            String address = serving.substring("Starting to serve on ".length()).trim();
+            // HTTP/1.1 as curl speaks it: an h2c upgrade request would be taken for a protocol upgrade to proxy.
+            HttpClient http = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1).build();
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                            URI.create("http://" + address + "/api/v1/namespaces/proxied/configmaps/seen-through-proxy")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            JsonNode object = JSON.readTree(response.body());
+            assertThat(object.get("data").get("k").asString()).isEqualTo("v");
+        }
     }
 
     // ------------------------------------------------------------------ deleting and waiting
