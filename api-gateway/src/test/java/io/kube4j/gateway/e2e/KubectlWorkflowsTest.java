@@ -26,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A user's day with kubectl: apply (documents, directories, dry runs, server-side with its
  * conflicts, diff), the commands that change objects (scale, set, label, annotate, patch,
- * replace, taint, cordon), deletion (by label, all, forced), wait, proxy, and namespaces. Each test works in its own
- * namespace of one shared cluster. Printed lines are those kubectl prints against Kubernetes.
+ * replace, taint, cordon), deletion (by label, all, forced), wait, proxy, and namespaces. Each
+ * test works in its own namespace of one shared cluster. Printed lines are those kubectl prints
+ * against Kubernetes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KubectlWorkflowsTest {
