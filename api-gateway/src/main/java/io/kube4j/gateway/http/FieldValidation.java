@@ -3,6 +3,9 @@ package io.kube4j.gateway.http;
 import io.kube4j.gateway.openapi.GroupVersionKind;
 import io.kube4j.gateway.openapi.UnknownFieldDetector;
 import io.kube4j.machinery.errors.ApiException;
+import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.Json;
+import io.kube4j.machinery.patch.StrategicMergePatch;
 import io.kube4j.machinery.registry.ResourceType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -53,6 +56,51 @@ public final class FieldValidation {
             if (m.equals("Warn")) warnings.add(UnknownFieldDetector.describe(path));
         }
         return warnings;
+    }
+
+    /**
+     * {@link #apply} for the object a PATCH produced. kube-apiserver words a Strict refusal of a
+     * patch differently from a create's: 422 Invalid on the field {@code patch}, whose value is the
+     * strategic merge patch as Go prints the decoded map, or the patched object's JSON for the
+     * JSON patch types. Server-side apply is refused as a create is.
+     */
+    public List<String> applyToPatched(ResourceType type, ObjectNode patched, String mode, byte[] patch,
+                                       String contentType) {
+        try {
+            return apply(type, patched, mode);
+        } catch (ApiException e) {
+            if (e.code() != 400 || !"Strict".equals(mode)) throw e;
+            String value = switch (contentType) {
+                case MediaTypes.STRATEGIC_MERGE_PATCH -> StrategicMergePatch.printed(Json.readTree(patch, false));
+                case MediaTypes.JSON_PATCH, MediaTypes.MERGE_PATCH, MediaTypes.JSON -> Json.writeString(patched);
+                default -> null;
+            };
+            if (value == null) throw e;
+            List<String> unknown = detector.unknownFields(new GroupVersionKind(type.group(), type.version(), type.kind()), patched);
+            // StatusCause quotes the value; its inside is escaped as Go's %q escapes it.
+            throw ApiException.invalid("", "", "", List.of(StatusCause.invalid("patch", goEscaped(value),
+                    UnknownFieldDetector.strictDecodingError(unknown))));
+        }
+    }
+
+    /** The inside of Go's {@code %q} of a string: backslash escapes for quotes, backslashes and control characters. */
+    static String goEscaped(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 16);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                case '\r' -> out.append("\\r");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) out.append(String.format("\\x%02x", (int) c));
+                    else out.append(c);
+                }
+            }
+        }
+        return out.toString();
     }
 
     /** Removes the field at a path such as {@code .spec.template.spec.containers[0].imagePullPolcy}. */

@@ -171,7 +171,7 @@ public class ResourceController {
                     ObjectNode patched = storage.mutate(type, namespace, info.name(), current -> {
                         ObjectNode next = patcher.patch(type, current, patch, contentType, manager, force);
                         warnings.clear();
-                        warnings.addAll(fieldValidation.apply(type, next, validation));
+                        warnings.addAll(fieldValidation.applyToPatched(type, next, validation, patch, contentType));
                         return next;
                     }, part, dryRun);
                     FieldValidation.addWarnings(response, warnings);

@@ -179,6 +179,11 @@ class KubectlWorkflowsTest {
         Kubectl.Result warned = kubectl.run("apply", "-f", unknown.toString(), "--validate=warn");
         assertThat(warned.out()).isEqualTo("deployment.apps/typo created\n");
         assertThat(warned.err()).isEqualTo("Warning: unknown field \"spec.template.spec.containers[0].imagePullPolcy\"\n");
+        // Applied again, strictly: now a patch, which kube-apiserver refuses as an Invalid patch value.
+        Kubectl.Result patchRefused = kubectl.run("apply", "-f", unknown.toString());
+        assertThat(patchRefused.err()).isEqualTo("The request is invalid: patch: Invalid value: \"map[spec:map[template:"
+                + "map[spec:map[$setElementOrder/containers:[map[name:main]] containers:[map[imagePullPolcy:Always name:main]]]]]]\": "
+                + "strict decoding error: unknown field \"spec.template.spec.containers[0].imagePullPolcy\"\n");
 
         Path badName = file("bad-name.yaml", configMap("Bad_Name", "strict", "a: b"));
         assertThat(kubectl.run("apply", "-f", badName.toString()).err()).isEqualTo("The ConfigMap \"Bad_Name\" is invalid: "

@@ -60,6 +60,14 @@ public final class StrategicMergePatch {
     }
 
     /**
+     * The patch as kube-apiserver prints it inside its errors (an Invalid {@code patch} value): Go's {@code %v} of
+     * the decoded map, keys sorted, e.g. {@code map[spec:map[replicas:3]]}.
+     */
+    public static String printed(JsonNode patch) {
+        return JsonValues.go(patch);
+    }
+
+    /**
      * Applies {@code patch} to the object {@code target}.
      *
      * @param meta the kind's field strategies, e.g. {@link KubernetesPatchMeta#forKind}
