@@ -50,10 +50,12 @@ public class ResourceController {
     private final TablePrinter tables;
     private final Subresources subresources;
     private final FieldValidation fieldValidation;
+    private final io.kube4j.gateway.security.Reviews reviews;
 
     public ResourceController(ResourceRegistry registry, ResourceStorage storage, WatchStreamer watches,
                               BodyDecoder decoder, ObjectPatcher patcher, TablePrinter tables,
-                              Subresources subresources, FieldValidation fieldValidation) {
+                              Subresources subresources, FieldValidation fieldValidation,
+                              io.kube4j.gateway.security.Reviews reviews) {
         this.registry = registry;
         this.storage = storage;
         this.watches = watches;
@@ -62,6 +64,7 @@ public class ResourceController {
         this.tables = tables;
         this.subresources = subresources;
         this.fieldValidation = fieldValidation;
+        this.reviews = reviews;
     }
 
     @RequestMapping(path = {"/api/v1/**", "/apis/{group}/{version}/**"})
@@ -101,6 +104,15 @@ public class ResourceController {
         String method = request.getMethod();
         boolean dryRun = dryRun(request);
         String validation = request.getParameter("fieldValidation");
+        if (reviews.handles(type)) {
+            if (!method.equals("POST") || info.name() != null) {
+                throw ApiException.methodNotSupported(type.group(), type.plural(), method.toLowerCase());
+            }
+            ObjectNode review = decoder.decode(readBody(request), request.getContentType());
+            ApiResponses.write(response, 201, reviews.answer(type, review, request), rendering == MediaTypes.Rendering.YAML
+                    ? rendering : MediaTypes.Rendering.JSON);
+            return;
+        }
         switch (method) {
             case "GET" -> {
                 if (info.name() == null || info.watchPath()) {
