@@ -268,8 +268,46 @@ public class ResourceController {
                 throw ApiException.badRequest("limit: Invalid value: \"" + limitParam + "\": must be an integer");
             }
         }
-        return new ListOptions(filter.predicate(), filter.selective(), limit, request.getParameter("continue"),
-                request.getParameter("resourceVersion"));
+        String continueToken = request.getParameter("continue");
+        String resourceVersion = request.getParameter("resourceVersion");
+        if (continueToken != null && !continueToken.isEmpty() && resourceVersion != null && !resourceVersion.isEmpty()
+                && !resourceVersion.equals("0")) {
+            throw ApiException.badRequest("specifying resource version is not allowed when using continue");
+        }
+        return new ListOptions(filter.predicate(), filter.selective(), limit, continueToken,
+                listRevision(request.getParameter("resourceVersion"), request.getParameter("resourceVersionMatch")));
+    }
+
+    /**
+     * The revision a list reads at, from resourceVersion and resourceVersionMatch as kube-apiserver
+     * reads them: {@code Exact} reads at that revision; unset or {@code NotOlderThan} reads the
+     * latest state, which is never older than a revision the store has reached (a revision it has
+     * not reached is a 504 Timeout, as kube-apiserver answers after waiting for it).
+     */
+    private String listRevision(String resourceVersion, String match) {
+        boolean given = resourceVersion != null && !resourceVersion.isEmpty();
+        if (match != null && !match.isEmpty()) {
+            if (!given) {
+                throw ApiException.badRequest("resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided");
+            }
+            if (!match.equals("Exact") && !match.equals("NotOlderThan")) {
+                throw ApiException.badRequest("resourceVersionMatch: Unsupported value: \"" + match
+                        + "\": supported values: \"Exact\", \"NotOlderThan\"");
+            }
+            if (match.equals("Exact")) {
+                if (resourceVersion.equals("0")) {
+                    throw ApiException.badRequest("resourceVersionMatch: Forbidden: resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"");
+                }
+                return resourceVersion;
+            }
+        }
+        if (!given || resourceVersion.equals("0")) return null;
+        long wanted = ResourceStorage.parseResourceVersion(resourceVersion);
+        long current = storage.store().currentRevision();
+        if (wanted > current) {
+            throw ApiException.timeout("Too large resource version: " + wanted + ", current: " + current);
+        }
+        return null;
     }
 
     private void deleteCollection(ResourceType type, String namespace, HttpServletRequest request,
