@@ -156,9 +156,11 @@ public class ResourceController {
                 if (info.subresource() == null || info.subresource().equals("status")) {
                     FieldValidation.addWarnings(response, fieldValidation.apply(type, body, validation));
                     ResourceStorage.Part part = info.subresource() == null ? ResourceStorage.Part.MAIN : ResourceStorage.Part.STATUS;
-                    ObjectNode before = storage.find(type, namespace, info.name()).orElse(null);
+                    // Only kinds a PUT may create need to know whether the object was there.
+                    boolean existed = !ResourceStorage.createsOnUpdate(type) || part != ResourceStorage.Part.MAIN
+                            || storage.find(type, namespace, info.name()).isPresent();
                     ObjectNode updated = storage.update(type, namespace, info.name(), body, part, dryRun);
-                    respond(response, before == null ? 201 : 200, type, updated, request, rendering);
+                    respond(response, existed ? 200 : 201, type, updated, request, rendering);
                 } else {
                     subresources.put(type, namespace, info.name(), info.subresource(), body, dryRun, response);
                 }
