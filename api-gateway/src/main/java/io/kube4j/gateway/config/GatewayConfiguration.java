@@ -93,6 +93,11 @@ public class GatewayConfiguration {
     }
 
     @Bean
+    public io.kube4j.gateway.security.Reviews reviews(List<Authenticator> authenticators, Authorizer authorizer) {
+        return new io.kube4j.gateway.security.Reviews(authenticators, authorizer);
+    }
+
+    @Bean
     public Authorizer authorizer() {
         return Authorizer.ALLOW_ALL;
     }

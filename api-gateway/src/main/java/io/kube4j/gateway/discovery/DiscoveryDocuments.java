@@ -123,7 +123,7 @@ public final class DiscoveryDocuments {
             resource.put("singularName", type.singular());
             resource.put("namespaced", type.namespaced());
             resource.put("kind", type.kind());
-            strings(resource.putArray("verbs"), ResourceType.VERBS);
+            strings(resource.putArray("verbs"), type.verbs());
             if (!type.shortNames().isEmpty()) {
                 strings(resource.putArray("shortNames"), type.shortNames());
             }
@@ -183,7 +183,7 @@ public final class DiscoveryDocuments {
         resource.set("responseKind", gvk(type.group(), type.version(), type.kind()));
         resource.put("scope", type.namespaced() ? "Namespaced" : "Cluster");
         resource.put("singularResource", type.singular());
-        strings(resource.putArray("verbs"), ResourceType.VERBS);
+        strings(resource.putArray("verbs"), type.verbs());
         if (!type.shortNames().isEmpty()) {
             strings(resource.putArray("shortNames"), type.shortNames());
         }

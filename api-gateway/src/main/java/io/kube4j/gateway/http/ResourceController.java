@@ -50,10 +50,12 @@ public class ResourceController {
     private final TablePrinter tables;
     private final Subresources subresources;
     private final FieldValidation fieldValidation;
+    private final io.kube4j.gateway.security.Reviews reviews;
 
     public ResourceController(ResourceRegistry registry, ResourceStorage storage, WatchStreamer watches,
                               BodyDecoder decoder, ObjectPatcher patcher, TablePrinter tables,
-                              Subresources subresources, FieldValidation fieldValidation) {
+                              Subresources subresources, FieldValidation fieldValidation,
+                              io.kube4j.gateway.security.Reviews reviews) {
         this.registry = registry;
         this.storage = storage;
         this.watches = watches;
@@ -62,6 +64,7 @@ public class ResourceController {
         this.tables = tables;
         this.subresources = subresources;
         this.fieldValidation = fieldValidation;
+        this.reviews = reviews;
     }
 
     @RequestMapping(path = {"/api/v1/**", "/apis/{group}/{version}/**"})
@@ -101,6 +104,15 @@ public class ResourceController {
         String method = request.getMethod();
         boolean dryRun = dryRun(request);
         String validation = request.getParameter("fieldValidation");
+        if (reviews.handles(type)) {
+            if (!method.equals("POST") || info.name() != null) {
+                throw ApiException.methodNotSupported(type.group(), type.plural(), method.toLowerCase());
+            }
+            ObjectNode review = decoder.decode(readBody(request), request.getContentType());
+            ApiResponses.write(response, 201, reviews.answer(type, review, request), rendering == MediaTypes.Rendering.YAML
+                    ? rendering : MediaTypes.Rendering.JSON);
+            return;
+        }
         switch (method) {
             case "GET" -> {
                 if (info.name() == null || info.watchPath()) {
@@ -144,9 +156,11 @@ public class ResourceController {
                 if (info.subresource() == null || info.subresource().equals("status")) {
                     FieldValidation.addWarnings(response, fieldValidation.apply(type, body, validation));
                     ResourceStorage.Part part = info.subresource() == null ? ResourceStorage.Part.MAIN : ResourceStorage.Part.STATUS;
-                    ObjectNode before = storage.find(type, namespace, info.name()).orElse(null);
+                    // Only kinds a PUT may create need to know whether the object was there.
+                    boolean existed = !ResourceStorage.createsOnUpdate(type) || part != ResourceStorage.Part.MAIN
+                            || storage.find(type, namespace, info.name()).isPresent();
                     ObjectNode updated = storage.update(type, namespace, info.name(), body, part, dryRun);
-                    respond(response, before == null ? 201 : 200, type, updated, request, rendering);
+                    respond(response, existed ? 200 : 201, type, updated, request, rendering);
                 } else {
                     subresources.put(type, namespace, info.name(), info.subresource(), body, dryRun, response);
                 }
@@ -256,8 +270,46 @@ public class ResourceController {
                 throw ApiException.badRequest("limit: Invalid value: \"" + limitParam + "\": must be an integer");
             }
         }
-        return new ListOptions(filter.predicate(), filter.selective(), limit, request.getParameter("continue"),
-                request.getParameter("resourceVersion"));
+        String continueToken = request.getParameter("continue");
+        String resourceVersion = request.getParameter("resourceVersion");
+        if (continueToken != null && !continueToken.isEmpty() && resourceVersion != null && !resourceVersion.isEmpty()
+                && !resourceVersion.equals("0")) {
+            throw ApiException.badRequest("specifying resource version is not allowed when using continue");
+        }
+        return new ListOptions(filter.predicate(), filter.selective(), limit, continueToken,
+                listRevision(request.getParameter("resourceVersion"), request.getParameter("resourceVersionMatch")));
+    }
+
+    /**
+     * The revision a list reads at, from resourceVersion and resourceVersionMatch as kube-apiserver
+     * reads them: {@code Exact} reads at that revision; unset or {@code NotOlderThan} reads the
+     * latest state, which is never older than a revision the store has reached (a revision it has
+     * not reached is a 504 Timeout, as kube-apiserver answers after waiting for it).
+     */
+    private String listRevision(String resourceVersion, String match) {
+        boolean given = resourceVersion != null && !resourceVersion.isEmpty();
+        if (match != null && !match.isEmpty()) {
+            if (!given) {
+                throw ApiException.badRequest("resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided");
+            }
+            if (!match.equals("Exact") && !match.equals("NotOlderThan")) {
+                throw ApiException.badRequest("resourceVersionMatch: Unsupported value: \"" + match
+                        + "\": supported values: \"Exact\", \"NotOlderThan\"");
+            }
+            if (match.equals("Exact")) {
+                if (resourceVersion.equals("0")) {
+                    throw ApiException.badRequest("resourceVersionMatch: Forbidden: resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"");
+                }
+                return resourceVersion;
+            }
+        }
+        if (!given || resourceVersion.equals("0")) return null;
+        long wanted = ResourceStorage.parseResourceVersion(resourceVersion);
+        long current = storage.store().currentRevision();
+        if (wanted > current) {
+            throw ApiException.timeout("Too large resource version: " + wanted + ", current: " + current);
+        }
+        return null;
     }
 
     private void deleteCollection(ResourceType type, String namespace, HttpServletRequest request,

@@ -246,6 +246,11 @@ public final class ResourceStorage {
      */
     public enum Part { MAIN, STATUS, ALL }
 
+    /** Whether a PUT of an absent object of this type creates it (kube-apiserver's AllowCreateOnUpdate). */
+    public static boolean createsOnUpdate(ResourceType type) {
+        return CREATE_ON_UPDATE.contains(type.group() + "/" + type.kind());
+    }
+
     /**
      * Replaces an object (PUT). A resourceVersion in the body is a precondition; without one the
      * update is unconditional. Kinds that allow it are created when absent.

@@ -102,6 +102,18 @@ class KubectlEndToEndTest {
     }
 
     @Test
+    void authCanIAndWhoAmIAnswerForTheAdmin() {
+        assertThat(kubectl.ok("auth", "can-i", "create", "deployments", "-n", "default")).isEqualTo("yes\n");
+        assertThat(kubectl.ok("auth", "whoami")).contains("admin", "system:masters", "system:authenticated");
+    }
+
+    @Test
+    void theKubernetesServiceExists() {
+        assertThat(kubectl.ok("get", "service", "kubernetes", "-n", "default", "-o", "jsonpath={.spec.clusterIP} {.spec.ports[0].port}"))
+                .isEqualTo("10.96.0.1 443");
+    }
+
+    @Test
     void getOfAMissingObjectIsNotFound() {
         Kubectl.Result result = kubectl.run("get", "configmap", "missing", "-n", "default");
         assertThat(result.exitCode()).isNotZero();

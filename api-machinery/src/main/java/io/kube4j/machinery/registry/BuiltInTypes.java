@@ -70,6 +70,16 @@ public final class BuiltInTypes {
 
     public static final ResourceType PRIORITY_CLASS = cluster("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", List.of("pc"));
 
+    public static final ResourceType SELF_SUBJECT_ACCESS_REVIEW = cluster("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", List.of());
+    public static final ResourceType SELF_SUBJECT_RULES_REVIEW = cluster("authorization.k8s.io", "v1", "SelfSubjectRulesReview", "selfsubjectrulesreviews", List.of());
+    public static final ResourceType SUBJECT_ACCESS_REVIEW = cluster("authorization.k8s.io", "v1", "SubjectAccessReview", "subjectaccessreviews", List.of());
+    public static final ResourceType SELF_SUBJECT_REVIEW = cluster("authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews", List.of());
+    public static final ResourceType TOKEN_REVIEW = cluster("authentication.k8s.io", "v1", "TokenReview", "tokenreviews", List.of());
+
+    /** Kinds that are questions rather than objects: only {@code create}, answered and never stored. */
+    public static final java.util.Set<ResourceType> REVIEWS = java.util.Set.of(SELF_SUBJECT_ACCESS_REVIEW,
+            SELF_SUBJECT_RULES_REVIEW, SUBJECT_ACCESS_REVIEW, SELF_SUBJECT_REVIEW, TOKEN_REVIEW);
+
     public static final ResourceType CUSTOM_RESOURCE_DEFINITION = cluster("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", List.of("crd", "crds"), "status");
 
     public static final List<ResourceType> ALL = List.of(
@@ -80,5 +90,6 @@ public final class BuiltInTypes {
             INGRESS, INGRESS_CLASS, NETWORK_POLICY, ENDPOINT_SLICE,
             ROLE, CLUSTER_ROLE, ROLE_BINDING, CLUSTER_ROLE_BINDING,
             STORAGE_CLASS, CSI_DRIVER, CSI_NODE, VOLUME_ATTACHMENT,
-            LEASE, POD_DISRUPTION_BUDGET, PRIORITY_CLASS, CUSTOM_RESOURCE_DEFINITION);
+            LEASE, POD_DISRUPTION_BUDGET, PRIORITY_CLASS, CUSTOM_RESOURCE_DEFINITION,
+            SELF_SUBJECT_ACCESS_REVIEW, SELF_SUBJECT_RULES_REVIEW, SUBJECT_ACCESS_REVIEW, SELF_SUBJECT_REVIEW, TOKEN_REVIEW);
 }

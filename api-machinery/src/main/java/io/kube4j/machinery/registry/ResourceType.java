@@ -87,6 +87,11 @@ public record ResourceType(
         return kind + "List";
     }
 
+    /** The verbs this resource serves: all of {@link #VERBS}, or only {@code create} for the review kinds. */
+    public List<String> verbs() {
+        return BuiltInTypes.REVIEWS.contains(this) ? List.of("create") : VERBS;
+    }
+
     public boolean hasSubresource(String name) {
         return subresources.contains(name);
     }
