@@ -18,8 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -478,20 +476,18 @@ class KubectlWorkflowsTest {
         kubectl.ok("create", "configmap", "short-lived", "-n", "waiting");
         kubectl.ok("create", "deployment", "web", "-n", "waiting", "--image=nginx:1.25");
 
-        CompletableFuture<Kubectl.Result> deleted = CompletableFuture.supplyAsync(
-                () -> kubectl.run("wait", "--for=delete", "configmap/short-lived", "-n", "waiting", "--timeout=30s"));
-        CompletableFuture<Kubectl.Result> scaled = CompletableFuture.supplyAsync(
-                () -> kubectl.run("wait", "--for=jsonpath={.spec.replicas}=4", "deployment/web", "-n", "waiting", "--timeout=30s"));
-        Thread.sleep(1000);
-        kubectl.ok("delete", "configmap", "short-lived", "-n", "waiting");
-        kubectl.ok("scale", "deployment", "web", "-n", "waiting", "--replicas=4");
-
-        Kubectl.Result deletion = deleted.get(40, TimeUnit.SECONDS);
-        assertThat(deletion.exitCode()).as(deletion.toString()).isZero();
-        assertThat(deletion.out()).isEqualTo("configmap/short-lived condition met\n");
-        Kubectl.Result value = scaled.get(40, TimeUnit.SECONDS);
-        assertThat(value.exitCode()).as(value.toString()).isZero();
-        assertThat(value.out()).isEqualTo("deployment.apps/web condition met\n");
+        // -v=6 logs each request once answered: the waits act only after their watches are open.
+        try (StreamingKubectl deletion = StreamingKubectl.startWithLog(kubectl, "wait", "--for=delete",
+                "configmap/short-lived", "-n", "waiting", "--timeout=30s", "-v=6");
+             StreamingKubectl value = StreamingKubectl.startWithLog(kubectl, "wait", "--for=jsonpath={.spec.replicas}=4",
+                     "deployment/web", "-n", "waiting", "--timeout=30s", "-v=6")) {
+            deletion.awaitLine(l -> l.contains("watch=true"), Duration.ofSeconds(30));
+            value.awaitLine(l -> l.contains("watch=true"), Duration.ofSeconds(30));
+            kubectl.ok("delete", "configmap", "short-lived", "-n", "waiting");
+            kubectl.ok("scale", "deployment", "web", "-n", "waiting", "--replicas=4");
+            deletion.awaitLine(l -> l.equals("configmap/short-lived condition met"), Duration.ofSeconds(30));
+            value.awaitLine(l -> l.equals("deployment.apps/web condition met"), Duration.ofSeconds(30));
+        }
 
         Kubectl.Result timedOut = kubectl.run("wait", "--for=jsonpath={.spec.replicas}=9", "deployment/web", "-n", "waiting",
                 "--timeout=1s");

@@ -39,12 +39,26 @@ final class StreamingKubectl implements AutoCloseable {
     }
 
     static StreamingKubectl start(Kubectl kubectl, String... args) {
+        return start(kubectl, false, args);
+    }
+
+    /**
+     * Also reads what kubectl logs on stderr: with {@code -v=6} it logs each request once answered,
+     * which tells a test when a watch is open.
+     */
+    static StreamingKubectl startWithLog(Kubectl kubectl, String... args) {
+        return start(kubectl, true, args);
+    }
+
+    private static StreamingKubectl start(Kubectl kubectl, boolean withLog, String... args) {
         List<String> command = new ArrayList<>();
         String configured = System.getenv("KUBE4J_KUBECTL");
         command.add(configured != null && !configured.isBlank() ? configured : "/usr/bin/kubectl");
         command.add("--kubeconfig=" + kubectl.kubeconfig());
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (withLog) builder.redirectErrorStream(true);
+        else builder.redirectError(ProcessBuilder.Redirect.DISCARD);
         builder.environment().put("HOME", kubectl.kubeconfig().getParent().toString());
         builder.environment().remove("KUBECONFIG");
         try {
