@@ -84,4 +84,38 @@ final class KindDocumentation {
             Map.entry("RoleBinding", List.of("roleRef")),
             Map.entry("ClusterRoleBinding", List.of("roleRef")),
             Map.entry("CustomResourceDefinitionSpec", List.of("group", "names", "scope", "versions")));
+
+    /**
+     * The closed sets of values some string fields take (kubectl explain prints them as
+     * {@code enum: A, B}), keyed by model class simple name, then field; values sorted as
+     * Kubernetes lists them.
+     */
+    static final Map<String, Map<String, List<String>>> ENUMS = Map.ofEntries(
+            Map.entry("DeploymentStrategy", Map.of("type", List.of("Recreate", "RollingUpdate"))),
+            Map.entry("StatefulSetUpdateStrategy", Map.of("type", List.of("OnDelete", "RollingUpdate"))),
+            Map.entry("DaemonSetUpdateStrategy", Map.of("type", List.of("OnDelete", "RollingUpdate"))),
+            Map.entry("StatefulSetSpec", Map.of("podManagementPolicy", List.of("OrderedReady", "Parallel"))),
+            Map.entry("CronJobSpec", Map.of("concurrencyPolicy", List.of("Allow", "Forbid", "Replace"))),
+            Map.entry("Container", Map.of(
+                    "imagePullPolicy", List.of("Always", "IfNotPresent", "Never"),
+                    "terminationMessagePolicy", List.of("FallbackToLogsOnError", "File"))),
+            Map.entry("PodSpec", Map.of(
+                    "restartPolicy", List.of("Always", "Never", "OnFailure"),
+                    "dnsPolicy", List.of("ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"),
+                    "preemptionPolicy", List.of("Never", "PreemptLowerPriority"))),
+            Map.entry("PodStatus", Map.of("phase", List.of("Failed", "Pending", "Running", "Succeeded", "Unknown"))),
+            Map.entry("ContainerPort", Map.of("protocol", List.of("SCTP", "TCP", "UDP"))),
+            Map.entry("ServicePort", Map.of("protocol", List.of("SCTP", "TCP", "UDP"))),
+            Map.entry("ServiceSpec", Map.of(
+                    "type", List.of("ClusterIP", "ExternalName", "LoadBalancer", "NodePort"),
+                    "sessionAffinity", List.of("ClientIP", "None"),
+                    "externalTrafficPolicy", List.of("Cluster", "Local"),
+                    "internalTrafficPolicy", List.of("Cluster", "Local"))),
+            Map.entry("Toleration", Map.of(
+                    "operator", List.of("Equal", "Exists"),
+                    "effect", List.of("NoExecute", "NoSchedule", "PreferNoSchedule"))),
+            Map.entry("Taint", Map.of("effect", List.of("NoExecute", "NoSchedule", "PreferNoSchedule"))),
+            Map.entry("PersistentVolumeSpec", Map.of("persistentVolumeReclaimPolicy", List.of("Delete", "Recycle", "Retain"))),
+            Map.entry("NamespaceStatus", Map.of("phase", List.of("Active", "Terminating"))),
+            Map.entry("HTTPIngressPath", Map.of("pathType", List.of("Exact", "ImplementationSpecific", "Prefix"))));
 }

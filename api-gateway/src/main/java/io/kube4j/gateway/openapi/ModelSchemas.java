@@ -213,12 +213,17 @@ public final class ModelSchemas {
         schema.put("type", "object");
         ObjectNode properties = JSON.objectNode();
         Map<String, String[]> strategies = PATCH_STRATEGIES.getOrDefault(type.getSimpleName(), Map.of());
+        Map<String, List<String>> enums = KindDocumentation.ENUMS.getOrDefault(type.getSimpleName(), Map.of());
         for (Map.Entry<String, Field> property : properties(type).entrySet()) {
             ObjectNode field = fieldSchema(property.getValue().getGenericType(), property.getKey());
             String common = COMMON_DESCRIPTIONS.get(property.getKey());
             if (common != null && (HasMetadata.class.isAssignableFrom(type)
                     || io.fabric8.kubernetes.api.model.KubernetesResourceList.class.isAssignableFrom(type))) {
                 field = withDescription(field, common);
+            }
+            List<String> values = enums.get(property.getKey());
+            if (values != null && "string".equals(field.path("type").asString(""))) {
+                values.forEach(field.putArray("enum")::add);
             }
             String[] strategy = strategies.get(property.getKey());
             if (strategy != null) {

@@ -476,7 +476,14 @@ class KubectlOutputTest {
                 FIELD: strategy <DeploymentStrategy>
                 """);
         assertThat(printed).containsPattern("(?m)^FIELDS:\n  rollingUpdate\t<RollingUpdateDeployment>\n")
-                .containsPattern("(?m)^  type\t<string>$");
+                .contains("  type\t<string>\n  enum: Recreate, RollingUpdate\n");
+        assertThat(kubectl.ok("explain", "pods.spec.restartPolicy")).contains("""
+                FIELD: restartPolicy <string>
+                ENUM:
+                    Always
+                    Never
+                    OnFailure
+                """);
 
         assertThat(kubectl.ok("explain", "deployment.spec.strategy", "--recursive")).contains(
                 "  rollingUpdate\t<RollingUpdateDeployment>\n    maxSurge\t<IntOrString>\n    maxUnavailable\t<IntOrString>\n",
