@@ -150,7 +150,8 @@ class ProtobufCodecTest {
         assertThat(CODEC.decode(encoded)).isEqualTo(pod);
     }
 
-    static final List<ResourceType> BUILT_IN = BuiltInTypes.ALL;
+    /** Every stored built-in kind (each has a List kind); the review kinds have no lists. */
+    static final List<ResourceType> BUILT_IN = BuiltInTypes.ALL.stream().filter(t -> !BuiltInTypes.REVIEWS.contains(t)).toList();
 
     @ParameterizedTest
     @FieldSource("BUILT_IN")

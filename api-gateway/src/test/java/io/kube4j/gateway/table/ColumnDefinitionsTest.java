@@ -90,6 +90,8 @@ class ColumnDefinitionsTest {
 
     @Test
     void everyServedBuiltInTypeIsListedHere() {
-        assertThat(kinds().map(Case::type)).containsExactlyInAnyOrderElementsOf(BuiltInTypes.ALL);
+        // The review kinds are never listed, so they have no columns.
+        assertThat(kinds().map(Case::type)).containsExactlyInAnyOrderElementsOf(
+                BuiltInTypes.ALL.stream().filter(t -> !BuiltInTypes.REVIEWS.contains(t)).toList());
     }
 }
