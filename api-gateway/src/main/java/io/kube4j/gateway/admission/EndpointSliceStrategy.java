@@ -1,6 +1,7 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.validation.NameValidation;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -47,14 +48,14 @@ public final class EndpointSliceStrategy extends BaseStrategy {
                 String address = a == null ? "" : a;
                 FieldPath ap = p.child("addresses").index(j);
                 switch (type) {
-                    case "IPv4" -> { if (!Names.isIpv4(address)) causes.invalid(ap, address, "must be a valid IPv4 address"); }
-                    case "IPv6" -> { if (!Names.isIpv6(address)) causes.invalid(ap, address, "must be a valid IPv6 address"); }
-                    case "FQDN" -> causes.invalidEach(ap, address, Names.dns1123Subdomain(address));
+                    case "IPv4" -> { if (!Addresses.isIpv4(address)) causes.invalid(ap, address, "must be a valid IPv4 address"); }
+                    case "IPv6" -> { if (!Addresses.isIpv6(address)) causes.invalid(ap, address, "must be a valid IPv6 address"); }
+                    case "FQDN" -> causes.invalidEach(ap, address, NameValidation.isDns1123Subdomain(address));
                     default -> { }
                 }
             }
             String hostname = Json.text(e, "hostname");
-            if (hostname != null) causes.invalidEach(p.child("hostname"), hostname, Names.dns1123Label(hostname));
+            if (hostname != null) causes.invalidEach(p.child("hostname"), hostname, NameValidation.isDns1123Label(hostname));
         });
         List<JsonNode> ports = Json.array(slice, "ports");
         if (ports.size() > 100) causes.tooMany(FieldPath.of("ports"), ports.size(), 100);
@@ -62,10 +63,10 @@ public final class EndpointSliceStrategy extends BaseStrategy {
         Json.eachObject(slice, "ports", (i, port) -> {
             FieldPath p = FieldPath.of("ports").index(i);
             String name = Json.textOrEmpty(port, "name");
-            if (!name.isEmpty()) causes.invalidEach(p.child("name"), name, Names.dns1123Label(name));
+            if (!name.isEmpty()) causes.invalidEach(p.child("name"), name, NameValidation.isDns1123Label(name));
             if (!names.add(name)) causes.duplicate(p.child("name"), name);
             Long number = Json.integer(port, "port");
-            if (number != null && (number < 1 || number > 65535)) causes.invalid(p.child("port"), number, Names.portRangeMessage());
+            if (number != null && (number < 1 || number > 65535)) causes.invalid(p.child("port"), number, Addresses.portRangeMessage());
             String protocol = Json.textOrEmpty(port, "protocol");
             if (!PodSpecValidation.PROTOCOLS.contains(protocol)) causes.notSupported(p.child("protocol"), protocol, PodSpecValidation.PROTOCOLS);
         });

@@ -1,6 +1,7 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.validation.NameValidation;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -31,7 +32,7 @@ public final class EndpointsStrategy extends BaseStrategy {
             for (String list : List.of("addresses", "notReadyAddresses")) {
                 Json.eachObject(subset, list, (j, address) -> {
                     String ip = Json.textOrEmpty(address, "ip");
-                    if (!Names.isIp(ip)) causes.invalid(p.child(list).index(j).child("ip"), ip, Names.ipMessage());
+                    if (!Addresses.isIp(ip)) causes.invalid(p.child(list).index(j).child("ip"), ip, Addresses.ipMessage());
                 });
             }
             int portCount = Json.array(subset, "ports").size();
@@ -39,10 +40,10 @@ public final class EndpointsStrategy extends BaseStrategy {
                 FieldPath pp = p.child("ports").index(j);
                 String name = Json.textOrEmpty(port, "name");
                 if (portCount > 1 && name.isEmpty()) causes.required(pp.child("name"));
-                else if (!name.isEmpty()) causes.invalidEach(pp.child("name"), name, Names.dns1123Label(name));
+                else if (!name.isEmpty()) causes.invalidEach(pp.child("name"), name, NameValidation.isDns1123Label(name));
                 Long number = Json.integer(port, "port");
                 if (number == null || number < 1 || number > 65535) {
-                    causes.invalid(pp.child("port"), number == null ? 0 : number, Names.portRangeMessage());
+                    causes.invalid(pp.child("port"), number == null ? 0 : number, Addresses.portRangeMessage());
                 }
                 String protocol = Json.textOrEmpty(port, "protocol");
                 if (!PodSpecValidation.PROTOCOLS.contains(protocol)) causes.notSupported(pp.child("protocol"), protocol, PodSpecValidation.PROTOCOLS);

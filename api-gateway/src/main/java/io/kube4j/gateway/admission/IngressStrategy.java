@@ -1,6 +1,7 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.validation.NameValidation;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -39,13 +40,13 @@ public final class IngressStrategy extends BaseStrategy {
         }
         if (defaultBackend instanceof ObjectNode b) validateBackend(b, specPath.child("defaultBackend"), causes);
         String className = Json.text(spec, "ingressClassName");
-        if (className != null) causes.invalidEach(specPath.child("ingressClassName"), className, Names.dns1123Subdomain(className));
+        if (className != null) causes.invalidEach(specPath.child("ingressClassName"), className, NameValidation.isDns1123Subdomain(className));
         Json.eachObject(spec, "rules", (i, rule) -> {
             FieldPath p = specPath.child("rules").index(i);
             String host = Json.text(rule, "host");
             if (host != null && !host.isEmpty()) {
-                if (Names.isIp(host)) causes.invalid(p.child("host"), host, "must be a DNS name, not an IP address");
-                else causes.invalidEach(p.child("host"), host, Names.wildcardOrSubdomain(host));
+                if (Addresses.isIp(host)) causes.invalid(p.child("host"), host, "must be a DNS name, not an IP address");
+                else causes.invalidEach(p.child("host"), host, NameValidation.isDns1123SubdomainOrWildcard(host));
             }
             ObjectNode http = Json.obj(rule, "http");
             if (http == null) return;
@@ -72,7 +73,7 @@ public final class IngressStrategy extends BaseStrategy {
             List<JsonNode> hosts = Json.array(tls, "hosts");
             for (int j = 0; j < hosts.size(); j++) {
                 String h = Json.text(hosts.get(j));
-                if (h != null) causes.invalidEach(specPath.child("tls").index(i).child("hosts").index(j), h, Names.wildcardOrSubdomain(h));
+                if (h != null) causes.invalidEach(specPath.child("tls").index(i).child("hosts").index(j), h, NameValidation.isDns1123SubdomainOrWildcard(h));
             }
         });
         return causes.list();
@@ -89,7 +90,7 @@ public final class IngressStrategy extends BaseStrategy {
         if (service != null) {
             String name = Json.textOrEmpty(service, "name");
             if (name.isEmpty()) causes.required(path.child("service", "name"));
-            else causes.invalidEach(path.child("service", "name"), name, Names.dns1035Label(name));
+            else causes.invalidEach(path.child("service", "name"), name, NameValidation.isDns1035Label(name));
             ObjectNode port = Json.obj(service, "port");
             String portName = Json.textOrEmpty(port, "name");
             Long number = Json.integer(port, "number");
@@ -97,9 +98,9 @@ public final class IngressStrategy extends BaseStrategy {
             if (!portName.isEmpty() && number != null && number != 0) {
                 causes.invalid(portPath, new GoValues.Raw(String.valueOf(port)), "cannot set both port name & port number");
             } else if (!portName.isEmpty()) {
-                causes.invalidEach(portPath.child("name"), portName, Names.portName(portName));
+                causes.invalidEach(portPath.child("name"), portName, NameValidation.isValidPortName(portName));
             } else if (number != null && number != 0) {
-                if (number < 1 || number > 65535) causes.invalid(portPath.child("number"), number, Names.portRangeMessage());
+                if (number < 1 || number > 65535) causes.invalid(portPath.child("number"), number, Addresses.portRangeMessage());
             } else {
                 causes.invalid(portPath, new GoValues.Raw(String.valueOf(port)), "port name or number is required");
             }

@@ -1,5 +1,6 @@
 package io.kube4j.gateway.admission;
 
+import io.kube4j.machinery.validation.NameValidation;
 import tools.jackson.databind.JsonNode;
 
 import java.util.List;
@@ -39,10 +40,10 @@ final class LabelSelectors {
                 }
                 default -> causes.invalid(p.child("operator"), op, "not a valid selector operator");
             }
-            causes.invalidEach(p.child("key"), key, Names.qualifiedName(key));
+            causes.invalidEach(p.child("key"), key, NameValidation.isQualifiedName(key));
             for (JsonNode v : Json.array(expr, "values")) {
                 String value = Json.text(v);
-                if (value != null) causes.invalidEach(p.child("values"), value, Names.labelValue(value));
+                if (value != null) causes.invalidEach(p.child("values"), value, NameValidation.isValidLabelValue(value));
             }
         });
     }
@@ -51,9 +52,9 @@ final class LabelSelectors {
     static void validateLabels(JsonNode labels, FieldPath path, Causes causes) {
         if (labels == null || !labels.isObject()) return;
         labels.properties().forEach(e -> {
-            causes.invalidEach(path, e.getKey(), Names.qualifiedName(e.getKey()));
+            causes.invalidEach(path, e.getKey(), NameValidation.isQualifiedName(e.getKey()));
             String value = Json.text(e.getValue());
-            if (value != null) causes.invalidEach(path, value, Names.labelValue(value));
+            if (value != null) causes.invalidEach(path, value, NameValidation.isValidLabelValue(value));
         });
     }
 

@@ -1,6 +1,7 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.validation.NameValidation;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -53,7 +54,7 @@ public final class NamespaceStrategy extends BaseStrategy {
     public List<StatusCause> validate(ObjectNode namespace, ObjectNode old) {
         Causes causes = new Causes();
         String name = Json.textOrEmpty(Json.obj(namespace, "metadata"), "name");
-        if (!name.isEmpty()) causes.invalidEach(FieldPath.of("metadata", "name"), name, Names.dns1123Label(name));
+        if (!name.isEmpty()) causes.invalidEach(FieldPath.of("metadata", "name"), name, NameValidation.isDns1123Label(name));
         List<JsonNode> finalizers = Json.array(Json.obj(namespace, "spec"), "finalizers");
         for (int i = 0; i < finalizers.size(); i++) {
             String f = Json.text(finalizers.get(i));
@@ -62,7 +63,7 @@ public final class NamespaceStrategy extends BaseStrategy {
                 causes.invalid(FieldPath.of("spec", "finalizers").index(i), f,
                         "name is neither a standard finalizer name nor is it fully qualified");
             } else if (f.contains("/")) {
-                causes.invalidEach(FieldPath.of("spec", "finalizers").index(i), f, Names.qualifiedName(f));
+                causes.invalidEach(FieldPath.of("spec", "finalizers").index(i), f, NameValidation.isQualifiedName(f));
             }
         }
         return causes.list();

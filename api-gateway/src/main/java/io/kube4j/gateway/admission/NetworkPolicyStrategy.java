@@ -98,7 +98,7 @@ public final class NetworkPolicyStrategy extends BaseStrategy {
                 causes.required(path.child("ipBlock", "cidr"));
                 return;
             }
-            if (!Names.isCidr(cidr)) {
+            if (!Addresses.isCidr(cidr)) {
                 causes.invalid(path.child("ipBlock", "cidr"), cidr, CIDR_MESSAGE);
                 return;
             }
@@ -106,7 +106,7 @@ public final class NetworkPolicyStrategy extends BaseStrategy {
             for (int i = 0; i < except.size(); i++) {
                 String e = Json.text(except.get(i));
                 FieldPath ep = path.child("ipBlock", "except").index(i);
-                if (e == null || !Names.isCidr(e)) causes.invalid(ep, e == null ? "" : e, CIDR_MESSAGE);
+                if (e == null || !Addresses.isCidr(e)) causes.invalid(ep, e == null ? "" : e, CIDR_MESSAGE);
                 else if (!strictSubset(e, cidr)) causes.invalid(ep, e, "must be a strict subset of `cidr`");
             }
         }

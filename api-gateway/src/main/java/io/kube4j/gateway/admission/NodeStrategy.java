@@ -1,6 +1,7 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.validation.NameValidation;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -47,21 +48,21 @@ public final class NodeStrategy extends BaseStrategy {
             FieldPath p = specPath.child("taints").index(i);
             String key = Json.textOrEmpty(t, "key");
             if (key.isEmpty()) causes.required(p.child("key"));
-            else causes.invalidEach(p.child("key"), key, Names.qualifiedName(key));
+            else causes.invalidEach(p.child("key"), key, NameValidation.isQualifiedName(key));
             String value = Json.textOrEmpty(t, "value");
-            causes.invalidEach(p.child("value"), value, Names.labelValue(value));
+            causes.invalidEach(p.child("value"), value, NameValidation.isValidLabelValue(value));
             String effect = Json.textOrEmpty(t, "effect");
             if (effect.isEmpty()) causes.required(p.child("effect"));
             else if (!EFFECTS.contains(effect)) causes.notSupported(p.child("effect"), effect, EFFECTS);
         });
         String podCidr = Json.text(spec, "podCIDR");
-        if (podCidr != null && !podCidr.isEmpty() && !Names.isCidr(podCidr)) {
+        if (podCidr != null && !podCidr.isEmpty() && !Addresses.isCidr(podCidr)) {
             causes.invalid(specPath.child("podCIDR"), podCidr, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)");
         }
         List<JsonNode> cidrs = Json.array(spec, "podCIDRs");
         for (int i = 0; i < cidrs.size(); i++) {
             String c = Json.text(cidrs.get(i));
-            if (c == null || !Names.isCidr(c)) {
+            if (c == null || !Addresses.isCidr(c)) {
                 causes.invalid(specPath.child("podCIDRs").index(i), c == null ? "" : c,
                         "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)");
             }

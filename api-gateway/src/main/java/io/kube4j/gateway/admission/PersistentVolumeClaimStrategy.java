@@ -3,6 +3,7 @@ package io.kube4j.gateway.admission;
 import io.kube4j.machinery.errors.StatusCause;
 import io.kube4j.machinery.quantity.Quantity;
 import io.kube4j.machinery.registry.BuiltInTypes;
+import io.kube4j.machinery.validation.NameValidation;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -124,7 +125,7 @@ public final class PersistentVolumeClaimStrategy extends BaseStrategy {
         }
         String className = Json.text(spec, "storageClassName");
         if (className != null && !className.isEmpty()) {
-            causes.invalidEach(path.child("storageClassName"), className, Names.dns1123Subdomain(className));
+            causes.invalidEach(path.child("storageClassName"), className, NameValidation.isDns1123Subdomain(className));
         }
         String mode = Json.text(spec, "volumeMode");
         if (mode != null && !VOLUME_MODES.contains(mode)) causes.notSupported(path.child("volumeMode"), mode, VOLUME_MODES);

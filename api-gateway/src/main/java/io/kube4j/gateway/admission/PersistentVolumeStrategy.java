@@ -2,6 +2,7 @@ package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
 import io.kube4j.machinery.quantity.Quantity;
+import io.kube4j.machinery.validation.NameValidation;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -94,7 +95,7 @@ public final class PersistentVolumeStrategy extends BaseStrategy {
         }
         String className = Json.text(spec, "storageClassName");
         if (className != null && !className.isEmpty()) {
-            causes.invalidEach(specPath.child("storageClassName"), className, Names.dns1123Subdomain(className));
+            causes.invalidEach(specPath.child("storageClassName"), className, NameValidation.isDns1123Subdomain(className));
         }
         ObjectNode oldSpec = Json.obj(old, "spec");
         if (oldSpec != null && !Json.textOrEmpty(spec, "volumeMode").equals(Json.textOrEmpty(oldSpec, "volumeMode"))) {

@@ -1,6 +1,7 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.quantity.Quantity;
+import io.kube4j.machinery.validation.NameValidation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -50,7 +51,7 @@ final class PodSpecValidation {
             LabelSelectors.validateLabels(metadata.get("labels"), path.child("metadata", "labels"), causes);
             if (metadata.get("annotations") instanceof ObjectNode annotations) {
                 for (String key : annotations.propertyNames()) {
-                    causes.invalidEach(path.child("metadata", "annotations"), key, Names.qualifiedName(key));
+                    causes.invalidEach(path.child("metadata", "annotations"), key, NameValidation.isQualifiedName(key));
                 }
             }
         }
@@ -90,10 +91,10 @@ final class PodSpecValidation {
         }
         for (String dnsLabel : List.of("hostname", "subdomain")) {
             String v = Json.text(spec, dnsLabel);
-            if (v != null && !v.isEmpty()) causes.invalidEach(path.child(dnsLabel), v, Names.dns1123Label(v));
+            if (v != null && !v.isEmpty()) causes.invalidEach(path.child(dnsLabel), v, NameValidation.isDns1123Label(v));
         }
         String sa = Json.text(spec, "serviceAccountName");
-        if (sa != null && !sa.isEmpty()) causes.invalidEach(path.child("serviceAccountName"), sa, Names.dns1123Subdomain(sa));
+        if (sa != null && !sa.isEmpty()) causes.invalidEach(path.child("serviceAccountName"), sa, NameValidation.isDns1123Subdomain(sa));
         LabelSelectors.validateLabels(spec.get("nodeSelector"), path.child("nodeSelector"), causes);
         Json.eachObject(spec, "tolerations", (i, t) -> validateToleration(t, path.child("tolerations").index(i), causes));
     }
@@ -103,7 +104,7 @@ final class PodSpecValidation {
         String op = Json.textOrEmpty(t, "operator");
         String value = Json.textOrEmpty(t, "value");
         String effect = Json.textOrEmpty(t, "effect");
-        if (!key.isEmpty()) causes.invalidEach(path.child("key"), key, Names.qualifiedName(key));
+        if (!key.isEmpty()) causes.invalidEach(path.child("key"), key, NameValidation.isQualifiedName(key));
         if (key.isEmpty() && !op.equals("Exists")) {
             causes.invalid(path.child("operator"), op,
                     "operator must be Exists when `key` is empty, which means \"match all values and all keys\"");
@@ -112,7 +113,7 @@ final class PodSpecValidation {
             causes.invalid(path.child("effect"), effect, "effect must be 'NoExecute' when `tolerationSeconds` is set");
         }
         switch (op) {
-            case "", "Equal" -> causes.invalidEach(path.child("value"), value, Names.labelValue(value));
+            case "", "Equal" -> causes.invalidEach(path.child("value"), value, NameValidation.isValidLabelValue(value));
             case "Exists" -> {
                 if (!value.isEmpty()) causes.invalid(path.child("operator"), value, "value must be empty when `operator` is 'Exists'");
             }
@@ -129,7 +130,7 @@ final class PodSpecValidation {
             FieldPath p = path.index(i);
             String name = Json.textOrEmpty(v, "name");
             if (name.isEmpty()) causes.required(p.child("name"));
-            else causes.invalidEach(p.child("name"), name, Names.dns1123Label(name));
+            else causes.invalidEach(p.child("name"), name, NameValidation.isDns1123Label(name));
             if (!name.isEmpty() && !names.add(name)) causes.duplicate(p.child("name"), name);
             List<String> sources = v.propertyStream()
                     .filter(e -> VOLUME_SOURCES.contains(e.getKey()) && !e.getValue().isNull())
@@ -219,7 +220,7 @@ final class PodSpecValidation {
                                           Set<String> portNames, boolean init, Causes causes) {
         String name = Json.textOrEmpty(c, "name");
         if (name.isEmpty()) causes.required(path.child("name"));
-        else causes.invalidEach(path.child("name"), name, Names.dns1123Label(name));
+        else causes.invalidEach(path.child("name"), name, NameValidation.isDns1123Label(name));
         if (!name.isEmpty() && !names.add(name)) causes.duplicate(path.child("name"), name);
 
         String image = Json.textOrEmpty(c, "image");
@@ -271,15 +272,15 @@ final class PodSpecValidation {
     private static void validateContainerPort(ObjectNode p, FieldPath path, Set<String> portNames, Causes causes) {
         String name = Json.text(p, "name");
         if (name != null && !name.isEmpty()) {
-            causes.invalidEach(path.child("name"), name, Names.portName(name));
+            causes.invalidEach(path.child("name"), name, NameValidation.isValidPortName(name));
             if (!portNames.add(name)) causes.duplicate(path.child("name"), name);
         }
         Long port = Json.integer(p, "containerPort");
         if (port == null || port == 0) causes.required(path.child("containerPort"));
-        else if (port < 1 || port > 65535) causes.invalid(path.child("containerPort"), port, Names.portRangeMessage());
+        else if (port < 1 || port > 65535) causes.invalid(path.child("containerPort"), port, Addresses.portRangeMessage());
         Long hostPort = Json.integer(p, "hostPort");
         if (hostPort != null && hostPort != 0 && (hostPort < 1 || hostPort > 65535)) {
-            causes.invalid(path.child("hostPort"), hostPort, Names.portRangeMessage());
+            causes.invalid(path.child("hostPort"), hostPort, Addresses.portRangeMessage());
         }
         String protocol = Json.textOrEmpty(p, "protocol");
         if (!PROTOCOLS.contains(protocol)) causes.notSupported(path.child("protocol"), protocol, PROTOCOLS);
@@ -288,7 +289,7 @@ final class PodSpecValidation {
     private static void validateEnv(ObjectNode e, FieldPath path, Causes causes) {
         String name = Json.textOrEmpty(e, "name");
         if (name.isEmpty()) causes.required(path.child("name"));
-        else causes.invalidEach(path.child("name"), name, Names.envVarName(name));
+        else causes.invalidEach(path.child("name"), name, NameValidation.isEnvVarName(name));
         if (!(e.get("valueFrom") instanceof ObjectNode from)) return;
         if (!Json.textOrEmpty(e, "value").isEmpty()) {
             causes.invalid(path.child("valueFrom"), "", "may not be specified when `value` is not empty");
@@ -305,7 +306,7 @@ final class PodSpecValidation {
             if (from.get(ref) instanceof ObjectNode r) {
                 String key = Json.textOrEmpty(r, "key");
                 if (key.isEmpty()) causes.required(path.child("valueFrom", ref, "key"));
-                else causes.invalidEach(path.child("valueFrom", ref, "key"), key, Names.configMapKey(key));
+                else causes.invalidEach(path.child("valueFrom", ref, "key"), key, NameValidation.isConfigMapKey(key));
             }
         }
         if (from.get("fieldRef") instanceof ObjectNode r && Json.textOrEmpty(r, "fieldPath").isEmpty()) {
@@ -353,7 +354,7 @@ final class PodSpecValidation {
         if (h.get("grpc") instanceof ObjectNode grpc) {
             Long port = Json.integer(grpc, "port");
             if (port == null || port < 1 || port > 65535) {
-                causes.invalid(path.child("grpc", "port"), port == null ? 0 : port, Names.portRangeMessage());
+                causes.invalid(path.child("grpc", "port"), port == null ? 0 : port, Addresses.portRangeMessage());
             }
         }
     }
@@ -364,11 +365,11 @@ final class PodSpecValidation {
             causes.required(path);
         } else if (port.isIntegralNumber()) {
             long n = port.longValue();
-            if (n < 1 || n > 65535) causes.invalid(path, n, Names.portRangeMessage());
+            if (n < 1 || n > 65535) causes.invalid(path, n, Addresses.portRangeMessage());
         } else if (port.isString()) {
             String s = port.stringValue();
             if (s.isEmpty()) causes.required(path);
-            else causes.invalidEach(path, s, Names.portName(s));
+            else causes.invalidEach(path, s, NameValidation.isValidPortName(s));
         } else {
             causes.invalid(path, port, "must be an integer or a string");
         }
@@ -385,7 +386,7 @@ final class PodSpecValidation {
                     && !resource.contains("/")) {
                 causes.invalid(p, resource, "must be a standard resource for containers");
             } else if (resource.contains("/")) {
-                causes.invalidEach(p, resource, Names.qualifiedName(resource));
+                causes.invalidEach(p, resource, NameValidation.isQualifiedName(resource));
             }
             String text = Json.quantityText(e.getValue());
             java.util.Optional<Quantity> q = Quantity.tryParse(text);

@@ -1,5 +1,6 @@
 package io.kube4j.gateway.admission;
 
+import io.kube4j.machinery.validation.NameValidation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -59,7 +60,7 @@ final class Rbac {
             if (subjectName.isEmpty()) causes.required(p.child("name"));
             switch (subjectKind) {
                 case "ServiceAccount" -> {
-                    if (!subjectName.isEmpty()) causes.invalidEach(p.child("name"), subjectName, Names.dns1123Subdomain(subjectName));
+                    if (!subjectName.isEmpty()) causes.invalidEach(p.child("name"), subjectName, NameValidation.isDns1123Subdomain(subjectName));
                     if (!subjectGroup.isEmpty()) causes.notSupported(p.child("apiGroup"), subjectGroup, List.of(""));
                     if (!namespaced && Json.textOrEmpty(s, "namespace").isEmpty()) causes.required(p.child("namespace"));
                 }

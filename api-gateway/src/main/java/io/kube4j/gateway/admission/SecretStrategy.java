@@ -1,6 +1,7 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.validation.NameValidation;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -48,7 +49,7 @@ public final class SecretStrategy extends BaseStrategy {
         long total = 0;
         if (data != null) {
             for (Map.Entry<String, JsonNode> e : data.properties()) {
-                causes.invalidEach(dataPath.key(e.getKey()), e.getKey(), Names.configMapKey(e.getKey()));
+                causes.invalidEach(dataPath.key(e.getKey()), e.getKey(), NameValidation.isConfigMapKey(e.getKey()));
                 String text = Json.text(e.getValue());
                 if (text == null) {
                     if (!e.getValue().isNull()) causes.invalid(dataPath.key(e.getKey()), "<secret contents redacted>", "must be a base64-encoded string");
@@ -91,7 +92,7 @@ public final class SecretStrategy extends BaseStrategy {
             }
             default -> {
                 if (type.isEmpty()) causes.required(FieldPath.of("type"));
-                else causes.invalidEach(FieldPath.of("type"), type, Names.qualifiedName(type));
+                else causes.invalidEach(FieldPath.of("type"), type, NameValidation.isQualifiedName(type));
             }
         }
         if (old != null) {

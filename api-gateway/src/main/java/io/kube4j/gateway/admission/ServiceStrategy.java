@@ -6,6 +6,7 @@ import io.kube4j.gateway.admission.allocation.RangeAllocator;
 import io.kube4j.gateway.admission.allocation.ServiceAllocators;
 import io.kube4j.machinery.errors.ApiException;
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.validation.NameValidation;
 import io.kube4j.store.Store;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -393,7 +394,7 @@ public final class ServiceStrategy extends BaseStrategy {
     public List<StatusCause> validate(ObjectNode service, ObjectNode old) {
         Causes causes = new Causes();
         String name = Json.textOrEmpty(Json.obj(service, "metadata"), "name");
-        if (!name.isEmpty()) causes.invalidEach(FieldPath.of("metadata", "name"), name, Names.dns1035Label(name));
+        if (!name.isEmpty()) causes.invalidEach(FieldPath.of("metadata", "name"), name, NameValidation.isDns1035Label(name));
         FieldPath specPath = FieldPath.of("spec");
         ObjectNode spec = Json.obj(service, "spec");
         if (spec == null) return causes.required(specPath).list();
@@ -408,7 +409,7 @@ public final class ServiceStrategy extends BaseStrategy {
                 causes.required(specPath.child("externalName"));
             } else {
                 String host = external.endsWith(".") ? external.substring(0, external.length() - 1) : external;
-                causes.invalidEach(specPath.child("externalName"), external, Names.dns1123Subdomain(host));
+                causes.invalidEach(specPath.child("externalName"), external, NameValidation.isDns1123Subdomain(host));
             }
         }
         String affinity = Json.textOrEmpty(spec, "sessionAffinity");
@@ -441,8 +442,8 @@ public final class ServiceStrategy extends BaseStrategy {
         List<JsonNode> externalIps = Json.array(spec, "externalIPs");
         for (int i = 0; i < externalIps.size(); i++) {
             String value = Json.text(externalIps.get(i));
-            if (value == null || !Names.isIp(value)) {
-                causes.invalid(specPath.child("externalIPs").index(i), value == null ? "" : value, Names.ipMessage());
+            if (value == null || !Addresses.isIp(value)) {
+                causes.invalid(specPath.child("externalIPs").index(i), value == null ? "" : value, Addresses.ipMessage());
             }
         }
         ObjectNode oldSpec = Json.obj(old, "spec");
@@ -489,12 +490,12 @@ public final class ServiceStrategy extends BaseStrategy {
             String name = Json.textOrEmpty(port, "name");
             if (ports.size() > 1 && name.isEmpty()) causes.required(p.child("name"));
             if (!name.isEmpty()) {
-                causes.invalidEach(p.child("name"), name, Names.dns1123Label(name));
+                causes.invalidEach(p.child("name"), name, NameValidation.isDns1123Label(name));
                 if (!names.add(name)) causes.duplicate(p.child("name"), name);
             }
             Long number = Json.integer(port, "port");
             long n = number == null ? 0 : number;
-            if (n < 1 || n > 65535) causes.invalid(p.child("port"), n, Names.portRangeMessage());
+            if (n < 1 || n > 65535) causes.invalid(p.child("port"), n, Addresses.portRangeMessage());
             String protocol = Json.textOrEmpty(port, "protocol");
             if (!PodSpecValidation.PROTOCOLS.contains(protocol)) {
                 causes.notSupported(p.child("protocol"), protocol, PodSpecValidation.PROTOCOLS);
@@ -506,7 +507,7 @@ public final class ServiceStrategy extends BaseStrategy {
                 if (type.equals("ClusterIP") || externalName) {
                     causes.forbidden(p.child("nodePort"), "may not be used when `type` is '" + type + "'");
                 } else if (nodePort < 1 || nodePort > 65535) {
-                    causes.invalid(p.child("nodePort"), nodePort, Names.portRangeMessage());
+                    causes.invalid(p.child("nodePort"), nodePort, Addresses.portRangeMessage());
                 } else if (!nodePortKeys.add(nodePort + "/" + protocol)) {
                     causes.duplicate(p.child("nodePort"), nodePort);
                 }
@@ -536,8 +537,8 @@ public final class ServiceStrategy extends BaseStrategy {
                 if (type.equals("NodePort") || type.equals("LoadBalancer")) {
                     causes.invalid(ipsPath.index(i), ip, "may not be set to 'None' for " + type + " services");
                 }
-            } else if (!Names.isIp(ip)) {
-                causes.invalid(ipsPath.index(i), ip, Names.ipMessage());
+            } else if (!Addresses.isIp(ip)) {
+                causes.invalid(ipsPath.index(i), ip, Addresses.ipMessage());
             }
         }
     }

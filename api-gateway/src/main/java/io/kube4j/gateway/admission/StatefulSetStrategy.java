@@ -1,6 +1,7 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.validation.NameValidation;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -117,7 +118,7 @@ public final class StatefulSetStrategy extends BaseStrategy {
         Workloads.nonNegative(spec, "revisionHistoryLimit", specPath, causes);
         String serviceName = Json.text(spec, "serviceName");
         if (serviceName != null && !serviceName.isEmpty()) {
-            causes.invalidEach(specPath.child("serviceName"), serviceName, Names.dns1123Label(serviceName));
+            causes.invalidEach(specPath.child("serviceName"), serviceName, NameValidation.isDns1123Label(serviceName));
         }
         Workloads.validateSelectorAndTemplate(withClaimVolumes(spec), specPath, "statefulset", Workloads.ALWAYS, causes);
         Json.eachObject(spec, "volumeClaimTemplates", (i, claim) -> {

@@ -1,6 +1,7 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.validation.NameValidation;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -32,7 +33,7 @@ public final class StorageClassStrategy extends BaseStrategy {
         Causes causes = new Causes();
         String provisioner = Json.textOrEmpty(sc, "provisioner");
         if (provisioner.isEmpty()) causes.required(FieldPath.of("provisioner"));
-        else causes.invalidEach(FieldPath.of("provisioner"), provisioner, Names.qualifiedName(provisioner.toLowerCase()));
+        else causes.invalidEach(FieldPath.of("provisioner"), provisioner, NameValidation.isQualifiedName(provisioner.toLowerCase()));
         String reclaim = Json.textOrEmpty(sc, "reclaimPolicy");
         if (!RECLAIM.contains(reclaim)) causes.notSupported(FieldPath.of("reclaimPolicy"), reclaim, RECLAIM);
         String binding = Json.textOrEmpty(sc, "volumeBindingMode");

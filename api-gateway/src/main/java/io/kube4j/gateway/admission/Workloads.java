@@ -1,9 +1,11 @@
 package io.kube4j.gateway.admission;
 
+import io.kube4j.machinery.validation.NameValidation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** Validation shared by the workload kinds that own pods through a selector and a template. */
 final class Workloads {
@@ -11,6 +13,11 @@ final class Workloads {
     private Workloads() {}
 
     static final List<String> ALWAYS = List.of("Always");
+
+    private static final String PERCENT_FMT = "[0-9]+%";
+    private static final Pattern PERCENT = Pattern.compile(PERCENT_FMT);
+    private static final String PERCENT_MESSAGE = NameValidation.regexError(
+            "a valid percent string must be a numeric string followed by an ending '%'", PERCENT_FMT, "1%", "93%");
 
     /**
      * The selector is required and non-empty, and selects the template's labels; then the
@@ -81,8 +88,8 @@ final class Workloads {
             causes.nonNegative(path, value.longValue());
         } else if (value.isString()) {
             String s = value.stringValue();
-            if (!Names.isPercent(s)) {
-                causes.invalid(path, intOrString(value), Names.percentMessage());
+            if (!PERCENT.matcher(s).matches()) {
+                causes.invalid(path, intOrString(value), PERCENT_MESSAGE);
             } else if (max100 && Long.parseLong(s.substring(0, s.length() - 1)) > 100) {
                 causes.invalid(path, intOrString(value), "must not be greater than 100%");
             }
