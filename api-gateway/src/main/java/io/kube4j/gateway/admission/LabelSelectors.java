@@ -1,11 +1,12 @@
 package io.kube4j.gateway.admission;
 
+import io.kube4j.machinery.errors.ApiException;
+import io.kube4j.machinery.selection.LabelSelector;
 import io.kube4j.machinery.validation.NameValidation;
 import tools.jackson.databind.JsonNode;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code metav1.LabelSelector} as JSON: validation with Kubernetes' paths and messages, and
@@ -15,37 +16,16 @@ final class LabelSelectors {
 
     private LabelSelectors() {}
 
-    private static final Set<String> OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist");
-
     /** Whether the selector selects nothing: no matchLabels and no matchExpressions. */
     static boolean isEmpty(JsonNode selector) {
         return selector == null || !selector.isObject()
                 || (Json.isEmpty(selector.get("matchLabels")) && Json.isEmpty(selector.get("matchExpressions")));
     }
 
+    /** The selector's keys, operators and values, as {@code ValidateLabelSelector} reports them. */
     static void validate(JsonNode selector, FieldPath path, Causes causes) {
         if (selector == null || !selector.isObject()) return;
-        validateLabels(selector.get("matchLabels"), path.child("matchLabels"), causes);
-        Json.eachObject(selector, "matchExpressions", (i, expr) -> {
-            FieldPath p = path.child("matchExpressions").index(i);
-            String key = Json.textOrEmpty(expr, "key");
-            String op = Json.textOrEmpty(expr, "operator");
-            int values = Json.array(expr, "values").size();
-            switch (op) {
-                case "In", "NotIn" -> {
-                    if (values == 0) causes.required(p.child("values"), "must be specified when `operator` is 'In' or 'NotIn'");
-                }
-                case "Exists", "DoesNotExist" -> {
-                    if (values > 0) causes.forbidden(p.child("values"), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
-                }
-                default -> causes.invalid(p.child("operator"), op, "not a valid selector operator");
-            }
-            causes.invalidEach(p.child("key"), key, NameValidation.isQualifiedName(key));
-            for (JsonNode v : Json.array(expr, "values")) {
-                String value = Json.text(v);
-                if (value != null) causes.invalidEach(p.child("values"), value, NameValidation.isValidLabelValue(value));
-            }
-        });
+        causes.addAll(LabelSelector.validate(selector, path.text()));
     }
 
     /** Label keys and values, as {@code ValidateLabels} reports them. */
@@ -58,26 +38,17 @@ final class LabelSelectors {
         });
     }
 
-    /** Whether {@code selector} matches {@code labels}; an empty selector matches everything. */
+    /**
+     * Whether {@code selector} matches {@code labels}; an empty or absent selector matches everything, a
+     * malformed one (which {@link #validate} reports) nothing.
+     */
     static boolean matches(JsonNode selector, Map<String, String> labels) {
         if (selector == null || !selector.isObject()) return true;
-        for (Map.Entry<String, String> e : Json.stringMap(selector, "matchLabels").entrySet()) {
-            if (!e.getValue().equals(labels.get(e.getKey()))) return false;
+        try {
+            return LabelSelector.fromJson(selector).matches(labels);
+        } catch (ApiException malformed) {
+            return false;
         }
-        for (JsonNode expr : Json.array(selector, "matchExpressions")) {
-            String key = Json.textOrEmpty(expr, "key");
-            List<String> values = Json.array(expr, "values").stream().map(Json::text).toList();
-            boolean has = labels.containsKey(key);
-            boolean ok = switch (Json.textOrEmpty(expr, "operator")) {
-                case "In" -> has && values.contains(labels.get(key));
-                case "NotIn" -> !has || !values.contains(labels.get(key));
-                case "Exists" -> has;
-                case "DoesNotExist" -> !has;
-                default -> false;
-            };
-            if (!ok) return false;
-        }
-        return true;
     }
 
     /** The selector as Go prints a {@code metav1.LabelSelector} value in errors. */

@@ -19,7 +19,7 @@ public record StatusCause(String reason, String message, String field) {
 
     public static StatusCause notSupported(String field, Object value, java.util.Collection<String> supported) {
         return new StatusCause("FieldValueNotSupported", "Unsupported value: " + quote(value)
-                + ": supported values: " + String.join(", ", supported.stream().map(s -> "\"" + s + "\"").toList()), field);
+                + ": supported values: " + String.join(", ", supported.stream().map(StatusCause::goQuote).toList()), field);
     }
 
     public static StatusCause duplicate(String field, Object value) {
@@ -31,7 +31,31 @@ public record StatusCause(String reason, String message, String field) {
     }
 
     private static String quote(Object value) {
-        return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
+        return value instanceof String s ? goQuote(s) : String.valueOf(value);
+    }
+
+    /**
+     * Go's {@code %q}: a double-quoted string with Go's escapes, as kube-apiserver prints a bad value
+     * ({@code Invalid value: "a\"b"}), so that messages match to the byte.
+     */
+    public static String goQuote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            i += Character.charCount(c);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\t' -> b.append("\\t");
+                case '\r' -> b.append("\\r");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) b.append(String.format("\\x%02x", c));
+                    else b.appendCodePoint(c);
+                }
+            }
+        }
+        return b.append('"').toString();
     }
 
     /** Kubernetes' one-line rendering: {@code field: message}. */
