@@ -1,6 +1,7 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
 import io.kube4j.machinery.validation.NameValidation;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -23,12 +24,12 @@ public final class ConfigMapStrategy extends BaseStrategy {
     public List<StatusCause> validate(ObjectNode configMap, ObjectNode old) {
         Causes causes = new Causes();
         long total = 0;
-        ObjectNode data = Json.obj(configMap, "data");
-        ObjectNode binary = Json.obj(configMap, "binaryData");
+        ObjectNode data = JsonTree.object(configMap, "data");
+        ObjectNode binary = JsonTree.object(configMap, "binaryData");
         if (data != null) {
             for (Map.Entry<String, JsonNode> e : data.properties()) {
                 causes.invalidEach(FieldPath.of("data").key(e.getKey()), e.getKey(), NameValidation.isConfigMapKey(e.getKey()));
-                String v = Json.text(e.getValue());
+                String v = JsonTree.string(e.getValue());
                 if (v != null) total += v.getBytes(StandardCharsets.UTF_8).length;
             }
         }
@@ -38,7 +39,7 @@ public final class ConfigMapStrategy extends BaseStrategy {
                 if (data != null && data.has(e.getKey())) {
                     causes.invalid(FieldPath.of("binaryData"), e.getKey(), "duplicate of key present in data");
                 }
-                String v = Json.text(e.getValue());
+                String v = JsonTree.string(e.getValue());
                 if (v == null) continue;
                 try {
                     total += Base64.getDecoder().decode(v).length;

@@ -1,6 +1,7 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
 import tools.jackson.databind.JsonNode;
 
 import java.util.List;
@@ -45,7 +46,7 @@ final class GoValues {
     static Raw stringMap(JsonNode object) {
         if (object == null || !object.isObject()) return new Raw("map[string]string(nil)");
         Map<String, String> sorted = new TreeMap<>();
-        object.properties().forEach(e -> sorted.put(e.getKey(), Json.text(e.getValue())));
+        object.properties().forEach(e -> sorted.put(e.getKey(), JsonTree.string(e.getValue())));
         return stringMap(sorted);
     }
 

@@ -1,6 +1,7 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.ApiException;
+import io.kube4j.machinery.object.JsonTree;
 import io.kube4j.machinery.selection.LabelSelector;
 import io.kube4j.machinery.validation.NameValidation;
 import tools.jackson.databind.JsonNode;
@@ -19,7 +20,7 @@ final class LabelSelectors {
     /** Whether the selector selects nothing: no matchLabels and no matchExpressions. */
     static boolean isEmpty(JsonNode selector) {
         return selector == null || !selector.isObject()
-                || (Json.isEmpty(selector.get("matchLabels")) && Json.isEmpty(selector.get("matchExpressions")));
+                || (JsonTree.isEmpty(selector.get("matchLabels")) && JsonTree.isEmpty(selector.get("matchExpressions")));
     }
 
     /** The selector's keys, operators and values, as {@code ValidateLabelSelector} reports them. */
@@ -33,7 +34,7 @@ final class LabelSelectors {
         if (labels == null || !labels.isObject()) return;
         labels.properties().forEach(e -> {
             causes.invalidEach(path, e.getKey(), NameValidation.isQualifiedName(e.getKey()));
-            String value = Json.text(e.getValue());
+            String value = JsonTree.string(e.getValue());
             if (value != null) causes.invalidEach(path, value, NameValidation.isValidLabelValue(value));
         });
     }
@@ -57,7 +58,7 @@ final class LabelSelectors {
         JsonNode ml = selector == null ? null : selector.get("matchLabels");
         b.append(ml != null && ml.isObject() ? GoValues.stringMap(ml).text() : "map[string]string(nil)");
         b.append(", MatchExpressions:[]v1.LabelSelectorRequirement");
-        List<JsonNode> exprs = Json.array(selector, "matchExpressions");
+        List<JsonNode> exprs = JsonTree.elements(selector, "matchExpressions");
         if (exprs.isEmpty()) {
             b.append("(nil)");
         } else {
@@ -65,10 +66,10 @@ final class LabelSelectors {
             for (int i = 0; i < exprs.size(); i++) {
                 JsonNode e = exprs.get(i);
                 if (i > 0) b.append(", ");
-                b.append("v1.LabelSelectorRequirement{Key:").append(GoValues.quote(Json.textOrEmpty(e, "key")))
-                        .append(", Operator:").append(GoValues.quote(Json.textOrEmpty(e, "operator")))
+                b.append("v1.LabelSelectorRequirement{Key:").append(GoValues.quote(JsonTree.stringOrEmpty(e, "key")))
+                        .append(", Operator:").append(GoValues.quote(JsonTree.stringOrEmpty(e, "operator")))
                         .append(", Values:").append(GoValues.stringSlice(
-                                Json.array(e, "values").stream().map(v -> Json.text(v) == null ? "" : Json.text(v)).toList()))
+                                JsonTree.elements(e, "values").stream().map(v -> JsonTree.string(v) == null ? "" : JsonTree.string(v)).toList()))
                         .append('}');
             }
             b.append('}');

@@ -1,5 +1,6 @@
 package io.kube4j.gateway.admission;
 
+import io.kube4j.machinery.object.JsonTree;
 import io.kube4j.machinery.validation.NameValidation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -40,8 +41,8 @@ final class Workloads {
         }
         JsonNode template = spec.get("template");
         if (usable && template instanceof ObjectNode t) {
-            JsonNode labels = Json.obj(t, "metadata") == null ? null : t.get("metadata").get("labels");
-            if (!LabelSelectors.matches(selector, Json.stringMap(Json.obj(t, "metadata"), "labels"))) {
+            JsonNode labels = JsonTree.object(t, "metadata") == null ? null : t.get("metadata").get("labels");
+            if (!LabelSelectors.matches(selector, JsonTree.stringMap(JsonTree.object(t, "metadata"), "labels"))) {
                 causes.invalid(specPath.child("template", "metadata", "labels"), GoValues.stringMap(labels),
                         "`selector` does not match template `labels`");
             }
@@ -57,14 +58,14 @@ final class Workloads {
     /** Pods of controllers that keep them running may not have a deadline. */
     static void forbidActiveDeadline(JsonNode template, FieldPath specPath, String owner, Causes causes) {
         JsonNode spec = template == null ? null : template.get("spec");
-        if (spec != null && Json.present(spec, "activeDeadlineSeconds")) {
+        if (spec != null && JsonTree.present(spec, "activeDeadlineSeconds")) {
             causes.forbidden(specPath.child("template", "spec", "activeDeadlineSeconds"),
                     "activeDeadlineSeconds in " + owner + " is not Supported");
         }
     }
 
     static void nonNegative(ObjectNode spec, String field, FieldPath specPath, Causes causes) {
-        Long v = Json.integer(spec, field);
+        Long v = JsonTree.integer(spec, field);
         if (v != null) causes.nonNegative(specPath.child(field), v);
     }
 
@@ -115,7 +116,7 @@ final class Workloads {
     }
 
     static ObjectNode spec(ObjectNode object) {
-        return Json.ensureObj(object, "spec");
+        return JsonTree.ensureObject(object, "spec");
     }
 
     /** Status is the controllers' to write: a created object starts with an empty one. */

@@ -36,11 +36,11 @@ final class Selectors {
         }
         record Requirement(String key, String text) {}
         List<Requirement> requirements = new ArrayList<>();
-        Json.stringMap(selector, "matchLabels").forEach((k, v) -> requirements.add(new Requirement(k, k + "=" + v)));
-        for (JsonNode expression : Json.list(selector, "matchExpressions")) {
-            String key = Json.text(expression, "key");
-            List<String> values = Json.list(expression, "values").stream().map(Json::text).sorted().toList();
-            String text = switch (Json.text(expression, "operator")) {
+        Fields.stringMap(selector, "matchLabels").forEach((k, v) -> requirements.add(new Requirement(k, k + "=" + v)));
+        for (JsonNode expression : Fields.list(selector, "matchExpressions")) {
+            String key = Fields.text(expression, "key");
+            List<String> values = Fields.list(expression, "values").stream().map(Fields::text).sorted().toList();
+            String text = switch (Fields.text(expression, "operator")) {
                 case "In" -> key + " in (" + String.join(",", values) + ")";
                 case "NotIn" -> key + " notin (" + String.join(",", values) + ")";
                 case "Exists" -> key;
