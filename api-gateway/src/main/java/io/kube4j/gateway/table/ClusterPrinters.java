@@ -1,6 +1,7 @@
 package io.kube4j.gateway.table;
 
 import io.kube4j.machinery.object.JsonTree;
+import io.kube4j.machinery.quantity.Quantity;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -261,8 +262,12 @@ final class ClusterPrinters {
         return quantity(Fields.text(value));
     }
 
+    /**
+     * The canonical text kube-apiserver would have stored ({@code 1024Mi} reads back as {@code 1Gi}); the
+     * stored JSON keeps the client's text, so printers canonicalize. Text that is not a quantity prints as is.
+     */
     static String quantity(String text) {
-        return text.isEmpty() ? "0" : Quantities.canonical(text);
+        return text.isEmpty() ? "0" : Quantity.canonical(text).orElse(text);
     }
 
     private static String volumeClass(JsonNode pv) {
