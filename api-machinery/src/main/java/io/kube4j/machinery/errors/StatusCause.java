@@ -10,7 +10,12 @@ package io.kube4j.machinery.errors;
 public record StatusCause(String reason, String message, String field) {
 
     public static StatusCause required(String field) {
-        return new StatusCause("FieldValueRequired", "Required value", field);
+        return required(field, "");
+    }
+
+    /** {@code Required value: detail}, or just {@code Required value} when the detail is empty. */
+    public static StatusCause required(String field, String detail) {
+        return new StatusCause("FieldValueRequired", withDetail("Required value", detail), field);
     }
 
     public static StatusCause invalid(String field, Object value, String detail) {
@@ -26,8 +31,19 @@ public record StatusCause(String reason, String message, String field) {
         return new StatusCause("FieldValueDuplicate", "Duplicate value: " + quote(value), field);
     }
 
+    /** {@code Forbidden: detail}, or just {@code Forbidden} when the detail is empty. */
     public static StatusCause forbidden(String field, String detail) {
-        return new StatusCause("FieldValueForbidden", "Forbidden: " + detail, field);
+        return new StatusCause("FieldValueForbidden", withDetail("Forbidden", detail), field);
+    }
+
+    /** {@code Too long: may not be more than N bytes} ({@code field.TooLong}); the value is never printed. */
+    public static StatusCause tooLong(String field, long maxBytes) {
+        return new StatusCause("FieldValueTooLong", "Too long: may not be more than " + maxBytes + " bytes", field);
+    }
+
+    /** As Go's {@code field.Error} prints itself: the type, then {@code ": detail"} when there is one. */
+    private static String withDetail(String head, String detail) {
+        return detail == null || detail.isEmpty() ? head : head + ": " + detail;
     }
 
     private static String quote(Object value) {

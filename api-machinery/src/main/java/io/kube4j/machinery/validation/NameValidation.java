@@ -243,8 +243,7 @@ public final class NameValidation {
             size += e.getValue() == null ? 0 : e.getValue().getBytes(StandardCharsets.UTF_8).length;
         }
         if (size > TOTAL_ANNOTATION_SIZE_LIMIT) {
-            causes.add(new StatusCause("FieldValueTooLong", "Too long: may not be more than "
-                    + TOTAL_ANNOTATION_SIZE_LIMIT + " bytes", field));
+            causes.add(StatusCause.tooLong(field, TOTAL_ANNOTATION_SIZE_LIMIT));
         }
         return causes;
     }

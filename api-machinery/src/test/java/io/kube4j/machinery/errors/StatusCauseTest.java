@@ -31,4 +31,14 @@ class StatusCauseTest {
         assertThat(StatusCause.notSupported("type", "X", List.of("A", "B")).render())
                 .isEqualTo("type: Unsupported value: \"X\": supported values: \"A\", \"B\"");
     }
+
+    @Test
+    void printsTheDetailOnlyWhenThereIsOne() {
+        assertThat(StatusCause.required("spec.ports").render()).isEqualTo("spec.ports: Required value");
+        assertThat(StatusCause.required("spec.x", "must be set").render()).isEqualTo("spec.x: Required value: must be set");
+        assertThat(StatusCause.forbidden("spec.x", "").render()).isEqualTo("spec.x: Forbidden");
+        assertThat(StatusCause.forbidden("spec.x", "may not be set").render()).isEqualTo("spec.x: Forbidden: may not be set");
+        assertThat(StatusCause.tooLong("metadata.annotations", 262144)).isEqualTo(new StatusCause("FieldValueTooLong",
+                "Too long: may not be more than 262144 bytes", "metadata.annotations"));
+    }
 }
