@@ -60,33 +60,35 @@ import java.util.concurrent.TimeoutException;
  * The broker's output goes to {@code DIR/kafka.log}; when the class path holds Logback, it is
  * configured by {@code DIR/logback.xml} (INFO, Kafka's chatty request loggers at WARN).
  *
- * <p>Not thread-safe: one test thread drives an instance.
+ * <p>{@link #close()} deletes the temporary directory. Not thread-safe: one test thread drives an instance.
  */
-public final class KafkaProcess implements AutoCloseable {
+public final class KafkaProcess extends ServerProcess {
 
     private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final Path dir;
     private final int brokerPort;
     private final int controllerPort;
     private final String clusterId;
-    private final Path log;
-    private Process process;
 
     private KafkaProcess(Path dir, int brokerPort, int controllerPort, String clusterId) {
+        super(dir.resolve("kafka.log"), dir, STOP_TIMEOUT);
         this.dir = dir;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
         this.clusterId = clusterId;
-        this.log = dir.resolve("kafka.log");
     }
 
-    /** Formats a new temporary log directory and starts the broker on free ports; returns once it serves clients. */
+    /**
+     * Formats a new temporary log directory (deleted on {@link #close()}) and starts the broker on free ports;
+     * returns once it serves clients.
+     */
     public static KafkaProcess start() {
         try {
             KafkaProcess kafka = new KafkaProcess(Files.createTempDirectory("kube4j-kafka"),
-                    EtcdProcess.freePort(), EtcdProcess.freePort(), newClusterId());
+                    freePort(), freePort(), newClusterId());
             kafka.writeConfiguration();
             kafka.format();
             kafka.startProcess();
@@ -103,46 +105,6 @@ public final class KafkaProcess implements AutoCloseable {
 
     public Path directory() {
         return dir;
-    }
-
-    public boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    /** Stops the broker gracefully (SIGTERM: a controlled shutdown) and waits for it to exit. */
-    public void stop() {
-        if (process == null) return;
-        process.destroy();
-        waitForExit(Duration.ofSeconds(30));
-    }
-
-    /** Kills the broker at once (SIGKILL), as a crash would. */
-    public void kill() {
-        if (process == null) return;
-        process.destroyForcibly();
-        waitForExit(Duration.ofSeconds(10));
-    }
-
-    /** Starts the broker again on the same ports with the same logs, after {@link #stop} or {@link #kill}. */
-    public void restart() {
-        if (isRunning()) stop();
-        startProcess();
-    }
-
-    @Override
-    public void close() {
-        stop();
-    }
-
-    private void waitForExit(Duration timeout) {
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        process = null;
     }
 
     private void writeConfiguration() throws IOException {
@@ -193,7 +155,7 @@ public final class KafkaProcess implements AutoCloseable {
         try {
             Process format = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                     .start();
             if (!format.waitFor(FORMAT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 format.destroyForcibly();
@@ -201,7 +163,7 @@ public final class KafkaProcess implements AutoCloseable {
             }
             if (format.exitValue() != 0) {
                 throw new IllegalStateException("formatting Kafka's storage failed with " + format.exitValue()
-                        + ": " + EtcdProcess.tail(log));
+                        + ": " + tail(log()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run Kafka's storage tool", e);
@@ -211,24 +173,23 @@ public final class KafkaProcess implements AutoCloseable {
         }
     }
 
-    private void startProcess() {
+    @Override
+    protected void startProcess() {
         List<String> command = java("-Xmx512m", "-Xms512m");
         command.addAll(List.of("kafka.Kafka", dir.resolve("server.properties").toString()));
+        Process process;
         try {
-            process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
+            process = launch(command);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start Kafka", e);
         }
         Instant deadline = Instant.now().plus(START_TIMEOUT);
-        EtcdProcess.awaitPort(brokerPort, START_TIMEOUT, process, log);
-        awaitBrokerServes(deadline);
+        awaitPort(brokerPort, START_TIMEOUT, process, log());
+        awaitBrokerServes(process, deadline);
     }
 
     /** An open port is not yet a serving broker: wait until it answers a metadata request naming itself. */
-    private void awaitBrokerServes(Instant deadline) {
+    private void awaitBrokerServes(Process process, Instant deadline) {
         Map<String, Object> config = Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
@@ -236,21 +197,21 @@ public final class KafkaProcess implements AutoCloseable {
         try (Admin admin = Admin.create(config)) {
             while (Instant.now().isBefore(deadline)) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("Kafka exited with " + process.exitValue() + ": " + EtcdProcess.tail(log));
+                    throw new IllegalStateException("Kafka exited with " + process.exitValue() + ": " + tail(log()));
                 }
                 try {
                     var nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(3000))
                             .nodes().get(4, TimeUnit.SECONDS);
                     if (!nodes.isEmpty()) return;
                 } catch (ExecutionException | TimeoutException notYet) {
-                    EtcdProcess.sleep(100);
+                    sleep(100);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException(e);
                 }
             }
         }
-        throw new IllegalStateException("Kafka does not serve after " + START_TIMEOUT + ": " + EtcdProcess.tail(log));
+        throw new IllegalStateException("Kafka does not serve after " + START_TIMEOUT + ": " + tail(log()));
     }
 
     private List<String> java(String... memory) {

@@ -36,7 +36,10 @@ class KafkaProcessTest {
 
     @AfterAll
     static void stopKafka() {
-        if (kafka != null) kafka.close();
+        if (kafka == null) return;
+        kafka.close();
+        assertThat(kafka.isRunning()).isFalse();
+        assertThat(kafka.directory()).doesNotExist();
     }
 
     @Test

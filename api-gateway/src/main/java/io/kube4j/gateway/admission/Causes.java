@@ -41,7 +41,7 @@ final class Causes {
     }
 
     Causes required(FieldPath path, String detail) {
-        return add(new StatusCause("FieldValueRequired", withDetail("Required value", detail), path.text()));
+        return add(StatusCause.required(path.text(), detail));
     }
 
     Causes invalid(FieldPath path, Object value, String detail) {
@@ -64,12 +64,11 @@ final class Causes {
     }
 
     Causes forbidden(FieldPath path, String detail) {
-        return add(new StatusCause("FieldValueForbidden", withDetail("Forbidden", detail), path.text()));
+        return add(StatusCause.forbidden(path.text(), detail));
     }
 
     Causes tooLong(FieldPath path, long maxBytes) {
-        return add(new StatusCause("FieldValueTooLong",
-                "Too long: may not be more than " + maxBytes + " bytes", path.text()));
+        return add(StatusCause.tooLong(path.text(), maxBytes));
     }
 
     Causes tooMany(FieldPath path, int actual, int max) {

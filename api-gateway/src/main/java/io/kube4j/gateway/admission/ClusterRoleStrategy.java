@@ -1,6 +1,7 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -18,12 +19,12 @@ public final class ClusterRoleStrategy extends BaseStrategy {
     public List<StatusCause> validate(ObjectNode role, ObjectNode old) {
         Causes causes = new Causes();
         Rbac.validateRules(role, false, causes);
-        ObjectNode aggregation = Json.obj(role, "aggregationRule");
-        if (aggregation != null && Json.array(aggregation, "clusterRoleSelectors").isEmpty()) {
+        ObjectNode aggregation = JsonTree.object(role, "aggregationRule");
+        if (aggregation != null && JsonTree.elements(aggregation, "clusterRoleSelectors").isEmpty()) {
             causes.required(FieldPath.of("aggregationRule", "clusterRoleSelectors"),
                     "at least one clusterRoleSelector required if aggregationRule is non-nil");
         }
-        Json.eachObject(aggregation, "clusterRoleSelectors", (i, selector) -> LabelSelectors.validate(selector,
+        JsonTree.eachObject(aggregation, "clusterRoleSelectors", (i, selector) -> LabelSelectors.validate(selector,
                 FieldPath.of("aggregationRule", "clusterRoleSelectors").index(i), causes));
         return causes.list();
     }

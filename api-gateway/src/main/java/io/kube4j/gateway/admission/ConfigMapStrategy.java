@@ -1,6 +1,8 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
+import io.kube4j.machinery.validation.NameValidation;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -22,22 +24,22 @@ public final class ConfigMapStrategy extends BaseStrategy {
     public List<StatusCause> validate(ObjectNode configMap, ObjectNode old) {
         Causes causes = new Causes();
         long total = 0;
-        ObjectNode data = Json.obj(configMap, "data");
-        ObjectNode binary = Json.obj(configMap, "binaryData");
+        ObjectNode data = JsonTree.object(configMap, "data");
+        ObjectNode binary = JsonTree.object(configMap, "binaryData");
         if (data != null) {
             for (Map.Entry<String, JsonNode> e : data.properties()) {
-                causes.invalidEach(FieldPath.of("data").key(e.getKey()), e.getKey(), Names.configMapKey(e.getKey()));
-                String v = Json.text(e.getValue());
+                causes.invalidEach(FieldPath.of("data").key(e.getKey()), e.getKey(), NameValidation.isConfigMapKey(e.getKey()));
+                String v = JsonTree.string(e.getValue());
                 if (v != null) total += v.getBytes(StandardCharsets.UTF_8).length;
             }
         }
         if (binary != null) {
             for (Map.Entry<String, JsonNode> e : binary.properties()) {
-                causes.invalidEach(FieldPath.of("binaryData").key(e.getKey()), e.getKey(), Names.configMapKey(e.getKey()));
+                causes.invalidEach(FieldPath.of("binaryData").key(e.getKey()), e.getKey(), NameValidation.isConfigMapKey(e.getKey()));
                 if (data != null && data.has(e.getKey())) {
                     causes.invalid(FieldPath.of("binaryData"), e.getKey(), "duplicate of key present in data");
                 }
-                String v = Json.text(e.getValue());
+                String v = JsonTree.string(e.getValue());
                 if (v == null) continue;
                 try {
                     total += Base64.getDecoder().decode(v).length;

@@ -2,6 +2,7 @@ package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.cron.CronSchedule;
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -26,14 +27,14 @@ public final class CronJobStrategy extends BaseStrategy {
     @Override
     public void defaults(ObjectNode cronJob) {
         ObjectNode spec = Workloads.spec(cronJob);
-        Json.defaultText(spec, "concurrencyPolicy", "Allow");
-        Json.defaultBool(spec, "suspend", false);
-        Json.defaultInt(spec, "successfulJobsHistoryLimit", 3);
-        Json.defaultInt(spec, "failedJobsHistoryLimit", 1);
-        ObjectNode jobTemplate = Json.ensureObj(spec, "jobTemplate");
-        PodSpecDefaults.templateMetadata(Json.ensureObj(jobTemplate, "metadata"));
-        ObjectNode jobSpec = Json.ensureObj(jobTemplate, "spec");
-        PodSpecDefaults.defaultTemplate(Json.ensureObj(jobSpec, "template"));
+        Defaulting.defaultText(spec, "concurrencyPolicy", "Allow");
+        Defaulting.defaultBool(spec, "suspend", false);
+        Defaulting.defaultInt(spec, "successfulJobsHistoryLimit", 3);
+        Defaulting.defaultInt(spec, "failedJobsHistoryLimit", 1);
+        ObjectNode jobTemplate = JsonTree.ensureObject(spec, "jobTemplate");
+        PodSpecDefaults.templateMetadata(JsonTree.ensureObject(jobTemplate, "metadata"));
+        ObjectNode jobSpec = JsonTree.ensureObject(jobTemplate, "spec");
+        PodSpecDefaults.defaultTemplate(JsonTree.ensureObject(jobSpec, "template"));
     }
 
     @Override
@@ -44,35 +45,35 @@ public final class CronJobStrategy extends BaseStrategy {
     @Override
     public List<StatusCause> validate(ObjectNode cronJob, ObjectNode old) {
         Causes causes = new Causes();
-        String name = Json.textOrEmpty(Json.obj(cronJob, "metadata"), "name");
+        String name = JsonTree.stringOrEmpty(JsonTree.object(cronJob, "metadata"), "name");
         if (name.length() > 52) causes.invalid(FieldPath.of("metadata", "name"), name, "must be no more than 52 characters");
         FieldPath specPath = FieldPath.of("spec");
-        ObjectNode spec = Json.obj(cronJob, "spec");
+        ObjectNode spec = JsonTree.object(cronJob, "spec");
         if (spec == null) return causes.required(specPath).list();
-        String schedule = Json.textOrEmpty(spec, "schedule");
-        boolean oldHadTz = old != null && Json.textOrEmpty(Json.obj(old, "spec"), "schedule").contains("TZ");
+        String schedule = JsonTree.stringOrEmpty(spec, "schedule");
+        boolean oldHadTz = old != null && JsonTree.stringOrEmpty(JsonTree.object(old, "spec"), "schedule").contains("TZ");
         if (schedule.isEmpty()) {
             causes.required(specPath.child("schedule"));
         } else {
-            validateSchedule(schedule, oldHadTz, Json.present(spec, "timeZone"), specPath.child("schedule"), causes);
+            validateSchedule(schedule, oldHadTz, JsonTree.present(spec, "timeZone"), specPath.child("schedule"), causes);
         }
-        String timeZone = Json.text(spec, "timeZone");
+        String timeZone = JsonTree.string(spec, "timeZone");
         if (timeZone != null && !isTimeZone(timeZone)) {
             causes.invalid(specPath.child("timeZone"), timeZone, "unknown time zone " + timeZone);
         }
-        String concurrency = Json.textOrEmpty(spec, "concurrencyPolicy");
+        String concurrency = JsonTree.stringOrEmpty(spec, "concurrencyPolicy");
         if (!CONCURRENCY.contains(concurrency)) causes.notSupported(specPath.child("concurrencyPolicy"), concurrency, CONCURRENCY);
         for (String f : List.of("startingDeadlineSeconds", "successfulJobsHistoryLimit", "failedJobsHistoryLimit")) {
             Workloads.nonNegative(spec, f, specPath, causes);
         }
         FieldPath templatePath = specPath.child("jobTemplate");
-        ObjectNode jobTemplate = Json.obj(spec, "jobTemplate");
-        ObjectNode jobSpec = Json.obj(jobTemplate, "spec");
+        ObjectNode jobTemplate = JsonTree.object(spec, "jobTemplate");
+        ObjectNode jobSpec = JsonTree.object(jobTemplate, "spec");
         if (jobSpec == null) {
             causes.required(templatePath.child("spec"));
         } else {
             JsonNode selector = jobSpec.get("selector");
-            if (selector != null && !selector.isNull() && !Boolean.TRUE.equals(Json.bool(jobSpec, "manualSelector"))) {
+            if (selector != null && !selector.isNull() && !Boolean.TRUE.equals(JsonTree.bool(jobSpec, "manualSelector"))) {
                 causes.invalid(templatePath.child("spec", "selector"), LabelSelectors.render(selector),
                         "`selector` will be auto-generated");
             }

@@ -1,6 +1,7 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -24,21 +25,21 @@ public final class DaemonSetStrategy extends BaseStrategy {
     @Override
     public void defaults(ObjectNode ds) {
         ObjectNode spec = Workloads.spec(ds);
-        ObjectNode strategy = Json.ensureObj(spec, "updateStrategy");
-        Json.defaultText(strategy, "type", "RollingUpdate");
-        if ("RollingUpdate".equals(Json.text(strategy, "type"))) {
-            ObjectNode rolling = Json.ensureObj(strategy, "rollingUpdate");
-            Json.defaultInt(rolling, "maxUnavailable", 1);
-            Json.defaultInt(rolling, "maxSurge", 0);
+        ObjectNode strategy = JsonTree.ensureObject(spec, "updateStrategy");
+        Defaulting.defaultText(strategy, "type", "RollingUpdate");
+        if ("RollingUpdate".equals(JsonTree.string(strategy, "type"))) {
+            ObjectNode rolling = JsonTree.ensureObject(strategy, "rollingUpdate");
+            Defaulting.defaultInt(rolling, "maxUnavailable", 1);
+            Defaulting.defaultInt(rolling, "maxSurge", 0);
         }
-        Json.defaultInt(spec, "revisionHistoryLimit", 10);
-        PodSpecDefaults.defaultTemplate(Json.ensureObj(spec, "template"));
+        Defaulting.defaultInt(spec, "revisionHistoryLimit", 10);
+        PodSpecDefaults.defaultTemplate(JsonTree.ensureObject(spec, "template"));
     }
 
     @Override
     public void prepareForCreate(ObjectNode ds, AdmissionContext context) {
         Workloads.resetStatus(ds);
-        ObjectNode status = Json.ensureObj(ds, "status");
+        ObjectNode status = JsonTree.ensureObject(ds, "status");
         for (String f : List.of("currentNumberScheduled", "desiredNumberScheduled", "numberMisscheduled", "numberReady")) {
             status.put(f, 0);
         }
@@ -48,11 +49,11 @@ public final class DaemonSetStrategy extends BaseStrategy {
     public List<StatusCause> validate(ObjectNode ds, ObjectNode old) {
         Causes causes = new Causes();
         FieldPath specPath = FieldPath.of("spec");
-        ObjectNode spec = Json.obj(ds, "spec");
+        ObjectNode spec = JsonTree.object(ds, "spec");
         if (spec == null) return causes.required(specPath).list();
         Workloads.validateSelectorAndTemplate(spec, specPath, "daemonset", Workloads.ALWAYS, causes);
-        ObjectNode strategy = Json.obj(spec, "updateStrategy");
-        String type = Json.textOrEmpty(strategy, "type");
+        ObjectNode strategy = JsonTree.object(spec, "updateStrategy");
+        String type = JsonTree.stringOrEmpty(strategy, "type");
         FieldPath strategyPath = specPath.child("updateStrategy");
         if (!TYPES.contains(type)) {
             causes.notSupported(strategyPath, type, TYPES);
@@ -66,7 +67,7 @@ public final class DaemonSetStrategy extends BaseStrategy {
         }
         Workloads.nonNegative(spec, "minReadySeconds", specPath, causes);
         Workloads.nonNegative(spec, "revisionHistoryLimit", specPath, causes);
-        Workloads.selectorImmutable(spec, Json.obj(old, "spec"), specPath, causes);
+        Workloads.selectorImmutable(spec, JsonTree.object(old, "spec"), specPath, causes);
         return causes.list();
     }
 }

@@ -1,6 +1,7 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -24,17 +25,17 @@ public final class DeploymentStrategy extends BaseStrategy {
     @Override
     public void defaults(ObjectNode deployment) {
         ObjectNode spec = Workloads.spec(deployment);
-        Json.defaultInt(spec, "replicas", 1);
-        ObjectNode strategy = Json.ensureObj(spec, "strategy");
-        Json.defaultText(strategy, "type", "RollingUpdate");
-        if ("RollingUpdate".equals(Json.text(strategy, "type"))) {
-            ObjectNode rolling = Json.ensureObj(strategy, "rollingUpdate");
-            if (!Json.present(rolling, "maxUnavailable")) rolling.put("maxUnavailable", "25%");
-            if (!Json.present(rolling, "maxSurge")) rolling.put("maxSurge", "25%");
+        Defaulting.defaultInt(spec, "replicas", 1);
+        ObjectNode strategy = JsonTree.ensureObject(spec, "strategy");
+        Defaulting.defaultText(strategy, "type", "RollingUpdate");
+        if ("RollingUpdate".equals(JsonTree.string(strategy, "type"))) {
+            ObjectNode rolling = JsonTree.ensureObject(strategy, "rollingUpdate");
+            if (!JsonTree.present(rolling, "maxUnavailable")) rolling.put("maxUnavailable", "25%");
+            if (!JsonTree.present(rolling, "maxSurge")) rolling.put("maxSurge", "25%");
         }
-        Json.defaultInt(spec, "revisionHistoryLimit", 10);
-        Json.defaultInt(spec, "progressDeadlineSeconds", 600);
-        PodSpecDefaults.defaultTemplate(Json.ensureObj(spec, "template"));
+        Defaulting.defaultInt(spec, "revisionHistoryLimit", 10);
+        Defaulting.defaultInt(spec, "progressDeadlineSeconds", 600);
+        PodSpecDefaults.defaultTemplate(JsonTree.ensureObject(spec, "template"));
     }
 
     @Override
@@ -46,27 +47,27 @@ public final class DeploymentStrategy extends BaseStrategy {
     public List<StatusCause> validate(ObjectNode deployment, ObjectNode old) {
         Causes causes = new Causes();
         FieldPath specPath = FieldPath.of("spec");
-        ObjectNode spec = Json.obj(deployment, "spec");
+        ObjectNode spec = JsonTree.object(deployment, "spec");
         if (spec == null) return causes.required(specPath).list();
         Workloads.nonNegative(spec, "replicas", specPath, causes);
         Workloads.validateSelectorAndTemplate(spec, specPath, "deployment", Workloads.ALWAYS, causes);
-        validateStrategy(Json.obj(spec, "strategy"), specPath.child("strategy"), causes);
+        validateStrategy(JsonTree.object(spec, "strategy"), specPath.child("strategy"), causes);
         Workloads.nonNegative(spec, "minReadySeconds", specPath, causes);
         Workloads.nonNegative(spec, "revisionHistoryLimit", specPath, causes);
-        Long deadline = Json.integer(spec, "progressDeadlineSeconds");
+        Long deadline = JsonTree.integer(spec, "progressDeadlineSeconds");
         if (deadline != null) {
             causes.nonNegative(specPath.child("progressDeadlineSeconds"), deadline);
-            Long minReady = Json.integer(spec, "minReadySeconds");
+            Long minReady = JsonTree.integer(spec, "minReadySeconds");
             if (deadline <= (minReady == null ? 0 : minReady)) {
                 causes.invalid(specPath.child("progressDeadlineSeconds"), deadline, "must be greater than minReadySeconds");
             }
         }
-        Workloads.selectorImmutable(spec, Json.obj(old, "spec"), specPath, causes);
+        Workloads.selectorImmutable(spec, JsonTree.object(old, "spec"), specPath, causes);
         return causes.list();
     }
 
     private static void validateStrategy(ObjectNode strategy, FieldPath path, Causes causes) {
-        String type = Json.textOrEmpty(strategy, "type");
+        String type = JsonTree.stringOrEmpty(strategy, "type");
         JsonNode rolling = strategy == null ? null : strategy.get("rollingUpdate");
         switch (type) {
             case "Recreate" -> {

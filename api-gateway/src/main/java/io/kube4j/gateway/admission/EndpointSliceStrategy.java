@@ -1,6 +1,8 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
+import io.kube4j.machinery.validation.NameValidation;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -23,53 +25,53 @@ public final class EndpointSliceStrategy extends BaseStrategy {
 
     @Override
     public void defaults(ObjectNode slice) {
-        Json.eachObject(slice, "ports", (i, port) -> {
-            if (!Json.present(port, "name")) port.put("name", "");
-            Json.defaultText(port, "protocol", "TCP");
+        JsonTree.eachObject(slice, "ports", (i, port) -> {
+            if (!JsonTree.present(port, "name")) port.put("name", "");
+            Defaulting.defaultText(port, "protocol", "TCP");
         });
     }
 
     @Override
     public List<StatusCause> validate(ObjectNode slice, ObjectNode old) {
         Causes causes = new Causes();
-        String type = Json.textOrEmpty(slice, "addressType");
+        String type = JsonTree.stringOrEmpty(slice, "addressType");
         if (type.isEmpty()) causes.required(FieldPath.of("addressType"));
         else if (!ADDRESS_TYPES.contains(type)) causes.notSupported(FieldPath.of("addressType"), type, ADDRESS_TYPES);
-        List<JsonNode> endpoints = Json.array(slice, "endpoints");
+        List<JsonNode> endpoints = JsonTree.elements(slice, "endpoints");
         if (endpoints.size() > 1000) causes.tooMany(FieldPath.of("endpoints"), endpoints.size(), 1000);
-        Json.eachObject(slice, "endpoints", (i, e) -> {
+        JsonTree.eachObject(slice, "endpoints", (i, e) -> {
             FieldPath p = FieldPath.of("endpoints").index(i);
-            List<JsonNode> addresses = Json.array(e, "addresses");
+            List<JsonNode> addresses = JsonTree.elements(e, "addresses");
             if (addresses.isEmpty()) causes.required(p.child("addresses"), "must contain at least 1 address");
             if (addresses.size() > 100) causes.tooMany(p.child("addresses"), addresses.size(), 100);
             for (int j = 0; j < addresses.size(); j++) {
-                String a = Json.text(addresses.get(j));
+                String a = JsonTree.string(addresses.get(j));
                 String address = a == null ? "" : a;
                 FieldPath ap = p.child("addresses").index(j);
                 switch (type) {
-                    case "IPv4" -> { if (!Names.isIpv4(address)) causes.invalid(ap, address, "must be a valid IPv4 address"); }
-                    case "IPv6" -> { if (!Names.isIpv6(address)) causes.invalid(ap, address, "must be a valid IPv6 address"); }
-                    case "FQDN" -> causes.invalidEach(ap, address, Names.dns1123Subdomain(address));
+                    case "IPv4" -> { if (!Addresses.isIpv4(address)) causes.invalid(ap, address, "must be a valid IPv4 address"); }
+                    case "IPv6" -> { if (!Addresses.isIpv6(address)) causes.invalid(ap, address, "must be a valid IPv6 address"); }
+                    case "FQDN" -> causes.invalidEach(ap, address, NameValidation.isDns1123Subdomain(address));
                     default -> { }
                 }
             }
-            String hostname = Json.text(e, "hostname");
-            if (hostname != null) causes.invalidEach(p.child("hostname"), hostname, Names.dns1123Label(hostname));
+            String hostname = JsonTree.string(e, "hostname");
+            if (hostname != null) causes.invalidEach(p.child("hostname"), hostname, NameValidation.isDns1123Label(hostname));
         });
-        List<JsonNode> ports = Json.array(slice, "ports");
+        List<JsonNode> ports = JsonTree.elements(slice, "ports");
         if (ports.size() > 100) causes.tooMany(FieldPath.of("ports"), ports.size(), 100);
         java.util.Set<String> names = new java.util.HashSet<>();
-        Json.eachObject(slice, "ports", (i, port) -> {
+        JsonTree.eachObject(slice, "ports", (i, port) -> {
             FieldPath p = FieldPath.of("ports").index(i);
-            String name = Json.textOrEmpty(port, "name");
-            if (!name.isEmpty()) causes.invalidEach(p.child("name"), name, Names.dns1123Label(name));
+            String name = JsonTree.stringOrEmpty(port, "name");
+            if (!name.isEmpty()) causes.invalidEach(p.child("name"), name, NameValidation.isDns1123Label(name));
             if (!names.add(name)) causes.duplicate(p.child("name"), name);
-            Long number = Json.integer(port, "port");
-            if (number != null && (number < 1 || number > 65535)) causes.invalid(p.child("port"), number, Names.portRangeMessage());
-            String protocol = Json.textOrEmpty(port, "protocol");
+            Long number = JsonTree.integer(port, "port");
+            if (number != null && (number < 1 || number > 65535)) causes.invalid(p.child("port"), number, Addresses.portRangeMessage());
+            String protocol = JsonTree.stringOrEmpty(port, "protocol");
             if (!PodSpecValidation.PROTOCOLS.contains(protocol)) causes.notSupported(p.child("protocol"), protocol, PodSpecValidation.PROTOCOLS);
         });
-        if (old != null && !type.equals(Json.textOrEmpty(old, "addressType"))) causes.immutable(FieldPath.of("addressType"), type);
+        if (old != null && !type.equals(JsonTree.stringOrEmpty(old, "addressType"))) causes.immutable(FieldPath.of("addressType"), type);
         return causes.list();
     }
 }

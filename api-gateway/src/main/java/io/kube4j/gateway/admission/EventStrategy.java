@@ -1,6 +1,7 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -25,24 +26,24 @@ public final class EventStrategy extends BaseStrategy {
         for (String time : List.of("eventTime", "firstTimestamp", "lastTimestamp")) {
             if (!event.has(time)) event.putNull(time);
         }
-        Json.defaultObj(event, "involvedObject");
-        Json.defaultObj(event, "source");
-        if (!Json.present(event, "reportingComponent")) event.put("reportingComponent", "");
-        if (!Json.present(event, "reportingInstance")) event.put("reportingInstance", "");
+        Defaulting.defaultObj(event, "involvedObject");
+        Defaulting.defaultObj(event, "source");
+        if (!JsonTree.present(event, "reportingComponent")) event.put("reportingComponent", "");
+        if (!JsonTree.present(event, "reportingInstance")) event.put("reportingInstance", "");
     }
 
     @Override
     public List<StatusCause> validate(ObjectNode event, ObjectNode old) {
         Causes causes = new Causes();
-        String namespace = Json.textOrEmpty(Json.obj(event, "metadata"), "namespace");
-        ObjectNode involved = Json.obj(event, "involvedObject");
-        String involvedNamespace = Json.textOrEmpty(involved, "namespace");
+        String namespace = JsonTree.stringOrEmpty(JsonTree.object(event, "metadata"), "namespace");
+        ObjectNode involved = JsonTree.object(event, "involvedObject");
+        String involvedNamespace = JsonTree.stringOrEmpty(involved, "namespace");
         if (!involvedNamespace.isEmpty() && !namespace.isEmpty() && !involvedNamespace.equals(namespace)) {
             causes.invalid(FieldPath.of("involvedObject", "namespace"), involvedNamespace, "does not match event.namespace");
         }
-        String type = Json.text(event, "type");
+        String type = JsonTree.string(event, "type");
         if (type != null && !type.isEmpty() && !TYPES.contains(type)) causes.notSupported(FieldPath.of("type"), type, TYPES);
-        Long count = Json.integer(event, "count");
+        Long count = JsonTree.integer(event, "count");
         if (count != null) causes.nonNegative(FieldPath.of("count"), count);
         return causes.list();
     }

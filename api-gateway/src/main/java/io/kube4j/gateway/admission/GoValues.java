@@ -1,5 +1,7 @@
 package io.kube4j.gateway.admission;
 
+import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
 import tools.jackson.databind.JsonNode;
 
 import java.util.List;
@@ -24,23 +26,7 @@ final class GoValues {
 
     /** Go's {@code %q}: a double-quoted string with Go escapes. */
     static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); ) {
-            int c = s.codePointAt(i);
-            i += Character.charCount(c);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                case '\r' -> b.append("\\r");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) b.append(String.format("\\x%02x", c));
-                    else b.appendCodePoint(c);
-                }
-            }
-        }
-        return b.append('"').toString();
+        return StatusCause.goQuote(s);
     }
 
     /** A value as {@code field.Invalid} prints it: strings quoted, numbers and booleans bare. */
@@ -60,7 +46,7 @@ final class GoValues {
     static Raw stringMap(JsonNode object) {
         if (object == null || !object.isObject()) return new Raw("map[string]string(nil)");
         Map<String, String> sorted = new TreeMap<>();
-        object.properties().forEach(e -> sorted.put(e.getKey(), Json.text(e.getValue())));
+        object.properties().forEach(e -> sorted.put(e.getKey(), JsonTree.string(e.getValue())));
         return stringMap(sorted);
     }
 

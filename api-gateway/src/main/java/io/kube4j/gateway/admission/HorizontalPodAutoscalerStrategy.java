@@ -1,6 +1,7 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -28,8 +29,8 @@ public final class HorizontalPodAutoscalerStrategy extends BaseStrategy {
     @Override
     public void defaults(ObjectNode hpa) {
         ObjectNode spec = Workloads.spec(hpa);
-        Json.defaultInt(spec, "minReplicas", 1);
-        if (Json.array(spec, "metrics").isEmpty()) {
+        Defaulting.defaultInt(spec, "minReplicas", 1);
+        if (JsonTree.elements(spec, "metrics").isEmpty()) {
             ObjectNode metric = spec.putArray("metrics").addObject();
             metric.put("type", "Resource");
             ObjectNode resource = metric.putObject("resource");
@@ -45,10 +46,10 @@ public final class HorizontalPodAutoscalerStrategy extends BaseStrategy {
     }
 
     private static void rules(ObjectNode behavior, String name, Integer window, int[][] pods, int[][] percent) {
-        ObjectNode rules = Json.ensureObj(behavior, name);
-        if (window != null) Json.defaultInt(rules, "stabilizationWindowSeconds", window);
-        Json.defaultText(rules, "selectPolicy", "Max");
-        if (!Json.present(rules, "policies")) {
+        ObjectNode rules = JsonTree.ensureObject(behavior, name);
+        if (window != null) Defaulting.defaultInt(rules, "stabilizationWindowSeconds", window);
+        Defaulting.defaultText(rules, "selectPolicy", "Max");
+        if (!JsonTree.present(rules, "policies")) {
             ArrayNode policies = rules.putArray("policies");
             for (int[] p : pods) policy(policies, "Pods", p);
             for (int[] p : percent) policy(policies, "Percent", p);
@@ -73,23 +74,23 @@ public final class HorizontalPodAutoscalerStrategy extends BaseStrategy {
     public List<StatusCause> validate(ObjectNode hpa, ObjectNode old) {
         Causes causes = new Causes();
         FieldPath specPath = FieldPath.of("spec");
-        ObjectNode spec = Json.obj(hpa, "spec");
+        ObjectNode spec = JsonTree.object(hpa, "spec");
         if (spec == null) return causes.required(specPath).list();
-        ObjectNode ref = Json.obj(spec, "scaleTargetRef");
+        ObjectNode ref = JsonTree.object(spec, "scaleTargetRef");
         FieldPath refPath = specPath.child("scaleTargetRef");
-        if (Json.textOrEmpty(ref, "kind").isEmpty()) causes.required(refPath.child("kind"));
-        String refName = Json.textOrEmpty(ref, "name");
+        if (JsonTree.stringOrEmpty(ref, "kind").isEmpty()) causes.required(refPath.child("kind"));
+        String refName = JsonTree.stringOrEmpty(ref, "name");
         if (refName.isEmpty()) causes.required(refPath.child("name"));
-        Long min = Json.integer(spec, "minReplicas");
-        Long max = Json.integer(spec, "maxReplicas");
+        Long min = JsonTree.integer(spec, "minReplicas");
+        Long max = JsonTree.integer(spec, "maxReplicas");
         if (min != null && min < 1) causes.invalid(specPath.child("minReplicas"), min, "must be greater than or equal to 1");
         if (max == null || max < 1) causes.invalid(specPath.child("maxReplicas"), max == null ? 0 : max, "must be greater than 0");
         if (min != null && max != null && max < min) {
             causes.invalid(specPath.child("maxReplicas"), max, "must be greater than or equal to `minReplicas`");
         }
-        Json.eachObject(spec, "metrics", (i, m) -> {
+        JsonTree.eachObject(spec, "metrics", (i, m) -> {
             FieldPath p = specPath.child("metrics").index(i);
-            String type = Json.textOrEmpty(m, "type");
+            String type = JsonTree.stringOrEmpty(m, "type");
             if (type.isEmpty()) {
                 causes.required(p.child("type"), "must specify a metric source type");
                 return;
@@ -99,48 +100,48 @@ public final class HorizontalPodAutoscalerStrategy extends BaseStrategy {
                 return;
             }
             String field = Character.toLowerCase(type.charAt(0)) + type.substring(1);
-            ObjectNode source = Json.obj(m, field);
+            ObjectNode source = JsonTree.object(m, field);
             if (source == null) {
                 causes.required(p.child(field), "must populate information for the given metric source");
                 return;
             }
-            if ((type.equals("Resource") || type.equals("ContainerResource")) && Json.textOrEmpty(source, "name").isEmpty()) {
+            if ((type.equals("Resource") || type.equals("ContainerResource")) && JsonTree.stringOrEmpty(source, "name").isEmpty()) {
                 causes.required(p.child(field, "name"), "must specify a resource name");
             }
-            ObjectNode target = Json.obj(source, "target");
+            ObjectNode target = JsonTree.object(source, "target");
             if (target == null) {
                 causes.required(p.child(field, "target"));
                 return;
             }
-            String targetType = Json.textOrEmpty(target, "type");
+            String targetType = JsonTree.stringOrEmpty(target, "type");
             if (!TARGET_TYPES.contains(targetType)) causes.notSupported(p.child(field, "target", "type"), targetType, TARGET_TYPES);
-            Long utilization = Json.integer(target, "averageUtilization");
+            Long utilization = JsonTree.integer(target, "averageUtilization");
             if (utilization != null && utilization <= 0) {
                 causes.invalid(p.child(field, "target", "averageUtilization"), utilization, "must be greater than 0");
             }
         });
         if (spec.get("behavior") instanceof ObjectNode behavior) {
             for (String direction : List.of("scaleUp", "scaleDown")) {
-                ObjectNode rules = Json.obj(behavior, direction);
+                ObjectNode rules = JsonTree.object(behavior, direction);
                 if (rules == null) continue;
                 FieldPath p = specPath.child("behavior", direction);
-                String select = Json.text(rules, "selectPolicy");
+                String select = JsonTree.string(rules, "selectPolicy");
                 if (select != null && !SELECT_POLICIES.contains(select)) causes.notSupported(p.child("selectPolicy"), select, SELECT_POLICIES);
-                Long window = Json.integer(rules, "stabilizationWindowSeconds");
+                Long window = JsonTree.integer(rules, "stabilizationWindowSeconds");
                 if (window != null && (window < 0 || window > 3600)) {
                     causes.invalid(p.child("stabilizationWindowSeconds"), window,
                             window < 0 ? "must be greater than or equal to zero" : "must be less than or equal to 3600");
                 }
-                if (Json.present(rules, "policies") && Json.array(rules, "policies").isEmpty()) {
+                if (JsonTree.present(rules, "policies") && JsonTree.elements(rules, "policies").isEmpty()) {
                     causes.required(p.child("policies"), "must specify at least one Policy");
                 }
-                Json.eachObject(rules, "policies", (i, pol) -> {
+                JsonTree.eachObject(rules, "policies", (i, pol) -> {
                     FieldPath pp = p.child("policies").index(i);
-                    String type = Json.textOrEmpty(pol, "type");
+                    String type = JsonTree.stringOrEmpty(pol, "type");
                     if (!POLICY_TYPES.contains(type)) causes.notSupported(pp.child("type"), type, POLICY_TYPES);
-                    Long value = Json.integer(pol, "value");
+                    Long value = JsonTree.integer(pol, "value");
                     if (value == null || value <= 0) causes.invalid(pp.child("value"), value == null ? 0 : value, "must be greater than zero");
-                    Long period = Json.integer(pol, "periodSeconds");
+                    Long period = JsonTree.integer(pol, "periodSeconds");
                     if (period == null || period <= 0) {
                         causes.invalid(pp.child("periodSeconds"), period == null ? 0 : period, "must be greater than zero");
                     } else if (period > 1800) {

@@ -1,5 +1,6 @@
 package io.kube4j.gateway.admission;
 
+import io.kube4j.machinery.object.JsonTree;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.List;
@@ -11,8 +12,8 @@ final class Immutability {
     private Immutability() {}
 
     static void check(ObjectNode object, ObjectNode old, List<String> fields, Causes causes) {
-        if (!Boolean.TRUE.equals(Json.bool(old, "immutable"))) return;
-        if (!Boolean.TRUE.equals(Json.bool(object, "immutable"))) {
+        if (!Boolean.TRUE.equals(JsonTree.bool(old, "immutable"))) return;
+        if (!Boolean.TRUE.equals(JsonTree.bool(object, "immutable"))) {
             causes.forbidden(FieldPath.of("immutable"), "field is immutable when `immutable` is set");
         }
         for (String f : fields) {
@@ -23,6 +24,6 @@ final class Immutability {
     }
 
     private static Object empty(tools.jackson.databind.JsonNode n) {
-        return Json.isEmpty(n) ? null : n;
+        return JsonTree.isEmpty(n) ? null : n;
     }
 }

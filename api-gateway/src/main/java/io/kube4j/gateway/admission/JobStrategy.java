@@ -1,6 +1,8 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.Json;
+import io.kube4j.machinery.object.JsonTree;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -32,49 +34,49 @@ public final class JobStrategy extends BaseStrategy {
     @Override
     public void defaults(ObjectNode job) {
         ObjectNode spec = Workloads.spec(job);
-        if (!Json.present(spec, "completions") && !Json.present(spec, "parallelism")) {
+        if (!JsonTree.present(spec, "completions") && !JsonTree.present(spec, "parallelism")) {
             spec.put("completions", 1);
             spec.put("parallelism", 1);
         }
-        Json.defaultInt(spec, "parallelism", 1);
-        if (!Json.present(spec, "backoffLimit")) {
-            spec.put("backoffLimit", Json.present(spec, "backoffLimitPerIndex") ? Integer.MAX_VALUE : 6);
+        Defaulting.defaultInt(spec, "parallelism", 1);
+        if (!JsonTree.present(spec, "backoffLimit")) {
+            spec.put("backoffLimit", JsonTree.present(spec, "backoffLimitPerIndex") ? Integer.MAX_VALUE : 6);
         }
         copyTemplateLabels(job);
-        Json.defaultText(spec, "completionMode", "NonIndexed");
-        Json.defaultBool(spec, "suspend", false);
-        Json.defaultText(spec, "podReplacementPolicy", Json.present(spec, "podFailurePolicy") ? "Failed" : "TerminatingOrFailed");
-        Json.defaultBool(spec, "manualSelector", false);
+        Defaulting.defaultText(spec, "completionMode", "NonIndexed");
+        Defaulting.defaultBool(spec, "suspend", false);
+        Defaulting.defaultText(spec, "podReplacementPolicy", JsonTree.present(spec, "podFailurePolicy") ? "Failed" : "TerminatingOrFailed");
+        Defaulting.defaultBool(spec, "manualSelector", false);
         if (spec.get("podFailurePolicy") instanceof ObjectNode pfp) {
-            Json.eachObject(pfp, "rules", (i, rule) -> Json.eachObject(rule, "onPodConditions",
-                    (j, cond) -> Json.defaultText(cond, "status", "True")));
+            JsonTree.eachObject(pfp, "rules", (i, rule) -> JsonTree.eachObject(rule, "onPodConditions",
+                    (j, cond) -> Defaulting.defaultText(cond, "status", "True")));
         }
-        PodSpecDefaults.defaultTemplate(Json.ensureObj(spec, "template"));
+        PodSpecDefaults.defaultTemplate(JsonTree.ensureObject(spec, "template"));
     }
 
     /** A Job without labels of its own shows its template's (kube-apiserver defaults them on every read). */
     private static void copyTemplateLabels(ObjectNode job) {
-        ObjectNode template = Json.obj(Json.obj(job, "spec"), "template");
-        ObjectNode labels = Json.obj(Json.obj(template, "metadata"), "labels");
+        ObjectNode template = JsonTree.object(JsonTree.object(job, "spec"), "template");
+        ObjectNode labels = JsonTree.object(JsonTree.object(template, "metadata"), "labels");
         if (labels == null) return;
-        ObjectNode metadata = Json.ensureObj(job, "metadata");
-        if (Json.isEmpty(metadata.get("labels"))) metadata.set("labels", labels.deepCopy());
+        ObjectNode metadata = JsonTree.ensureObject(job, "metadata");
+        if (JsonTree.isEmpty(metadata.get("labels"))) metadata.set("labels", labels.deepCopy());
     }
 
     @Override
     public void prepareForCreate(ObjectNode job, AdmissionContext context) {
         Workloads.resetStatus(job);
         ObjectNode spec = Workloads.spec(job);
-        if (!Boolean.TRUE.equals(Json.bool(spec, "manualSelector"))) {
-            ObjectNode metadata = Json.ensureObj(job, "metadata");
-            String name = Json.textOrEmpty(metadata, "name");
-            String uid = Json.textOrEmpty(metadata, "uid");
-            ObjectNode templateMeta = Json.ensureObj(Json.ensureObj(spec, "template"), "metadata");
-            ObjectNode labels = Json.ensureObj(templateMeta, "labels");
+        if (!Boolean.TRUE.equals(JsonTree.bool(spec, "manualSelector"))) {
+            ObjectNode metadata = JsonTree.ensureObject(job, "metadata");
+            String name = JsonTree.stringOrEmpty(metadata, "name");
+            String uid = JsonTree.stringOrEmpty(metadata, "uid");
+            ObjectNode templateMeta = JsonTree.ensureObject(JsonTree.ensureObject(spec, "template"), "metadata");
+            ObjectNode labels = JsonTree.ensureObject(templateMeta, "labels");
             for (String key : List.of(LEGACY_JOB_NAME, JOB_NAME)) if (!labels.has(key)) labels.put(key, name);
             for (String key : List.of(LEGACY_CONTROLLER_UID, CONTROLLER_UID)) if (!labels.has(key)) labels.put(key, uid);
-            ObjectNode selector = Json.ensureObj(spec, "selector");
-            ObjectNode matchLabels = Json.ensureObj(selector, "matchLabels");
+            ObjectNode selector = JsonTree.ensureObject(spec, "selector");
+            ObjectNode matchLabels = JsonTree.ensureObject(selector, "matchLabels");
             if (!matchLabels.has(CONTROLLER_UID)) matchLabels.put(CONTROLLER_UID, uid);
         }
         copyTemplateLabels(job);
@@ -84,11 +86,11 @@ public final class JobStrategy extends BaseStrategy {
     public List<StatusCause> validate(ObjectNode job, ObjectNode old) {
         Causes causes = new Causes();
         FieldPath specPath = FieldPath.of("spec");
-        ObjectNode spec = Json.obj(job, "spec");
+        ObjectNode spec = JsonTree.object(job, "spec");
         if (spec == null) return causes.required(specPath).list();
         if (old == null) validateGeneratedSelector(job, spec, causes);
         validateJobSpec(spec, specPath, true, causes);
-        ObjectNode oldSpec = Json.obj(old, "spec");
+        ObjectNode oldSpec = JsonTree.object(old, "spec");
         if (oldSpec != null) {
             Workloads.selectorImmutable(spec, oldSpec, specPath, causes);
             JsonNode template = spec.get("template");
@@ -96,9 +98,9 @@ public final class JobStrategy extends BaseStrategy {
                 causes.immutable(specPath.child("template"), new GoValues.Raw(String.valueOf(template)));
             }
             if (!String.valueOf(spec.get("completionMode")).equals(String.valueOf(oldSpec.get("completionMode")))) {
-                causes.immutable(specPath.child("completionMode"), Json.textOrEmpty(spec, "completionMode"));
+                causes.immutable(specPath.child("completionMode"), JsonTree.stringOrEmpty(spec, "completionMode"));
             }
-            boolean indexed = "Indexed".equals(Json.text(spec, "completionMode"));
+            boolean indexed = "Indexed".equals(JsonTree.string(spec, "completionMode"));
             if (!indexed && !String.valueOf(spec.get("completions")).equals(String.valueOf(oldSpec.get("completions")))) {
                 causes.immutable(specPath.child("completions"), new GoValues.Raw(String.valueOf(spec.get("completions"))));
             }
@@ -107,12 +109,12 @@ public final class JobStrategy extends BaseStrategy {
     }
 
     private static void validateGeneratedSelector(ObjectNode job, ObjectNode spec, Causes causes) {
-        if (Boolean.TRUE.equals(Json.bool(spec, "manualSelector"))) return;
-        ObjectNode metadata = Json.obj(job, "metadata");
-        String uid = Json.textOrEmpty(metadata, "uid");
-        String name = Json.textOrEmpty(metadata, "name");
+        if (Boolean.TRUE.equals(JsonTree.bool(spec, "manualSelector"))) return;
+        ObjectNode metadata = JsonTree.object(job, "metadata");
+        String uid = JsonTree.stringOrEmpty(metadata, "uid");
+        String name = JsonTree.stringOrEmpty(metadata, "name");
         if (uid.isEmpty()) causes.required(FieldPath.of("metadata", "uid"));
-        Map<String, String> labels = Json.stringMap(Json.obj(Json.obj(spec, "template"), "metadata"), "labels");
+        Map<String, String> labels = JsonTree.stringMap(JsonTree.object(JsonTree.object(spec, "template"), "metadata"), "labels");
         FieldPath labelsPath = FieldPath.of("spec", "template", "metadata", "labels");
         for (Map.Entry<String, String> expected : Map.of(LEGACY_CONTROLLER_UID, uid, LEGACY_JOB_NAME, name,
                 CONTROLLER_UID, uid, JOB_NAME, name).entrySet()) {
@@ -123,7 +125,7 @@ public final class JobStrategy extends BaseStrategy {
             }
         }
         JsonNode selector = spec.get("selector");
-        ObjectNode generated = Json.NODES.objectNode();
+        ObjectNode generated = Json.object();
         generated.putObject("matchLabels").put(CONTROLLER_UID, uid);
         if (selector != null && !selector.equals(generated)) {
             causes.invalid(FieldPath.of("spec", "selector"), LabelSelectors.render(selector), "`selector` not auto-generated");
@@ -141,10 +143,10 @@ public final class JobStrategy extends BaseStrategy {
         } else {
             LabelSelectors.validate(selector, path.child("selector"), causes);
         }
-        ObjectNode template = Json.obj(spec, "template");
+        ObjectNode template = JsonTree.object(spec, "template");
         if (selector != null && selector.isObject() && template != null) {
-            ObjectNode templateMeta = Json.obj(template, "metadata");
-            if (!LabelSelectors.matches(selector, Json.stringMap(templateMeta, "labels"))) {
+            ObjectNode templateMeta = JsonTree.object(template, "metadata");
+            if (!LabelSelectors.matches(selector, JsonTree.stringMap(templateMeta, "labels"))) {
                 causes.invalid(path.child("template", "metadata", "labels"),
                         GoValues.stringMap(templateMeta == null ? null : templateMeta.get("labels")),
                         "`selector` does not match template `labels`");
@@ -154,23 +156,23 @@ public final class JobStrategy extends BaseStrategy {
                 "ttlSecondsAfterFinished", "backoffLimitPerIndex", "maxFailedIndexes")) {
             Workloads.nonNegative(spec, f, path, causes);
         }
-        String mode = Json.textOrEmpty(spec, "completionMode");
+        String mode = JsonTree.stringOrEmpty(spec, "completionMode");
         if (!mode.isEmpty() && !COMPLETION_MODES.contains(mode)) {
             causes.notSupported(path.child("completionMode"), mode, COMPLETION_MODES);
         }
-        if (mode.equals("Indexed") && !Json.present(spec, "completions")) {
+        if (mode.equals("Indexed") && !JsonTree.present(spec, "completions")) {
             causes.required(path.child("completions"), "when completion mode is Indexed");
         }
-        String replacement = Json.textOrEmpty(spec, "podReplacementPolicy");
+        String replacement = JsonTree.stringOrEmpty(spec, "podReplacementPolicy");
         if (!replacement.isEmpty() && !List.of("TerminatingOrFailed", "Failed").contains(replacement)) {
             causes.notSupported(path.child("podReplacementPolicy"), replacement, List.of("TerminatingOrFailed", "Failed"));
         }
         PodSpecValidation.validateTemplate(template, path.child("template"), causes, null);
         if (template != null && template.get("spec") instanceof ObjectNode podSpec) {
-            String restart = Json.textOrEmpty(podSpec, "restartPolicy");
+            String restart = JsonTree.stringOrEmpty(podSpec, "restartPolicy");
             if (!RESTART_POLICIES.contains(restart)) {
                 causes.notSupported(path.child("template", "spec", "restartPolicy"), restart, RESTART_POLICIES);
-            } else if (restart.equals("OnFailure") && Json.present(spec, "podFailurePolicy")) {
+            } else if (restart.equals("OnFailure") && JsonTree.present(spec, "podFailurePolicy")) {
                 causes.invalid(path.child("template", "spec", "restartPolicy"), restart,
                         "only \"Never\" is supported when podFailurePolicy is specified");
             }

@@ -1,6 +1,7 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -16,18 +17,18 @@ public final class LeaseStrategy extends BaseStrategy {
 
     @Override
     public void defaults(ObjectNode lease) {
-        Json.defaultObj(lease, "spec");
+        Defaulting.defaultObj(lease, "spec");
     }
 
     @Override
     public List<StatusCause> validate(ObjectNode lease, ObjectNode old) {
         Causes causes = new Causes();
-        ObjectNode spec = Json.obj(lease, "spec");
-        Long duration = Json.integer(spec, "leaseDurationSeconds");
+        ObjectNode spec = JsonTree.object(lease, "spec");
+        Long duration = JsonTree.integer(spec, "leaseDurationSeconds");
         if (duration != null && duration <= 0) {
             causes.invalid(FieldPath.of("spec", "leaseDurationSeconds"), duration, "must be greater than 0");
         }
-        Long transitions = Json.integer(spec, "leaseTransitions");
+        Long transitions = JsonTree.integer(spec, "leaseTransitions");
         if (transitions != null) causes.nonNegative(FieldPath.of("spec", "leaseTransitions"), transitions);
         return causes.list();
     }

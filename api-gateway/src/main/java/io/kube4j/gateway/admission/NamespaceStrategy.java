@@ -1,6 +1,8 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
+import io.kube4j.machinery.validation.NameValidation;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -24,26 +26,26 @@ public final class NamespaceStrategy extends BaseStrategy {
     @Override
     public void defaults(ObjectNode namespace) {
         nameLabel(namespace);
-        Json.defaultText(Json.ensureObj(namespace, "status"), "phase", "Active");
+        Defaulting.defaultText(JsonTree.ensureObject(namespace, "status"), "phase", "Active");
     }
 
     private static void nameLabel(ObjectNode namespace) {
-        ObjectNode metadata = Json.ensureObj(namespace, "metadata");
-        String name = Json.textOrEmpty(metadata, "name");
-        if (!name.isEmpty()) Json.ensureObj(metadata, "labels").put(NAME_LABEL, name);
+        ObjectNode metadata = JsonTree.ensureObject(namespace, "metadata");
+        String name = JsonTree.stringOrEmpty(metadata, "name");
+        if (!name.isEmpty()) JsonTree.ensureObject(metadata, "labels").put(NAME_LABEL, name);
     }
 
     @Override
     public void prepareForCreate(ObjectNode namespace, AdmissionContext context) {
-        Json.ensureObj(namespace, "spec").putArray("finalizers").add("kubernetes");
+        JsonTree.ensureObject(namespace, "spec").putArray("finalizers").add("kubernetes");
         namespace.putObject("status").put("phase", "Active");
         nameLabel(namespace);
     }
 
     @Override
     public void prepareForUpdate(ObjectNode namespace, ObjectNode old, AdmissionContext context) {
-        ObjectNode spec = Json.ensureObj(namespace, "spec");
-        JsonNode oldFinalizers = Json.obj(old, "spec") == null ? null : old.get("spec").get("finalizers");
+        ObjectNode spec = JsonTree.ensureObject(namespace, "spec");
+        JsonNode oldFinalizers = JsonTree.object(old, "spec") == null ? null : old.get("spec").get("finalizers");
         if (oldFinalizers == null) spec.remove("finalizers");
         else spec.set("finalizers", oldFinalizers.deepCopy());
         nameLabel(namespace);
@@ -52,17 +54,17 @@ public final class NamespaceStrategy extends BaseStrategy {
     @Override
     public List<StatusCause> validate(ObjectNode namespace, ObjectNode old) {
         Causes causes = new Causes();
-        String name = Json.textOrEmpty(Json.obj(namespace, "metadata"), "name");
-        if (!name.isEmpty()) causes.invalidEach(FieldPath.of("metadata", "name"), name, Names.dns1123Label(name));
-        List<JsonNode> finalizers = Json.array(Json.obj(namespace, "spec"), "finalizers");
+        String name = JsonTree.stringOrEmpty(JsonTree.object(namespace, "metadata"), "name");
+        if (!name.isEmpty()) causes.invalidEach(FieldPath.of("metadata", "name"), name, NameValidation.isDns1123Label(name));
+        List<JsonNode> finalizers = JsonTree.elements(JsonTree.object(namespace, "spec"), "finalizers");
         for (int i = 0; i < finalizers.size(); i++) {
-            String f = Json.text(finalizers.get(i));
+            String f = JsonTree.string(finalizers.get(i));
             if (f == null) continue;
             if (!f.equals("kubernetes") && !f.contains("/")) {
                 causes.invalid(FieldPath.of("spec", "finalizers").index(i), f,
                         "name is neither a standard finalizer name nor is it fully qualified");
             } else if (f.contains("/")) {
-                causes.invalidEach(FieldPath.of("spec", "finalizers").index(i), f, Names.qualifiedName(f));
+                causes.invalidEach(FieldPath.of("spec", "finalizers").index(i), f, NameValidation.isQualifiedName(f));
             }
         }
         return causes.list();

@@ -1,6 +1,7 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -26,14 +27,14 @@ public final class NetworkPolicyStrategy extends BaseStrategy {
     @Override
     public void defaults(ObjectNode policy) {
         ObjectNode spec = Workloads.spec(policy);
-        Json.defaultObj(spec, "podSelector");
+        Defaulting.defaultObj(spec, "podSelector");
         for (String direction : List.of("ingress", "egress")) {
-            Json.eachObject(spec, direction, (i, rule) -> Json.eachObject(rule, "ports",
-                    (j, port) -> Json.defaultText(port, "protocol", "TCP")));
+            JsonTree.eachObject(spec, direction, (i, rule) -> JsonTree.eachObject(rule, "ports",
+                    (j, port) -> Defaulting.defaultText(port, "protocol", "TCP")));
         }
-        if (Json.array(spec, "policyTypes").isEmpty()) {
+        if (JsonTree.elements(spec, "policyTypes").isEmpty()) {
             ArrayNode types = spec.putArray("policyTypes").add("Ingress");
-            if (!Json.array(spec, "egress").isEmpty()) types.add("Egress");
+            if (!JsonTree.elements(spec, "egress").isEmpty()) types.add("Egress");
         }
     }
 
@@ -41,20 +42,20 @@ public final class NetworkPolicyStrategy extends BaseStrategy {
     public List<StatusCause> validate(ObjectNode policy, ObjectNode old) {
         Causes causes = new Causes();
         FieldPath specPath = FieldPath.of("spec");
-        ObjectNode spec = Json.obj(policy, "spec");
+        ObjectNode spec = JsonTree.object(policy, "spec");
         if (spec == null) return causes.required(specPath).list();
         LabelSelectors.validate(spec.get("podSelector"), specPath.child("podSelector"), causes);
         for (String direction : List.of("ingress", "egress")) {
             String peers = direction.equals("ingress") ? "from" : "to";
-            Json.eachObject(spec, direction, (i, rule) -> {
+            JsonTree.eachObject(spec, direction, (i, rule) -> {
                 FieldPath p = specPath.child(direction).index(i);
-                Json.eachObject(rule, "ports", (j, port) -> validatePort(port, p.child("ports").index(j), causes));
-                Json.eachObject(rule, peers, (j, peer) -> validatePeer(peer, p.child(peers).index(j), causes));
+                JsonTree.eachObject(rule, "ports", (j, port) -> validatePort(port, p.child("ports").index(j), causes));
+                JsonTree.eachObject(rule, peers, (j, peer) -> validatePeer(peer, p.child(peers).index(j), causes));
             });
         }
-        List<JsonNode> types = Json.array(spec, "policyTypes");
+        List<JsonNode> types = JsonTree.elements(spec, "policyTypes");
         for (int i = 0; i < types.size(); i++) {
-            String t = Json.text(types.get(i));
+            String t = JsonTree.string(types.get(i));
             if (!POLICY_TYPES.contains(String.valueOf(t))) {
                 causes.notSupported(specPath.child("policyTypes").index(i), t == null ? "" : t, POLICY_TYPES);
             }
@@ -67,11 +68,11 @@ public final class NetworkPolicyStrategy extends BaseStrategy {
     }
 
     private static void validatePort(ObjectNode port, FieldPath path, Causes causes) {
-        String protocol = Json.textOrEmpty(port, "protocol");
+        String protocol = JsonTree.stringOrEmpty(port, "protocol");
         if (!PodSpecValidation.PROTOCOLS.contains(protocol)) causes.notSupported(path.child("protocol"), protocol, PodSpecValidation.PROTOCOLS);
         JsonNode number = port.get("port");
         if (number != null && !number.isNull()) PodSpecValidation.validatePortNumOrName(number, path.child("port"), causes);
-        Long endPort = Json.integer(port, "endPort");
+        Long endPort = JsonTree.integer(port, "endPort");
         if (endPort != null) {
             if (number == null || !number.isIntegralNumber()) {
                 causes.required(path.child("port"), "must be specified when endPort is specified");
@@ -82,9 +83,9 @@ public final class NetworkPolicyStrategy extends BaseStrategy {
     }
 
     private static void validatePeer(ObjectNode peer, FieldPath path, Causes causes) {
-        boolean pods = Json.present(peer, "podSelector");
-        boolean namespaces = Json.present(peer, "namespaceSelector");
-        ObjectNode ipBlock = Json.obj(peer, "ipBlock");
+        boolean pods = JsonTree.present(peer, "podSelector");
+        boolean namespaces = JsonTree.present(peer, "namespaceSelector");
+        ObjectNode ipBlock = JsonTree.object(peer, "ipBlock");
         if (!pods && !namespaces && ipBlock == null) {
             causes.required(path, "must specify a peer");
         } else if (ipBlock != null && (pods || namespaces)) {
@@ -93,20 +94,20 @@ public final class NetworkPolicyStrategy extends BaseStrategy {
         if (pods) LabelSelectors.validate(peer.get("podSelector"), path.child("podSelector"), causes);
         if (namespaces) LabelSelectors.validate(peer.get("namespaceSelector"), path.child("namespaceSelector"), causes);
         if (ipBlock != null) {
-            String cidr = Json.textOrEmpty(ipBlock, "cidr");
+            String cidr = JsonTree.stringOrEmpty(ipBlock, "cidr");
             if (cidr.isEmpty()) {
                 causes.required(path.child("ipBlock", "cidr"));
                 return;
             }
-            if (!Names.isCidr(cidr)) {
+            if (!Addresses.isCidr(cidr)) {
                 causes.invalid(path.child("ipBlock", "cidr"), cidr, CIDR_MESSAGE);
                 return;
             }
-            List<JsonNode> except = Json.array(ipBlock, "except");
+            List<JsonNode> except = JsonTree.elements(ipBlock, "except");
             for (int i = 0; i < except.size(); i++) {
-                String e = Json.text(except.get(i));
+                String e = JsonTree.string(except.get(i));
                 FieldPath ep = path.child("ipBlock", "except").index(i);
-                if (e == null || !Names.isCidr(e)) causes.invalid(ep, e == null ? "" : e, CIDR_MESSAGE);
+                if (e == null || !Addresses.isCidr(e)) causes.invalid(ep, e == null ? "" : e, CIDR_MESSAGE);
                 else if (!strictSubset(e, cidr)) causes.invalid(ep, e, "must be a strict subset of `cidr`");
             }
         }

@@ -1,8 +1,10 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
 import io.kube4j.machinery.quantity.Quantity;
 import io.kube4j.machinery.registry.BuiltInTypes;
+import io.kube4j.machinery.validation.NameValidation;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -48,40 +50,40 @@ public final class PersistentVolumeClaimStrategy extends BaseStrategy {
         if (context == null || context.store() == null) return java.util.Optional.empty();
         ObjectNode best = null;
         for (ObjectNode sc : StoredObjects.list(context.store(), BuiltInTypes.STORAGE_CLASS)) {
-            ObjectNode annotations = Json.obj(Json.obj(sc, "metadata"), "annotations");
-            boolean isDefault = "true".equals(Json.text(annotations, DEFAULT_CLASS))
-                    || "true".equals(Json.text(annotations, BETA_DEFAULT_CLASS));
+            ObjectNode annotations = JsonTree.object(JsonTree.object(sc, "metadata"), "annotations");
+            boolean isDefault = "true".equals(JsonTree.string(annotations, DEFAULT_CLASS))
+                    || "true".equals(JsonTree.string(annotations, BETA_DEFAULT_CLASS));
             if (!isDefault) continue;
             if (best == null || newer(sc, best)) best = sc;
         }
-        return java.util.Optional.ofNullable(best).map(sc -> Json.textOrEmpty(Json.obj(sc, "metadata"), "name"));
+        return java.util.Optional.ofNullable(best).map(sc -> JsonTree.stringOrEmpty(JsonTree.object(sc, "metadata"), "name"));
     }
 
     private static boolean newer(ObjectNode a, ObjectNode b) {
-        String ta = Json.textOrEmpty(Json.obj(a, "metadata"), "creationTimestamp");
-        String tb = Json.textOrEmpty(Json.obj(b, "metadata"), "creationTimestamp");
+        String ta = JsonTree.stringOrEmpty(JsonTree.object(a, "metadata"), "creationTimestamp");
+        String tb = JsonTree.stringOrEmpty(JsonTree.object(b, "metadata"), "creationTimestamp");
         int byTime = ta.compareTo(tb);
         if (byTime != 0) return byTime > 0;
-        return Json.textOrEmpty(Json.obj(a, "metadata"), "name").compareTo(Json.textOrEmpty(Json.obj(b, "metadata"), "name")) < 0;
+        return JsonTree.stringOrEmpty(JsonTree.object(a, "metadata"), "name").compareTo(JsonTree.stringOrEmpty(JsonTree.object(b, "metadata"), "name")) < 0;
     }
 
     @Override
     public List<StatusCause> validate(ObjectNode pvc, ObjectNode old) {
         Causes causes = new Causes();
         FieldPath specPath = FieldPath.of("spec");
-        ObjectNode spec = Json.obj(pvc, "spec");
+        ObjectNode spec = JsonTree.object(pvc, "spec");
         if (spec == null) return causes.required(specPath).list();
         validateClaimSpec(spec, specPath, causes);
-        ObjectNode oldSpec = Json.obj(old, "spec");
+        ObjectNode oldSpec = JsonTree.object(old, "spec");
         if (oldSpec != null) {
             ObjectNode now = spec.deepCopy();
             ObjectNode before = oldSpec.deepCopy();
-            if (Json.textOrEmpty(before, "volumeName").isEmpty()) {
+            if (JsonTree.stringOrEmpty(before, "volumeName").isEmpty()) {
                 if (now.has("volumeName")) before.set("volumeName", now.get("volumeName"));
                 else before.remove("volumeName");
             }
-            boolean bound = "Bound".equals(Json.text(Json.obj(pvc, "status"), "phase"));
-            JsonNode oldStorage = Json.obj(Json.obj(before, "resources"), "requests") == null ? null
+            boolean bound = "Bound".equals(JsonTree.string(JsonTree.object(pvc, "status"), "phase"));
+            JsonNode oldStorage = JsonTree.object(JsonTree.object(before, "resources"), "requests") == null ? null
                     : before.get("resources").get("requests").get("storage");
             if (bound && now.get("resources") instanceof ObjectNode r && r.get("requests") instanceof ObjectNode req) {
                 if (oldStorage == null) req.remove("storage");
@@ -104,37 +106,37 @@ public final class PersistentVolumeClaimStrategy extends BaseStrategy {
     }
 
     private static Quantity storage(ObjectNode spec) {
-        ObjectNode requests = Json.obj(Json.obj(spec, "resources"), "requests");
-        return requests == null ? null : Quantity.tryParse(Json.quantityText(requests.get("storage"))).orElse(null);
+        ObjectNode requests = JsonTree.object(JsonTree.object(spec, "resources"), "requests");
+        return requests == null ? null : Quantity.tryParse(Defaulting.quantityText(requests.get("storage"))).orElse(null);
     }
 
     static void validateClaimSpec(ObjectNode spec, FieldPath path, Causes causes) {
         validateAccessModes(spec, path, causes, "at least 1 access mode is required");
         if (spec.get("selector") instanceof ObjectNode selector) LabelSelectors.validate(selector, path.child("selector"), causes);
-        ObjectNode requests = Json.obj(Json.obj(spec, "resources"), "requests");
+        ObjectNode requests = JsonTree.object(JsonTree.object(spec, "resources"), "requests");
         FieldPath storagePath = path.child("resources").key("storage");
         JsonNode storage = requests == null ? null : requests.get("storage");
         if (storage == null || storage.isNull()) {
             causes.required(storagePath);
         } else {
-            String text = Json.quantityText(storage);
+            String text = Defaulting.quantityText(storage);
             Quantity q = Quantity.tryParse(text).orElse(null);
             if (q == null) causes.invalid(storagePath, text == null ? storage : text, Quantity.SYNTAX_MESSAGE);
             else if (q.signum() <= 0) causes.invalid(storagePath, q.toString(), "must be greater than zero");
         }
-        String className = Json.text(spec, "storageClassName");
+        String className = JsonTree.string(spec, "storageClassName");
         if (className != null && !className.isEmpty()) {
-            causes.invalidEach(path.child("storageClassName"), className, Names.dns1123Subdomain(className));
+            causes.invalidEach(path.child("storageClassName"), className, NameValidation.isDns1123Subdomain(className));
         }
-        String mode = Json.text(spec, "volumeMode");
+        String mode = JsonTree.string(spec, "volumeMode");
         if (mode != null && !VOLUME_MODES.contains(mode)) causes.notSupported(path.child("volumeMode"), mode, VOLUME_MODES);
     }
 
     static void validateAccessModes(ObjectNode spec, FieldPath path, Causes causes, String requiredDetail) {
-        List<JsonNode> modes = Json.array(spec, "accessModes");
+        List<JsonNode> modes = JsonTree.elements(spec, "accessModes");
         if (modes.isEmpty()) causes.required(path.child("accessModes"), requiredDetail);
         for (JsonNode m : modes) {
-            String mode = Json.text(m) == null ? "" : Json.text(m);
+            String mode = JsonTree.string(m) == null ? "" : JsonTree.string(m);
             if (!ACCESS_MODES.contains(mode)) {
                 causes.notSupported(path.child("accessModes"), mode, ACCESS_MODES);
             } else if (mode.equals("ReadWriteOncePod") && modes.size() > 1) {

@@ -1,7 +1,9 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
 import io.kube4j.machinery.quantity.Quantity;
+import io.kube4j.machinery.validation.NameValidation;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -38,12 +40,12 @@ public final class PersistentVolumeStrategy extends BaseStrategy {
 
     @Override
     public void defaults(ObjectNode pv) {
-        Json.defaultText(Json.ensureObj(pv, "status"), "phase", "Pending");
+        Defaulting.defaultText(JsonTree.ensureObject(pv, "status"), "phase", "Pending");
         ObjectNode spec = Workloads.spec(pv);
-        Json.defaultText(spec, "persistentVolumeReclaimPolicy", "Retain");
-        Json.defaultText(spec, "volumeMode", "Filesystem");
-        Json.canonicalizeQuantities(spec.get("capacity"));
-        if (spec.get("hostPath") instanceof ObjectNode hostPath && !Json.present(hostPath, "type")) hostPath.put("type", "");
+        Defaulting.defaultText(spec, "persistentVolumeReclaimPolicy", "Retain");
+        Defaulting.defaultText(spec, "volumeMode", "Filesystem");
+        Defaulting.canonicalizeQuantities(spec.get("capacity"));
+        if (spec.get("hostPath") instanceof ObjectNode hostPath && !JsonTree.present(hostPath, "type")) hostPath.put("type", "");
     }
 
     @Override
@@ -57,10 +59,10 @@ public final class PersistentVolumeStrategy extends BaseStrategy {
     public List<StatusCause> validate(ObjectNode pv, ObjectNode old) {
         Causes causes = new Causes();
         FieldPath specPath = FieldPath.of("spec");
-        ObjectNode spec = Json.obj(pv, "spec");
+        ObjectNode spec = JsonTree.object(pv, "spec");
         if (spec == null) return causes.required(specPath).list();
         PersistentVolumeClaimStrategy.validateAccessModes(spec, specPath, causes, "");
-        ObjectNode capacity = Json.obj(spec, "capacity");
+        ObjectNode capacity = JsonTree.object(spec, "capacity");
         FieldPath capPath = specPath.child("capacity");
         if (capacity == null || capacity.isEmpty()) causes.required(capPath);
         if (capacity == null || !capacity.has("storage") || capacity.size() > 1) {
@@ -68,17 +70,17 @@ public final class PersistentVolumeStrategy extends BaseStrategy {
         }
         if (capacity != null) {
             capacity.properties().forEach(e -> {
-                String text = Json.quantityText(e.getValue());
+                String text = Defaulting.quantityText(e.getValue());
                 Quantity q = Quantity.tryParse(text).orElse(null);
                 if (q == null) causes.invalid(capPath.key(e.getKey()), text == null ? e.getValue() : text, Quantity.SYNTAX_MESSAGE);
                 else if (q.signum() <= 0) causes.invalid(capPath.key(e.getKey()), q.toString(), "must be greater than zero");
             });
         }
-        String reclaim = Json.textOrEmpty(spec, "persistentVolumeReclaimPolicy");
+        String reclaim = JsonTree.stringOrEmpty(spec, "persistentVolumeReclaimPolicy");
         if (!reclaim.isEmpty() && !RECLAIM.contains(reclaim)) {
             causes.notSupported(specPath.child("persistentVolumeReclaimPolicy"), reclaim, RECLAIM);
         }
-        String mode = Json.text(spec, "volumeMode");
+        String mode = JsonTree.string(spec, "volumeMode");
         if (mode != null && !PersistentVolumeClaimStrategy.VOLUME_MODES.contains(mode)) {
             causes.notSupported(specPath.child("volumeMode"), mode, PersistentVolumeClaimStrategy.VOLUME_MODES);
         }
@@ -86,19 +88,19 @@ public final class PersistentVolumeStrategy extends BaseStrategy {
                 .filter(e -> SOURCES.contains(e.getKey()) && !e.getValue().isNull()).map(java.util.Map.Entry::getKey).toList();
         if (sources.isEmpty()) causes.required(specPath, "must specify a volume type");
         else if (sources.size() > 1) causes.forbidden(specPath.child(sources.get(1)), "may not specify more than 1 volume type");
-        if (spec.get("hostPath") instanceof ObjectNode hostPath && Json.textOrEmpty(hostPath, "path").isEmpty()) {
+        if (spec.get("hostPath") instanceof ObjectNode hostPath && JsonTree.stringOrEmpty(hostPath, "path").isEmpty()) {
             causes.required(specPath.child("hostPath", "path"));
         }
-        if (spec.get("local") instanceof ObjectNode local && Json.textOrEmpty(local, "path").isEmpty()) {
+        if (spec.get("local") instanceof ObjectNode local && JsonTree.stringOrEmpty(local, "path").isEmpty()) {
             causes.required(specPath.child("local", "path"));
         }
-        String className = Json.text(spec, "storageClassName");
+        String className = JsonTree.string(spec, "storageClassName");
         if (className != null && !className.isEmpty()) {
-            causes.invalidEach(specPath.child("storageClassName"), className, Names.dns1123Subdomain(className));
+            causes.invalidEach(specPath.child("storageClassName"), className, NameValidation.isDns1123Subdomain(className));
         }
-        ObjectNode oldSpec = Json.obj(old, "spec");
-        if (oldSpec != null && !Json.textOrEmpty(spec, "volumeMode").equals(Json.textOrEmpty(oldSpec, "volumeMode"))) {
-            causes.immutable(specPath.child("volumeMode"), Json.textOrEmpty(spec, "volumeMode"));
+        ObjectNode oldSpec = JsonTree.object(old, "spec");
+        if (oldSpec != null && !JsonTree.stringOrEmpty(spec, "volumeMode").equals(JsonTree.stringOrEmpty(oldSpec, "volumeMode"))) {
+            causes.immutable(specPath.child("volumeMode"), JsonTree.stringOrEmpty(spec, "volumeMode"));
         }
         return causes.list();
     }

@@ -1,6 +1,7 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -30,7 +31,7 @@ public final class PodDisruptionBudgetStrategy extends BaseStrategy {
     public List<StatusCause> validate(ObjectNode pdb, ObjectNode old) {
         Causes causes = new Causes();
         FieldPath specPath = FieldPath.of("spec");
-        ObjectNode spec = Json.obj(pdb, "spec");
+        ObjectNode spec = JsonTree.object(pdb, "spec");
         if (spec == null) return causes.list();
         JsonNode min = spec.get("minAvailable");
         JsonNode max = spec.get("maxUnavailable");
@@ -40,7 +41,7 @@ public final class PodDisruptionBudgetStrategy extends BaseStrategy {
         Workloads.validateIntOrPercent(min, specPath.child("minAvailable"), true, causes);
         Workloads.validateIntOrPercent(max, specPath.child("maxUnavailable"), true, causes);
         LabelSelectors.validate(spec.get("selector"), specPath.child("selector"), causes);
-        String policy = Json.text(spec, "unhealthyPodEvictionPolicy");
+        String policy = JsonTree.string(spec, "unhealthyPodEvictionPolicy");
         if (policy != null && !EVICTION.contains(policy)) causes.notSupported(specPath.child("unhealthyPodEvictionPolicy"), policy, EVICTION);
         return causes.list();
     }

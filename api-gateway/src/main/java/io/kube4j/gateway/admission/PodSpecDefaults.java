@@ -1,5 +1,6 @@
 package io.kube4j.gateway.admission;
 
+import io.kube4j.machinery.object.JsonTree;
 import io.kube4j.machinery.quantity.Quantity;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -25,9 +26,9 @@ final class PodSpecDefaults {
      * which kube-apiserver 1.32 always prints for templates.
      */
     static void defaultTemplate(ObjectNode template) {
-        ObjectNode metadata = Json.ensureObj(template, "metadata");
+        ObjectNode metadata = JsonTree.ensureObject(template, "metadata");
         templateMetadata(metadata);
-        defaultPodSpec(Json.ensureObj(template, "spec"), false);
+        defaultPodSpec(JsonTree.ensureObject(template, "spec"), false);
     }
 
     /** The {@code creationTimestamp: null} that Go's encoding of an embedded ObjectMeta shows. */
@@ -36,48 +37,48 @@ final class PodSpecDefaults {
     }
 
     static void defaultPodSpec(ObjectNode spec, boolean pod) {
-        Json.defaultText(spec, "dnsPolicy", "ClusterFirst");
-        Json.defaultText(spec, "restartPolicy", "Always");
-        Json.defaultObj(spec, "securityContext");
-        Json.defaultInt(spec, "terminationGracePeriodSeconds", 30);
-        Json.defaultText(spec, "schedulerName", "default-scheduler");
+        Defaulting.defaultText(spec, "dnsPolicy", "ClusterFirst");
+        Defaulting.defaultText(spec, "restartPolicy", "Always");
+        Defaulting.defaultObj(spec, "securityContext");
+        Defaulting.defaultInt(spec, "terminationGracePeriodSeconds", 30);
+        Defaulting.defaultText(spec, "schedulerName", "default-scheduler");
         // The deprecated serviceAccount mirrors serviceAccountName in both directions (v1 conversion).
-        String sa = Json.text(spec, "serviceAccountName");
-        String deprecated = Json.text(spec, "serviceAccount");
+        String sa = JsonTree.string(spec, "serviceAccountName");
+        String deprecated = JsonTree.string(spec, "serviceAccount");
         if ((sa == null || sa.isEmpty()) && deprecated != null && !deprecated.isEmpty()) {
             spec.put("serviceAccountName", deprecated);
             sa = deprecated;
         }
         if (sa != null && !sa.isEmpty()) spec.put("serviceAccount", sa);
 
-        boolean hostNetwork = Boolean.TRUE.equals(Json.bool(spec, "hostNetwork"));
+        boolean hostNetwork = Boolean.TRUE.equals(JsonTree.bool(spec, "hostNetwork"));
         for (String list : List.of("containers", "initContainers", "ephemeralContainers")) {
-            Json.eachObject(spec, list, (i, c) -> defaultContainer(c, pod, pod && hostNetwork));
+            JsonTree.eachObject(spec, list, (i, c) -> defaultContainer(c, pod, pod && hostNetwork));
         }
-        Json.eachObject(spec, "volumes", (i, v) -> defaultVolume(v));
-        if (pod) Json.defaultBool(spec, "enableServiceLinks", true);
+        JsonTree.eachObject(spec, "volumes", (i, v) -> defaultVolume(v));
+        if (pod) Defaulting.defaultBool(spec, "enableServiceLinks", true);
     }
 
     static void defaultContainer(ObjectNode c, boolean pod, boolean hostNetworkPorts) {
-        if (Json.isEmpty(c.get("imagePullPolicy"))) {
-            c.put("imagePullPolicy", "latest".equals(imageTag(Json.textOrEmpty(c, "image"))) ? "Always" : "IfNotPresent");
+        if (JsonTree.isEmpty(c.get("imagePullPolicy"))) {
+            c.put("imagePullPolicy", "latest".equals(imageTag(JsonTree.stringOrEmpty(c, "image"))) ? "Always" : "IfNotPresent");
         }
-        Json.defaultText(c, "terminationMessagePath", TERMINATION_MESSAGE_PATH);
-        Json.defaultText(c, "terminationMessagePolicy", "File");
-        ObjectNode resources = Json.ensureObj(c, "resources");
-        Json.canonicalizeQuantities(resources.get("limits"));
-        Json.canonicalizeQuantities(resources.get("requests"));
+        Defaulting.defaultText(c, "terminationMessagePath", TERMINATION_MESSAGE_PATH);
+        Defaulting.defaultText(c, "terminationMessagePolicy", "File");
+        ObjectNode resources = JsonTree.ensureObject(c, "resources");
+        Defaulting.canonicalizeQuantities(resources.get("limits"));
+        Defaulting.canonicalizeQuantities(resources.get("requests"));
         if (pod && resources.get("limits") instanceof ObjectNode limits && !limits.isEmpty()) {
-            ObjectNode requests = Json.ensureObj(resources, "requests");
+            ObjectNode requests = JsonTree.ensureObject(resources, "requests");
             limits.properties().forEach(e -> {
                 // An invalid limit is reported once, on the limit.
-                boolean valid = Quantity.tryParse(Json.quantityText(e.getValue())).isPresent();
+                boolean valid = Quantity.tryParse(Defaulting.quantityText(e.getValue())).isPresent();
                 if (!requests.has(e.getKey()) && valid) requests.set(e.getKey(), e.getValue().deepCopy());
             });
         }
-        Json.eachObject(c, "ports", (i, p) -> {
-            Json.defaultText(p, "protocol", "TCP");
-            if (hostNetworkPorts && (Json.integer(p, "hostPort") == null || Json.integer(p, "hostPort") == 0)
+        JsonTree.eachObject(c, "ports", (i, p) -> {
+            Defaulting.defaultText(p, "protocol", "TCP");
+            if (hostNetworkPorts && (JsonTree.integer(p, "hostPort") == null || JsonTree.integer(p, "hostPort") == 0)
                     && p.has("containerPort")) {
                 p.set("hostPort", p.get("containerPort").deepCopy());
             }
@@ -90,32 +91,32 @@ final class PodSpecDefaults {
                 if (lifecycle.get(hook) instanceof ObjectNode h) defaultHandler(h);
             }
         }
-        Json.eachObject(c, "env", (i, env) -> {
+        JsonTree.eachObject(c, "env", (i, env) -> {
             if (env.get("valueFrom") instanceof ObjectNode from) {
-                if (from.get("fieldRef") instanceof ObjectNode ref) Json.defaultText(ref, "apiVersion", "v1");
+                if (from.get("fieldRef") instanceof ObjectNode ref) Defaulting.defaultText(ref, "apiVersion", "v1");
                 if (from.get("resourceFieldRef") instanceof ObjectNode ref) defaultResourceFieldRef(ref);
             }
         });
     }
 
     private static void defaultResourceFieldRef(ObjectNode ref) {
-        if (!Json.present(ref, "divisor")) ref.put("divisor", "0");
-        else Json.canonicalizeQuantity(ref, "divisor");
+        if (!JsonTree.present(ref, "divisor")) ref.put("divisor", "0");
+        else Defaulting.canonicalizeQuantity(ref, "divisor");
     }
 
     static void defaultProbe(ObjectNode p) {
-        Json.defaultInt(p, "timeoutSeconds", 1);
-        Json.defaultInt(p, "periodSeconds", 10);
-        Json.defaultInt(p, "successThreshold", 1);
-        Json.defaultInt(p, "failureThreshold", 3);
+        Defaulting.defaultInt(p, "timeoutSeconds", 1);
+        Defaulting.defaultInt(p, "periodSeconds", 10);
+        Defaulting.defaultInt(p, "successThreshold", 1);
+        Defaulting.defaultInt(p, "failureThreshold", 3);
         defaultHandler(p);
         if (p.get("grpc") instanceof ObjectNode grpc && !grpc.has("service")) grpc.put("service", "");
     }
 
     private static void defaultHandler(ObjectNode handler) {
         if (handler.get("httpGet") instanceof ObjectNode http) {
-            Json.defaultText(http, "path", "/");
-            Json.defaultText(http, "scheme", "HTTP");
+            Defaulting.defaultText(http, "path", "/");
+            Defaulting.defaultText(http, "scheme", "HTTP");
         }
     }
 
@@ -123,36 +124,36 @@ final class PodSpecDefaults {
         boolean hasSource = v.propertyStream()
                 .anyMatch(e -> !NON_SOURCE_VOLUME_FIELDS.contains(e.getKey()) && !e.getValue().isNull());
         if (!hasSource) v.putObject("emptyDir");
-        if (v.get("emptyDir") instanceof ObjectNode emptyDir) Json.canonicalizeQuantity(emptyDir, "sizeLimit");
+        if (v.get("emptyDir") instanceof ObjectNode emptyDir) Defaulting.canonicalizeQuantity(emptyDir, "sizeLimit");
         for (String moded : List.of("secret", "configMap", "downwardAPI", "projected")) {
-            if (v.get(moded) instanceof ObjectNode src) Json.defaultInt(src, "defaultMode", 420);
+            if (v.get(moded) instanceof ObjectNode src) Defaulting.defaultInt(src, "defaultMode", 420);
         }
         if (v.get("downwardAPI") instanceof ObjectNode d) defaultDownwardItems(d);
         if (v.get("projected") instanceof ObjectNode projected) {
-            Json.eachObject(projected, "sources", (i, s) -> {
-                if (s.get("serviceAccountToken") instanceof ObjectNode t) Json.defaultInt(t, "expirationSeconds", 3600);
+            JsonTree.eachObject(projected, "sources", (i, s) -> {
+                if (s.get("serviceAccountToken") instanceof ObjectNode t) Defaulting.defaultInt(t, "expirationSeconds", 3600);
                 if (s.get("downwardAPI") instanceof ObjectNode d) defaultDownwardItems(d);
             });
         }
-        if (v.get("hostPath") instanceof ObjectNode hostPath && !Json.present(hostPath, "type")) hostPath.put("type", "");
-        if (v.get("iscsi") instanceof ObjectNode iscsi) Json.defaultText(iscsi, "iscsiInterface", "default");
+        if (v.get("hostPath") instanceof ObjectNode hostPath && !JsonTree.present(hostPath, "type")) hostPath.put("type", "");
+        if (v.get("iscsi") instanceof ObjectNode iscsi) Defaulting.defaultText(iscsi, "iscsiInterface", "default");
         if (v.get("rbd") instanceof ObjectNode rbd) {
-            Json.defaultText(rbd, "pool", "rbd");
-            Json.defaultText(rbd, "user", "admin");
-            Json.defaultText(rbd, "keyring", "/etc/ceph/keyring");
+            Defaulting.defaultText(rbd, "pool", "rbd");
+            Defaulting.defaultText(rbd, "user", "admin");
+            Defaulting.defaultText(rbd, "keyring", "/etc/ceph/keyring");
         }
         if (v.get("azureDisk") instanceof ObjectNode az) {
-            Json.defaultText(az, "cachingMode", "ReadWrite");
-            Json.defaultText(az, "fsType", "ext4");
-            Json.defaultBool(az, "readOnly", false);
-            Json.defaultText(az, "kind", "Shared");
+            Defaulting.defaultText(az, "cachingMode", "ReadWrite");
+            Defaulting.defaultText(az, "fsType", "ext4");
+            Defaulting.defaultBool(az, "readOnly", false);
+            Defaulting.defaultText(az, "kind", "Shared");
         }
         if (v.get("scaleIO") instanceof ObjectNode sio) {
-            Json.defaultText(sio, "storageMode", "ThinProvisioned");
-            Json.defaultText(sio, "fsType", "xfs");
+            Defaulting.defaultText(sio, "storageMode", "ThinProvisioned");
+            Defaulting.defaultText(sio, "fsType", "xfs");
         }
         if (v.get("ephemeral") instanceof ObjectNode eph && eph.get("volumeClaimTemplate") instanceof ObjectNode t) {
-            ObjectNode spec = Json.ensureObj(t, "spec");
+            ObjectNode spec = JsonTree.ensureObject(t, "spec");
             ClaimDefaults.defaultClaimSpec(spec);
             if (t.get("metadata") instanceof ObjectNode m) templateMetadata(m);
             else templateMetadata(t.putObject("metadata"));
@@ -160,8 +161,8 @@ final class PodSpecDefaults {
     }
 
     private static void defaultDownwardItems(ObjectNode downward) {
-        Json.eachObject(downward, "items", (i, item) -> {
-            if (item.get("fieldRef") instanceof ObjectNode ref) Json.defaultText(ref, "apiVersion", "v1");
+        JsonTree.eachObject(downward, "items", (i, item) -> {
+            if (item.get("fieldRef") instanceof ObjectNode ref) Defaulting.defaultText(ref, "apiVersion", "v1");
             if (item.get("resourceFieldRef") instanceof ObjectNode ref) defaultResourceFieldRef(ref);
         });
     }

@@ -1,6 +1,8 @@
 package io.kube4j.gateway.admission;
 
+import io.kube4j.machinery.object.JsonTree;
 import io.kube4j.machinery.quantity.Quantity;
+import io.kube4j.machinery.validation.NameValidation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -45,22 +47,22 @@ final class PodSpecValidation {
             causes.required(path);
             return;
         }
-        ObjectNode metadata = Json.obj(t, "metadata");
+        ObjectNode metadata = JsonTree.object(t, "metadata");
         if (metadata != null) {
             LabelSelectors.validateLabels(metadata.get("labels"), path.child("metadata", "labels"), causes);
             if (metadata.get("annotations") instanceof ObjectNode annotations) {
                 for (String key : annotations.propertyNames()) {
-                    causes.invalidEach(path.child("metadata", "annotations"), key, Names.qualifiedName(key));
+                    causes.invalidEach(path.child("metadata", "annotations"), key, NameValidation.isQualifiedName(key));
                 }
             }
         }
-        ObjectNode spec = Json.obj(t, "spec");
+        ObjectNode spec = JsonTree.object(t, "spec");
         if (spec == null) {
             causes.required(path.child("spec"));
             return;
         }
         validatePodSpec(spec, path.child("spec"), causes);
-        String restart = Json.textOrEmpty(spec, "restartPolicy");
+        String restart = JsonTree.stringOrEmpty(spec, "restartPolicy");
         if (restartPolicies != null && !restartPolicies.contains(restart)) {
             causes.notSupported(path.child("spec", "restartPolicy"), restart, restartPolicies);
         }
@@ -68,51 +70,51 @@ final class PodSpecValidation {
 
     static void validatePodSpec(ObjectNode spec, FieldPath path, Causes causes) {
         Set<String> volumes = validateVolumes(spec, path.child("volumes"), causes);
-        List<JsonNode> containers = Json.array(spec, "containers");
+        List<JsonNode> containers = JsonTree.elements(spec, "containers");
         if (containers.isEmpty()) causes.required(path.child("containers"));
         Set<String> names = new HashSet<>();
         Set<String> portNames = new HashSet<>();
-        Json.eachObject(spec, "initContainers", (i, c) ->
+        JsonTree.eachObject(spec, "initContainers", (i, c) ->
                 validateContainer(c, path.child("initContainers").index(i), volumes, names, portNames, true, causes));
-        Json.eachObject(spec, "containers", (i, c) ->
+        JsonTree.eachObject(spec, "containers", (i, c) ->
                 validateContainer(c, path.child("containers").index(i), volumes, names, portNames, false, causes));
 
-        String restart = Json.textOrEmpty(spec, "restartPolicy");
+        String restart = JsonTree.stringOrEmpty(spec, "restartPolicy");
         if (!RESTART_POLICIES.contains(restart)) causes.notSupported(path.child("restartPolicy"), restart, RESTART_POLICIES);
-        String dns = Json.textOrEmpty(spec, "dnsPolicy");
+        String dns = JsonTree.stringOrEmpty(spec, "dnsPolicy");
         if (!DNS_POLICIES.contains(dns)) causes.notSupported(path.child("dnsPolicy"), dns, DNS_POLICIES);
-        if ("None".equals(dns) && Json.obj(spec, "dnsConfig") == null) {
+        if ("None".equals(dns) && JsonTree.object(spec, "dnsConfig") == null) {
             causes.required(path.child("dnsConfig"), "must provide `dnsConfig` when `dnsPolicy` is None");
         }
-        Long deadline = Json.integer(spec, "activeDeadlineSeconds");
+        Long deadline = JsonTree.integer(spec, "activeDeadlineSeconds");
         if (deadline != null && (deadline < 1 || deadline > Integer.MAX_VALUE)) {
             causes.invalid(path.child("activeDeadlineSeconds"), deadline, "must be between 1 and 2147483647, inclusive");
         }
         for (String dnsLabel : List.of("hostname", "subdomain")) {
-            String v = Json.text(spec, dnsLabel);
-            if (v != null && !v.isEmpty()) causes.invalidEach(path.child(dnsLabel), v, Names.dns1123Label(v));
+            String v = JsonTree.string(spec, dnsLabel);
+            if (v != null && !v.isEmpty()) causes.invalidEach(path.child(dnsLabel), v, NameValidation.isDns1123Label(v));
         }
-        String sa = Json.text(spec, "serviceAccountName");
-        if (sa != null && !sa.isEmpty()) causes.invalidEach(path.child("serviceAccountName"), sa, Names.dns1123Subdomain(sa));
+        String sa = JsonTree.string(spec, "serviceAccountName");
+        if (sa != null && !sa.isEmpty()) causes.invalidEach(path.child("serviceAccountName"), sa, NameValidation.isDns1123Subdomain(sa));
         LabelSelectors.validateLabels(spec.get("nodeSelector"), path.child("nodeSelector"), causes);
-        Json.eachObject(spec, "tolerations", (i, t) -> validateToleration(t, path.child("tolerations").index(i), causes));
+        JsonTree.eachObject(spec, "tolerations", (i, t) -> validateToleration(t, path.child("tolerations").index(i), causes));
     }
 
     private static void validateToleration(ObjectNode t, FieldPath path, Causes causes) {
-        String key = Json.textOrEmpty(t, "key");
-        String op = Json.textOrEmpty(t, "operator");
-        String value = Json.textOrEmpty(t, "value");
-        String effect = Json.textOrEmpty(t, "effect");
-        if (!key.isEmpty()) causes.invalidEach(path.child("key"), key, Names.qualifiedName(key));
+        String key = JsonTree.stringOrEmpty(t, "key");
+        String op = JsonTree.stringOrEmpty(t, "operator");
+        String value = JsonTree.stringOrEmpty(t, "value");
+        String effect = JsonTree.stringOrEmpty(t, "effect");
+        if (!key.isEmpty()) causes.invalidEach(path.child("key"), key, NameValidation.isQualifiedName(key));
         if (key.isEmpty() && !op.equals("Exists")) {
             causes.invalid(path.child("operator"), op,
                     "operator must be Exists when `key` is empty, which means \"match all values and all keys\"");
         }
-        if (Json.present(t, "tolerationSeconds") && !effect.equals("NoExecute")) {
+        if (JsonTree.present(t, "tolerationSeconds") && !effect.equals("NoExecute")) {
             causes.invalid(path.child("effect"), effect, "effect must be 'NoExecute' when `tolerationSeconds` is set");
         }
         switch (op) {
-            case "", "Equal" -> causes.invalidEach(path.child("value"), value, Names.labelValue(value));
+            case "", "Equal" -> causes.invalidEach(path.child("value"), value, NameValidation.isValidLabelValue(value));
             case "Exists" -> {
                 if (!value.isEmpty()) causes.invalid(path.child("operator"), value, "value must be empty when `operator` is 'Exists'");
             }
@@ -125,11 +127,11 @@ final class PodSpecValidation {
 
     private static Set<String> validateVolumes(ObjectNode spec, FieldPath path, Causes causes) {
         Set<String> names = new HashSet<>();
-        Json.eachObject(spec, "volumes", (i, v) -> {
+        JsonTree.eachObject(spec, "volumes", (i, v) -> {
             FieldPath p = path.index(i);
-            String name = Json.textOrEmpty(v, "name");
+            String name = JsonTree.stringOrEmpty(v, "name");
             if (name.isEmpty()) causes.required(p.child("name"));
-            else causes.invalidEach(p.child("name"), name, Names.dns1123Label(name));
+            else causes.invalidEach(p.child("name"), name, NameValidation.isDns1123Label(name));
             if (!name.isEmpty() && !names.add(name)) causes.duplicate(p.child("name"), name);
             List<String> sources = v.propertyStream()
                     .filter(e -> VOLUME_SOURCES.contains(e.getKey()) && !e.getValue().isNull())
@@ -149,32 +151,32 @@ final class PodSpecValidation {
         JsonNode src = volume.get(type);
         switch (type) {
             case "configMap" -> {
-                if (Json.textOrEmpty(src, "name").isEmpty()) causes.required(path.child("name"));
+                if (JsonTree.stringOrEmpty(src, "name").isEmpty()) causes.required(path.child("name"));
                 validateMode(src, path, causes);
                 validateKeyToPaths(src, path, causes);
             }
             case "secret" -> {
-                if (Json.textOrEmpty(src, "secretName").isEmpty()) causes.required(path.child("secretName"));
+                if (JsonTree.stringOrEmpty(src, "secretName").isEmpty()) causes.required(path.child("secretName"));
                 validateMode(src, path, causes);
                 validateKeyToPaths(src, path, causes);
             }
             case "hostPath" -> {
-                if (Json.textOrEmpty(src, "path").isEmpty()) causes.required(path.child("path"));
-                String hpType = Json.textOrEmpty(src, "type");
+                if (JsonTree.stringOrEmpty(src, "path").isEmpty()) causes.required(path.child("path"));
+                String hpType = JsonTree.stringOrEmpty(src, "type");
                 if (!HOST_PATH_TYPES.contains(hpType)) causes.notSupported(path.child("type"), hpType, HOST_PATH_TYPES);
             }
             case "persistentVolumeClaim" -> {
-                if (Json.textOrEmpty(src, "claimName").isEmpty()) causes.required(path.child("claimName"));
+                if (JsonTree.stringOrEmpty(src, "claimName").isEmpty()) causes.required(path.child("claimName"));
             }
             case "nfs" -> {
-                if (Json.textOrEmpty(src, "server").isEmpty()) causes.required(path.child("server"));
-                String p = Json.textOrEmpty(src, "path");
+                if (JsonTree.stringOrEmpty(src, "server").isEmpty()) causes.required(path.child("server"));
+                String p = JsonTree.stringOrEmpty(src, "path");
                 if (p.isEmpty()) causes.required(path.child("path"));
                 else if (!p.startsWith("/")) causes.invalid(path.child("path"), p, "must be an absolute path");
             }
             case "downwardAPI", "projected" -> validateMode(src, path, causes);
             case "emptyDir" -> {
-                String medium = Json.textOrEmpty(src, "medium");
+                String medium = JsonTree.stringOrEmpty(src, "medium");
                 if (src != null && src.has("sizeLimit")) validateQuantity(src.get("sizeLimit"), path.child("sizeLimit"), causes);
                 if (!List.of("", "Memory", "HugePages").contains(medium) && !medium.startsWith("HugePages-")) {
                     causes.notSupported(path.child("medium"), medium, List.of("", "Memory", "HugePages"));
@@ -185,20 +187,20 @@ final class PodSpecValidation {
     }
 
     private static void validateMode(JsonNode src, FieldPath path, Causes causes) {
-        Long mode = Json.integer(src, "defaultMode");
+        Long mode = JsonTree.integer(src, "defaultMode");
         if (mode != null && (mode < 0 || mode > 0777)) {
             causes.invalid(path.child("defaultMode"), mode, "must be a number between 0 and 0777 (octal), both inclusive");
         }
     }
 
     private static void validateKeyToPaths(JsonNode src, FieldPath path, Causes causes) {
-        Json.eachObject(src, "items", (i, item) -> {
+        JsonTree.eachObject(src, "items", (i, item) -> {
             FieldPath p = path.child("items").index(i);
-            if (Json.textOrEmpty(item, "key").isEmpty()) causes.required(p.child("key"));
-            String rel = Json.textOrEmpty(item, "path");
+            if (JsonTree.stringOrEmpty(item, "key").isEmpty()) causes.required(p.child("key"));
+            String rel = JsonTree.stringOrEmpty(item, "path");
             if (rel.isEmpty()) causes.required(p.child("path"));
             else validateRelativePath(rel, p.child("path"), causes);
-            Long mode = Json.integer(item, "mode");
+            Long mode = JsonTree.integer(item, "mode");
             if (mode != null && (mode < 0 || mode > 0777)) {
                 causes.invalid(p.child("mode"), mode, "must be a number between 0 and 0777 (octal), both inclusive");
             }
@@ -217,38 +219,38 @@ final class PodSpecValidation {
 
     private static void validateContainer(ObjectNode c, FieldPath path, Set<String> volumes, Set<String> names,
                                           Set<String> portNames, boolean init, Causes causes) {
-        String name = Json.textOrEmpty(c, "name");
+        String name = JsonTree.stringOrEmpty(c, "name");
         if (name.isEmpty()) causes.required(path.child("name"));
-        else causes.invalidEach(path.child("name"), name, Names.dns1123Label(name));
+        else causes.invalidEach(path.child("name"), name, NameValidation.isDns1123Label(name));
         if (!name.isEmpty() && !names.add(name)) causes.duplicate(path.child("name"), name);
 
-        String image = Json.textOrEmpty(c, "image");
+        String image = JsonTree.stringOrEmpty(c, "image");
         if (image.isEmpty()) causes.required(path.child("image"));
         else if (!image.equals(image.strip())) {
             causes.invalid(path.child("image"), image, "must not have leading or trailing whitespace");
         }
-        String pull = Json.textOrEmpty(c, "imagePullPolicy");
+        String pull = JsonTree.stringOrEmpty(c, "imagePullPolicy");
         if (!PULL_POLICIES.contains(pull)) causes.notSupported(path.child("imagePullPolicy"), pull, PULL_POLICIES);
-        String messagePolicy = Json.textOrEmpty(c, "terminationMessagePolicy");
+        String messagePolicy = JsonTree.stringOrEmpty(c, "terminationMessagePolicy");
         if (!MESSAGE_POLICIES.contains(messagePolicy)) {
             causes.notSupported(path.child("terminationMessagePolicy"), messagePolicy, MESSAGE_POLICIES);
         }
 
-        Json.eachObject(c, "ports", (i, p) -> validateContainerPort(p, path.child("ports").index(i), portNames, causes));
-        Json.eachObject(c, "env", (i, e) -> validateEnv(e, path.child("env").index(i), causes));
+        JsonTree.eachObject(c, "ports", (i, p) -> validateContainerPort(p, path.child("ports").index(i), portNames, causes));
+        JsonTree.eachObject(c, "env", (i, e) -> validateEnv(e, path.child("env").index(i), causes));
         Set<String> mountPaths = new HashSet<>();
-        Json.eachObject(c, "volumeMounts", (i, m) -> {
+        JsonTree.eachObject(c, "volumeMounts", (i, m) -> {
             FieldPath p = path.child("volumeMounts").index(i);
-            String volume = Json.textOrEmpty(m, "name");
+            String volume = JsonTree.stringOrEmpty(m, "name");
             if (volume.isEmpty()) causes.required(p.child("name"));
             else if (!volumes.contains(volume)) causes.notFound(p.child("name"), volume);
-            String mountPath = Json.textOrEmpty(m, "mountPath");
+            String mountPath = JsonTree.stringOrEmpty(m, "mountPath");
             if (mountPath.isEmpty()) causes.required(p.child("mountPath"));
             else if (!mountPaths.add(mountPath)) causes.invalid(p.child("mountPath"), mountPath, "must be unique");
-            String subPath = Json.textOrEmpty(m, "subPath");
+            String subPath = JsonTree.stringOrEmpty(m, "subPath");
             if (!subPath.isEmpty()) validateRelativePath(subPath, p.child("subPath"), causes);
         });
-        boolean sidecar = init && "Always".equals(Json.text(c, "restartPolicy"));
+        boolean sidecar = init && "Always".equals(JsonTree.string(c, "restartPolicy"));
         for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
             JsonNode p = c.get(probe);
             if (p == null || p.isNull()) continue;
@@ -269,32 +271,32 @@ final class PodSpecValidation {
     }
 
     private static void validateContainerPort(ObjectNode p, FieldPath path, Set<String> portNames, Causes causes) {
-        String name = Json.text(p, "name");
+        String name = JsonTree.string(p, "name");
         if (name != null && !name.isEmpty()) {
-            causes.invalidEach(path.child("name"), name, Names.portName(name));
+            causes.invalidEach(path.child("name"), name, NameValidation.isValidPortName(name));
             if (!portNames.add(name)) causes.duplicate(path.child("name"), name);
         }
-        Long port = Json.integer(p, "containerPort");
+        Long port = JsonTree.integer(p, "containerPort");
         if (port == null || port == 0) causes.required(path.child("containerPort"));
-        else if (port < 1 || port > 65535) causes.invalid(path.child("containerPort"), port, Names.portRangeMessage());
-        Long hostPort = Json.integer(p, "hostPort");
+        else if (port < 1 || port > 65535) causes.invalid(path.child("containerPort"), port, Addresses.portRangeMessage());
+        Long hostPort = JsonTree.integer(p, "hostPort");
         if (hostPort != null && hostPort != 0 && (hostPort < 1 || hostPort > 65535)) {
-            causes.invalid(path.child("hostPort"), hostPort, Names.portRangeMessage());
+            causes.invalid(path.child("hostPort"), hostPort, Addresses.portRangeMessage());
         }
-        String protocol = Json.textOrEmpty(p, "protocol");
+        String protocol = JsonTree.stringOrEmpty(p, "protocol");
         if (!PROTOCOLS.contains(protocol)) causes.notSupported(path.child("protocol"), protocol, PROTOCOLS);
     }
 
     private static void validateEnv(ObjectNode e, FieldPath path, Causes causes) {
-        String name = Json.textOrEmpty(e, "name");
+        String name = JsonTree.stringOrEmpty(e, "name");
         if (name.isEmpty()) causes.required(path.child("name"));
-        else causes.invalidEach(path.child("name"), name, Names.envVarName(name));
+        else causes.invalidEach(path.child("name"), name, NameValidation.isEnvVarName(name));
         if (!(e.get("valueFrom") instanceof ObjectNode from)) return;
-        if (!Json.textOrEmpty(e, "value").isEmpty()) {
+        if (!JsonTree.stringOrEmpty(e, "value").isEmpty()) {
             causes.invalid(path.child("valueFrom"), "", "may not be specified when `value` is not empty");
         }
         List<String> refs = List.of("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef");
-        long count = refs.stream().filter(r -> Json.present(from, r)).count();
+        long count = refs.stream().filter(r -> JsonTree.present(from, r)).count();
         if (count == 0) {
             causes.invalid(path.child("valueFrom"), "",
                     "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`");
@@ -303,15 +305,15 @@ final class PodSpecValidation {
         }
         for (String ref : List.of("configMapKeyRef", "secretKeyRef")) {
             if (from.get(ref) instanceof ObjectNode r) {
-                String key = Json.textOrEmpty(r, "key");
+                String key = JsonTree.stringOrEmpty(r, "key");
                 if (key.isEmpty()) causes.required(path.child("valueFrom", ref, "key"));
-                else causes.invalidEach(path.child("valueFrom", ref, "key"), key, Names.configMapKey(key));
+                else causes.invalidEach(path.child("valueFrom", ref, "key"), key, NameValidation.isConfigMapKey(key));
             }
         }
-        if (from.get("fieldRef") instanceof ObjectNode r && Json.textOrEmpty(r, "fieldPath").isEmpty()) {
+        if (from.get("fieldRef") instanceof ObjectNode r && JsonTree.stringOrEmpty(r, "fieldPath").isEmpty()) {
             causes.required(path.child("valueFrom", "fieldRef", "fieldPath"));
         }
-        if (from.get("resourceFieldRef") instanceof ObjectNode r && Json.textOrEmpty(r, "resource").isEmpty()) {
+        if (from.get("resourceFieldRef") instanceof ObjectNode r && JsonTree.stringOrEmpty(r, "resource").isEmpty()) {
             causes.required(path.child("valueFrom", "resourceFieldRef", "resource"));
         }
     }
@@ -321,17 +323,17 @@ final class PodSpecValidation {
         validateHandler(p, path, PROBE_HANDLERS, causes);
         for (String f : List.of("initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold",
                 "failureThreshold", "terminationGracePeriodSeconds")) {
-            Long v = Json.integer(p, f);
+            Long v = JsonTree.integer(p, f);
             if (v != null) causes.nonNegative(path.child(f), v);
         }
-        Long success = Json.integer(p, "successThreshold");
+        Long success = JsonTree.integer(p, "successThreshold");
         if (successMustBeOne && success != null && success != 1) {
             causes.invalid(path.child("successThreshold"), success, "must be 1");
         }
     }
 
     private static void validateHandler(ObjectNode h, FieldPath path, List<String> handlers, Causes causes) {
-        List<String> present = handlers.stream().filter(k -> Json.present(h, k)).toList();
+        List<String> present = handlers.stream().filter(k -> JsonTree.present(h, k)).toList();
         if (present.isEmpty()) {
             causes.required(path, "must specify a handler type");
             return;
@@ -341,19 +343,19 @@ final class PodSpecValidation {
         }
         if (h.get("httpGet") instanceof ObjectNode http) {
             validatePortNumOrName(http.get("port"), path.child("httpGet", "port"), causes);
-            String scheme = Json.textOrEmpty(http, "scheme");
+            String scheme = JsonTree.stringOrEmpty(http, "scheme");
             if (!List.of("HTTP", "HTTPS").contains(scheme)) {
                 causes.notSupported(path.child("httpGet", "scheme"), scheme, List.of("HTTP", "HTTPS"));
             }
         }
         if (h.get("tcpSocket") instanceof ObjectNode tcp) validatePortNumOrName(tcp.get("port"), path.child("tcpSocket", "port"), causes);
-        if (h.get("exec") instanceof ObjectNode exec && Json.array(exec, "command").isEmpty()) {
+        if (h.get("exec") instanceof ObjectNode exec && JsonTree.elements(exec, "command").isEmpty()) {
             causes.required(path.child("exec", "command"));
         }
         if (h.get("grpc") instanceof ObjectNode grpc) {
-            Long port = Json.integer(grpc, "port");
+            Long port = JsonTree.integer(grpc, "port");
             if (port == null || port < 1 || port > 65535) {
-                causes.invalid(path.child("grpc", "port"), port == null ? 0 : port, Names.portRangeMessage());
+                causes.invalid(path.child("grpc", "port"), port == null ? 0 : port, Addresses.portRangeMessage());
             }
         }
     }
@@ -364,11 +366,11 @@ final class PodSpecValidation {
             causes.required(path);
         } else if (port.isIntegralNumber()) {
             long n = port.longValue();
-            if (n < 1 || n > 65535) causes.invalid(path, n, Names.portRangeMessage());
+            if (n < 1 || n > 65535) causes.invalid(path, n, Addresses.portRangeMessage());
         } else if (port.isString()) {
             String s = port.stringValue();
             if (s.isEmpty()) causes.required(path);
-            else causes.invalidEach(path, s, Names.portName(s));
+            else causes.invalidEach(path, s, NameValidation.isValidPortName(s));
         } else {
             causes.invalid(path, port, "must be an integer or a string");
         }
@@ -385,9 +387,9 @@ final class PodSpecValidation {
                     && !resource.contains("/")) {
                 causes.invalid(p, resource, "must be a standard resource for containers");
             } else if (resource.contains("/")) {
-                causes.invalidEach(p, resource, Names.qualifiedName(resource));
+                causes.invalidEach(p, resource, NameValidation.isQualifiedName(resource));
             }
-            String text = Json.quantityText(e.getValue());
+            String text = Defaulting.quantityText(e.getValue());
             java.util.Optional<Quantity> q = Quantity.tryParse(text);
             if (q.isEmpty()) {
                 causes.invalid(p, text == null ? e.getValue() : text, Quantity.SYNTAX_MESSAGE);
@@ -400,7 +402,7 @@ final class PodSpecValidation {
     }
 
     static void validateQuantity(JsonNode value, FieldPath path, Causes causes) {
-        String text = Json.quantityText(value);
+        String text = Defaulting.quantityText(value);
         java.util.Optional<Quantity> q = Quantity.tryParse(text);
         if (q.isEmpty()) causes.invalid(path, text == null ? value : text, Quantity.SYNTAX_MESSAGE);
         else if (q.get().signum() < 0) causes.invalid(path, text, "must be greater than or equal to 0");

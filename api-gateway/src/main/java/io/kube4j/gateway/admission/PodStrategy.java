@@ -2,6 +2,8 @@ package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.ApiException;
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.Json;
+import io.kube4j.machinery.object.JsonTree;
 import io.kube4j.machinery.registry.BuiltInTypes;
 import io.kube4j.machinery.quantity.Quantity;
 import org.springframework.stereotype.Component;
@@ -53,12 +55,12 @@ public final class PodStrategy extends BaseStrategy {
     @Override
     public void prepareForUpdate(ObjectNode pod, ObjectNode old, AdmissionContext context) {
         ObjectNode spec = Workloads.spec(pod);
-        ObjectNode oldSpec = Json.obj(old, "spec");
+        ObjectNode oldSpec = JsonTree.object(old, "spec");
         if (oldSpec != null) {
             // What admission set on create stays when a replace leaves it out.
             for (String f : List.of("serviceAccountName", "serviceAccount", "priority", "preemptionPolicy",
                     "nodeName", "enableServiceLinks")) {
-                if (!Json.present(spec, f) && Json.present(oldSpec, f)) spec.set(f, oldSpec.get(f).deepCopy());
+                if (!JsonTree.present(spec, f) && JsonTree.present(oldSpec, f)) spec.set(f, oldSpec.get(f).deepCopy());
             }
         }
         addDefaultTolerations(spec);
@@ -66,7 +68,7 @@ public final class PodStrategy extends BaseStrategy {
 
     /** What the ServiceAccount and DefaultTolerationSeconds admission plugins add. */
     static void admit(ObjectNode spec) {
-        if (Json.textOrEmpty(spec, "serviceAccountName").isEmpty()) {
+        if (JsonTree.stringOrEmpty(spec, "serviceAccountName").isEmpty()) {
             spec.put("serviceAccountName", "default");
             spec.put("serviceAccount", "default");
         }
@@ -79,40 +81,40 @@ public final class PodStrategy extends BaseStrategy {
      * A pod may not name a class that does not exist, nor state a priority of its own that differs.
      */
     static void admitPriority(ObjectNode pod, ObjectNode spec, AdmissionContext context) {
-        String className = Json.textOrEmpty(spec, "priorityClassName");
+        String className = JsonTree.stringOrEmpty(spec, "priorityClassName");
         int priority = 0;
         String preemption = "PreemptLowerPriority";
         if (className.isEmpty()) {
             ObjectNode globalDefault = null;
             if (context != null && context.store() != null) {
                 for (ObjectNode pc : StoredObjects.list(context.store(), BuiltInTypes.PRIORITY_CLASS)) {
-                    if (!Boolean.TRUE.equals(Json.bool(pc, "globalDefault"))) continue;
+                    if (!Boolean.TRUE.equals(JsonTree.bool(pc, "globalDefault"))) continue;
                     if (globalDefault == null || value(pc) < value(globalDefault)) globalDefault = pc;
                 }
             }
             if (globalDefault != null) {
-                spec.put("priorityClassName", Json.textOrEmpty(Json.obj(globalDefault, "metadata"), "name"));
+                spec.put("priorityClassName", JsonTree.stringOrEmpty(JsonTree.object(globalDefault, "metadata"), "name"));
                 priority = value(globalDefault);
-                preemption = Json.text(globalDefault, "preemptionPolicy") == null ? preemption : Json.text(globalDefault, "preemptionPolicy");
+                preemption = JsonTree.string(globalDefault, "preemptionPolicy") == null ? preemption : JsonTree.string(globalDefault, "preemptionPolicy");
             }
         } else {
             ObjectNode pc = context == null || context.store() == null ? null
                     : StoredObjects.get(context.store(), BuiltInTypes.PRIORITY_CLASS, className).orElse(null);
             if (pc != null) {
                 priority = value(pc);
-                preemption = Json.text(pc, "preemptionPolicy") == null ? preemption : Json.text(pc, "preemptionPolicy");
+                preemption = JsonTree.string(pc, "preemptionPolicy") == null ? preemption : JsonTree.string(pc, "preemptionPolicy");
             } else if (SYSTEM_PRIORITIES.containsKey(className)) {
                 priority = SYSTEM_PRIORITIES.get(className);
             } else {
                 throw forbidden(pod, "no PriorityClass with name " + className + " was found");
             }
         }
-        Long given = Json.integer(spec, "priority");
+        Long given = JsonTree.integer(spec, "priority");
         if (given != null && given != priority) {
             throw forbidden(pod, "the integer value of priority (" + given + ") must not be provided in pod spec; "
                     + "priority admission controller computed " + priority + " from the given PriorityClass name");
         }
-        String givenPolicy = Json.text(spec, "preemptionPolicy");
+        String givenPolicy = JsonTree.string(spec, "preemptionPolicy");
         if (givenPolicy != null && !givenPolicy.isEmpty() && !givenPolicy.equals(preemption)) {
             throw forbidden(pod, "the string value of PreemptionPolicy (" + givenPolicy + ") must not be provided in "
                     + "pod spec; priority admission controller computed " + preemption + " from the given PriorityClass name");
@@ -122,21 +124,21 @@ public final class PodStrategy extends BaseStrategy {
     }
 
     private static int value(ObjectNode priorityClass) {
-        Long v = Json.integer(priorityClass, "value");
+        Long v = JsonTree.integer(priorityClass, "value");
         return v == null ? 0 : v.intValue();
     }
 
     private static ApiException forbidden(ObjectNode pod, String reason) {
-        String name = Json.textOrEmpty(Json.obj(pod, "metadata"), "name");
+        String name = JsonTree.stringOrEmpty(JsonTree.object(pod, "metadata"), "name");
         return new ApiException(403, "Forbidden", "pods \"" + name + "\" is forbidden: " + reason, "", "pods", name, List.of());
     }
 
     static void addDefaultTolerations(ObjectNode spec) {
         boolean notReady = false;
         boolean unreachable = false;
-        for (JsonNode t : Json.array(spec, "tolerations")) {
-            String key = Json.textOrEmpty(t, "key");
-            String effect = Json.textOrEmpty(t, "effect");
+        for (JsonNode t : JsonTree.elements(spec, "tolerations")) {
+            String key = JsonTree.stringOrEmpty(t, "key");
+            String effect = JsonTree.stringOrEmpty(t, "effect");
             boolean noExecute = effect.isEmpty() || effect.equals("NoExecute");
             if (noExecute && (key.isEmpty() || key.equals(NOT_READY))) notReady = true;
             if (noExecute && (key.isEmpty() || key.equals(UNREACHABLE))) unreachable = true;
@@ -148,7 +150,7 @@ public final class PodStrategy extends BaseStrategy {
     }
 
     private static ObjectNode toleration(String key) {
-        ObjectNode t = Json.NODES.objectNode();
+        ObjectNode t = Json.object();
         t.put("effect", "NoExecute");
         t.put("key", key);
         t.put("operator", "Exists");
@@ -161,12 +163,12 @@ public final class PodStrategy extends BaseStrategy {
         Map<String, Quantity> requests = new HashMap<>();
         Map<String, Quantity> limits = new HashMap<>();
         boolean guaranteed = true;
-        List<JsonNode> all = new java.util.ArrayList<>(Json.array(spec, "containers"));
-        all.addAll(Json.array(spec, "initContainers"));
+        List<JsonNode> all = new java.util.ArrayList<>(JsonTree.elements(spec, "containers"));
+        all.addAll(JsonTree.elements(spec, "initContainers"));
         for (JsonNode c : all) {
             JsonNode resources = c.get("resources");
-            sum(Json.obj(resources, "requests"), requests);
-            Set<String> found = sum(Json.obj(resources, "limits"), limits);
+            sum(JsonTree.object(resources, "requests"), requests);
+            Set<String> found = sum(JsonTree.object(resources, "limits"), limits);
             if (!found.containsAll(List.of("cpu", "memory"))) guaranteed = false;
         }
         if (requests.isEmpty() && limits.isEmpty()) return "BestEffort";
@@ -186,7 +188,7 @@ public final class PodStrategy extends BaseStrategy {
         Set<String> found = new HashSet<>();
         if (list == null) return found;
         for (String name : List.of("cpu", "memory")) {
-            Quantity q = Quantity.tryParse(Json.quantityText(list.get(name))).orElse(null);
+            Quantity q = Quantity.tryParse(Defaulting.quantityText(list.get(name))).orElse(null);
             if (q != null && q.signum() > 0) {
                 found.add(name);
                 into.merge(name, q, Quantity::add);
@@ -198,10 +200,10 @@ public final class PodStrategy extends BaseStrategy {
     @Override
     public List<StatusCause> validate(ObjectNode pod, ObjectNode old) {
         Causes causes = new Causes();
-        ObjectNode spec = Json.obj(pod, "spec");
+        ObjectNode spec = JsonTree.object(pod, "spec");
         if (spec == null) return causes.required(FieldPath.of("spec")).list();
         PodSpecValidation.validatePodSpec(spec, FieldPath.of("spec"), causes);
-        if (old != null && Json.obj(old, "spec") != null) validateUpdate(spec, Json.obj(old, "spec"), causes);
+        if (old != null && JsonTree.object(old, "spec") != null) validateUpdate(spec, JsonTree.object(old, "spec"), causes);
         return causes.list();
     }
 
@@ -209,8 +211,8 @@ public final class PodStrategy extends BaseStrategy {
         ObjectNode now = spec.deepCopy();
         ObjectNode before = oldSpec.deepCopy();
         for (String list : List.of("containers", "initContainers")) {
-            List<JsonNode> a = Json.array(now, list);
-            List<JsonNode> b = Json.array(before, list);
+            List<JsonNode> a = JsonTree.elements(now, list);
+            List<JsonNode> b = JsonTree.elements(before, list);
             for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
                 if (a.get(i) instanceof ObjectNode ca && b.get(i) instanceof ObjectNode cb && cb.has("image")) {
                     ca.set("image", cb.get("image"));
@@ -221,7 +223,7 @@ public final class PodStrategy extends BaseStrategy {
             s.remove(List.of("activeDeadlineSeconds", "tolerations", "schedulingGates", "ephemeralContainers"));
         }
         // The binding subresource assigns a node once.
-        if (Json.textOrEmpty(before, "nodeName").isEmpty()) now.remove("nodeName");
+        if (JsonTree.stringOrEmpty(before, "nodeName").isEmpty()) now.remove("nodeName");
         else if (!now.has("nodeName")) now.set("nodeName", before.get("nodeName"));
         if (!now.equals(before)) {
             causes.forbidden(FieldPath.of("spec"), "pod updates may not change fields other than "
@@ -229,8 +231,8 @@ public final class PodStrategy extends BaseStrategy {
                     + "`spec.tolerations` (only additions to existing tolerations),"
                     + "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)");
         }
-        List<JsonNode> oldTolerations = Json.array(oldSpec, "tolerations");
-        List<JsonNode> newTolerations = Json.array(spec, "tolerations");
+        List<JsonNode> oldTolerations = JsonTree.elements(oldSpec, "tolerations");
+        List<JsonNode> newTolerations = JsonTree.elements(spec, "tolerations");
         for (JsonNode t : oldTolerations) {
             if (!newTolerations.contains(t)) {
                 causes.forbidden(FieldPath.of("spec", "tolerations"), "existing toleration can not be modified except its tolerationSeconds");

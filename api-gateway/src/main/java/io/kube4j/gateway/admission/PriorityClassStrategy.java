@@ -1,6 +1,7 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -24,31 +25,31 @@ public final class PriorityClassStrategy extends BaseStrategy {
 
     @Override
     public void defaults(ObjectNode priorityClass) {
-        Json.defaultText(priorityClass, "preemptionPolicy", "PreemptLowerPriority");
+        Defaulting.defaultText(priorityClass, "preemptionPolicy", "PreemptLowerPriority");
     }
 
     @Override
     public List<StatusCause> validate(ObjectNode priorityClass, ObjectNode old) {
         Causes causes = new Causes();
-        String name = Json.textOrEmpty(Json.obj(priorityClass, "metadata"), "name");
+        String name = JsonTree.stringOrEmpty(JsonTree.object(priorityClass, "metadata"), "name");
         boolean system = SYSTEM_CLASSES.contains(name);
         if (name.startsWith("system-") && !system) {
             causes.invalid(FieldPath.of("metadata", "name"), name, "priority class names with 'system-' prefix are reserved");
         }
-        Long value = Json.integer(priorityClass, "value");
+        Long value = JsonTree.integer(priorityClass, "value");
         if (value == null) {
             causes.required(FieldPath.of("value"));
         } else if (!system && value > HIGHEST_USER_PRIORITY) {
             causes.invalid(FieldPath.of("value"), value,
                     "maximum allowed value of a user defined priority is " + HIGHEST_USER_PRIORITY);
         }
-        String policy = Json.textOrEmpty(priorityClass, "preemptionPolicy");
+        String policy = JsonTree.stringOrEmpty(priorityClass, "preemptionPolicy");
         if (!POLICIES.contains(policy)) causes.notSupported(FieldPath.of("preemptionPolicy"), policy, POLICIES);
         if (old != null) {
             if (!Objects.equals(priorityClass.get("value"), old.get("value"))) {
                 causes.forbidden(FieldPath.of("value"), "may not be changed in an update.");
             }
-            if (!policy.equals(Json.textOrEmpty(old, "preemptionPolicy"))) {
+            if (!policy.equals(JsonTree.stringOrEmpty(old, "preemptionPolicy"))) {
                 causes.immutable(FieldPath.of("preemptionPolicy"), policy);
             }
         }

@@ -1,5 +1,7 @@
 package io.kube4j.gateway.admission;
 
+import io.kube4j.machinery.object.JsonTree;
+import io.kube4j.machinery.validation.NameValidation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -14,54 +16,54 @@ final class Rbac {
     private static final List<String> SUBJECT_KINDS = List.of("ServiceAccount", "User", "Group");
 
     static void validateRules(ObjectNode role, boolean namespaced, Causes causes) {
-        Json.eachObject(role, "rules", (i, rule) -> {
+        JsonTree.eachObject(role, "rules", (i, rule) -> {
             FieldPath p = FieldPath.of("rules").index(i);
-            if (Json.array(rule, "verbs").isEmpty()) causes.required(p.child("verbs"), "verbs must contain at least one value");
-            List<JsonNode> urls = Json.array(rule, "nonResourceURLs");
+            if (JsonTree.elements(rule, "verbs").isEmpty()) causes.required(p.child("verbs"), "verbs must contain at least one value");
+            List<JsonNode> urls = JsonTree.elements(rule, "nonResourceURLs");
             if (!urls.isEmpty()) {
-                GoValues.Raw value = GoValues.stringSlice(urls.stream().map(u -> String.valueOf(Json.text(u))).toList());
+                GoValues.Raw value = GoValues.stringSlice(urls.stream().map(u -> String.valueOf(JsonTree.string(u))).toList());
                 if (namespaced) causes.invalid(p.child("nonResourceURLs"), value, "namespaced rules cannot apply to non-resource URLs");
-                if (!Json.array(rule, "apiGroups").isEmpty() || !Json.array(rule, "resources").isEmpty()
-                        || !Json.array(rule, "resourceNames").isEmpty()) {
+                if (!JsonTree.elements(rule, "apiGroups").isEmpty() || !JsonTree.elements(rule, "resources").isEmpty()
+                        || !JsonTree.elements(rule, "resourceNames").isEmpty()) {
                     causes.invalid(p.child("nonResourceURLs"), value, "rules cannot apply to both regular resources and non-resource URLs");
                 }
                 return;
             }
-            if (Json.array(rule, "apiGroups").isEmpty()) causes.required(p.child("apiGroups"), "resource rules must supply at least one api group");
-            if (Json.array(rule, "resources").isEmpty()) causes.required(p.child("resources"), "resource rules must supply at least one resource");
+            if (JsonTree.elements(rule, "apiGroups").isEmpty()) causes.required(p.child("apiGroups"), "resource rules must supply at least one api group");
+            if (JsonTree.elements(rule, "resources").isEmpty()) causes.required(p.child("resources"), "resource rules must supply at least one resource");
         });
     }
 
     static void defaultBinding(ObjectNode binding) {
-        ObjectNode roleRef = Json.ensureObj(binding, "roleRef");
-        Json.defaultText(roleRef, "apiGroup", GROUP);
-        Json.eachObject(binding, "subjects", (i, s) -> {
-            String kind = Json.textOrEmpty(s, "kind");
-            if (!Json.present(s, "apiGroup") && (kind.equals("User") || kind.equals("Group"))) s.put("apiGroup", GROUP);
+        ObjectNode roleRef = JsonTree.ensureObject(binding, "roleRef");
+        Defaulting.defaultText(roleRef, "apiGroup", GROUP);
+        JsonTree.eachObject(binding, "subjects", (i, s) -> {
+            String kind = JsonTree.stringOrEmpty(s, "kind");
+            if (!JsonTree.present(s, "apiGroup") && (kind.equals("User") || kind.equals("Group"))) s.put("apiGroup", GROUP);
         });
     }
 
     static void validateBinding(ObjectNode binding, ObjectNode old, List<String> roleKinds, boolean namespaced, Causes causes) {
-        ObjectNode roleRef = Json.obj(binding, "roleRef");
+        ObjectNode roleRef = JsonTree.object(binding, "roleRef");
         FieldPath refPath = FieldPath.of("roleRef");
-        String apiGroup = Json.textOrEmpty(roleRef, "apiGroup");
-        String kind = Json.textOrEmpty(roleRef, "kind");
-        String name = Json.textOrEmpty(roleRef, "name");
+        String apiGroup = JsonTree.stringOrEmpty(roleRef, "apiGroup");
+        String kind = JsonTree.stringOrEmpty(roleRef, "kind");
+        String name = JsonTree.stringOrEmpty(roleRef, "name");
         if (!apiGroup.equals(GROUP)) causes.notSupported(refPath.child("apiGroup"), apiGroup, List.of(GROUP));
         if (!roleKinds.contains(kind)) causes.notSupported(refPath.child("kind"), kind, roleKinds);
         if (name.isEmpty()) causes.required(refPath.child("name"));
         else causes.invalidEach(refPath.child("name"), name, pathSegment(name));
-        Json.eachObject(binding, "subjects", (i, s) -> {
+        JsonTree.eachObject(binding, "subjects", (i, s) -> {
             FieldPath p = FieldPath.of("subjects").index(i);
-            String subjectKind = Json.textOrEmpty(s, "kind");
-            String subjectName = Json.textOrEmpty(s, "name");
-            String subjectGroup = Json.textOrEmpty(s, "apiGroup");
+            String subjectKind = JsonTree.stringOrEmpty(s, "kind");
+            String subjectName = JsonTree.stringOrEmpty(s, "name");
+            String subjectGroup = JsonTree.stringOrEmpty(s, "apiGroup");
             if (subjectName.isEmpty()) causes.required(p.child("name"));
             switch (subjectKind) {
                 case "ServiceAccount" -> {
-                    if (!subjectName.isEmpty()) causes.invalidEach(p.child("name"), subjectName, Names.dns1123Subdomain(subjectName));
+                    if (!subjectName.isEmpty()) causes.invalidEach(p.child("name"), subjectName, NameValidation.isDns1123Subdomain(subjectName));
                     if (!subjectGroup.isEmpty()) causes.notSupported(p.child("apiGroup"), subjectGroup, List.of(""));
-                    if (!namespaced && Json.textOrEmpty(s, "namespace").isEmpty()) causes.required(p.child("namespace"));
+                    if (!namespaced && JsonTree.stringOrEmpty(s, "namespace").isEmpty()) causes.required(p.child("namespace"));
                 }
                 case "User", "Group" -> {
                     if (!subjectGroup.equals(GROUP)) causes.notSupported(p.child("apiGroup"), subjectGroup, List.of(GROUP));
@@ -69,7 +71,7 @@ final class Rbac {
                 default -> causes.notSupported(p.child("kind"), subjectKind, SUBJECT_KINDS);
             }
         });
-        ObjectNode oldRef = Json.obj(old, "roleRef");
+        ObjectNode oldRef = JsonTree.object(old, "roleRef");
         if (oldRef != null && !oldRef.equals(roleRef)) {
             causes.invalid(refPath, new GoValues.Raw("rbac.RoleRef{APIGroup:" + GoValues.quote(apiGroup) + ", Kind:"
                     + GoValues.quote(kind) + ", Name:" + GoValues.quote(name) + "}"), "cannot change roleRef");

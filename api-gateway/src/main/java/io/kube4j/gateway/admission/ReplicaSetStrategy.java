@@ -1,6 +1,7 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -17,27 +18,27 @@ public final class ReplicaSetStrategy extends BaseStrategy {
     @Override
     public void defaults(ObjectNode rs) {
         ObjectNode spec = Workloads.spec(rs);
-        Json.defaultInt(spec, "replicas", 1);
-        PodSpecDefaults.defaultTemplate(Json.ensureObj(spec, "template"));
+        Defaulting.defaultInt(spec, "replicas", 1);
+        PodSpecDefaults.defaultTemplate(JsonTree.ensureObject(spec, "template"));
     }
 
     @Override
     public void prepareForCreate(ObjectNode rs, AdmissionContext context) {
         Workloads.resetStatus(rs);
-        Json.ensureObj(rs, "status").put("replicas", 0);
+        JsonTree.ensureObject(rs, "status").put("replicas", 0);
     }
 
     @Override
     public List<StatusCause> validate(ObjectNode rs, ObjectNode old) {
         Causes causes = new Causes();
         FieldPath specPath = FieldPath.of("spec");
-        ObjectNode spec = Json.obj(rs, "spec");
+        ObjectNode spec = JsonTree.object(rs, "spec");
         if (spec == null) return causes.required(specPath).list();
         Workloads.nonNegative(spec, "replicas", specPath, causes);
         Workloads.nonNegative(spec, "minReadySeconds", specPath, causes);
         // kube-apiserver says "deployment" here too.
         Workloads.validateSelectorAndTemplate(spec, specPath, "deployment", Workloads.ALWAYS, causes);
-        Workloads.selectorImmutable(spec, Json.obj(old, "spec"), specPath, causes);
+        Workloads.selectorImmutable(spec, JsonTree.object(old, "spec"), specPath, causes);
         return causes.list();
     }
 }

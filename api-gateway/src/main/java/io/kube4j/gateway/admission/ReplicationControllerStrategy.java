@@ -1,6 +1,7 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -22,39 +23,39 @@ public final class ReplicationControllerStrategy extends BaseStrategy {
     public void defaults(ObjectNode rc) {
         ObjectNode spec = Workloads.spec(rc);
         if (spec.get("template") instanceof ObjectNode template) {
-            ObjectNode metadata = Json.obj(template, "metadata");
+            ObjectNode metadata = JsonTree.object(template, "metadata");
             if (metadata != null && metadata.get("labels") instanceof ObjectNode labels) {
-                if (Json.isEmpty(spec.get("selector"))) spec.set("selector", labels.deepCopy());
-                ObjectNode meta = Json.ensureObj(rc, "metadata");
-                if (Json.isEmpty(meta.get("labels"))) meta.set("labels", labels.deepCopy());
+                if (JsonTree.isEmpty(spec.get("selector"))) spec.set("selector", labels.deepCopy());
+                ObjectNode meta = JsonTree.ensureObject(rc, "metadata");
+                if (JsonTree.isEmpty(meta.get("labels"))) meta.set("labels", labels.deepCopy());
             }
             PodSpecDefaults.defaultTemplate(template);
         }
-        Json.defaultInt(spec, "replicas", 1);
+        Defaulting.defaultInt(spec, "replicas", 1);
     }
 
     @Override
     public void prepareForCreate(ObjectNode rc, AdmissionContext context) {
         Workloads.resetStatus(rc);
-        Json.ensureObj(rc, "status").put("replicas", 0);
+        JsonTree.ensureObject(rc, "status").put("replicas", 0);
     }
 
     @Override
     public List<StatusCause> validate(ObjectNode rc, ObjectNode old) {
         Causes causes = new Causes();
         FieldPath specPath = FieldPath.of("spec");
-        ObjectNode spec = Json.obj(rc, "spec");
+        ObjectNode spec = JsonTree.object(rc, "spec");
         if (spec == null) return causes.required(specPath).list();
-        Map<String, String> selector = Json.stringMap(spec, "selector");
+        Map<String, String> selector = JsonTree.stringMap(spec, "selector");
         if (selector.isEmpty()) causes.required(specPath.child("selector"));
         else LabelSelectors.validateLabels(spec.get("selector"), specPath.child("selector"), causes);
         Workloads.nonNegative(spec, "replicas", specPath, causes);
         Workloads.nonNegative(spec, "minReadySeconds", specPath, causes);
         if (spec.get("template") instanceof ObjectNode template && !selector.isEmpty()) {
-            Map<String, String> labels = Json.stringMap(Json.obj(template, "metadata"), "labels");
+            Map<String, String> labels = JsonTree.stringMap(JsonTree.object(template, "metadata"), "labels");
             boolean matches = selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
             if (!matches) {
-                ObjectNode metadata = Json.obj(template, "metadata");
+                ObjectNode metadata = JsonTree.object(template, "metadata");
                 causes.invalid(specPath.child("template", "metadata", "labels"),
                         GoValues.stringMap(metadata == null ? null : metadata.get("labels")),
                         "`selector` does not match template `labels`");

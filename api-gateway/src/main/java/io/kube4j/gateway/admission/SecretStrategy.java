@@ -1,6 +1,8 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
+import io.kube4j.machinery.validation.NameValidation;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,9 +30,9 @@ public final class SecretStrategy extends BaseStrategy {
 
     @Override
     public void defaults(ObjectNode secret) {
-        Json.defaultText(secret, "type", "Opaque");
+        Defaulting.defaultText(secret, "type", "Opaque");
         if (secret.get("stringData") instanceof ObjectNode stringData) {
-            ObjectNode data = Json.ensureObj(secret, "data");
+            ObjectNode data = JsonTree.ensureObject(secret, "data");
             stringData.properties().forEach(e -> {
                 String value = e.getValue().isString() ? e.getValue().stringValue() : e.getValue().toString();
                 data.put(e.getKey(), Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
@@ -43,13 +45,13 @@ public final class SecretStrategy extends BaseStrategy {
     public List<StatusCause> validate(ObjectNode secret, ObjectNode old) {
         Causes causes = new Causes();
         FieldPath dataPath = FieldPath.of("data");
-        ObjectNode data = Json.obj(secret, "data");
+        ObjectNode data = JsonTree.object(secret, "data");
         Map<String, byte[]> decoded = new java.util.HashMap<>();
         long total = 0;
         if (data != null) {
             for (Map.Entry<String, JsonNode> e : data.properties()) {
-                causes.invalidEach(dataPath.key(e.getKey()), e.getKey(), Names.configMapKey(e.getKey()));
-                String text = Json.text(e.getValue());
+                causes.invalidEach(dataPath.key(e.getKey()), e.getKey(), NameValidation.isConfigMapKey(e.getKey()));
+                String text = JsonTree.string(e.getValue());
                 if (text == null) {
                     if (!e.getValue().isNull()) causes.invalid(dataPath.key(e.getKey()), "<secret contents redacted>", "must be a base64-encoded string");
                     continue;
@@ -64,11 +66,11 @@ public final class SecretStrategy extends BaseStrategy {
             }
         }
         if (total > MAX_SIZE) causes.tooLong(dataPath, MAX_SIZE);
-        String type = Json.textOrEmpty(secret, "type");
+        String type = JsonTree.stringOrEmpty(secret, "type");
         switch (type) {
             case "kubernetes.io/service-account-token" -> {
-                ObjectNode annotations = Json.obj(Json.obj(secret, "metadata"), "annotations");
-                if (Json.textOrEmpty(annotations, "kubernetes.io/service-account.name").isEmpty()) {
+                ObjectNode annotations = JsonTree.object(JsonTree.object(secret, "metadata"), "annotations");
+                if (JsonTree.stringOrEmpty(annotations, "kubernetes.io/service-account.name").isEmpty()) {
                     causes.required(FieldPath.of("metadata", "annotations").key("kubernetes.io/service-account.name"));
                 }
             }
@@ -91,11 +93,11 @@ public final class SecretStrategy extends BaseStrategy {
             }
             default -> {
                 if (type.isEmpty()) causes.required(FieldPath.of("type"));
-                else causes.invalidEach(FieldPath.of("type"), type, Names.qualifiedName(type));
+                else causes.invalidEach(FieldPath.of("type"), type, NameValidation.isQualifiedName(type));
             }
         }
         if (old != null) {
-            if (!type.equals(Json.textOrEmpty(old, "type"))) causes.immutable(FieldPath.of("type"), type);
+            if (!type.equals(JsonTree.stringOrEmpty(old, "type"))) causes.immutable(FieldPath.of("type"), type);
             Immutability.check(secret, old, List.of("data"), causes);
         }
         return causes.list();

@@ -1,6 +1,7 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -18,8 +19,8 @@ public final class ServiceAccountStrategy extends BaseStrategy {
     public List<StatusCause> validate(ObjectNode account, ObjectNode old) {
         Causes causes = new Causes();
         for (String list : List.of("secrets", "imagePullSecrets")) {
-            Json.eachObject(account, list, (i, ref) -> {
-                if (Json.textOrEmpty(ref, "name").isEmpty()) causes.required(FieldPath.of(list).index(i).child("name"));
+            JsonTree.eachObject(account, list, (i, ref) -> {
+                if (JsonTree.stringOrEmpty(ref, "name").isEmpty()) causes.required(FieldPath.of(list).index(i).child("name"));
             });
         }
         return causes.list();

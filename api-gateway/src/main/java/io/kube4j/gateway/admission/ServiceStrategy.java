@@ -6,6 +6,8 @@ import io.kube4j.gateway.admission.allocation.RangeAllocator;
 import io.kube4j.gateway.admission.allocation.ServiceAllocators;
 import io.kube4j.machinery.errors.ApiException;
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
+import io.kube4j.machinery.validation.NameValidation;
 import io.kube4j.store.Store;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -51,66 +53,66 @@ public final class ServiceStrategy extends BaseStrategy {
     @Override
     public void defaults(ObjectNode service) {
         ObjectNode spec = Workloads.spec(service);
-        Json.defaultText(spec, "sessionAffinity", "None");
-        String affinity = Json.text(spec, "sessionAffinity");
+        Defaulting.defaultText(spec, "sessionAffinity", "None");
+        String affinity = JsonTree.string(spec, "sessionAffinity");
         if ("None".equals(affinity)) {
             spec.remove("sessionAffinityConfig");
         } else if ("ClientIP".equals(affinity)) {
-            ObjectNode config = Json.obj(spec, "sessionAffinityConfig");
-            ObjectNode clientIp = Json.obj(config, "clientIP");
-            if (clientIp == null || !Json.present(clientIp, "timeoutSeconds")) {
+            ObjectNode config = JsonTree.object(spec, "sessionAffinityConfig");
+            ObjectNode clientIp = JsonTree.object(config, "clientIP");
+            if (clientIp == null || !JsonTree.present(clientIp, "timeoutSeconds")) {
                 spec.putObject("sessionAffinityConfig").putObject("clientIP").put("timeoutSeconds", 10800);
             }
         }
-        Json.defaultText(spec, "type", "ClusterIP");
-        Json.eachObject(spec, "ports", (i, port) -> {
-            Json.defaultText(port, "protocol", "TCP");
+        Defaulting.defaultText(spec, "type", "ClusterIP");
+        JsonTree.eachObject(spec, "ports", (i, port) -> {
+            Defaulting.defaultText(port, "protocol", "TCP");
             JsonNode target = port.get("targetPort");
             boolean unset = target == null || target.isNull() || (target.isIntegralNumber() && target.longValue() == 0)
                     || (target.isString() && target.stringValue().isEmpty());
             if (unset && port.has("port")) port.set("targetPort", port.get("port").deepCopy());
         });
-        String type = Json.text(spec, "type");
-        if (externallyAccessible(spec)) Json.defaultText(spec, "externalTrafficPolicy", "Cluster");
-        if (!Json.present(spec, "internalTrafficPolicy") && List.of("NodePort", "LoadBalancer", "ClusterIP").contains(type)) {
+        String type = JsonTree.string(spec, "type");
+        if (externallyAccessible(spec)) Defaulting.defaultText(spec, "externalTrafficPolicy", "Cluster");
+        if (!JsonTree.present(spec, "internalTrafficPolicy") && List.of("NodePort", "LoadBalancer", "ClusterIP").contains(type)) {
             spec.put("internalTrafficPolicy", "Cluster");
         }
-        if ("LoadBalancer".equals(type)) Json.defaultBool(spec, "allocateLoadBalancerNodePorts", true);
+        if ("LoadBalancer".equals(type)) Defaulting.defaultBool(spec, "allocateLoadBalancerNodePorts", true);
         normalizeClusterIps(spec);
     }
 
     /** clusterIP and clusterIPs[0] say the same thing; whichever is given fills the other. */
     private static void normalizeClusterIps(ObjectNode spec) {
-        String ip = Json.textOrEmpty(spec, "clusterIP");
-        List<JsonNode> ips = Json.array(spec, "clusterIPs");
+        String ip = JsonTree.stringOrEmpty(spec, "clusterIP");
+        List<JsonNode> ips = JsonTree.elements(spec, "clusterIPs");
         if (!ip.isEmpty() && ips.isEmpty()) spec.putArray("clusterIPs").add(ip);
-        if (ip.isEmpty() && !ips.isEmpty() && Json.text(ips.getFirst()) != null) spec.put("clusterIP", Json.text(ips.getFirst()));
+        if (ip.isEmpty() && !ips.isEmpty() && JsonTree.string(ips.getFirst()) != null) spec.put("clusterIP", JsonTree.string(ips.getFirst()));
     }
 
     static boolean externallyAccessible(ObjectNode spec) {
-        String type = Json.textOrEmpty(spec, "type");
+        String type = JsonTree.stringOrEmpty(spec, "type");
         return type.equals("LoadBalancer") || type.equals("NodePort")
-                || (type.equals("ClusterIP") && !Json.array(spec, "externalIPs").isEmpty());
+                || (type.equals("ClusterIP") && !JsonTree.elements(spec, "externalIPs").isEmpty());
     }
 
     private static boolean needsClusterIp(ObjectNode spec) {
-        return spec != null && !"ExternalName".equals(Json.text(spec, "type"));
+        return spec != null && !"ExternalName".equals(JsonTree.string(spec, "type"));
     }
 
     private static boolean needsNodePorts(ObjectNode spec) {
         if (spec == null) return false;
-        String type = Json.textOrEmpty(spec, "type");
+        String type = JsonTree.stringOrEmpty(spec, "type");
         return type.equals("NodePort")
-                || (type.equals("LoadBalancer") && !Boolean.FALSE.equals(Json.bool(spec, "allocateLoadBalancerNodePorts")));
+                || (type.equals("LoadBalancer") && !Boolean.FALSE.equals(JsonTree.bool(spec, "allocateLoadBalancerNodePorts")));
     }
 
     private static boolean needsHealthCheckPort(ObjectNode spec) {
-        return spec != null && "LoadBalancer".equals(Json.text(spec, "type"))
-                && "Local".equals(Json.text(spec, "externalTrafficPolicy"));
+        return spec != null && "LoadBalancer".equals(JsonTree.string(spec, "type"))
+                && "Local".equals(JsonTree.string(spec, "externalTrafficPolicy"));
     }
 
     private static boolean headless(ObjectNode spec) {
-        return "None".equals(Json.text(spec, "clusterIP"));
+        return "None".equals(JsonTree.string(spec, "clusterIP"));
     }
 
     // ---------------------------------------------------------------- allocation
@@ -128,7 +130,7 @@ public final class ServiceStrategy extends BaseStrategy {
     @Override
     public void prepareForUpdate(ObjectNode service, ObjectNode old, AdmissionContext context) {
         ObjectNode spec = Workloads.spec(service);
-        ObjectNode oldSpec = Json.obj(old, "spec");
+        ObjectNode oldSpec = JsonTree.object(old, "spec");
         normalizeClusterIps(spec);
         if (oldSpec != null) {
             dropTypeDependentFields(spec, oldSpec);
@@ -143,14 +145,14 @@ public final class ServiceStrategy extends BaseStrategy {
         if (!needsClusterIp(spec)) return;
         if (oldSpec != null && needsClusterIp(oldSpec)) {
             for (String f : List.of("ipFamilyPolicy", "ipFamilies")) {
-                if (!Json.present(spec, f) && Json.present(oldSpec, f)) spec.set(f, oldSpec.get(f).deepCopy());
+                if (!JsonTree.present(spec, f) && JsonTree.present(oldSpec, f)) spec.set(f, oldSpec.get(f).deepCopy());
             }
         }
-        if (!Json.present(spec, "ipFamilyPolicy")) {
-            boolean selectorless = Json.isEmpty(spec.get("selector"));
+        if (!JsonTree.present(spec, "ipFamilyPolicy")) {
+            boolean selectorless = JsonTree.isEmpty(spec.get("selector"));
             spec.put("ipFamilyPolicy", headless(spec) && selectorless ? "RequireDualStack" : "SingleStack");
         }
-        if (Json.array(spec, "ipFamilies").isEmpty()) spec.putArray("ipFamilies").add(clusterFamily());
+        if (JsonTree.elements(spec, "ipFamilies").isEmpty()) spec.putArray("ipFamilies").add(clusterFamily());
     }
 
     private String clusterFamily() {
@@ -164,21 +166,21 @@ public final class ServiceStrategy extends BaseStrategy {
             spec.remove(List.of("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"));
         }
         if (needsNodePorts(oldSpec) && !needsNodePorts(spec) && nodePorts(spec).equals(nodePorts(oldSpec))) {
-            Json.eachObject(spec, "ports", (i, p) -> p.remove("nodePort"));
+            JsonTree.eachObject(spec, "ports", (i, p) -> p.remove("nodePort"));
         }
         if (needsHealthCheckPort(oldSpec) && !needsHealthCheckPort(spec)
                 && String.valueOf(spec.get("healthCheckNodePort")).equals(String.valueOf(oldSpec.get("healthCheckNodePort")))) {
             spec.remove("healthCheckNodePort");
         }
         if (!externallyAccessible(spec) && externallyAccessible(oldSpec)
-                && Json.textOrEmpty(spec, "externalTrafficPolicy").equals(Json.textOrEmpty(oldSpec, "externalTrafficPolicy"))) {
+                && JsonTree.stringOrEmpty(spec, "externalTrafficPolicy").equals(JsonTree.stringOrEmpty(oldSpec, "externalTrafficPolicy"))) {
             spec.remove("externalTrafficPolicy");
         }
-        if ("ExternalName".equals(Json.text(spec, "type"))
-                && Json.textOrEmpty(spec, "internalTrafficPolicy").equals(Json.textOrEmpty(oldSpec, "internalTrafficPolicy"))) {
+        if ("ExternalName".equals(JsonTree.string(spec, "type"))
+                && JsonTree.stringOrEmpty(spec, "internalTrafficPolicy").equals(JsonTree.stringOrEmpty(oldSpec, "internalTrafficPolicy"))) {
             spec.remove("internalTrafficPolicy");
         }
-        if (!"LoadBalancer".equals(Json.text(spec, "type"))
+        if (!"LoadBalancer".equals(JsonTree.string(spec, "type"))
                 && String.valueOf(spec.get("allocateLoadBalancerNodePorts")).equals(String.valueOf(oldSpec.get("allocateLoadBalancerNodePorts")))) {
             spec.remove("allocateLoadBalancerNodePorts");
         }
@@ -187,31 +189,31 @@ public final class ServiceStrategy extends BaseStrategy {
     /** An update that leaves out allocated values (e.g. {@code kubectl replace}) keeps them. */
     private static void patchAllocatedValues(ObjectNode spec, ObjectNode oldSpec) {
         if (needsClusterIp(oldSpec) && needsClusterIp(spec)) {
-            if (Json.textOrEmpty(spec, "clusterIP").isEmpty() && Json.present(oldSpec, "clusterIP")) {
+            if (JsonTree.stringOrEmpty(spec, "clusterIP").isEmpty() && JsonTree.present(oldSpec, "clusterIP")) {
                 spec.set("clusterIP", oldSpec.get("clusterIP").deepCopy());
             }
-            if (Json.array(spec, "clusterIPs").isEmpty() && Json.present(oldSpec, "clusterIPs")) {
+            if (JsonTree.elements(spec, "clusterIPs").isEmpty() && JsonTree.present(oldSpec, "clusterIPs")) {
                 spec.set("clusterIPs", oldSpec.get("clusterIPs").deepCopy());
             }
         }
         if (needsNodePorts(oldSpec) && needsNodePorts(spec)) {
             Set<Long> used = new HashSet<>(nodePorts(spec));
             Map<String, Long> byName = new HashMap<>();
-            Json.eachObject(oldSpec, "ports", (i, p) -> {
-                Long np = Json.integer(p, "nodePort");
-                if (np != null) byName.put(Json.textOrEmpty(p, "name"), np);
+            JsonTree.eachObject(oldSpec, "ports", (i, p) -> {
+                Long np = JsonTree.integer(p, "nodePort");
+                if (np != null) byName.put(JsonTree.stringOrEmpty(p, "name"), np);
             });
-            Json.eachObject(spec, "ports", (i, p) -> {
-                Long np = Json.integer(p, "nodePort");
-                Long previous = byName.get(Json.textOrEmpty(p, "name"));
+            JsonTree.eachObject(spec, "ports", (i, p) -> {
+                Long np = JsonTree.integer(p, "nodePort");
+                Long previous = byName.get(JsonTree.stringOrEmpty(p, "name"));
                 if ((np == null || np == 0) && previous != null && previous != 0 && !used.contains(previous)) {
                     p.put("nodePort", previous.intValue());
                     used.add(previous);
                 }
             });
         }
-        if (needsHealthCheckPort(oldSpec) && needsHealthCheckPort(spec) && !Json.present(spec, "healthCheckNodePort")
-                && Json.present(oldSpec, "healthCheckNodePort")) {
+        if (needsHealthCheckPort(oldSpec) && needsHealthCheckPort(spec) && !JsonTree.present(spec, "healthCheckNodePort")
+                && JsonTree.present(oldSpec, "healthCheckNodePort")) {
             spec.set("healthCheckNodePort", oldSpec.get("healthCheckNodePort").deepCopy());
         }
     }
@@ -222,12 +224,12 @@ public final class ServiceStrategy extends BaseStrategy {
     }
 
     private static ApiException invalid(ObjectNode service, List<StatusCause> causes) {
-        return ApiException.invalid("", "Service", Json.textOrEmpty(Json.obj(service, "metadata"), "name"), causes);
+        return ApiException.invalid("", "Service", JsonTree.stringOrEmpty(JsonTree.object(service, "metadata"), "name"), causes);
     }
 
     private static Owner owner(ObjectNode service) {
-        ObjectNode m = Json.obj(service, "metadata");
-        return new Owner(Json.text(m, "namespace"), Json.text(m, "name"), Json.text(m, "uid"));
+        ObjectNode m = JsonTree.object(service, "metadata");
+        return new Owner(JsonTree.string(m, "namespace"), JsonTree.string(m, "name"), JsonTree.string(m, "uid"));
     }
 
     private void allocate(ObjectNode service, ObjectNode spec, ObjectNode oldSpec, AdmissionContext context) {
@@ -240,7 +242,7 @@ public final class ServiceStrategy extends BaseStrategy {
         List<String> claimedPorts = new ArrayList<>();
         try {
             if (needsClusterIp(spec) && !headless(spec)) {
-                String requested = Json.textOrEmpty(spec, "clusterIP");
+                String requested = JsonTree.stringOrEmpty(spec, "clusterIP");
                 if (requested.isEmpty()) {
                     String ip = take(allocators.clusterIps().allocateNext(store, owner, dryRun), null, null,
                             "failed to allocate a serviceIP: ");
@@ -251,7 +253,7 @@ public final class ServiceStrategy extends BaseStrategy {
                     String canonical = allocators.ipRange().canonical(requested);
                     String ip = take(allocators.clusterIps().allocate(store, canonical == null ? requested : canonical,
                                     owner, dryRun), FieldPath.of("spec", "clusterIPs"),
-                            GoValues.stringSlice(Json.array(spec, "clusterIPs").stream().map(Json::text).toList()),
+                            GoValues.stringSlice(JsonTree.elements(spec, "clusterIPs").stream().map(JsonTree::string).toList()),
                             "failed to allocate IP " + requested + ": ");
                     if (!dryRun) claimedIps.add(ip);
                 }
@@ -259,12 +261,12 @@ public final class ServiceStrategy extends BaseStrategy {
                 spec.putArray("clusterIPs").add("None");
             }
             boolean allocateMissing = needsNodePorts(spec);
-            boolean mayHaveNodePorts = allocateMissing || "LoadBalancer".equals(Json.text(spec, "type"));
+            boolean mayHaveNodePorts = allocateMissing || "LoadBalancer".equals(JsonTree.string(spec, "type"));
             if (mayHaveNodePorts) {
-                List<JsonNode> ports = Json.array(spec, "ports");
+                List<JsonNode> ports = JsonTree.elements(spec, "ports");
                 for (int i = 0; i < ports.size(); i++) {
                     if (!(ports.get(i) instanceof ObjectNode port)) continue;
-                    Long requested = Json.integer(port, "nodePort");
+                    Long requested = JsonTree.integer(port, "nodePort");
                     FieldPath path = FieldPath.of("spec", "ports").index(i).child("nodePort");
                     if (requested == null || requested == 0) {
                         if (!allocateMissing) continue;
@@ -280,7 +282,7 @@ public final class ServiceStrategy extends BaseStrategy {
                 }
             }
             if (needsHealthCheckPort(spec)) {
-                Long requested = Json.integer(spec, "healthCheckNodePort");
+                Long requested = JsonTree.integer(spec, "healthCheckNodePort");
                 if (requested == null || requested == 0) {
                     String np = take(allocators.nodePorts().allocateNext(store, owner, dryRun), null, null,
                             "failed to allocate a nodePort: ");
@@ -327,12 +329,12 @@ public final class ServiceStrategy extends BaseStrategy {
 
     @Override
     public void afterUpdate(ObjectNode stored, ObjectNode old, AdmissionContext context) {
-        release(old, Json.obj(stored, "spec"), context);
+        release(old, JsonTree.object(stored, "spec"), context);
     }
 
     @Override
     public void abortWrite(ObjectNode object, ObjectNode old, AdmissionContext context) {
-        release(object, old == null ? null : Json.obj(old, "spec"), context);
+        release(object, old == null ? null : JsonTree.object(old, "spec"), context);
     }
 
     @Override
@@ -343,7 +345,7 @@ public final class ServiceStrategy extends BaseStrategy {
     /** Releases what {@code holder} holds and {@code keeperSpec} (may be null) does not. */
     private void release(ObjectNode holder, ObjectNode keeperSpec, AdmissionContext context) {
         if (context.dryRun() || holder == null) return;
-        ObjectNode spec = Json.obj(holder, "spec");
+        ObjectNode spec = JsonTree.object(holder, "spec");
         Owner owner = owner(holder);
         Set<String> keepIps = clusterIps(keeperSpec);
         Set<Long> keepPorts = heldPorts(keeperSpec);
@@ -358,10 +360,10 @@ public final class ServiceStrategy extends BaseStrategy {
     private Set<String> clusterIps(ObjectNode spec) {
         Set<String> ips = new LinkedHashSet<>();
         if (spec == null || !needsClusterIp(spec)) return ips;
-        List<JsonNode> list = Json.array(spec, "clusterIPs");
-        if (list.isEmpty() && Json.text(spec, "clusterIP") != null) list = List.of(spec.get("clusterIP"));
+        List<JsonNode> list = JsonTree.elements(spec, "clusterIPs");
+        if (list.isEmpty() && JsonTree.string(spec, "clusterIP") != null) list = List.of(spec.get("clusterIP"));
         for (JsonNode n : list) {
-            String ip = Json.text(n);
+            String ip = JsonTree.string(n);
             if (ip == null || ip.isEmpty() || ip.equals("None")) continue;
             String canonical = allocators.ipRange().canonical(ip);
             ips.add(canonical == null ? ip : canonical);
@@ -371,8 +373,8 @@ public final class ServiceStrategy extends BaseStrategy {
 
     private static List<Long> nodePorts(ObjectNode spec) {
         List<Long> ports = new ArrayList<>();
-        Json.eachObject(spec, "ports", (i, p) -> {
-            Long np = Json.integer(p, "nodePort");
+        JsonTree.eachObject(spec, "ports", (i, p) -> {
+            Long np = JsonTree.integer(p, "nodePort");
             if (np != null && np != 0) ports.add(np);
         });
         return ports;
@@ -382,7 +384,7 @@ public final class ServiceStrategy extends BaseStrategy {
         Set<Long> ports = new HashSet<>();
         if (spec == null) return ports;
         ports.addAll(nodePorts(spec));
-        Long hc = Json.integer(spec, "healthCheckNodePort");
+        Long hc = JsonTree.integer(spec, "healthCheckNodePort");
         if (hc != null && hc != 0) ports.add(hc);
         return ports;
     }
@@ -392,35 +394,35 @@ public final class ServiceStrategy extends BaseStrategy {
     @Override
     public List<StatusCause> validate(ObjectNode service, ObjectNode old) {
         Causes causes = new Causes();
-        String name = Json.textOrEmpty(Json.obj(service, "metadata"), "name");
-        if (!name.isEmpty()) causes.invalidEach(FieldPath.of("metadata", "name"), name, Names.dns1035Label(name));
+        String name = JsonTree.stringOrEmpty(JsonTree.object(service, "metadata"), "name");
+        if (!name.isEmpty()) causes.invalidEach(FieldPath.of("metadata", "name"), name, NameValidation.isDns1035Label(name));
         FieldPath specPath = FieldPath.of("spec");
-        ObjectNode spec = Json.obj(service, "spec");
+        ObjectNode spec = JsonTree.object(service, "spec");
         if (spec == null) return causes.required(specPath).list();
-        String type = Json.textOrEmpty(spec, "type");
+        String type = JsonTree.stringOrEmpty(spec, "type");
         if (!TYPES.contains(type)) causes.notSupported(specPath.child("type"), type, TYPES);
         boolean externalName = type.equals("ExternalName");
         validatePorts(spec, specPath, type, causes);
         validateClusterIps(spec, specPath, type, causes);
         if (externalName) {
-            String external = Json.textOrEmpty(spec, "externalName");
+            String external = JsonTree.stringOrEmpty(spec, "externalName");
             if (external.isEmpty()) {
                 causes.required(specPath.child("externalName"));
             } else {
                 String host = external.endsWith(".") ? external.substring(0, external.length() - 1) : external;
-                causes.invalidEach(specPath.child("externalName"), external, Names.dns1123Subdomain(host));
+                causes.invalidEach(specPath.child("externalName"), external, NameValidation.isDns1123Subdomain(host));
             }
         }
-        String affinity = Json.textOrEmpty(spec, "sessionAffinity");
+        String affinity = JsonTree.stringOrEmpty(spec, "sessionAffinity");
         if (!AFFINITIES.contains(affinity)) causes.notSupported(specPath.child("sessionAffinity"), affinity, AFFINITIES);
         if (affinity.equals("ClientIP")) {
-            Long timeout = Json.integer(Json.obj(Json.obj(spec, "sessionAffinityConfig"), "clientIP"), "timeoutSeconds");
+            Long timeout = JsonTree.integer(JsonTree.object(JsonTree.object(spec, "sessionAffinityConfig"), "clientIP"), "timeoutSeconds");
             if (timeout != null && (timeout <= 0 || timeout > 86400)) {
                 causes.invalid(specPath.child("sessionAffinityConfig", "clientIP", "timeoutSeconds"), timeout,
                         "must be greater than 0 and less than 86400");
             }
         }
-        String etp = Json.textOrEmpty(spec, "externalTrafficPolicy");
+        String etp = JsonTree.stringOrEmpty(spec, "externalTrafficPolicy");
         if (!etp.isEmpty()) {
             if (!externallyAccessible(spec)) {
                 causes.invalid(specPath.child("externalTrafficPolicy"), etp, "may only be set for externally-accessible services");
@@ -430,30 +432,30 @@ public final class ServiceStrategy extends BaseStrategy {
         } else if (externallyAccessible(spec)) {
             causes.required(specPath.child("externalTrafficPolicy"));
         }
-        String itp = Json.text(spec, "internalTrafficPolicy");
+        String itp = JsonTree.string(spec, "internalTrafficPolicy");
         if (itp != null && !TRAFFIC_POLICIES.contains(itp)) causes.notSupported(specPath.child("internalTrafficPolicy"), itp, TRAFFIC_POLICIES);
-        String familyPolicy = Json.text(spec, "ipFamilyPolicy");
+        String familyPolicy = JsonTree.string(spec, "ipFamilyPolicy");
         if (familyPolicy != null && !FAMILY_POLICIES.contains(familyPolicy)) {
             causes.notSupported(specPath.child("ipFamilyPolicy"), familyPolicy, FAMILY_POLICIES);
         }
         if (!externalName) validateFamilies(spec, specPath, causes);
         LabelSelectors.validateLabels(spec.get("selector"), specPath.child("selector"), causes);
-        List<JsonNode> externalIps = Json.array(spec, "externalIPs");
+        List<JsonNode> externalIps = JsonTree.elements(spec, "externalIPs");
         for (int i = 0; i < externalIps.size(); i++) {
-            String value = Json.text(externalIps.get(i));
-            if (value == null || !Names.isIp(value)) {
-                causes.invalid(specPath.child("externalIPs").index(i), value == null ? "" : value, Names.ipMessage());
+            String value = JsonTree.string(externalIps.get(i));
+            if (value == null || !Addresses.isIp(value)) {
+                causes.invalid(specPath.child("externalIPs").index(i), value == null ? "" : value, Addresses.ipMessage());
             }
         }
-        ObjectNode oldSpec = Json.obj(old, "spec");
+        ObjectNode oldSpec = JsonTree.object(old, "spec");
         if (oldSpec != null && needsClusterIp(oldSpec) && needsClusterIp(spec)) {
-            List<String> before = Json.array(oldSpec, "clusterIPs").stream().map(Json::text).toList();
-            List<String> now = Json.array(spec, "clusterIPs").stream().map(Json::text).toList();
+            List<String> before = JsonTree.elements(oldSpec, "clusterIPs").stream().map(JsonTree::string).toList();
+            List<String> now = JsonTree.elements(spec, "clusterIPs").stream().map(JsonTree::string).toList();
             if (!before.isEmpty() && !now.isEmpty() && !before.getFirst().equals(now.getFirst())) {
                 causes.invalid(specPath.child("clusterIPs").index(0), GoValues.stringSlice(now), "may not change once set");
             }
-            List<String> fBefore = Json.array(oldSpec, "ipFamilies").stream().map(Json::text).toList();
-            List<String> fNow = Json.array(spec, "ipFamilies").stream().map(Json::text).toList();
+            List<String> fBefore = JsonTree.elements(oldSpec, "ipFamilies").stream().map(JsonTree::string).toList();
+            List<String> fNow = JsonTree.elements(spec, "ipFamilies").stream().map(JsonTree::string).toList();
             if (!fBefore.isEmpty() && !fNow.isEmpty() && !fBefore.getFirst().equals(fNow.getFirst())) {
                 causes.invalid(specPath.child("ipFamilies").index(0), fNow.getFirst(), "may not change once set");
             }
@@ -462,22 +464,22 @@ public final class ServiceStrategy extends BaseStrategy {
     }
 
     private void validateFamilies(ObjectNode spec, FieldPath specPath, Causes causes) {
-        List<JsonNode> families = Json.array(spec, "ipFamilies");
+        List<JsonNode> families = JsonTree.elements(spec, "ipFamilies");
         for (int i = 0; i < families.size(); i++) {
-            String family = Json.text(families.get(i));
+            String family = JsonTree.string(families.get(i));
             if (!List.of("IPv4", "IPv6").contains(String.valueOf(family))) {
                 causes.notSupported(specPath.child("ipFamilies").index(i), family == null ? "" : family, List.of("IPv4", "IPv6"));
             } else if (!family.equals(clusterFamily())) {
                 causes.invalid(specPath.child("ipFamilies").index(i), family, "not configured on this cluster");
             }
         }
-        if ("RequireDualStack".equals(Json.text(spec, "ipFamilyPolicy")) && !headless(spec)) {
+        if ("RequireDualStack".equals(JsonTree.string(spec, "ipFamilyPolicy")) && !headless(spec)) {
             causes.invalid(specPath.child("ipFamilyPolicy"), "RequireDualStack", "this cluster is not configured for dual-stack services");
         }
     }
 
     private static void validatePorts(ObjectNode spec, FieldPath specPath, String type, Causes causes) {
-        List<JsonNode> ports = Json.array(spec, "ports");
+        List<JsonNode> ports = JsonTree.elements(spec, "ports");
         boolean externalName = type.equals("ExternalName");
         if (ports.isEmpty() && !externalName && !headless(spec)) causes.required(specPath.child("ports"));
         Set<String> names = new HashSet<>();
@@ -486,27 +488,27 @@ public final class ServiceStrategy extends BaseStrategy {
         for (int i = 0; i < ports.size(); i++) {
             if (!(ports.get(i) instanceof ObjectNode port)) continue;
             FieldPath p = specPath.child("ports").index(i);
-            String name = Json.textOrEmpty(port, "name");
+            String name = JsonTree.stringOrEmpty(port, "name");
             if (ports.size() > 1 && name.isEmpty()) causes.required(p.child("name"));
             if (!name.isEmpty()) {
-                causes.invalidEach(p.child("name"), name, Names.dns1123Label(name));
+                causes.invalidEach(p.child("name"), name, NameValidation.isDns1123Label(name));
                 if (!names.add(name)) causes.duplicate(p.child("name"), name);
             }
-            Long number = Json.integer(port, "port");
+            Long number = JsonTree.integer(port, "port");
             long n = number == null ? 0 : number;
-            if (n < 1 || n > 65535) causes.invalid(p.child("port"), n, Names.portRangeMessage());
-            String protocol = Json.textOrEmpty(port, "protocol");
+            if (n < 1 || n > 65535) causes.invalid(p.child("port"), n, Addresses.portRangeMessage());
+            String protocol = JsonTree.stringOrEmpty(port, "protocol");
             if (!PodSpecValidation.PROTOCOLS.contains(protocol)) {
                 causes.notSupported(p.child("protocol"), protocol, PodSpecValidation.PROTOCOLS);
             }
             if (!externalName) PodSpecValidation.validatePortNumOrName(port.get("targetPort"), p.child("targetPort"), causes);
             if (!portKeys.add(n + "/" + protocol)) causes.duplicate(p, new GoValues.Raw("core.ServicePort{Port:" + n + ", Protocol:" + GoValues.quote(protocol) + "}"));
-            Long nodePort = Json.integer(port, "nodePort");
+            Long nodePort = JsonTree.integer(port, "nodePort");
             if (nodePort != null && nodePort != 0) {
                 if (type.equals("ClusterIP") || externalName) {
                     causes.forbidden(p.child("nodePort"), "may not be used when `type` is '" + type + "'");
                 } else if (nodePort < 1 || nodePort > 65535) {
-                    causes.invalid(p.child("nodePort"), nodePort, Names.portRangeMessage());
+                    causes.invalid(p.child("nodePort"), nodePort, Addresses.portRangeMessage());
                 } else if (!nodePortKeys.add(nodePort + "/" + protocol)) {
                     causes.duplicate(p.child("nodePort"), nodePort);
                 }
@@ -515,29 +517,29 @@ public final class ServiceStrategy extends BaseStrategy {
     }
 
     private static void validateClusterIps(ObjectNode spec, FieldPath specPath, String type, Causes causes) {
-        List<JsonNode> ips = Json.array(spec, "clusterIPs");
+        List<JsonNode> ips = JsonTree.elements(spec, "clusterIPs");
         FieldPath ipsPath = specPath.child("clusterIPs");
         if (type.equals("ExternalName")) {
             if (!ips.isEmpty()) causes.forbidden(ipsPath, "may not be set for ExternalName services");
             return;
         }
-        String clusterIp = Json.textOrEmpty(spec, "clusterIP");
-        String first = ips.isEmpty() ? null : Json.text(ips.getFirst());
+        String clusterIp = JsonTree.stringOrEmpty(spec, "clusterIP");
+        String first = ips.isEmpty() ? null : JsonTree.string(ips.getFirst());
         if (!ips.isEmpty() && !clusterIp.equals(first == null ? "" : first)) {
-            causes.invalid(ipsPath, GoValues.stringSlice(ips.stream().map(n -> String.valueOf(Json.text(n))).toList()),
+            causes.invalid(ipsPath, GoValues.stringSlice(ips.stream().map(n -> String.valueOf(JsonTree.string(n))).toList()),
                     "first value must match `clusterIP`");
         }
         if (ips.size() > 1) causes.tooMany(ipsPath, ips.size(), 1);
         for (int i = 0; i < ips.size(); i++) {
-            String ip = Json.text(ips.get(i));
+            String ip = JsonTree.string(ips.get(i));
             if (ip == null) ip = "";
             if (ip.equals("None")) {
                 if (i > 0 || ips.size() > 1) causes.invalid(ipsPath.index(i), ip, "must not repeat or mix with other IPs");
                 if (type.equals("NodePort") || type.equals("LoadBalancer")) {
                     causes.invalid(ipsPath.index(i), ip, "may not be set to 'None' for " + type + " services");
                 }
-            } else if (!Names.isIp(ip)) {
-                causes.invalid(ipsPath.index(i), ip, Names.ipMessage());
+            } else if (!Addresses.isIp(ip)) {
+                causes.invalid(ipsPath.index(i), ip, Addresses.ipMessage());
             }
         }
     }

@@ -1,6 +1,8 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
+import io.kube4j.machinery.validation.NameValidation;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -28,26 +30,26 @@ public final class StatefulSetStrategy extends BaseStrategy {
     @Override
     public void defaults(ObjectNode sts) {
         ObjectNode spec = Workloads.spec(sts);
-        Json.defaultText(spec, "podManagementPolicy", "OrderedReady");
-        ObjectNode strategy = Json.ensureObj(spec, "updateStrategy");
-        if (Json.isEmpty(strategy.get("type"))) {
+        Defaulting.defaultText(spec, "podManagementPolicy", "OrderedReady");
+        ObjectNode strategy = JsonTree.ensureObject(spec, "updateStrategy");
+        if (JsonTree.isEmpty(strategy.get("type"))) {
             strategy.put("type", "RollingUpdate");
-            if (!Json.present(strategy, "rollingUpdate")) strategy.putObject("rollingUpdate");
+            if (!JsonTree.present(strategy, "rollingUpdate")) strategy.putObject("rollingUpdate");
         }
-        if ("RollingUpdate".equals(Json.text(strategy, "type")) && strategy.get("rollingUpdate") instanceof ObjectNode r) {
-            Json.defaultInt(r, "partition", 0);
+        if ("RollingUpdate".equals(JsonTree.string(strategy, "type")) && strategy.get("rollingUpdate") instanceof ObjectNode r) {
+            Defaulting.defaultInt(r, "partition", 0);
         }
-        ObjectNode retention = Json.ensureObj(spec, "persistentVolumeClaimRetentionPolicy");
-        Json.defaultText(retention, "whenDeleted", "Retain");
-        Json.defaultText(retention, "whenScaled", "Retain");
-        Json.defaultInt(spec, "replicas", 1);
-        Json.defaultInt(spec, "revisionHistoryLimit", 10);
-        PodSpecDefaults.defaultTemplate(Json.ensureObj(spec, "template"));
-        Json.eachObject(spec, "volumeClaimTemplates", (i, claim) -> {
+        ObjectNode retention = JsonTree.ensureObject(spec, "persistentVolumeClaimRetentionPolicy");
+        Defaulting.defaultText(retention, "whenDeleted", "Retain");
+        Defaulting.defaultText(retention, "whenScaled", "Retain");
+        Defaulting.defaultInt(spec, "replicas", 1);
+        Defaulting.defaultInt(spec, "revisionHistoryLimit", 10);
+        PodSpecDefaults.defaultTemplate(JsonTree.ensureObject(spec, "template"));
+        JsonTree.eachObject(spec, "volumeClaimTemplates", (i, claim) -> {
             // kube-apiserver stores claim templates with their type (tools that diff manifests know it).
-            Json.defaultText(claim, "apiVersion", "v1");
-            Json.defaultText(claim, "kind", "PersistentVolumeClaim");
-            PodSpecDefaults.templateMetadata(Json.ensureObj(claim, "metadata"));
+            Defaulting.defaultText(claim, "apiVersion", "v1");
+            Defaulting.defaultText(claim, "kind", "PersistentVolumeClaim");
+            PodSpecDefaults.templateMetadata(JsonTree.ensureObject(claim, "metadata"));
             ClaimDefaults.defaultClaim(claim);
         });
     }
@@ -55,7 +57,7 @@ public final class StatefulSetStrategy extends BaseStrategy {
     @Override
     public void prepareForCreate(ObjectNode sts, AdmissionContext context) {
         Workloads.resetStatus(sts);
-        ObjectNode status = Json.ensureObj(sts, "status");
+        ObjectNode status = JsonTree.ensureObject(sts, "status");
         status.put("availableReplicas", 0);
         status.put("replicas", 0);
     }
@@ -67,9 +69,9 @@ public final class StatefulSetStrategy extends BaseStrategy {
             return copy;
         }
         java.util.Set<String> names = new java.util.HashSet<>();
-        Json.eachObject(podSpec, "volumes", (i, v) -> names.add(Json.textOrEmpty(v, "name")));
-        Json.eachObject(spec, "volumeClaimTemplates", (i, claim) -> {
-            String name = Json.textOrEmpty(Json.obj(claim, "metadata"), "name");
+        JsonTree.eachObject(podSpec, "volumes", (i, v) -> names.add(JsonTree.stringOrEmpty(v, "name")));
+        JsonTree.eachObject(spec, "volumeClaimTemplates", (i, claim) -> {
+            String name = JsonTree.stringOrEmpty(JsonTree.object(claim, "metadata"), "name");
             if (name.isEmpty() || names.contains(name)) return;
             ObjectNode volume = podSpec.withArrayProperty("volumes").addObject();
             volume.put("name", name);
@@ -82,14 +84,14 @@ public final class StatefulSetStrategy extends BaseStrategy {
     public List<StatusCause> validate(ObjectNode sts, ObjectNode old) {
         Causes causes = new Causes();
         FieldPath specPath = FieldPath.of("spec");
-        ObjectNode spec = Json.obj(sts, "spec");
+        ObjectNode spec = JsonTree.object(sts, "spec");
         if (spec == null) return causes.required(specPath).list();
-        String policy = Json.textOrEmpty(spec, "podManagementPolicy");
+        String policy = JsonTree.stringOrEmpty(spec, "podManagementPolicy");
         if (!List.of("OrderedReady", "Parallel").contains(policy)) {
             causes.invalid(specPath.child("podManagementPolicy"), policy, "must be 'OrderedReady' or 'Parallel'");
         }
-        ObjectNode strategy = Json.obj(spec, "updateStrategy");
-        String type = Json.textOrEmpty(strategy, "type");
+        ObjectNode strategy = JsonTree.object(spec, "updateStrategy");
+        String type = JsonTree.stringOrEmpty(strategy, "type");
         FieldPath strategyPath = specPath.child("updateStrategy");
         JsonNode rolling = strategy == null ? null : strategy.get("rollingUpdate");
         switch (type) {
@@ -100,14 +102,14 @@ public final class StatefulSetStrategy extends BaseStrategy {
                 }
             }
             case "RollingUpdate" -> {
-                Long partition = Json.integer(rolling, "partition");
+                Long partition = JsonTree.integer(rolling, "partition");
                 if (partition != null) causes.nonNegative(strategyPath.child("rollingUpdate", "partition"), partition);
             }
             default -> causes.invalid(strategyPath, type, "must be 'RollingUpdate' or 'OnDelete'");
         }
-        ObjectNode retention = Json.obj(spec, "persistentVolumeClaimRetentionPolicy");
+        ObjectNode retention = JsonTree.object(spec, "persistentVolumeClaimRetentionPolicy");
         for (String f : List.of("whenDeleted", "whenScaled")) {
-            String v = Json.textOrEmpty(retention, f);
+            String v = JsonTree.stringOrEmpty(retention, f);
             if (!RETENTION.contains(v)) {
                 causes.notSupported(specPath.child("persistentVolumeClaimRetentionPolicy", f), v, RETENTION);
             }
@@ -115,20 +117,20 @@ public final class StatefulSetStrategy extends BaseStrategy {
         Workloads.nonNegative(spec, "replicas", specPath, causes);
         Workloads.nonNegative(spec, "minReadySeconds", specPath, causes);
         Workloads.nonNegative(spec, "revisionHistoryLimit", specPath, causes);
-        String serviceName = Json.text(spec, "serviceName");
+        String serviceName = JsonTree.string(spec, "serviceName");
         if (serviceName != null && !serviceName.isEmpty()) {
-            causes.invalidEach(specPath.child("serviceName"), serviceName, Names.dns1123Label(serviceName));
+            causes.invalidEach(specPath.child("serviceName"), serviceName, NameValidation.isDns1123Label(serviceName));
         }
         Workloads.validateSelectorAndTemplate(withClaimVolumes(spec), specPath, "statefulset", Workloads.ALWAYS, causes);
-        Json.eachObject(spec, "volumeClaimTemplates", (i, claim) -> {
+        JsonTree.eachObject(spec, "volumeClaimTemplates", (i, claim) -> {
             FieldPath p = specPath.child("volumeClaimTemplates").index(i);
-            String name = Json.textOrEmpty(Json.obj(claim, "metadata"), "name");
+            String name = JsonTree.stringOrEmpty(JsonTree.object(claim, "metadata"), "name");
             if (name.isEmpty()) causes.required(p.child("metadata", "name"));
-            ObjectNode claimSpec = Json.obj(claim, "spec");
+            ObjectNode claimSpec = JsonTree.object(claim, "spec");
             if (claimSpec == null) causes.required(p.child("spec"));
             else PersistentVolumeClaimStrategy.validateClaimSpec(claimSpec, p.child("spec"), causes);
         });
-        ObjectNode oldSpec = Json.obj(old, "spec");
+        ObjectNode oldSpec = JsonTree.object(old, "spec");
         if (oldSpec != null) {
             ObjectNode a = spec.deepCopy();
             ObjectNode b = oldSpec.deepCopy();

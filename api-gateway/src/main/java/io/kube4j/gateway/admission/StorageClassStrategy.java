@@ -1,6 +1,8 @@
 package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.JsonTree;
+import io.kube4j.machinery.validation.NameValidation;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -23,19 +25,19 @@ public final class StorageClassStrategy extends BaseStrategy {
 
     @Override
     public void defaults(ObjectNode sc) {
-        Json.defaultText(sc, "reclaimPolicy", "Delete");
-        Json.defaultText(sc, "volumeBindingMode", "Immediate");
+        Defaulting.defaultText(sc, "reclaimPolicy", "Delete");
+        Defaulting.defaultText(sc, "volumeBindingMode", "Immediate");
     }
 
     @Override
     public List<StatusCause> validate(ObjectNode sc, ObjectNode old) {
         Causes causes = new Causes();
-        String provisioner = Json.textOrEmpty(sc, "provisioner");
+        String provisioner = JsonTree.stringOrEmpty(sc, "provisioner");
         if (provisioner.isEmpty()) causes.required(FieldPath.of("provisioner"));
-        else causes.invalidEach(FieldPath.of("provisioner"), provisioner, Names.qualifiedName(provisioner.toLowerCase()));
-        String reclaim = Json.textOrEmpty(sc, "reclaimPolicy");
+        else causes.invalidEach(FieldPath.of("provisioner"), provisioner, NameValidation.isQualifiedName(provisioner.toLowerCase()));
+        String reclaim = JsonTree.stringOrEmpty(sc, "reclaimPolicy");
         if (!RECLAIM.contains(reclaim)) causes.notSupported(FieldPath.of("reclaimPolicy"), reclaim, RECLAIM);
-        String binding = Json.textOrEmpty(sc, "volumeBindingMode");
+        String binding = JsonTree.stringOrEmpty(sc, "volumeBindingMode");
         if (!BINDING.contains(binding)) causes.notSupported(FieldPath.of("volumeBindingMode"), binding, BINDING);
         if (sc.get("parameters") instanceof ObjectNode params && params.size() > 512) {
             causes.tooMany(FieldPath.of("parameters"), params.size(), 512);
@@ -44,13 +46,13 @@ public final class StorageClassStrategy extends BaseStrategy {
             if (!Objects.equals(sc.get("parameters"), old.get("parameters"))) {
                 causes.forbidden(FieldPath.of("parameters"), "updates to parameters are forbidden.");
             }
-            if (!provisioner.equals(Json.textOrEmpty(old, "provisioner"))) {
+            if (!provisioner.equals(JsonTree.stringOrEmpty(old, "provisioner"))) {
                 causes.forbidden(FieldPath.of("provisioner"), "updates to provisioner are forbidden.");
             }
-            if (!reclaim.equals(Json.textOrEmpty(old, "reclaimPolicy"))) {
+            if (!reclaim.equals(JsonTree.stringOrEmpty(old, "reclaimPolicy"))) {
                 causes.forbidden(FieldPath.of("reclaimPolicy"), "updates to reclaimPolicy are forbidden.");
             }
-            if (!binding.equals(Json.textOrEmpty(old, "volumeBindingMode"))) {
+            if (!binding.equals(JsonTree.stringOrEmpty(old, "volumeBindingMode"))) {
                 causes.immutable(FieldPath.of("volumeBindingMode"), binding);
             }
         }

@@ -1,9 +1,12 @@
 package io.kube4j.gateway.admission;
 
+import io.kube4j.machinery.object.JsonTree;
+import io.kube4j.machinery.validation.NameValidation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** Validation shared by the workload kinds that own pods through a selector and a template. */
 final class Workloads {
@@ -11,6 +14,11 @@ final class Workloads {
     private Workloads() {}
 
     static final List<String> ALWAYS = List.of("Always");
+
+    private static final String PERCENT_FMT = "[0-9]+%";
+    private static final Pattern PERCENT = Pattern.compile(PERCENT_FMT);
+    private static final String PERCENT_MESSAGE = NameValidation.regexError(
+            "a valid percent string must be a numeric string followed by an ending '%'", PERCENT_FMT, "1%", "93%");
 
     /**
      * The selector is required and non-empty, and selects the template's labels; then the
@@ -33,8 +41,8 @@ final class Workloads {
         }
         JsonNode template = spec.get("template");
         if (usable && template instanceof ObjectNode t) {
-            JsonNode labels = Json.obj(t, "metadata") == null ? null : t.get("metadata").get("labels");
-            if (!LabelSelectors.matches(selector, Json.stringMap(Json.obj(t, "metadata"), "labels"))) {
+            JsonNode labels = JsonTree.object(t, "metadata") == null ? null : t.get("metadata").get("labels");
+            if (!LabelSelectors.matches(selector, JsonTree.stringMap(JsonTree.object(t, "metadata"), "labels"))) {
                 causes.invalid(specPath.child("template", "metadata", "labels"), GoValues.stringMap(labels),
                         "`selector` does not match template `labels`");
             }
@@ -50,14 +58,14 @@ final class Workloads {
     /** Pods of controllers that keep them running may not have a deadline. */
     static void forbidActiveDeadline(JsonNode template, FieldPath specPath, String owner, Causes causes) {
         JsonNode spec = template == null ? null : template.get("spec");
-        if (spec != null && Json.present(spec, "activeDeadlineSeconds")) {
+        if (spec != null && JsonTree.present(spec, "activeDeadlineSeconds")) {
             causes.forbidden(specPath.child("template", "spec", "activeDeadlineSeconds"),
                     "activeDeadlineSeconds in " + owner + " is not Supported");
         }
     }
 
     static void nonNegative(ObjectNode spec, String field, FieldPath specPath, Causes causes) {
-        Long v = Json.integer(spec, field);
+        Long v = JsonTree.integer(spec, field);
         if (v != null) causes.nonNegative(specPath.child(field), v);
     }
 
@@ -81,8 +89,8 @@ final class Workloads {
             causes.nonNegative(path, value.longValue());
         } else if (value.isString()) {
             String s = value.stringValue();
-            if (!Names.isPercent(s)) {
-                causes.invalid(path, intOrString(value), Names.percentMessage());
+            if (!PERCENT.matcher(s).matches()) {
+                causes.invalid(path, intOrString(value), PERCENT_MESSAGE);
             } else if (max100 && Long.parseLong(s.substring(0, s.length() - 1)) > 100) {
                 causes.invalid(path, intOrString(value), "must not be greater than 100%");
             }
@@ -108,7 +116,7 @@ final class Workloads {
     }
 
     static ObjectNode spec(ObjectNode object) {
-        return Json.ensureObj(object, "spec");
+        return JsonTree.ensureObject(object, "spec");
     }
 
     /** Status is the controllers' to write: a created object starts with an empty one. */

@@ -1,9 +1,8 @@
 package io.kube4j.gateway.protobuf;
 
+import io.kube4j.machinery.object.KubeObject;
+
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /**
@@ -13,25 +12,20 @@ import java.time.format.DateTimeParseException;
  */
 final class GoFormats {
 
-    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'")
-            .withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
-            .withZone(ZoneOffset.UTC);
-
     private GoFormats() {}
 
     static String time(long seconds, int nanos) {
-        return SECONDS.format(Instant.ofEpochSecond(seconds, nanos));
+        return KubeObject.timestamp(Instant.ofEpochSecond(seconds, nanos));
     }
 
     static String microTime(long seconds, int nanos) {
-        return MICROS.format(Instant.ofEpochSecond(seconds, nanos));
+        return KubeObject.microTimestamp(Instant.ofEpochSecond(seconds, nanos));
     }
 
     /** An RFC 3339 timestamp (any offset, optional fraction) as an instant. */
     static Instant parseTime(String text) {
         try {
-            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            return KubeObject.parseTimestamp(text);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("not an RFC 3339 time: \"" + text + "\"", e);
         }

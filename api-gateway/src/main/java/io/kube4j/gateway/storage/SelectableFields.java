@@ -1,5 +1,6 @@
 package io.kube4j.gateway.storage;
 
+import io.kube4j.machinery.object.JsonTree;
 import io.kube4j.machinery.registry.ResourceType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -55,10 +56,7 @@ public final class SelectableFields {
             JsonNode ips = object.path("status").path("podIPs");
             return ips.isArray() && !ips.isEmpty() ? ips.get(0).path("ip").asString("") : "";
         }
-        JsonNode node = object;
-        for (String part : field.split("\\.")) {
-            node = node.path(part);
-        }
+        JsonNode node = JsonTree.at(object, field);
         if (node.isMissingNode() || node.isNull()) {
             return field.equals("spec.unschedulable") || field.equals("spec.hostNetwork") ? "false" : "";
         }

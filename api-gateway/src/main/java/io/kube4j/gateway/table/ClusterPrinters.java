@@ -1,5 +1,7 @@
 package io.kube4j.gateway.table;
 
+import io.kube4j.machinery.object.JsonTree;
+import io.kube4j.machinery.quantity.Quantity;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -31,36 +33,36 @@ final class ClusterPrinters {
             col(string("Status", "The status of the node"), ClusterPrinters::nodeStatus),
             col(string("Roles", "The roles of the node"), ClusterPrinters::nodeRoles),
             age(),
-            col(string("Version", "Kubelet Version reported by the node."), o -> Json.text(o, "status.nodeInfo.kubeletVersion")),
+            col(string("Version", "Kubelet Version reported by the node."), o -> Fields.text(o, "status.nodeInfo.kubeletVersion")),
             col(string("Internal-IP", "List of addresses reachable to the node.").wide(), o -> nodeAddress(o, "InternalIP")),
             col(string("External-IP", "List of addresses reachable to the node.").wide(), o -> nodeAddress(o, "ExternalIP")),
-            col(string("OS-Image", "OS Image reported by the node.").wide(), o -> orUnknown(Json.text(o, "status.nodeInfo.osImage"))),
+            col(string("OS-Image", "OS Image reported by the node.").wide(), o -> orUnknown(Fields.text(o, "status.nodeInfo.osImage"))),
             col(string("Kernel-Version", "Kernel Version reported by the node.").wide(),
-                    o -> orUnknown(Json.text(o, "status.nodeInfo.kernelVersion"))),
+                    o -> orUnknown(Fields.text(o, "status.nodeInfo.kernelVersion"))),
             col(string("Container-Runtime", "ContainerRuntime Version reported by the node.").wide(),
-                    o -> orUnknown(Json.text(o, "status.nodeInfo.containerRuntimeVersion"))));
+                    o -> orUnknown(Fields.text(o, "status.nodeInfo.containerRuntimeVersion"))));
 
     static final TablePrinter NAMESPACE = ColumnPrinter.of(
             name(),
-            col(string("Status", "The status of the namespace"), o -> Json.text(o, "status.phase")),
+            col(string("Status", "The status of the namespace"), o -> Fields.text(o, "status.phase")),
             age());
 
     static final TablePrinter CONFIG_MAP = ColumnPrinter.of(
             name(),
             col(string("Data", "Data contains the configuration data."),
-                    o -> (long) (Json.size(o, "data") + Json.size(o, "binaryData"))),
+                    o -> (long) (Fields.size(o, "data") + Fields.size(o, "binaryData"))),
             age());
 
     static final TablePrinter SECRET = ColumnPrinter.of(
             name(),
-            col(string("Type", "Used to facilitate programmatic handling of secret data."), o -> Json.text(o, "type")),
-            col(string("Data", "Data contains the secret data."), o -> (long) Json.size(o, "data")),
+            col(string("Type", "Used to facilitate programmatic handling of secret data."), o -> Fields.text(o, "type")),
+            col(string("Data", "Data contains the secret data."), o -> (long) Fields.size(o, "data")),
             age());
 
     static final TablePrinter SERVICE_ACCOUNT = ColumnPrinter.of(
             name(),
             col(string("Secrets", "Secrets is a list of the secrets in the same namespace that pods running using"
-                    + " this ServiceAccount are allowed to use."), o -> (long) Json.size(o, "secrets")),
+                    + " this ServiceAccount are allowed to use."), o -> (long) Fields.size(o, "secrets")),
             age());
 
     static final TablePrinter EVENT = new EventPrinter();
@@ -68,85 +70,85 @@ final class ClusterPrinters {
     static final TablePrinter PERSISTENT_VOLUME = ColumnPrinter.of(
             name(),
             col(string("Capacity", "capacity is the description of the persistent volume's resources and capacity."),
-                    o -> quantity(Json.at(o, "spec.capacity").path("storage"))),
+                    o -> quantity(JsonTree.at(o, "spec.capacity").path("storage"))),
             col(string("Access Modes", "accessModes contains all ways the volume can be mounted."),
-                    o -> accessModes(Json.list(o, "spec.accessModes"))),
+                    o -> accessModes(Fields.list(o, "spec.accessModes"))),
             col(string("Reclaim Policy", "persistentVolumeReclaimPolicy defines what happens to a persistent volume"
-                    + " when released from its claim."), o -> Json.text(o, "spec.persistentVolumeReclaimPolicy")),
+                    + " when released from its claim."), o -> Fields.text(o, "spec.persistentVolumeReclaimPolicy")),
             col(string("Status", "phase indicates if a volume is available, bound to a claim, or released by a claim."),
-                    o -> Json.has(o, "metadata.deletionTimestamp") ? "Terminating" : Json.text(o, "status.phase")),
+                    o -> Fields.has(o, "metadata.deletionTimestamp") ? "Terminating" : Fields.text(o, "status.phase")),
             col(string("Claim", "claimRef is part of a bi-directional binding between PersistentVolume and"
-                    + " PersistentVolumeClaim."), o -> Json.present(o, "spec.claimRef")
-                    ? Json.text(o, "spec.claimRef.namespace") + "/" + Json.text(o, "spec.claimRef.name") : ""),
+                    + " PersistentVolumeClaim."), o -> Fields.present(o, "spec.claimRef")
+                    ? Fields.text(o, "spec.claimRef.namespace") + "/" + Fields.text(o, "spec.claimRef.name") : ""),
             col(string("StorageClass", "StorageClass of the pv"), ClusterPrinters::volumeClass),
             col(string("VolumeAttributesClass", "VolumeAttributesClass of the pv"),
-                    o -> Json.present(o, "spec.volumeAttributesClassName") ? Json.text(o, "spec.volumeAttributesClassName") : "<unset>"),
-            col(string("Reason", "reason is a brief CamelCase string that describes any failure."), o -> Json.text(o, "status.reason")),
+                    o -> Fields.present(o, "spec.volumeAttributesClassName") ? Fields.text(o, "spec.volumeAttributesClassName") : "<unset>"),
+            col(string("Reason", "reason is a brief CamelCase string that describes any failure."), o -> Fields.text(o, "status.reason")),
             age(),
             col(string("VolumeMode", "volumeMode defines if a volume is intended to be used with a formatted"
                     + " filesystem or to remain in raw block state.").wide(),
-                    o -> Json.present(o, "spec.volumeMode") ? Json.text(o, "spec.volumeMode") : "<unset>"));
+                    o -> Fields.present(o, "spec.volumeMode") ? Fields.text(o, "spec.volumeMode") : "<unset>"));
 
     static final TablePrinter PERSISTENT_VOLUME_CLAIM = ColumnPrinter.of(
             name(),
             col(string("Status", "phase represents the current phase of PersistentVolumeClaim."),
-                    o -> Json.has(o, "metadata.deletionTimestamp") ? "Terminating" : Json.text(o, "status.phase")),
+                    o -> Fields.has(o, "metadata.deletionTimestamp") ? "Terminating" : Fields.text(o, "status.phase")),
             col(string("Volume", "volumeName is the binding reference to the PersistentVolume backing this claim."),
-                    o -> Json.text(o, "spec.volumeName")),
+                    o -> Fields.text(o, "spec.volumeName")),
             col(string("Capacity", "capacity represents the actual resources of the underlying volume."),
-                    o -> Json.has(o, "spec.volumeName") ? quantity(Json.at(o, "status.capacity").path("storage")) : ""),
+                    o -> Fields.has(o, "spec.volumeName") ? quantity(JsonTree.at(o, "status.capacity").path("storage")) : ""),
             col(string("Access Modes", "accessModes contains the actual access modes the volume backing the PVC has."),
-                    o -> Json.has(o, "spec.volumeName") ? accessModes(Json.list(o, "status.accessModes")) : ""),
+                    o -> Fields.has(o, "spec.volumeName") ? accessModes(Fields.list(o, "status.accessModes")) : ""),
             col(string("StorageClass", "StorageClass of the pvc"), ClusterPrinters::claimClass),
             col(string("VolumeAttributesClass", "VolumeAttributesClass of the pvc"),
-                    o -> Json.present(o, "spec.volumeAttributesClassName") ? Json.text(o, "spec.volumeAttributesClassName") : "<unset>"),
+                    o -> Fields.present(o, "spec.volumeAttributesClassName") ? Fields.text(o, "spec.volumeAttributesClassName") : "<unset>"),
             age(),
             col(string("VolumeMode", "volumeMode defines what type of volume is required by the claim.").wide(),
-                    o -> Json.present(o, "spec.volumeMode") ? Json.text(o, "spec.volumeMode") : "<unset>"));
+                    o -> Fields.present(o, "spec.volumeMode") ? Fields.text(o, "spec.volumeMode") : "<unset>"));
 
     static final TablePrinter STORAGE_CLASS = ColumnPrinter.of(
-            col(TableColumn.nameColumn(), o -> isDefaultClass(o) ? Json.text(o, "metadata.name") + " (default)" : Json.text(o, "metadata.name")),
-            col(string("Provisioner", "provisioner indicates the type of the provisioner."), o -> Json.text(o, "provisioner")),
+            col(TableColumn.nameColumn(), o -> isDefaultClass(o) ? Fields.text(o, "metadata.name") + " (default)" : Fields.text(o, "metadata.name")),
+            col(string("Provisioner", "provisioner indicates the type of the provisioner."), o -> Fields.text(o, "provisioner")),
             col(string("ReclaimPolicy", "reclaimPolicy controls the reclaimPolicy for dynamically provisioned"
                     + " PersistentVolumes of this storage class."),
-                    o -> Json.has(o, "reclaimPolicy") ? Json.text(o, "reclaimPolicy") : "Delete"),
+                    o -> Fields.has(o, "reclaimPolicy") ? Fields.text(o, "reclaimPolicy") : "Delete"),
             col(string("VolumeBindingMode", "volumeBindingMode indicates how PersistentVolumeClaims should be"
-                    + " provisioned and bound."), o -> Json.has(o, "volumeBindingMode") ? Json.text(o, "volumeBindingMode") : "Immediate"),
+                    + " provisioned and bound."), o -> Fields.has(o, "volumeBindingMode") ? Fields.text(o, "volumeBindingMode") : "Immediate"),
             col(string("AllowVolumeExpansion", "allowVolumeExpansion shows whether the storage class allow volume expand."),
-                    o -> Json.bool(o, "allowVolumeExpansion")),
+                    o -> Fields.bool(o, "allowVolumeExpansion")),
             age());
 
     static final TablePrinter CSI_DRIVER = ColumnPrinter.of(
             name(),
             col(bool("AttachRequired", "attachRequired indicates this CSI volume driver requires an attach operation."),
-                    o -> !Json.present(o, "spec.attachRequired") || Json.bool(o, "spec.attachRequired")),
+                    o -> !Fields.present(o, "spec.attachRequired") || Fields.bool(o, "spec.attachRequired")),
             col(bool("PodInfoOnMount", "podInfoOnMount indicates this CSI volume driver requires additional pod"
-                    + " information during mount operations."), o -> Json.bool(o, "spec.podInfoOnMount")),
+                    + " information during mount operations."), o -> Fields.bool(o, "spec.podInfoOnMount")),
             col(bool("StorageCapacity", "storageCapacity indicates that the CSI volume driver wants pod scheduling to"
-                    + " consider the storage capacity."), o -> Json.bool(o, "spec.storageCapacity")),
+                    + " consider the storage capacity."), o -> Fields.bool(o, "spec.storageCapacity")),
             col(string("TokenRequests", "tokenRequests indicates the CSI driver needs pods' service account tokens."),
-                    o -> Json.present(o, "spec.tokenRequests") ? Json.list(o, "spec.tokenRequests").stream()
-                            .map(t -> Json.text(t, "audience")).collect(Collectors.joining(",")) : "<unset>"),
+                    o -> Fields.present(o, "spec.tokenRequests") ? Fields.list(o, "spec.tokenRequests").stream()
+                            .map(t -> Fields.text(t, "audience")).collect(Collectors.joining(",")) : "<unset>"),
             col(bool("RequiresRepublish", "requiresRepublish indicates the CSI driver wants NodePublishVolume"
-                    + " being periodically called."), o -> Json.bool(o, "spec.requiresRepublish")),
+                    + " being periodically called."), o -> Fields.bool(o, "spec.requiresRepublish")),
             col(string("Modes", "volumeLifecycleModes defines what kind of volumes this CSI volume driver supports."),
-                    o -> orNone(Json.list(o, "spec.volumeLifecycleModes").stream().map(Json::text).collect(Collectors.joining(",")))),
+                    o -> orNone(Fields.list(o, "spec.volumeLifecycleModes").stream().map(Fields::text).collect(Collectors.joining(",")))),
             age());
 
     static final TablePrinter CSI_NODE = ColumnPrinter.of(
             name(),
             col(integer("Drivers", "Drivers indicates the number of CSI drivers registered on the node"),
-                    o -> (long) Json.size(o, "spec.drivers")),
+                    o -> (long) Fields.size(o, "spec.drivers")),
             age());
 
     static final TablePrinter VOLUME_ATTACHMENT = ColumnPrinter.of(
             name(),
             col(new TableColumn("Attacher", "string", "name", "attacher indicates the name of the volume driver that"
-                    + " MUST handle this request.", 0), o -> Json.text(o, "spec.attacher")),
+                    + " MUST handle this request.", 0), o -> Fields.text(o, "spec.attacher")),
             col(string("PV", "persistentVolumeName represents the name of the persistent volume to attach."),
-                    o -> Json.text(o, "spec.source.persistentVolumeName")),
-            col(string("Node", "nodeName represents the node that the volume should be attached to."), o -> Json.text(o, "spec.nodeName")),
-            col(bool("Attached", "attached indicates the volume is successfully attached."), o -> Json.bool(o, "status.attached")),
+                    o -> Fields.text(o, "spec.source.persistentVolumeName")),
+            col(string("Node", "nodeName represents the node that the volume should be attached to."), o -> Fields.text(o, "spec.nodeName")),
+            col(bool("Attached", "attached indicates the volume is successfully attached."), o -> Fields.bool(o, "status.attached")),
             age());
 
     /** Age sits second, as kube-apiserver 1.32 prints quotas (later releases moved it last). */
@@ -161,17 +163,17 @@ final class ClusterPrinters {
     static final TablePrinter LEASE = ColumnPrinter.of(
             name(),
             col(string("Holder", "holderIdentity contains the identity of the holder of a current lease."),
-                    o -> Json.text(o, "spec.holderIdentity")),
+                    o -> Fields.text(o, "spec.holderIdentity")),
             age());
 
     static final TablePrinter PRIORITY_CLASS = ColumnPrinter.of(
             name(),
-            col(integer("Value", "The value of this priority class."), o -> Json.integer(o, "value", 0)),
+            col(integer("Value", "The value of this priority class."), o -> Fields.integer(o, "value", 0)),
             col(bool("Global-Default", "globalDefault specifies whether this PriorityClass should be considered as the"
-                    + " default priority for pods that do not have any priority class."), o -> Json.bool(o, "globalDefault")),
+                    + " default priority for pods that do not have any priority class."), o -> Fields.bool(o, "globalDefault")),
             age(),
             col(string("PreemptionPolicy", "PreemptionPolicy is the Policy for preempting pods with lower priority."),
-                    o -> Json.text(o, "preemptionPolicy")));
+                    o -> Fields.text(o, "preemptionPolicy")));
 
     static final TablePrinter ROLE_BINDING = binding("roleBinding");
 
@@ -181,7 +183,7 @@ final class ClusterPrinters {
         return ColumnPrinter.of(
                 name(),
                 col(string("Role", "RoleRef can reference a Role in the current namespace or a ClusterRole in the"
-                        + " global namespace."), o -> Json.text(o, "roleRef.kind") + "/" + Json.text(o, "roleRef.name")),
+                        + " global namespace."), o -> Fields.text(o, "roleRef.kind") + "/" + Fields.text(o, "roleRef.name")),
                 age(),
                 col(string("Users", "Users in the " + what).wide(), o -> subjects(o, "User")),
                 col(string("Groups", "Groups in the " + what).wide(), o -> subjects(o, "Group")),
@@ -190,11 +192,11 @@ final class ClusterPrinters {
 
     /** The subjects of one kind, joined by {@code ", "}; service accounts as {@code namespace/name}. */
     static String subjects(JsonNode binding, String kind) {
-        return Json.list(binding, "subjects").stream()
-                .filter(s -> kind.equals(Json.text(s, "kind")))
+        return Fields.list(binding, "subjects").stream()
+                .filter(s -> kind.equals(Fields.text(s, "kind")))
                 .map(s -> "ServiceAccount".equals(kind)
-                        ? Json.text(s, "namespace") + "/" + Json.text(s, "name")
-                        : Json.text(s, "name"))
+                        ? Fields.text(s, "namespace") + "/" + Fields.text(s, "name")
+                        : Fields.text(s, "name"))
                 .collect(Collectors.joining(", "));
     }
 
@@ -202,17 +204,17 @@ final class ClusterPrinters {
     static String nodeStatus(JsonNode node) {
         List<String> status = new ArrayList<>();
         JsonNode ready = null;
-        for (JsonNode condition : Json.list(node, "status.conditions")) {
-            if ("Ready".equals(Json.text(condition, "type"))) {
+        for (JsonNode condition : Fields.list(node, "status.conditions")) {
+            if ("Ready".equals(Fields.text(condition, "type"))) {
                 ready = condition; // the last one of a type wins, as a map keyed by type would have it
             }
         }
         if (ready != null) {
-            status.add("True".equals(Json.text(ready, "status")) ? "Ready" : "NotReady");
+            status.add("True".equals(Fields.text(ready, "status")) ? "Ready" : "NotReady");
         } else {
             status.add("Unknown");
         }
-        if (Json.bool(node, "spec.unschedulable")) {
+        if (Fields.bool(node, "spec.unschedulable")) {
             status.add("SchedulingDisabled");
         }
         return String.join(",", status);
@@ -221,7 +223,7 @@ final class ClusterPrinters {
     /** Roles from {@code node-role.kubernetes.io/<role>} labels and the {@code kubernetes.io/role} label. */
     static String nodeRoles(JsonNode node) {
         TreeSet<String> roles = new TreeSet<>();
-        for (Map.Entry<String, String> label : Json.stringMap(node, "metadata.labels").entrySet()) {
+        for (Map.Entry<String, String> label : Fields.stringMap(node, "metadata.labels").entrySet()) {
             String key = label.getKey();
             if (key.startsWith(NODE_ROLE_PREFIX)) {
                 String role = key.substring(NODE_ROLE_PREFIX.length());
@@ -236,9 +238,9 @@ final class ClusterPrinters {
     }
 
     private static String nodeAddress(JsonNode node, String type) {
-        for (JsonNode address : Json.list(node, "status.addresses")) {
-            if (type.equals(Json.text(address, "type"))) {
-                return Json.text(address, "address");
+        for (JsonNode address : Fields.list(node, "status.addresses")) {
+            if (type.equals(Fields.text(address, "type"))) {
+                return Fields.text(address, "address");
             }
         }
         return Selectors.NONE;
@@ -246,7 +248,7 @@ final class ClusterPrinters {
 
     /** Access modes abbreviated in Kubernetes' fixed order: RWO, ROX, RWX, RWOP. */
     static String accessModes(List<JsonNode> modes) {
-        List<String> texts = modes.stream().map(Json::text).toList();
+        List<String> texts = modes.stream().map(Fields::text).toList();
         List<String> out = new ArrayList<>();
         if (texts.contains("ReadWriteOnce")) out.add("RWO");
         if (texts.contains("ReadOnlyMany")) out.add("ROX");
@@ -257,40 +259,44 @@ final class ClusterPrinters {
 
     /** A quantity in canonical form; {@code 0} when absent, as Kubernetes prints a zero quantity. */
     static String quantity(JsonNode value) {
-        return quantity(Json.text(value));
+        return quantity(Fields.text(value));
     }
 
+    /**
+     * The canonical text kube-apiserver would have stored ({@code 1024Mi} reads back as {@code 1Gi}); the
+     * stored JSON keeps the client's text, so printers canonicalize. Text that is not a quantity prints as is.
+     */
     static String quantity(String text) {
-        return text.isEmpty() ? "0" : Quantities.canonical(text);
+        return text.isEmpty() ? "0" : Quantity.canonical(text).orElse(text);
     }
 
     private static String volumeClass(JsonNode pv) {
-        JsonNode annotation = Json.at(pv, "metadata.annotations").path(BETA_STORAGE_CLASS);
+        JsonNode annotation = JsonTree.at(pv, "metadata.annotations").path(BETA_STORAGE_CLASS);
         if (!annotation.isMissingNode()) {
-            return Json.text(annotation);
+            return Fields.text(annotation);
         }
-        return Json.text(pv, "spec.storageClassName");
+        return Fields.text(pv, "spec.storageClassName");
     }
 
     private static String claimClass(JsonNode pvc) {
-        JsonNode annotation = Json.at(pvc, "metadata.annotations").path(BETA_STORAGE_CLASS);
+        JsonNode annotation = JsonTree.at(pvc, "metadata.annotations").path(BETA_STORAGE_CLASS);
         if (!annotation.isMissingNode()) {
-            return Json.text(annotation);
+            return Fields.text(annotation);
         }
-        return Json.text(pvc, "spec.storageClassName");
+        return Fields.text(pvc, "spec.storageClassName");
     }
 
     private static boolean isDefaultClass(JsonNode storageClass) {
-        JsonNode annotations = Json.at(storageClass, "metadata.annotations");
-        return "true".equals(Json.text(annotations.path("storageclass.kubernetes.io/is-default-class")))
-                || "true".equals(Json.text(annotations.path("storageclass.beta.kubernetes.io/is-default-class")));
+        JsonNode annotations = JsonTree.at(storageClass, "metadata.annotations");
+        return "true".equals(Fields.text(annotations.path("storageclass.kubernetes.io/is-default-class")))
+                || "true".equals(Fields.text(annotations.path("storageclass.beta.kubernetes.io/is-default-class")));
     }
 
     /** {@code resource: used/hard} for each hard limit, sorted; limits in one column, the rest in the other. */
     private static String quotaUsage(JsonNode quota, boolean limits) {
-        JsonNode used = Json.at(quota, "status.used");
+        JsonNode used = JsonTree.at(quota, "status.used");
         List<String> parts = new ArrayList<>();
-        for (Map.Entry<String, String> hard : Json.stringMap(quota, "status.hard").entrySet()) {
+        for (Map.Entry<String, String> hard : Fields.stringMap(quota, "status.hard").entrySet()) {
             String resource = hard.getKey();
             String[] pieces = resource.split("\\.");
             boolean isLimit = pieces.length > 1 && pieces[0].equals("limits");
@@ -335,37 +341,37 @@ final class ClusterPrinters {
 
         @Override
         public List<Object> cells(ObjectNode event, Instant now) {
-            String firstSeen = Json.has(event, "firstTimestamp")
-                    ? HumanDuration.since(Json.text(event, "firstTimestamp"), now)
-                    : HumanDuration.since(Json.text(event, "eventTime"), now);
-            String lastSeen = Json.has(event, "lastTimestamp")
-                    ? HumanDuration.since(Json.text(event, "lastTimestamp"), now)
+            String firstSeen = Fields.has(event, "firstTimestamp")
+                    ? HumanDuration.since(Fields.text(event, "firstTimestamp"), now)
+                    : HumanDuration.since(Fields.text(event, "eventTime"), now);
+            String lastSeen = Fields.has(event, "lastTimestamp")
+                    ? HumanDuration.since(Fields.text(event, "lastTimestamp"), now)
                     : firstSeen;
-            long count = Json.integer(event, "count", 0);
-            if (Json.at(event, "series").isObject()) {
-                lastSeen = HumanDuration.since(Json.text(event, "series.lastObservedTime"), now);
-                count = Json.integer(event, "series.count", 0);
+            long count = Fields.integer(event, "count", 0);
+            if (JsonTree.at(event, "series").isObject()) {
+                lastSeen = HumanDuration.since(Fields.text(event, "series.lastObservedTime"), now);
+                count = Fields.integer(event, "series.count", 0);
             } else if (count == 0) {
                 count = 1; // events of the events.k8s.io API carry no count: they happened once
             }
-            String kind = Json.text(event, "involvedObject.kind").toLowerCase();
-            String target = Json.has(event, "involvedObject.name")
-                    ? kind + "/" + Json.text(event, "involvedObject.name") : kind;
-            String component = firstNonEmpty(Json.text(event, "source.component"), Json.text(event, "reportingComponent"));
-            String instance = firstNonEmpty(Json.text(event, "source.host"), Json.text(event, "reportingInstance"));
+            String kind = Fields.text(event, "involvedObject.kind").toLowerCase();
+            String target = Fields.has(event, "involvedObject.name")
+                    ? kind + "/" + Fields.text(event, "involvedObject.name") : kind;
+            String component = firstNonEmpty(Fields.text(event, "source.component"), Fields.text(event, "reportingComponent"));
+            String instance = firstNonEmpty(Fields.text(event, "source.host"), Fields.text(event, "reportingInstance"));
             String source = instance.isEmpty() ? component : component + ", " + instance;
 
             List<Object> cells = new ArrayList<>(COLUMNS.size());
             cells.add(lastSeen);
-            cells.add(Json.text(event, "type"));
-            cells.add(Json.text(event, "reason"));
+            cells.add(Fields.text(event, "type"));
+            cells.add(Fields.text(event, "reason"));
             cells.add(target);
-            cells.add(Json.text(event, "involvedObject.fieldPath"));
+            cells.add(Fields.text(event, "involvedObject.fieldPath"));
             cells.add(source);
-            cells.add(Json.text(event, "message").strip());
+            cells.add(Fields.text(event, "message").strip());
             cells.add(firstSeen);
             cells.add(count);
-            cells.add(Json.text(event, "metadata.name"));
+            cells.add(Fields.text(event, "metadata.name"));
             return cells;
         }
 

@@ -42,12 +42,12 @@ final class ColumnPrinter implements TablePrinter {
 
     /** The name column. */
     static Column name() {
-        return col(TableColumn.nameColumn(), o -> Json.text(o, "metadata.name"));
+        return col(TableColumn.nameColumn(), o -> Fields.text(o, "metadata.name"));
     }
 
     /** The age column: time since {@code metadata.creationTimestamp}. */
     static Column age() {
-        return timed(TableColumn.ageColumn(), (o, now) -> HumanDuration.since(Json.text(o, "metadata.creationTimestamp"), now));
+        return timed(TableColumn.ageColumn(), (o, now) -> HumanDuration.since(Fields.text(o, "metadata.creationTimestamp"), now));
     }
 
     @Override

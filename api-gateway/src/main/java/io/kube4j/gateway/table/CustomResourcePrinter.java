@@ -53,7 +53,7 @@ final class CustomResourcePrinter implements TablePrinter {
     @Override
     public List<Object> cells(ObjectNode object, Instant now) {
         List<Object> cells = new ArrayList<>(definitions.size());
-        cells.add(Json.text(object, "metadata.name"));
+        cells.add(Fields.text(object, "metadata.name"));
         for (Compiled c : columns) {
             List<JsonNode> found = c.path().find(object);
             cells.add(found.isEmpty() ? null : cell(c.definition().type(), found.getFirst(), now));

@@ -35,9 +35,9 @@ final class DefaultPrinter implements TablePrinter {
 
     @Override
     public List<Object> cells(ObjectNode object, Instant now) {
-        Instant created = HumanDuration.parse(Json.text(object, "metadata.creationTimestamp"));
+        Instant created = HumanDuration.parse(Fields.text(object, "metadata.creationTimestamp"));
         List<Object> cells = new ArrayList<>(2);
-        cells.add(Json.text(object, "metadata.name"));
+        cells.add(Fields.text(object, "metadata.name"));
         cells.add(created == null ? ZERO_TIME : RFC3339.format(created));
         return cells;
     }

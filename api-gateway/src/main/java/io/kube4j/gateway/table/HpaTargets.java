@@ -1,5 +1,6 @@
 package io.kube4j.gateway.table;
 
+import io.kube4j.machinery.object.JsonTree;
 import tools.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
@@ -18,13 +19,13 @@ final class HpaTargets {
     private HpaTargets() {}
 
     static String format(JsonNode hpa) {
-        List<JsonNode> specs = Json.list(hpa, "spec.metrics");
-        List<JsonNode> statuses = Json.list(hpa, "status.currentMetrics");
-        if (specs.isEmpty() && Json.present(hpa, "spec.targetCPUUtilizationPercentage")) {
+        List<JsonNode> specs = Fields.list(hpa, "spec.metrics");
+        List<JsonNode> statuses = Fields.list(hpa, "status.currentMetrics");
+        if (specs.isEmpty() && Fields.present(hpa, "spec.targetCPUUtilizationPercentage")) {
             // An autoscaling/v1 object: its one CPU target reads as a v2 Resource metric.
-            String current = Json.present(hpa, "status.currentCPUUtilizationPercentage")
-                    ? Json.integer(hpa, "status.currentCPUUtilizationPercentage", 0) + "%" : UNKNOWN;
-            return "cpu: " + current + "/" + Json.integer(hpa, "spec.targetCPUUtilizationPercentage", 0) + "%";
+            String current = Fields.present(hpa, "status.currentCPUUtilizationPercentage")
+                    ? Fields.integer(hpa, "status.currentCPUUtilizationPercentage", 0) + "%" : UNKNOWN;
+            return "cpu: " + current + "/" + Fields.integer(hpa, "spec.targetCPUUtilizationPercentage", 0) + "%";
         }
         if (specs.isEmpty()) {
             return Selectors.NONE;
@@ -43,25 +44,25 @@ final class HpaTargets {
     }
 
     private static String entry(JsonNode spec, JsonNode status) {
-        return switch (Json.text(spec, "type")) {
-            case "External" -> valueOrAverage(Json.at(spec, "external.target"), status, "external");
-            case "Object" -> valueOrAverage(Json.at(spec, "object.target"), status, "object");
+        return switch (Fields.text(spec, "type")) {
+            case "External" -> valueOrAverage(JsonTree.at(spec, "external.target"), status, "external");
+            case "Object" -> valueOrAverage(JsonTree.at(spec, "object.target"), status, "object");
             case "Pods" -> {
-                String current = status != null && Json.present(status, "pods")
+                String current = status != null && Fields.present(status, "pods")
                         ? quantity(status, "pods.current.averageValue") : UNKNOWN;
                 yield current + "/" + quantity(spec, "pods.target.averageValue");
             }
-            case "Resource" -> resource(Json.at(spec, "resource"), status, "resource");
-            case "ContainerResource" -> resource(Json.at(spec, "containerResource"), status, "containerResource");
+            case "Resource" -> resource(JsonTree.at(spec, "resource"), status, "resource");
+            case "ContainerResource" -> resource(JsonTree.at(spec, "containerResource"), status, "containerResource");
             default -> "<unknown type>";
         };
     }
 
     private static String valueOrAverage(JsonNode target, JsonNode status, String field) {
-        JsonNode current = status == null ? null : Json.at(status, field);
+        JsonNode current = status == null ? null : JsonTree.at(status, field);
         boolean hasStatus = current != null && current.isObject();
-        if (Json.present(target, "averageValue")) {
-            String c = hasStatus && Json.present(current, "current.averageValue")
+        if (Fields.present(target, "averageValue")) {
+            String c = hasStatus && Fields.present(current, "current.averageValue")
                     ? quantity(current, "current.averageValue") : UNKNOWN;
             return c + "/" + quantity(target, "averageValue") + " (avg)";
         }
@@ -71,22 +72,22 @@ final class HpaTargets {
 
     /** A quantity as Kubernetes prints it; {@code 0} when absent, like a zero quantity. */
     private static String quantity(JsonNode node, String path) {
-        return ClusterPrinters.quantity(Json.at(node, path));
+        return ClusterPrinters.quantity(JsonTree.at(node, path));
     }
 
     private static String resource(JsonNode source, JsonNode status, String field) {
-        String name = Json.text(source, "name");
-        JsonNode target = Json.at(source, "target");
-        JsonNode current = status == null ? null : Json.at(status, field);
+        String name = Fields.text(source, "name");
+        JsonNode target = JsonTree.at(source, "target");
+        JsonNode current = status == null ? null : JsonTree.at(status, field);
         boolean hasStatus = current != null && current.isObject();
-        if (Json.present(target, "averageValue")) {
+        if (Fields.present(target, "averageValue")) {
             String c = hasStatus ? quantity(current, "current.averageValue") : UNKNOWN;
             return name + ": " + c + "/" + quantity(target, "averageValue");
         }
-        String c = hasStatus && Json.present(current, "current.averageUtilization")
-                ? Json.integer(current, "current.averageUtilization", 0) + "%" : UNKNOWN;
-        String t = Json.present(target, "averageUtilization")
-                ? Json.integer(target, "averageUtilization", 0) + "%" : "<auto>";
+        String c = hasStatus && Fields.present(current, "current.averageUtilization")
+                ? Fields.integer(current, "current.averageUtilization", 0) + "%" : UNKNOWN;
+        String t = Fields.present(target, "averageUtilization")
+                ? Fields.integer(target, "averageUtilization", 0) + "%" : "<auto>";
         return name + ": " + c + "/" + t;
     }
 }

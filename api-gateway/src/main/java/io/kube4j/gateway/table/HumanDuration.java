@@ -1,9 +1,9 @@
 package io.kube4j.gateway.table;
 
+import io.kube4j.machinery.object.KubeObject;
+
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /**
@@ -76,7 +76,7 @@ public final class HumanDuration {
             return null;
         }
         try {
-            return OffsetDateTime.parse(timestamp, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            return KubeObject.parseTimestamp(timestamp);
         } catch (DateTimeParseException e) {
             return null;
         }

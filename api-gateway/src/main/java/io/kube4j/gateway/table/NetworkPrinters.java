@@ -1,5 +1,6 @@
 package io.kube4j.gateway.table;
 
+import io.kube4j.machinery.object.JsonTree;
 import tools.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ final class NetworkPrinters {
             col(string("Port(s)", "The list of ports that are exposed by this service."), NetworkPrinters::servicePorts),
             age(),
             col(string("Selector", "Route service traffic to pods with label keys and values matching this selector.").wide(),
-                    o -> Selectors.formatLabels(Json.stringMap(o, "spec.selector"))));
+                    o -> Selectors.formatLabels(Fields.stringMap(o, "spec.selector"))));
 
     static final TablePrinter ENDPOINTS = ColumnPrinter.of(
             name(),
@@ -40,7 +41,7 @@ final class NetworkPrinters {
     static final TablePrinter ENDPOINT_SLICE = ColumnPrinter.of(
             name(),
             col(string("AddressType", "addressType specifies the type of address carried by this EndpointSlice."),
-                    o -> Json.text(o, "addressType")),
+                    o -> Fields.text(o, "addressType")),
             col(string("Ports", "ports specifies the list of network ports exposed by each endpoint in this slice."),
                     NetworkPrinters::slicePorts),
             col(string("Endpoints", "endpoints is a list of unique endpoints in this slice."), NetworkPrinters::sliceEndpoints),
@@ -49,46 +50,46 @@ final class NetworkPrinters {
     static final TablePrinter INGRESS = ColumnPrinter.of(
             name(),
             col(string("Class", "The name of the IngressClass resource that should be used for additional configuration"),
-                    o -> Json.has(o, "spec.ingressClassName") ? Json.text(o, "spec.ingressClassName") : Selectors.NONE),
+                    o -> Fields.has(o, "spec.ingressClassName") ? Fields.text(o, "spec.ingressClassName") : Selectors.NONE),
             col(string("Hosts", "Hosts that incoming requests are matched against before the ingress rule"),
                     NetworkPrinters::ingressHosts),
             col(string("Address", "Address is a list containing ingress points for the load-balancer"),
-                    o -> loadBalancerAddresses(Json.at(o, "status.loadBalancer"))),
+                    o -> loadBalancerAddresses(JsonTree.at(o, "status.loadBalancer"))),
             col(string("Ports", "Ports of TLS configurations that open"),
-                    o -> Json.size(o, "spec.tls") > 0 ? "80, 443" : "80"),
+                    o -> Fields.size(o, "spec.tls") > 0 ? "80, 443" : "80"),
             age());
 
     static final TablePrinter INGRESS_CLASS = ColumnPrinter.of(
             name(),
-            col(string("Controller", "Controller that is responsible for handling this class"), o -> Json.text(o, "spec.controller")),
+            col(string("Controller", "Controller that is responsible for handling this class"), o -> Fields.text(o, "spec.controller")),
             col(string("Parameters", "A reference to a resource with additional parameters"), NetworkPrinters::ingressClassParameters),
             age());
 
     static final TablePrinter NETWORK_POLICY = ColumnPrinter.of(
             name(),
             col(string("Pod-Selector", "Selects the pods to which this NetworkPolicy object applies."),
-                    o -> Selectors.formatLabelSelector(Json.at(o, "spec.podSelector"))),
+                    o -> Selectors.formatLabelSelector(JsonTree.at(o, "spec.podSelector"))),
             age());
 
     static String serviceType(JsonNode svc) {
         // ClusterIP is the type defaulting gives a Service that names none.
-        return Json.has(svc, "spec.type") ? Json.text(svc, "spec.type") : "ClusterIP";
+        return Fields.has(svc, "spec.type") ? Fields.text(svc, "spec.type") : "ClusterIP";
     }
 
     static String clusterIp(JsonNode svc) {
-        List<JsonNode> ips = Json.list(svc, "spec.clusterIPs");
+        List<JsonNode> ips = Fields.list(svc, "spec.clusterIPs");
         if (!ips.isEmpty()) {
-            return Json.text(ips.getFirst());
+            return Fields.text(ips.getFirst());
         }
-        return Json.has(svc, "spec.clusterIP") ? Json.text(svc, "spec.clusterIP") : Selectors.NONE;
+        return Fields.has(svc, "spec.clusterIP") ? Fields.text(svc, "spec.clusterIP") : Selectors.NONE;
     }
 
     static String externalIp(JsonNode svc) {
-        List<String> externalIps = Json.list(svc, "spec.externalIPs").stream().map(Json::text).toList();
+        List<String> externalIps = Fields.list(svc, "spec.externalIPs").stream().map(Fields::text).toList();
         return switch (serviceType(svc)) {
             case "ClusterIP", "NodePort" -> externalIps.isEmpty() ? Selectors.NONE : String.join(",", externalIps);
             case "LoadBalancer" -> {
-                String lb = loadBalancerAddresses(Json.at(svc, "status.loadBalancer"));
+                String lb = loadBalancerAddresses(JsonTree.at(svc, "status.loadBalancer"));
                 if (!externalIps.isEmpty()) {
                     List<String> all = new ArrayList<>();
                     if (!lb.isEmpty()) {
@@ -99,7 +100,7 @@ final class NetworkPrinters {
                 }
                 yield lb.isEmpty() ? "<pending>" : lb;
             }
-            case "ExternalName" -> Json.text(svc, "spec.externalName");
+            case "ExternalName" -> Fields.text(svc, "spec.externalName");
             default -> HumanDuration.UNKNOWN;
         };
     }
@@ -110,11 +111,11 @@ final class NetworkPrinters {
      */
     static String loadBalancerAddresses(JsonNode loadBalancer) {
         TreeSet<String> result = new TreeSet<>();
-        for (JsonNode ingress : Json.list(loadBalancer, "ingress")) {
-            if (Json.has(ingress, "ip")) {
-                result.add(Json.text(ingress, "ip"));
-            } else if (Json.has(ingress, "hostname")) {
-                result.add(Json.text(ingress, "hostname"));
+        for (JsonNode ingress : Fields.list(loadBalancer, "ingress")) {
+            if (Fields.has(ingress, "ip")) {
+                result.add(Fields.text(ingress, "ip"));
+            } else if (Fields.has(ingress, "hostname")) {
+                result.add(Fields.text(ingress, "hostname"));
             }
         }
         return String.join(",", result);
@@ -122,10 +123,10 @@ final class NetworkPrinters {
 
     /** {@code 80/TCP} or {@code 80:30080/TCP} per port, joined by commas; {@code <none>} without ports. */
     static String servicePorts(JsonNode svc) {
-        String ports = Json.list(svc, "spec.ports").stream().map(p -> {
-            String protocol = Json.has(p, "protocol") ? Json.text(p, "protocol") : "TCP";
-            long port = Json.integer(p, "port", 0);
-            long nodePort = Json.integer(p, "nodePort", 0);
+        String ports = Fields.list(svc, "spec.ports").stream().map(p -> {
+            String protocol = Fields.has(p, "protocol") ? Fields.text(p, "protocol") : "TCP";
+            long port = Fields.integer(p, "port", 0);
+            long nodePort = Fields.integer(p, "nodePort", 0);
             return nodePort > 0 ? port + ":" + nodePort + "/" + protocol : port + "/" + protocol;
         }).collect(Collectors.joining(","));
         return ports.isEmpty() ? Selectors.NONE : ports;
@@ -133,7 +134,7 @@ final class NetworkPrinters {
 
     /** {@code ip:port} for every address and port, three at most, then {@code + N more...}. */
     static String endpoints(JsonNode ep) {
-        List<JsonNode> subsets = Json.list(ep, "subsets");
+        List<JsonNode> subsets = Fields.list(ep, "subsets");
         if (subsets.isEmpty()) {
             return Selectors.NONE;
         }
@@ -141,8 +142,8 @@ final class NetworkPrinters {
         boolean more = false;
         int count = 0;
         for (JsonNode subset : subsets) {
-            List<JsonNode> addresses = Json.list(subset, "addresses");
-            List<JsonNode> ports = Json.list(subset, "ports");
+            List<JsonNode> addresses = Fields.list(subset, "addresses");
+            List<JsonNode> ports = Fields.list(subset, "ports");
             if (ports.isEmpty()) {
                 // A headless service may have no ports: its endpoints are bare addresses.
                 count += addresses.size();
@@ -151,7 +152,7 @@ final class NetworkPrinters {
                         more = true;
                         break;
                     }
-                    list.add(Json.text(address, "ip"));
+                    list.add(Fields.text(address, "ip"));
                 }
                 continue;
             }
@@ -162,7 +163,7 @@ final class NetworkPrinters {
                         more = true;
                         break;
                     }
-                    list.add(joinHostPort(Json.text(address, "ip"), Json.integer(port, "port", 0)));
+                    list.add(joinHostPort(Fields.text(address, "ip"), Fields.integer(port, "port", 0)));
                 }
             }
         }
@@ -178,13 +179,13 @@ final class NetworkPrinters {
         List<String> list = new ArrayList<>();
         int count = 0;
         boolean more = false;
-        for (JsonNode port : Json.list(slice, "ports")) {
+        for (JsonNode port : Fields.list(slice, "ports")) {
             if (list.size() < LIST_MAX) {
                 String text = "*";
-                if (Json.present(port, "port")) {
-                    text = Long.toString(Json.integer(port, "port", 0));
-                } else if (Json.present(port, "name")) {
-                    text = Json.text(port, "name");
+                if (Fields.present(port, "port")) {
+                    text = Long.toString(Fields.integer(port, "port", 0));
+                } else if (Fields.present(port, "name")) {
+                    text = Fields.text(port, "name");
                 }
                 list.add(text);
             } else if (list.size() == LIST_MAX) {
@@ -199,10 +200,10 @@ final class NetworkPrinters {
         List<String> list = new ArrayList<>();
         int count = 0;
         boolean more = false;
-        for (JsonNode endpoint : Json.list(slice, "endpoints")) {
-            for (JsonNode address : Json.list(endpoint, "addresses")) {
+        for (JsonNode endpoint : Fields.list(slice, "endpoints")) {
+            for (JsonNode address : Fields.list(endpoint, "addresses")) {
                 if (list.size() < LIST_MAX) {
-                    list.add(Json.text(address));
+                    list.add(Fields.text(address));
                 } else if (list.size() == LIST_MAX) {
                     more = true;
                 }
@@ -221,15 +222,15 @@ final class NetworkPrinters {
     }
 
     static String ingressHosts(JsonNode ingress) {
-        List<JsonNode> rules = Json.list(ingress, "spec.rules");
+        List<JsonNode> rules = Fields.list(ingress, "spec.rules");
         List<String> list = new ArrayList<>();
         boolean more = false;
         for (JsonNode rule : rules) {
             if (list.size() == LIST_MAX) {
                 more = true;
             }
-            if (!more && Json.has(rule, "host")) {
-                list.add(Json.text(rule, "host"));
+            if (!more && Fields.has(rule, "host")) {
+                list.add(Fields.text(rule, "host"));
             }
         }
         if (list.isEmpty()) {
@@ -240,14 +241,14 @@ final class NetworkPrinters {
     }
 
     static String ingressClassParameters(JsonNode ingressClass) {
-        JsonNode parameters = Json.at(ingressClass, "spec.parameters");
+        JsonNode parameters = JsonTree.at(ingressClass, "spec.parameters");
         if (!parameters.isObject()) {
             return Selectors.NONE;
         }
-        String text = Json.text(parameters, "kind");
-        if (Json.present(parameters, "apiGroup")) {
-            text = text + "." + Json.text(parameters, "apiGroup");
+        String text = Fields.text(parameters, "kind");
+        if (Fields.present(parameters, "apiGroup")) {
+            text = text + "." + Fields.text(parameters, "apiGroup");
         }
-        return text + "/" + Json.text(parameters, "name");
+        return text + "/" + Fields.text(parameters, "name");
     }
 }

@@ -1,5 +1,6 @@
 package io.kube4j.gateway.table;
 
+import io.kube4j.machinery.object.JsonTree;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -48,7 +49,7 @@ final class PodPrinter implements TablePrinter {
 
     @Override
     public List<RowCondition> conditions(ObjectNode pod) {
-        return switch (Json.text(pod, "status.phase")) {
+        return switch (Fields.text(pod, "status.phase")) {
             case "Succeeded" -> List.of(new RowCondition("Completed", "True", "Succeeded", "The pod has completed successfully."));
             case "Failed" -> List.of(new RowCondition("Completed", "True", "Failed", "The pod failed."));
             default -> List.of();
@@ -63,14 +64,14 @@ final class PodPrinter implements TablePrinter {
             restarts = s.restarts + " (" + HumanDuration.format(Duration.between(s.lastRestart, now)) + " ago)";
         }
         List<Object> cells = new ArrayList<>(COLUMNS.size());
-        cells.add(Json.text(pod, "metadata.name"));
+        cells.add(Fields.text(pod, "metadata.name"));
         cells.add(s.ready + "/" + s.total);
         cells.add(s.reason);
         cells.add(restarts);
-        cells.add(HumanDuration.since(Json.text(pod, "metadata.creationTimestamp"), now));
+        cells.add(HumanDuration.since(Fields.text(pod, "metadata.creationTimestamp"), now));
         cells.add(orNone(podIp(pod)));
-        cells.add(orNone(Json.text(pod, "spec.nodeName")));
-        cells.add(orNone(Json.text(pod, "status.nominatedNodeName")));
+        cells.add(orNone(Fields.text(pod, "spec.nodeName")));
+        cells.add(orNone(Fields.text(pod, "status.nominatedNodeName")));
         cells.add(readinessGates(pod));
         return cells;
     }
@@ -79,8 +80,8 @@ final class PodPrinter implements TablePrinter {
     record Summary(int ready, int total, String reason, long restarts, Instant lastRestart) {}
 
     static Summary summarize(JsonNode pod) {
-        List<JsonNode> containers = Json.list(pod, "spec.containers");
-        List<JsonNode> initContainers = Json.list(pod, "spec.initContainers");
+        List<JsonNode> containers = Fields.list(pod, "spec.containers");
+        List<JsonNode> initContainers = Fields.list(pod, "spec.initContainers");
         int total = containers.size();
         int ready = 0;
         long restarts = 0;
@@ -88,51 +89,51 @@ final class PodPrinter implements TablePrinter {
         Instant lastRestart = null;
         Instant lastSidecarRestart = null;
 
-        String phase = Json.text(pod, "status.phase");
-        String reason = Json.has(pod, "status.reason") ? Json.text(pod, "status.reason") : phase;
-        for (JsonNode condition : Json.list(pod, "status.conditions")) {
-            if ("PodScheduled".equals(Json.text(condition, "type")) && "SchedulingGated".equals(Json.text(condition, "reason"))) {
+        String phase = Fields.text(pod, "status.phase");
+        String reason = Fields.has(pod, "status.reason") ? Fields.text(pod, "status.reason") : phase;
+        for (JsonNode condition : Fields.list(pod, "status.conditions")) {
+            if ("PodScheduled".equals(Fields.text(condition, "type")) && "SchedulingGated".equals(Fields.text(condition, "reason"))) {
                 reason = "SchedulingGated";
             }
         }
 
         Map<String, Boolean> sidecars = new HashMap<>();
         for (JsonNode init : initContainers) {
-            boolean sidecar = "Always".equals(Json.text(init, "restartPolicy"));
-            sidecars.put(Json.text(init, "name"), sidecar);
+            boolean sidecar = "Always".equals(Fields.text(init, "restartPolicy"));
+            sidecars.put(Fields.text(init, "name"), sidecar);
             if (sidecar) {
                 total++;
             }
         }
 
         boolean initializing = false;
-        List<JsonNode> initStatuses = Json.list(pod, "status.initContainerStatuses");
+        List<JsonNode> initStatuses = Fields.list(pod, "status.initContainerStatuses");
         for (int i = 0; i < initStatuses.size(); i++) {
             JsonNode status = initStatuses.get(i);
-            restarts += Json.integer(status, "restartCount", 0);
+            restarts += Fields.integer(status, "restartCount", 0);
             Instant finished = lastTerminationFinishedAt(status);
             lastRestart = later(lastRestart, finished);
-            boolean sidecar = sidecars.getOrDefault(Json.text(status, "name"), false);
+            boolean sidecar = sidecars.getOrDefault(Fields.text(status, "name"), false);
             if (sidecar) {
-                sidecarRestarts += Json.integer(status, "restartCount", 0);
+                sidecarRestarts += Fields.integer(status, "restartCount", 0);
                 lastSidecarRestart = later(lastSidecarRestart, finished);
             }
-            JsonNode terminated = Json.at(status, "state.terminated");
-            JsonNode waiting = Json.at(status, "state.waiting");
-            if (terminated.isObject() && Json.integer(terminated, "exitCode", 0) == 0) {
+            JsonNode terminated = JsonTree.at(status, "state.terminated");
+            JsonNode waiting = JsonTree.at(status, "state.waiting");
+            if (terminated.isObject() && Fields.integer(terminated, "exitCode", 0) == 0) {
                 continue;
             }
-            if (sidecar && Json.bool(status, "started")) {
-                if (Json.bool(status, "ready")) {
+            if (sidecar && Fields.bool(status, "started")) {
+                if (Fields.bool(status, "ready")) {
                     ready++;
                 }
                 continue;
             }
             if (terminated.isObject()) {
                 reason = "Init:" + terminatedReason(terminated);
-            } else if (waiting.isObject() && Json.has(waiting, "reason")
-                    && !"PodInitializing".equals(Json.text(waiting, "reason"))) {
-                reason = "Init:" + Json.text(waiting, "reason");
+            } else if (waiting.isObject() && Fields.has(waiting, "reason")
+                    && !"PodInitializing".equals(Fields.text(waiting, "reason"))) {
+                reason = "Init:" + Fields.text(waiting, "reason");
             } else {
                 reason = "Init:" + i + "/" + initContainers.size();
             }
@@ -144,19 +145,19 @@ final class PodPrinter implements TablePrinter {
             restarts = sidecarRestarts;
             lastRestart = lastSidecarRestart;
             boolean hasRunning = false;
-            List<JsonNode> statuses = Json.list(pod, "status.containerStatuses");
+            List<JsonNode> statuses = Fields.list(pod, "status.containerStatuses");
             // The last container's state wins only if an earlier one says nothing: walk backwards.
             for (int i = statuses.size() - 1; i >= 0; i--) {
                 JsonNode status = statuses.get(i);
-                restarts += Json.integer(status, "restartCount", 0);
+                restarts += Fields.integer(status, "restartCount", 0);
                 lastRestart = later(lastRestart, lastTerminationFinishedAt(status));
-                JsonNode terminated = Json.at(status, "state.terminated");
-                JsonNode waiting = Json.at(status, "state.waiting");
-                if (waiting.isObject() && Json.has(waiting, "reason")) {
-                    reason = Json.text(waiting, "reason");
+                JsonNode terminated = JsonTree.at(status, "state.terminated");
+                JsonNode waiting = JsonTree.at(status, "state.waiting");
+                if (waiting.isObject() && Fields.has(waiting, "reason")) {
+                    reason = Fields.text(waiting, "reason");
                 } else if (terminated.isObject()) {
                     reason = terminatedReason(terminated);
-                } else if (Json.bool(status, "ready") && Json.at(status, "state.running").isObject()) {
+                } else if (Fields.bool(status, "ready") && JsonTree.at(status, "state.running").isObject()) {
                     hasRunning = true;
                     ready++;
                 }
@@ -166,8 +167,8 @@ final class PodPrinter implements TablePrinter {
             }
         }
 
-        boolean deleting = Json.has(pod, "metadata.deletionTimestamp");
-        if (deleting && NODE_LOST.equals(Json.text(pod, "status.reason"))) {
+        boolean deleting = Fields.has(pod, "metadata.deletionTimestamp");
+        if (deleting && NODE_LOST.equals(Fields.text(pod, "status.reason"))) {
             reason = "Unknown";
         } else if (deleting && !"Succeeded".equals(phase) && !"Failed".equals(phase)) {
             reason = "Terminating";
@@ -177,16 +178,16 @@ final class PodPrinter implements TablePrinter {
 
     /** A terminated state's reason, else {@code Signal:N} or {@code ExitCode:N}. */
     private static String terminatedReason(JsonNode terminated) {
-        if (Json.has(terminated, "reason")) {
-            return Json.text(terminated, "reason");
+        if (Fields.has(terminated, "reason")) {
+            return Fields.text(terminated, "reason");
         }
-        long signal = Json.integer(terminated, "signal", 0);
-        return signal != 0 ? "Signal:" + signal : "ExitCode:" + Json.integer(terminated, "exitCode", 0);
+        long signal = Fields.integer(terminated, "signal", 0);
+        return signal != 0 ? "Signal:" + signal : "ExitCode:" + Fields.integer(terminated, "exitCode", 0);
     }
 
     private static Instant lastTerminationFinishedAt(JsonNode status) {
-        JsonNode last = Json.at(status, "lastState.terminated");
-        return last.isObject() ? HumanDuration.parse(Json.text(last, "finishedAt")) : null;
+        JsonNode last = JsonTree.at(status, "lastState.terminated");
+        return last.isObject() ? HumanDuration.parse(Fields.text(last, "finishedAt")) : null;
     }
 
     private static Instant later(Instant a, Instant b) {
@@ -196,33 +197,33 @@ final class PodPrinter implements TablePrinter {
     }
 
     private static boolean conditionTrue(JsonNode pod, String type) {
-        for (JsonNode condition : Json.list(pod, "status.conditions")) {
-            if (type.equals(Json.text(condition, "type"))) {
-                return "True".equals(Json.text(condition, "status"));
+        for (JsonNode condition : Fields.list(pod, "status.conditions")) {
+            if (type.equals(Fields.text(condition, "type"))) {
+                return "True".equals(Fields.text(condition, "status"));
             }
         }
         return false;
     }
 
     private static String podIp(JsonNode pod) {
-        List<JsonNode> ips = Json.list(pod, "status.podIPs");
+        List<JsonNode> ips = Fields.list(pod, "status.podIPs");
         if (!ips.isEmpty()) {
-            return Json.text(ips.getFirst(), "ip");
+            return Fields.text(ips.getFirst(), "ip");
         }
-        return Json.text(pod, "status.podIP");
+        return Fields.text(pod, "status.podIP");
     }
 
     private static String readinessGates(JsonNode pod) {
-        List<JsonNode> gates = Json.list(pod, "spec.readinessGates");
+        List<JsonNode> gates = Fields.list(pod, "spec.readinessGates");
         if (gates.isEmpty()) {
             return Selectors.NONE;
         }
         int trueConditions = 0;
         for (JsonNode gate : gates) {
-            String type = Json.text(gate, "conditionType");
-            for (JsonNode condition : Json.list(pod, "status.conditions")) {
-                if (type.equals(Json.text(condition, "type"))) {
-                    if ("True".equals(Json.text(condition, "status"))) {
+            String type = Fields.text(gate, "conditionType");
+            for (JsonNode condition : Fields.list(pod, "status.conditions")) {
+                if (type.equals(Fields.text(condition, "type"))) {
+                    if ("True".equals(Fields.text(condition, "status"))) {
                         trueConditions++;
                     }
                     break;

@@ -43,13 +43,13 @@ public record PrinterColumn(String name, String type, String format, String desc
      */
     public static List<PrinterColumn> forVersion(JsonNode crd, String version) {
         List<PrinterColumn> columns = new ArrayList<>();
-        for (JsonNode v : Json.list(crd, "spec.versions")) {
-            if (!version.equals(Json.text(v, "name"))) {
+        for (JsonNode v : Fields.list(crd, "spec.versions")) {
+            if (!version.equals(Fields.text(v, "name"))) {
                 continue;
             }
-            for (JsonNode c : Json.list(v, "additionalPrinterColumns")) {
-                columns.add(new PrinterColumn(Json.text(c, "name"), Json.text(c, "type"), Json.text(c, "format"),
-                        Json.text(c, "description"), (int) Json.integer(c, "priority", 0), Json.text(c, "jsonPath")));
+            for (JsonNode c : Fields.list(v, "additionalPrinterColumns")) {
+                columns.add(new PrinterColumn(Fields.text(c, "name"), Fields.text(c, "type"), Fields.text(c, "format"),
+                        Fields.text(c, "description"), (int) Fields.integer(c, "priority", 0), Fields.text(c, "jsonPath")));
             }
         }
         return columns.isEmpty() ? List.of(AGE) : List.copyOf(columns);

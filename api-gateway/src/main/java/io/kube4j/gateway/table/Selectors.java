@@ -1,10 +1,9 @@
 package io.kube4j.gateway.table;
 
+import io.kube4j.machinery.errors.ApiException;
+import io.kube4j.machinery.selection.LabelSelector;
 import tools.jackson.databind.JsonNode;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -28,32 +27,18 @@ final class Selectors {
     /**
      * A {@code LabelSelector} as a selector string: requirements sorted by key, {@code k=v},
      * {@code k in (a,b)}, {@code k notin (a,b)}, {@code k}, {@code !k}. An absent or empty selector
-     * yields the empty string; an unknown operator yields {@code <invalid>}.
+     * yields the empty string; a malformed one (an unknown operator, a bad key or value) yields
+     * {@code <invalid>}, where kube-apiserver's {@code LabelSelectorAsSelector} fails.
      */
     static String selectorString(JsonNode selector) {
         if (selector == null || !selector.isObject()) {
             return "";
         }
-        record Requirement(String key, String text) {}
-        List<Requirement> requirements = new ArrayList<>();
-        Json.stringMap(selector, "matchLabels").forEach((k, v) -> requirements.add(new Requirement(k, k + "=" + v)));
-        for (JsonNode expression : Json.list(selector, "matchExpressions")) {
-            String key = Json.text(expression, "key");
-            List<String> values = Json.list(expression, "values").stream().map(Json::text).sorted().toList();
-            String text = switch (Json.text(expression, "operator")) {
-                case "In" -> key + " in (" + String.join(",", values) + ")";
-                case "NotIn" -> key + " notin (" + String.join(",", values) + ")";
-                case "Exists" -> key;
-                case "DoesNotExist" -> "!" + key;
-                default -> null;
-            };
-            if (text == null) {
-                return "<invalid>";
-            }
-            requirements.add(new Requirement(key, text));
+        try {
+            return LabelSelector.fromJson(selector).toString();
+        } catch (ApiException malformed) {
+            return "<invalid>";
         }
-        requirements.sort(Comparator.comparing(Requirement::key));
-        return requirements.stream().map(Requirement::text).collect(Collectors.joining(","));
     }
 
     /** {@link #selectorString} with {@code <none>} in place of the empty string. */

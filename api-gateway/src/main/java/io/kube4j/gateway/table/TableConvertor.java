@@ -85,7 +85,7 @@ public final class TableConvertor {
         String apiVersion = TableMediaType.apiVersion(version);
         table.put("apiVersion", apiVersion);
         for (JsonNode row : table.path("rows")) {
-            if (row.get("object") instanceof ObjectNode object && "PartialObjectMetadata".equals(Json.text(object, "kind"))) {
+            if (row.get("object") instanceof ObjectNode object && "PartialObjectMetadata".equals(Fields.text(object, "kind"))) {
                 object.put("apiVersion", apiVersion);
             }
         }
@@ -206,7 +206,7 @@ public final class TableConvertor {
     }
 
     private static void copyText(JsonNode from, String field, ObjectNode to) {
-        String value = Json.text(from.path(field));
+        String value = Fields.text(from.path(field));
         if (!value.isEmpty()) {
             to.put(field, value);
         }

@@ -1,5 +1,6 @@
 package io.kube4j.gateway.table;
 
+import io.kube4j.machinery.object.JsonTree;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Instant;
@@ -24,44 +25,44 @@ final class WorkloadPrinters {
     static final TablePrinter DEPLOYMENT = ColumnPrinter.of(
             name(),
             col(string("Ready", "Number of the pod with ready state"),
-                    o -> Json.integer(o, "status.readyReplicas", 0) + "/" + Json.integer(o, "spec.replicas", 1)),
+                    o -> Fields.integer(o, "status.readyReplicas", 0) + "/" + Fields.integer(o, "spec.replicas", 1)),
             col(string("Up-to-date", "Total number of non-terminated pods targeted by this deployment that have the"
-                    + " desired template spec."), o -> Json.integer(o, "status.updatedReplicas", 0)),
+                    + " desired template spec."), o -> Fields.integer(o, "status.updatedReplicas", 0)),
             col(string("Available", "Total number of available pods targeted by this deployment."),
-                    o -> Json.integer(o, "status.availableReplicas", 0)),
+                    o -> Fields.integer(o, "status.availableReplicas", 0)),
             age(),
             col(CONTAINERS, o -> containerNames(o, "spec.template.spec.containers")),
             col(IMAGES, o -> containerImages(o, "spec.template.spec.containers")),
-            col(string("Selector", SELECTOR_DESCRIPTION).wide(), o -> Selectors.selectorString(Json.at(o, "spec.selector"))));
+            col(string("Selector", SELECTOR_DESCRIPTION).wide(), o -> Selectors.selectorString(JsonTree.at(o, "spec.selector"))));
 
     static final TablePrinter REPLICA_SET = ColumnPrinter.of(
             name(),
-            col(integer("Desired", "Replicas is the number of desired replicas."), o -> Json.integer(o, "spec.replicas", 1)),
+            col(integer("Desired", "Replicas is the number of desired replicas."), o -> Fields.integer(o, "spec.replicas", 1)),
             col(integer("Current", "Replicas is the most recently observed number of replicas."),
-                    o -> Json.integer(o, "status.replicas", 0)),
+                    o -> Fields.integer(o, "status.replicas", 0)),
             col(integer("Ready", "The number of ready replicas for this replica set."),
-                    o -> Json.integer(o, "status.readyReplicas", 0)),
+                    o -> Fields.integer(o, "status.readyReplicas", 0)),
             age(),
             col(CONTAINERS, o -> containerNames(o, "spec.template.spec.containers")),
             col(IMAGES, o -> containerImages(o, "spec.template.spec.containers")),
-            col(string("Selector", SELECTOR_DESCRIPTION).wide(), o -> Selectors.formatLabelSelector(Json.at(o, "spec.selector"))));
+            col(string("Selector", SELECTOR_DESCRIPTION).wide(), o -> Selectors.formatLabelSelector(JsonTree.at(o, "spec.selector"))));
 
     static final TablePrinter REPLICATION_CONTROLLER = ColumnPrinter.of(
             name(),
-            col(integer("Desired", "Replicas is the number of desired replicas."), o -> Json.integer(o, "spec.replicas", 1)),
+            col(integer("Desired", "Replicas is the number of desired replicas."), o -> Fields.integer(o, "spec.replicas", 1)),
             col(integer("Current", "Replicas is the most recently observed number of replicas."),
-                    o -> Json.integer(o, "status.replicas", 0)),
+                    o -> Fields.integer(o, "status.replicas", 0)),
             col(integer("Ready", "The number of ready replicas for this replication controller."),
-                    o -> Json.integer(o, "status.readyReplicas", 0)),
+                    o -> Fields.integer(o, "status.readyReplicas", 0)),
             age(),
             col(CONTAINERS, o -> containerNames(o, "spec.template.spec.containers")),
             col(IMAGES, o -> containerImages(o, "spec.template.spec.containers")),
-            col(string("Selector", SELECTOR_DESCRIPTION).wide(), o -> Selectors.formatLabels(Json.stringMap(o, "spec.selector"))));
+            col(string("Selector", SELECTOR_DESCRIPTION).wide(), o -> Selectors.formatLabels(Fields.stringMap(o, "spec.selector"))));
 
     static final TablePrinter STATEFUL_SET = ColumnPrinter.of(
             name(),
             col(string("Ready", "Number of the pod with ready state"),
-                    o -> Json.integer(o, "status.readyReplicas", 0) + "/" + Json.integer(o, "spec.replicas", 1)),
+                    o -> Fields.integer(o, "status.readyReplicas", 0) + "/" + Fields.integer(o, "spec.replicas", 1)),
             age(),
             col(CONTAINERS, o -> containerNames(o, "spec.template.spec.containers")),
             col(IMAGES, o -> containerImages(o, "spec.template.spec.containers")));
@@ -69,28 +70,28 @@ final class WorkloadPrinters {
     static final TablePrinter DAEMON_SET = ColumnPrinter.of(
             name(),
             col(integer("Desired", "The total number of nodes that should be running the daemon pod."),
-                    o -> Json.integer(o, "status.desiredNumberScheduled", 0)),
+                    o -> Fields.integer(o, "status.desiredNumberScheduled", 0)),
             col(integer("Current", "The number of nodes that are running at least one daemon pod and are supposed"
-                    + " to run the daemon pod."), o -> Json.integer(o, "status.currentNumberScheduled", 0)),
+                    + " to run the daemon pod."), o -> Fields.integer(o, "status.currentNumberScheduled", 0)),
             col(integer("Ready", "The number of nodes that should be running the daemon pod and have one or more of"
-                    + " the daemon pod running and ready."), o -> Json.integer(o, "status.numberReady", 0)),
+                    + " the daemon pod running and ready."), o -> Fields.integer(o, "status.numberReady", 0)),
             col(integer("Up-to-date", "The total number of nodes that are running updated daemon pod."),
-                    o -> Json.integer(o, "status.updatedNumberScheduled", 0)),
+                    o -> Fields.integer(o, "status.updatedNumberScheduled", 0)),
             col(integer("Available", "The number of nodes that should be running the daemon pod and have one or"
-                    + " more of the daemon pod running and available."), o -> Json.integer(o, "status.numberAvailable", 0)),
+                    + " more of the daemon pod running and available."), o -> Fields.integer(o, "status.numberAvailable", 0)),
             col(string("Node Selector", "NodeSelector is a selector which must be true for the pod to fit on a node."),
-                    o -> Selectors.formatLabels(Json.stringMap(o, "spec.template.spec.nodeSelector"))),
+                    o -> Selectors.formatLabels(Fields.stringMap(o, "spec.template.spec.nodeSelector"))),
             age(),
             col(CONTAINERS, o -> containerNames(o, "spec.template.spec.containers")),
             col(IMAGES, o -> containerImages(o, "spec.template.spec.containers")),
             col(string("Selector", "A label query over pods that are managed by the daemon set.").wide(),
-                    o -> Selectors.formatLabelSelector(Json.at(o, "spec.selector"))));
+                    o -> Selectors.formatLabelSelector(JsonTree.at(o, "spec.selector"))));
 
     static final TablePrinter CONTROLLER_REVISION = ColumnPrinter.of(
             name(),
             col(string("Controller", "Controller of the object"), WorkloadPrinters::controllerOf),
             col(string("Revision", "Revision indicates the revision of the state represented by Data."),
-                    o -> Json.integer(o, "revision", 0)),
+                    o -> Fields.integer(o, "revision", 0)),
             age());
 
     static final TablePrinter JOB = ColumnPrinter.of(
@@ -102,55 +103,55 @@ final class WorkloadPrinters {
             col(CONTAINERS, o -> containerNames(o, "spec.template.spec.containers")),
             col(IMAGES, o -> containerImages(o, "spec.template.spec.containers")),
             col(string("Selector", "A label query over pods that should match the pod count.").wide(),
-                    o -> Selectors.formatLabelSelector(Json.at(o, "spec.selector"))));
+                    o -> Selectors.formatLabelSelector(JsonTree.at(o, "spec.selector"))));
 
     static final TablePrinter CRON_JOB = ColumnPrinter.of(
             name(),
-            col(string("Schedule", "The schedule in Cron format."), o -> Json.text(o, "spec.schedule")),
+            col(string("Schedule", "The schedule in Cron format."), o -> Fields.text(o, "spec.schedule")),
             col(string("Timezone", "The time zone name for the given schedule."),
-                    o -> Json.has(o, "spec.timeZone") ? Json.text(o, "spec.timeZone") : Selectors.NONE),
+                    o -> Fields.has(o, "spec.timeZone") ? Fields.text(o, "spec.timeZone") : Selectors.NONE),
             col(TableColumn.bool("Suspend", "This flag tells the controller to suspend subsequent executions."),
-                    o -> boolPointer(Json.at(o, "spec.suspend"))),
-            col(integer("Active", "A list of pointers to currently running jobs."), o -> (long) Json.size(o, "status.active")),
+                    o -> boolPointer(JsonTree.at(o, "spec.suspend"))),
+            col(integer("Active", "A list of pointers to currently running jobs."), o -> (long) Fields.size(o, "status.active")),
             timed(string("Last Schedule", "Information when was the last time the job was successfully scheduled."),
-                    (o, now) -> Json.has(o, "status.lastScheduleTime")
-                            ? HumanDuration.since(Json.text(o, "status.lastScheduleTime"), now) : Selectors.NONE),
+                    (o, now) -> Fields.has(o, "status.lastScheduleTime")
+                            ? HumanDuration.since(Fields.text(o, "status.lastScheduleTime"), now) : Selectors.NONE),
             age(),
             col(CONTAINERS, o -> containerNames(o, "spec.jobTemplate.spec.template.spec.containers")),
             col(IMAGES, o -> containerImages(o, "spec.jobTemplate.spec.template.spec.containers")),
             col(string("Selector", "A label query over pods that should match the pod count.").wide(),
-                    o -> Selectors.formatLabelSelector(Json.at(o, "spec.jobTemplate.spec.selector"))));
+                    o -> Selectors.formatLabelSelector(JsonTree.at(o, "spec.jobTemplate.spec.selector"))));
 
     static final TablePrinter HORIZONTAL_POD_AUTOSCALER = ColumnPrinter.of(
             name(),
             col(string("Reference", "Reference to scaled resource."),
-                    o -> Json.text(o, "spec.scaleTargetRef.kind") + "/" + Json.text(o, "spec.scaleTargetRef.name")),
+                    o -> Fields.text(o, "spec.scaleTargetRef.kind") + "/" + Fields.text(o, "spec.scaleTargetRef.name")),
             col(string("Targets", "The specifications for which to use to calculate the desired replica count."),
                     HpaTargets::format),
             col(string("MinPods", "The lower limit for the number of replicas."),
-                    o -> Json.present(o, "spec.minReplicas") ? Long.toString(Json.integer(o, "spec.minReplicas", 0)) : "<unset>"),
-            col(string("MaxPods", "The upper limit for the number of replicas."), o -> Json.integer(o, "spec.maxReplicas", 0)),
+                    o -> Fields.present(o, "spec.minReplicas") ? Long.toString(Fields.integer(o, "spec.minReplicas", 0)) : "<unset>"),
+            col(string("MaxPods", "The upper limit for the number of replicas."), o -> Fields.integer(o, "spec.maxReplicas", 0)),
             col(string("Replicas", "Current number of replicas of pods managed by this autoscaler."),
-                    o -> Json.integer(o, "status.currentReplicas", 0)),
+                    o -> Fields.integer(o, "status.currentReplicas", 0)),
             age());
 
     static final TablePrinter POD_DISRUPTION_BUDGET = ColumnPrinter.of(
             name(),
             col(string("Min Available", "The minimum number of pods that must be available."),
-                    o -> orNa(Json.intOrString(o, "spec.minAvailable"))),
+                    o -> orNa(Fields.intOrString(o, "spec.minAvailable"))),
             col(string("Max Unavailable", "The maximum number of pods that may be unavailable."),
-                    o -> orNa(Json.intOrString(o, "spec.maxUnavailable"))),
+                    o -> orNa(Fields.intOrString(o, "spec.maxUnavailable"))),
             col(integer("Allowed Disruptions", "Calculated number of pods that may be disrupted at this time."),
-                    o -> Json.integer(o, "status.disruptionsAllowed", 0)),
+                    o -> Fields.integer(o, "status.disruptionsAllowed", 0)),
             age());
 
     /** Container names joined by commas, as the wide CONTAINERS column shows them. */
     static String containerNames(JsonNode object, String path) {
-        return Json.list(object, path).stream().map(c -> Json.text(c, "name")).collect(Collectors.joining(","));
+        return Fields.list(object, path).stream().map(c -> Fields.text(c, "name")).collect(Collectors.joining(","));
     }
 
     static String containerImages(JsonNode object, String path) {
-        return Json.list(object, path).stream().map(c -> Json.text(c, "image")).collect(Collectors.joining(","));
+        return Fields.list(object, path).stream().map(c -> Fields.text(c, "image")).collect(Collectors.joining(","));
     }
 
     /** {@code True}, {@code False}, or {@code <unset>} for an absent optional boolean. */
@@ -167,11 +168,11 @@ final class WorkloadPrinters {
 
     /** The controlling owner as {@code kind.group/name} in lower case, or {@code <none>}. */
     static String controllerOf(JsonNode object) {
-        for (JsonNode owner : Json.list(object, "metadata.ownerReferences")) {
-            if (!Json.bool(owner, "controller")) {
+        for (JsonNode owner : Fields.list(object, "metadata.ownerReferences")) {
+            if (!Fields.bool(owner, "controller")) {
                 continue;
             }
-            String apiVersion = Json.text(owner, "apiVersion");
+            String apiVersion = Fields.text(owner, "apiVersion");
             String[] parts = apiVersion.split("/", -1);
             String group = switch (parts.length) {
                 case 1 -> "";
@@ -181,9 +182,9 @@ final class WorkloadPrinters {
             if (group == null) {
                 return Selectors.NONE;
             }
-            String kind = Json.text(owner, "kind");
+            String kind = Fields.text(owner, "kind");
             String groupKind = group.isEmpty() ? kind : kind + "." + group;
-            return groupKind.isEmpty() ? Json.text(owner, "name") : groupKind.toLowerCase() + "/" + Json.text(owner, "name");
+            return groupKind.isEmpty() ? Fields.text(owner, "name") : groupKind.toLowerCase() + "/" + Fields.text(owner, "name");
         }
         return Selectors.NONE;
     }
@@ -191,36 +192,36 @@ final class WorkloadPrinters {
     static String jobStatus(JsonNode job) {
         if (jobCondition(job, "Complete")) return "Complete";
         if (jobCondition(job, "Failed")) return "Failed";
-        if (Json.has(job, "metadata.deletionTimestamp")) return "Terminating";
+        if (Fields.has(job, "metadata.deletionTimestamp")) return "Terminating";
         if (jobCondition(job, "Suspended")) return "Suspended";
         if (jobCondition(job, "FailureTarget")) return "FailureTarget";
         return "Running";
     }
 
     private static boolean jobCondition(JsonNode job, String type) {
-        for (JsonNode condition : Json.list(job, "status.conditions")) {
-            if (type.equals(Json.text(condition, "type"))) {
-                return "True".equals(Json.text(condition, "status"));
+        for (JsonNode condition : Fields.list(job, "status.conditions")) {
+            if (type.equals(Fields.text(condition, "type"))) {
+                return "True".equals(Fields.text(condition, "status"));
             }
         }
         return false;
     }
 
     static String jobCompletions(JsonNode job) {
-        long succeeded = Json.integer(job, "status.succeeded", 0);
-        if (Json.present(job, "spec.completions")) {
-            return succeeded + "/" + Json.integer(job, "spec.completions", 0);
+        long succeeded = Fields.integer(job, "status.succeeded", 0);
+        if (Fields.present(job, "spec.completions")) {
+            return succeeded + "/" + Fields.integer(job, "spec.completions", 0);
         }
-        long parallelism = Json.integer(job, "spec.parallelism", 0);
+        long parallelism = Fields.integer(job, "spec.parallelism", 0);
         return parallelism > 1 ? succeeded + "/1 of " + parallelism : succeeded + "/1";
     }
 
     static String jobDuration(JsonNode job, Instant now) {
-        Instant start = HumanDuration.parse(Json.text(job, "status.startTime"));
+        Instant start = HumanDuration.parse(Fields.text(job, "status.startTime"));
         if (start == null) {
             return "";
         }
-        Instant end = HumanDuration.parse(Json.text(job, "status.completionTime"));
+        Instant end = HumanDuration.parse(Fields.text(job, "status.completionTime"));
         return HumanDuration.between(start, end == null ? now : end);
     }
 }

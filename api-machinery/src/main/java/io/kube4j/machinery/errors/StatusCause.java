@@ -10,7 +10,12 @@ package io.kube4j.machinery.errors;
 public record StatusCause(String reason, String message, String field) {
 
     public static StatusCause required(String field) {
-        return new StatusCause("FieldValueRequired", "Required value", field);
+        return required(field, "");
+    }
+
+    /** {@code Required value: detail}, or just {@code Required value} when the detail is empty. */
+    public static StatusCause required(String field, String detail) {
+        return new StatusCause("FieldValueRequired", withDetail("Required value", detail), field);
     }
 
     public static StatusCause invalid(String field, Object value, String detail) {
@@ -19,19 +24,54 @@ public record StatusCause(String reason, String message, String field) {
 
     public static StatusCause notSupported(String field, Object value, java.util.Collection<String> supported) {
         return new StatusCause("FieldValueNotSupported", "Unsupported value: " + quote(value)
-                + ": supported values: " + String.join(", ", supported.stream().map(s -> "\"" + s + "\"").toList()), field);
+                + ": supported values: " + String.join(", ", supported.stream().map(StatusCause::goQuote).toList()), field);
     }
 
     public static StatusCause duplicate(String field, Object value) {
         return new StatusCause("FieldValueDuplicate", "Duplicate value: " + quote(value), field);
     }
 
+    /** {@code Forbidden: detail}, or just {@code Forbidden} when the detail is empty. */
     public static StatusCause forbidden(String field, String detail) {
-        return new StatusCause("FieldValueForbidden", "Forbidden: " + detail, field);
+        return new StatusCause("FieldValueForbidden", withDetail("Forbidden", detail), field);
+    }
+
+    /** {@code Too long: may not be more than N bytes} ({@code field.TooLong}); the value is never printed. */
+    public static StatusCause tooLong(String field, long maxBytes) {
+        return new StatusCause("FieldValueTooLong", "Too long: may not be more than " + maxBytes + " bytes", field);
+    }
+
+    /** As Go's {@code field.Error} prints itself: the type, then {@code ": detail"} when there is one. */
+    private static String withDetail(String head, String detail) {
+        return detail == null || detail.isEmpty() ? head : head + ": " + detail;
     }
 
     private static String quote(Object value) {
-        return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
+        return value instanceof String s ? goQuote(s) : String.valueOf(value);
+    }
+
+    /**
+     * Go's {@code %q}: a double-quoted string with Go's escapes, as kube-apiserver prints a bad value
+     * ({@code Invalid value: "a\"b"}), so that messages match to the byte.
+     */
+    public static String goQuote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            i += Character.charCount(c);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\t' -> b.append("\\t");
+                case '\r' -> b.append("\\r");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) b.append(String.format("\\x%02x", c));
+                    else b.appendCodePoint(c);
+                }
+            }
+        }
+        return b.append('"').toString();
     }
 
     /** Kubernetes' one-line rendering: {@code field: message}. */

@@ -5,7 +5,10 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +20,9 @@ import java.util.Map;
  * the tree they are given.
  */
 public final class KubeObject {
+
+    private static final DateTimeFormatter MICRO_TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
     private KubeObject() {}
 
@@ -85,9 +91,16 @@ public final class KubeObject {
 
     /** Kubernetes' MicroTime form: RFC 3339 in UTC with microseconds. */
     public static String microTimestamp(Instant instant) {
-        Instant micros = instant.truncatedTo(ChronoUnit.MICROS);
-        return DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
-                .withZone(java.time.ZoneOffset.UTC).format(micros);
+        return MICRO_TIME.format(instant.truncatedTo(ChronoUnit.MICROS));
+    }
+
+    /**
+     * Parses a {@code metav1.Time} or {@code MicroTime}: RFC 3339 with any offset and an optional fraction.
+     *
+     * @throws DateTimeParseException when the text is not such a timestamp
+     */
+    public static Instant parseTimestamp(String text) {
+        return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
     }
 
     /** The object with top-level and metadata fields in Kubernetes' order; other fields keep theirs. */

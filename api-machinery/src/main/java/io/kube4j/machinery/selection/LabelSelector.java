@@ -141,8 +141,8 @@ public final class LabelSelector {
         switch (op) {
             case "In", "NotIn" -> {
                 if (count == 0) {
-                    causes.add(new StatusCause("FieldValueRequired",
-                            "Required value: must be specified when `operator` is 'In' or 'NotIn'", field + ".values"));
+                    causes.add(StatusCause.required(field + ".values",
+                            "must be specified when `operator` is 'In' or 'NotIn'"));
                 }
             }
             case "Exists", "DoesNotExist" -> {

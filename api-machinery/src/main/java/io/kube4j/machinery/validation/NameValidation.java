@@ -25,18 +25,27 @@ public final class NameValidation {
     static final String DNS1035_LABEL_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?";
     static final String QUALIFIED_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
     static final String LABEL_VALUE_FMT = "(" + QUALIFIED_NAME_FMT + ")?";
+    static final String WILDCARD_DNS1123_SUBDOMAIN_FMT = "\\*\\." + DNS1123_SUBDOMAIN_FMT;
+    static final String CONFIG_MAP_KEY_FMT = "[-._a-zA-Z0-9]+";
+    static final String ENV_VAR_NAME_FMT = "[-._a-zA-Z][-._a-zA-Z0-9]*";
 
     private static final Pattern DNS1123_LABEL = Pattern.compile("^" + DNS1123_LABEL_FMT + "$");
     private static final Pattern DNS1123_SUBDOMAIN = Pattern.compile("^" + DNS1123_SUBDOMAIN_FMT + "$");
     private static final Pattern DNS1035_LABEL = Pattern.compile("^" + DNS1035_LABEL_FMT + "$");
     private static final Pattern QUALIFIED_NAME = Pattern.compile("^" + QUALIFIED_NAME_FMT + "$");
     private static final Pattern LABEL_VALUE = Pattern.compile("^" + LABEL_VALUE_FMT + "$");
+    private static final Pattern WILDCARD_DNS1123_SUBDOMAIN = Pattern.compile("^" + WILDCARD_DNS1123_SUBDOMAIN_FMT + "$");
+    private static final Pattern CONFIG_MAP_KEY = Pattern.compile("^" + CONFIG_MAP_KEY_FMT + "$");
+    private static final Pattern ENV_VAR_NAME = Pattern.compile("^" + ENV_VAR_NAME_FMT + "$");
+    private static final Pattern IANA_SVC_NAME = Pattern.compile("^[-a-z0-9]+$");
+    private static final Pattern HAS_LETTER = Pattern.compile(".*[a-z].*");
 
     public static final int DNS1123_LABEL_MAX_LENGTH = 63;
     public static final int DNS1123_SUBDOMAIN_MAX_LENGTH = 253;
     public static final int DNS1035_LABEL_MAX_LENGTH = 63;
     public static final int QUALIFIED_NAME_MAX_LENGTH = 63;
     public static final int LABEL_VALUE_MAX_LENGTH = 63;
+    public static final int IANA_SVC_NAME_MAX_LENGTH = 15;
     /** The most bytes all annotations of one object may take, keys and values together. */
     public static final int TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
 
@@ -48,6 +57,13 @@ public final class NameValidation {
             + "characters or '-', start with an alphabetic character, and end with an alphanumeric character";
     private static final String QUALIFIED_NAME_MSG = "must consist of alphanumeric characters, '-', '_' or '.', "
             + "and must start and end with an alphanumeric character";
+    private static final String WILDCARD_DNS1123_SUBDOMAIN_MSG = "a wildcard DNS-1123 subdomain must start with "
+            + "'*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' "
+            + "or '.' and end with an alphanumeric character";
+    private static final String CONFIG_MAP_KEY_MSG = "a valid config key must consist of alphanumeric characters, "
+            + "'-', '_' or '.'";
+    private static final String ENV_VAR_NAME_MSG = "a valid environment variable name must consist of alphabetic "
+            + "characters, digits, '_', '-', or '.', and must not start with a digit";
     private static final String LABEL_VALUE_MSG = "a valid label must be an empty string or consist of alphanumeric "
             + "characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
@@ -148,6 +164,57 @@ public final class NameValidation {
         return errs;
     }
 
+    /**
+     * A host that is either an RFC 1123 subdomain or a wildcard {@code *.subdomain} (Ingress hosts and TLS hosts).
+     */
+    public static List<String> isDns1123SubdomainOrWildcard(String value) {
+        if (!value.startsWith("*.")) return isDns1123Subdomain(value);
+        if (WILDCARD_DNS1123_SUBDOMAIN.matcher(value).matches()) return List.of();
+        return List.of(regexError(WILDCARD_DNS1123_SUBDOMAIN_MSG, WILDCARD_DNS1123_SUBDOMAIN_FMT, "*.example.com"));
+    }
+
+    /** A key of a ConfigMap's or Secret's data, also usable as a file name: not {@code .}, {@code ..} or {@code ..*}. */
+    public static List<String> isConfigMapKey(String value) {
+        List<String> errs = new ArrayList<>();
+        if (value.length() > DNS1123_SUBDOMAIN_MAX_LENGTH) errs.add(maxLenError(DNS1123_SUBDOMAIN_MAX_LENGTH));
+        if (!CONFIG_MAP_KEY.matcher(value).matches()) {
+            errs.add(regexError(CONFIG_MAP_KEY_MSG, CONFIG_MAP_KEY_FMT, "key.name", "KEY_NAME", "key-name"));
+        }
+        errs.addAll(hasNoDotPrefix(value));
+        return errs;
+    }
+
+    /** The name of a container's environment variable. */
+    public static List<String> isEnvVarName(String value) {
+        List<String> errs = new ArrayList<>();
+        if (!ENV_VAR_NAME.matcher(value).matches()) {
+            errs.add(regexError(ENV_VAR_NAME_MSG, ENV_VAR_NAME_FMT, "my.env-name", "MY_ENV.NAME", "MyEnvName1"));
+        }
+        errs.addAll(hasNoDotPrefix(value));
+        return errs;
+    }
+
+    /** A named port: an IANA service name (at most 15 characters, a letter, no leading, trailing or double hyphen). */
+    public static List<String> isValidPortName(String value) {
+        List<String> errs = new ArrayList<>();
+        if (value.length() > IANA_SVC_NAME_MAX_LENGTH) errs.add(maxLenError(IANA_SVC_NAME_MAX_LENGTH));
+        if (!IANA_SVC_NAME.matcher(value).matches()) {
+            errs.add("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
+        }
+        if (value.contains("--")) errs.add("must not contain consecutive hyphens");
+        if (!value.isEmpty() && !HAS_LETTER.matcher(value).matches()) errs.add("must contain at least one letter (a-z)");
+        if (value.startsWith("-") || value.endsWith("-")) errs.add("must not begin or end with a hyphen");
+        return errs;
+    }
+
+    /** Names that become file names may not be {@code .} or {@code ..}, nor start with {@code ..}. */
+    private static List<String> hasNoDotPrefix(String value) {
+        if (value.equals(".")) return List.of("must not be '.'");
+        if (value.equals("..")) return List.of("must not be '..'");
+        if (value.startsWith("..")) return List.of("must not start with '..'");
+        return List.of();
+    }
+
     /** One cause per problem of a label key. */
     public static List<StatusCause> validateLabelName(String key, String field) {
         return isQualifiedName(key).stream().map(m -> StatusCause.invalid(field, key, m)).toList();
@@ -176,8 +243,7 @@ public final class NameValidation {
             size += e.getValue() == null ? 0 : e.getValue().getBytes(StandardCharsets.UTF_8).length;
         }
         if (size > TOTAL_ANNOTATION_SIZE_LIMIT) {
-            causes.add(new StatusCause("FieldValueTooLong", "Too long: may not be more than "
-                    + TOTAL_ANNOTATION_SIZE_LIMIT + " bytes", field));
+            causes.add(StatusCause.tooLong(field, TOTAL_ANNOTATION_SIZE_LIMIT));
         }
         return causes;
     }

@@ -122,4 +122,47 @@ class NameValidationTest {
         assertThat(NameValidation.validateDns1123LabelName("a.b", "metadata.name")).containsExactly(
                 new StatusCause("FieldValueInvalid", "Invalid value: \"a.b\": must not contain dots", "metadata.name"));
     }
+
+    static final String CONFIG_KEY = "a valid config key must consist of alphanumeric characters, '-', '_' or '.' "
+            + "(e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
+    static final String ENV_VAR = "a valid environment variable name must consist of alphabetic characters, digits, "
+            + "'_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or "
+            + "'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')";
+    static final String WILDCARD = "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS "
+            + "subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an "
+            + "alphanumeric character (e.g. '*.example.com', regex used for validation is "
+            + "'\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"key.name|", "KEY_NAME|", "a b|" + CONFIG_KEY, ".|must not be '.'",
+            "..|must not be '..'", "..data|must not start with '..'"})
+    void checksConfigMapKeys(String key, String error) {
+        assertThat(NameValidation.isConfigMapKey(key)).isEqualTo(error == null ? List.of() : List.of(error));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"MY_VAR|", "my.env-name|", "1VAR|" + ENV_VAR, "..x|must not start with '..'"})
+    void checksEnvVarNames(String name, String error) {
+        assertThat(NameValidation.isEnvVarName(name)).isEqualTo(error == null ? List.of() : List.of(error));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"example.com|", "*.example.com|", "*.Example.com|" + WILDCARD,
+            "Example.com|" + SUBDOMAIN})
+    void checksHostsThatMayBeWildcards(String host, String error) {
+        assertThat(NameValidation.isDns1123SubdomainOrWildcard(host))
+                .isEqualTo(error == null ? List.of() : List.of(error));
+    }
+
+    @Test
+    void checksPortNamesAsIanaServiceNames() {
+        assertThat(NameValidation.isValidPortName("http")).isEmpty();
+        assertThat(NameValidation.isValidPortName("a-very-long-port-name")).containsExactly(
+                "must be no more than 15 characters");
+        assertThat(NameValidation.isValidPortName("-a--b")).containsExactly("must not contain consecutive hyphens",
+                "must not begin or end with a hyphen");
+        assertThat(NameValidation.isValidPortName("80")).containsExactly("must contain at least one letter (a-z)");
+        assertThat(NameValidation.isValidPortName("Http")).containsExactly(
+                "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
+    }
 }

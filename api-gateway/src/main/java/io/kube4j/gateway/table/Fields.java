@@ -1,7 +1,7 @@
 package io.kube4j.gateway.table;
 
+import io.kube4j.machinery.object.JsonTree;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.MissingNode;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,25 +9,18 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Lenient reads from stored objects. Printers never fail on an object that lacks a field or has a
- * field of an unexpected type: they print what Kubernetes prints for the zero value.
+ * Lenient reads from stored objects for printers, by dotted path ({@code "status.podIP"}, through
+ * {@link JsonTree#at}). Printers never fail on an object that lacks a field or has a field of an
+ * unexpected type: they print what Kubernetes prints for the zero value, so scalars of any type read
+ * as their text and absent ones as {@code ""}.
  */
-final class Json {
+final class Fields {
 
-    private Json() {}
-
-    /** The node at a dotted path ({@code "status.podIP"}), or a missing node. */
-    static JsonNode at(JsonNode node, String dottedPath) {
-        JsonNode current = node == null ? MissingNode.getInstance() : node;
-        for (String part : dottedPath.split("\\.")) {
-            current = current.path(part);
-        }
-        return current;
-    }
+    private Fields() {}
 
     /** The text of a scalar at a path; empty when absent, null or not a scalar. */
     static String text(JsonNode node, String dottedPath) {
-        return text(at(node, dottedPath));
+        return text(JsonTree.at(node, dottedPath));
     }
 
     static String text(JsonNode node) {
@@ -44,13 +37,13 @@ final class Json {
 
     /** True when the path is present and not null (an object, a list or a scalar). */
     static boolean present(JsonNode node, String dottedPath) {
-        JsonNode n = at(node, dottedPath);
+        JsonNode n = JsonTree.at(node, dottedPath);
         return !n.isMissingNode() && !n.isNull();
     }
 
     /** The integer at a path, or {@code absent} when missing or not a number. */
     static long integer(JsonNode node, String dottedPath, long absent) {
-        JsonNode n = at(node, dottedPath);
+        JsonNode n = JsonTree.at(node, dottedPath);
         if (n.isNumber()) {
             return n.asLong();
         }
@@ -65,13 +58,13 @@ final class Json {
     }
 
     static boolean bool(JsonNode node, String dottedPath) {
-        JsonNode n = at(node, dottedPath);
+        JsonNode n = JsonTree.at(node, dottedPath);
         return n.isBoolean() && n.asBoolean();
     }
 
     /** The elements of the array at a path; empty when absent or not an array. */
     static List<JsonNode> list(JsonNode node, String dottedPath) {
-        JsonNode n = at(node, dottedPath);
+        JsonNode n = JsonTree.at(node, dottedPath);
         List<JsonNode> out = new ArrayList<>();
         if (n.isArray()) {
             n.forEach(out::add);
@@ -81,13 +74,13 @@ final class Json {
 
     /** The number of entries of the object or array at a path. */
     static int size(JsonNode node, String dottedPath) {
-        JsonNode n = at(node, dottedPath);
+        JsonNode n = JsonTree.at(node, dottedPath);
         return n.isContainer() ? n.size() : 0;
     }
 
     /** A string map (labels, selectors) sorted by key. */
     static Map<String, String> stringMap(JsonNode node, String dottedPath) {
-        JsonNode n = at(node, dottedPath);
+        JsonNode n = JsonTree.at(node, dottedPath);
         Map<String, String> out = new TreeMap<>();
         if (n.isObject()) {
             for (Map.Entry<String, JsonNode> e : n.properties()) {
@@ -99,7 +92,7 @@ final class Json {
 
     /** An int-or-string value as Kubernetes prints it ({@code 2}, {@code 50%}); null when absent. */
     static String intOrString(JsonNode node, String dottedPath) {
-        JsonNode n = at(node, dottedPath);
+        JsonNode n = JsonTree.at(node, dottedPath);
         if (n.isMissingNode() || n.isNull()) {
             return null;
         }

@@ -5,7 +5,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class QuantitiesTest {
+class QuantityPrintingTest {
 
     @ParameterizedTest(name = "{0} → {1}")
     @CsvSource({
@@ -39,6 +39,6 @@ class QuantitiesTest {
             "5K, 5K",
     })
     void canonicalizesAsKubernetesDoes(String text, String expected) {
-        assertThat(Quantities.canonical(text)).isEqualTo(expected);
+        assertThat(ClusterPrinters.quantity(text)).isEqualTo(expected);
     }
 }
