@@ -16,7 +16,7 @@ import java.time.Duration;
  */
 @ConfigurationProperties("kube4j.gateway")
 public record GatewayProperties(
-        @DefaultValue("100000") int watchCacheCapacity,
+        @DefaultValue("20000") int watchCacheCapacity,
         @DefaultValue("100000") int watchQueueLimit,
         @DefaultValue("60s") Duration bookmarkInterval,
         @DefaultValue("30m") Duration minWatchTimeout,
