@@ -164,7 +164,15 @@ public final class WatchStreamer {
     }
 
     private EventSource open(String prefix, long from, String name) {
-        WatchCache.Subscription subscription = cache.subscribe(prefix, from);
+        WatchCache.Subscription subscription;
+        try {
+            subscription = cache.subscribe(prefix, from);
+        } catch (StoreException.Compacted e) {
+            return new EventSource(null, null, ApiException.gone("too old resource version: " + from + " ("
+                    + e.compactedRevision() + ")"));
+        } catch (StoreException.Unavailable e) {
+            throw ApiException.serviceUnavailable("storage is unavailable: " + e.getMessage());
+        }
         if (subscription != null) return new EventSource(subscription, null, null);
         // Older than the cache's window: watch the store directly; it says 410 if compacted.
         LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
