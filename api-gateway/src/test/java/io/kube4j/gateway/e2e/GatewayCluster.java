@@ -1,6 +1,7 @@
 package io.kube4j.gateway.e2e;
 
 import io.kube4j.gateway.GatewayApplication;
+import io.kube4j.store.Store;
 import io.kube4j.testsupport.EtcdProcess;
 import io.kube4j.testsupport.Kubectl;
 import org.springframework.boot.SpringApplication;
@@ -11,6 +12,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A real etcd and a real gateway (HTTPS, its own CA and token) in this JVM, with a kubectl
@@ -38,6 +42,14 @@ final class GatewayCluster implements AutoCloseable {
     }
 
     static GatewayCluster start() {
+        return start(Map.of());
+    }
+
+    /**
+     * Starts a cluster whose gateway gets extra properties, e.g.
+     * {@code kube4j.gateway.watch-cache-capacity=50}; they override the defaults below.
+     */
+    static GatewayCluster start(Map<String, String> properties) {
         try {
             Path dir = Files.createTempDirectory("kube4j-e2e");
             EtcdProcess etcd = EtcdProcess.start(dir.resolve("etcd"));
@@ -52,13 +64,15 @@ final class GatewayCluster implements AutoCloseable {
                             return name.contains("Test$") || name.endsWith("Test") || name.endsWith("TestApplication");
                         }
                     }));
-            ConfigurableApplicationContext context = app.run(
+            List<String> args = new ArrayList<>(List.of(
                     "--server.port=0",
                     "--kube4j.etcd.endpoints=" + etcd.endpoint(),
                     "--kube4j.gateway.pki-dir=" + dir.resolve("pki"),
                     "--kube4j.gateway.tls.enabled=true",
                     "--management.server.port=-1",
-                    "--spring.main.banner-mode=off");
+                    "--spring.main.banner-mode=off"));
+            properties.forEach((name, value) -> args.add("--" + name + "=" + value));
+            ConfigurableApplicationContext context = app.run(args.toArray(String[]::new));
             return new GatewayCluster(etcd, context, dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -67,7 +81,12 @@ final class GatewayCluster implements AutoCloseable {
 
     /** etcd's current revision, read straight from etcd: it moves with every write. */
     long etcdRevision() {
-        return gateway.getBean(io.kube4j.store.Store.class).currentRevision();
+        return store().currentRevision();
+    }
+
+    /** The gateway's own store, e.g. to compact etcd as its compactor would. */
+    Store store() {
+        return gateway.getBean(Store.class);
     }
 
     String url() {
