@@ -1,6 +1,5 @@
 package io.kube4j.gateway.e2e;
 
-import io.kube4j.gateway.GatewayApplication;
 import io.kube4j.store.Store;
 import io.kube4j.testsupport.EtcdProcess;
 import io.kube4j.testsupport.Kubectl;
@@ -53,17 +52,7 @@ final class GatewayCluster implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory("kube4j-e2e");
             EtcdProcess etcd = EtcdProcess.start(dir.resolve("etcd"));
-            SpringApplication app = new SpringApplication(GatewayApplication.class);
-            // The test classpath holds other tests' slice configurations; the real gateway must not scan them in.
-            app.addInitializers(context -> context.getBeanFactory().registerSingleton("excludeTestSlices",
-                    new org.springframework.boot.context.TypeExcludeFilter() {
-                        @Override
-                        public boolean match(org.springframework.core.type.classreading.MetadataReader reader,
-                                             org.springframework.core.type.classreading.MetadataReaderFactory factory) {
-                            String name = reader.getClassMetadata().getClassName();
-                            return name.contains("Test$") || name.endsWith("Test") || name.endsWith("TestApplication");
-                        }
-                    }));
+            SpringApplication app = GatewayLauncher.application();
             List<String> args = new ArrayList<>(List.of(
                     "--server.port=0",
                     "--kube4j.etcd.endpoints=" + etcd.endpoint(),
