@@ -117,12 +117,6 @@ public class ResourceController {
             case "GET" -> {
                 if (info.name() == null || info.watchPath()) {
                     if (info.watchPath() || isTrue(request.getParameter("watch"))) {
-                        if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
-                            // Watches are served as HTTP streams; a 503 tells WebSocket-first clients
-                            // (fabric8) to fall back to one at once.
-                            throw ApiException.serviceUnavailable("watches over WebSocket are not served; "
-                                    + "watch over an HTTP stream instead");
-                        }
                         watches.stream(type, namespace, info.name(), request, response, rendering);
                     } else {
                         list(type, namespace, request, response, rendering);

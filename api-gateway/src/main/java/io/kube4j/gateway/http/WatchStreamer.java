@@ -52,6 +52,13 @@ public final class WatchStreamer {
 
     public void stream(ResourceType type, String namespace, String name, HttpServletRequest request,
                        HttpServletResponse response, MediaTypes.Rendering rendering) throws IOException {
+        if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            // A WebSocket client that got the plain stream instead of a 101 waits for it to end,
+            // i.e. until timeoutSeconds; a prompt, finite refusal lets it fall back to plain HTTP
+            // (fabric8 does so on 503 or 200, as kube-apiserver's clients expect of servers
+            // without WebSocket watches).
+            throw ApiException.serviceUnavailable("watches are not served over WebSocket here; watch over plain HTTP");
+        }
         Selectors.Filter filter = Selectors.filter(type, request.getParameter("labelSelector"), request.getParameter("fieldSelector"));
         Predicate<ObjectNode> matches = name == null ? filter.predicate()
                 : filter.predicate().and(o -> name.equals(KubeObject.name(o)));
@@ -164,7 +171,13 @@ public final class WatchStreamer {
     }
 
     private EventSource open(String prefix, long from, String name) {
-        WatchCache.Subscription subscription = cache.subscribe(prefix, from);
+        WatchCache.Subscription subscription;
+        try {
+            subscription = cache.subscribe(prefix, from);
+        } catch (StoreException.Compacted e) {
+            return new EventSource(null, null, ApiException.gone("too old resource version: " + from + " ("
+                    + e.compactedRevision() + ")"));
+        }
         if (subscription != null) return new EventSource(subscription, null, null);
         // Older than the cache's window: watch the store directly; it says 410 if compacted.
         LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();

@@ -126,8 +126,16 @@ public final class WatchCache implements AutoCloseable {
      * Subscribes to events under {@code prefix} with a revision greater than {@code fromRevision}.
      * Returns null when the window no longer holds events that old; the caller then watches the
      * store directly (which answers 410 Gone if the revision is compacted).
+     *
+     * @throws StoreException.Compacted if the store compacted {@code fromRevision} away: the
+     *                                  window may still hold that history, but a watch resumes
+     *                                  only where a list at its revision would work too
      */
     public Subscription subscribe(String prefix, long fromRevision) {
+        synchronized (lock) {
+            if (fromRevision < coveredFrom) return null;
+        }
+        if (fromRevision < revision) requireReadable(prefix, fromRevision);
         synchronized (lock) {
             if (fromRevision < coveredFrom) return null;
             Subscription subscription = new Subscription(prefix, fromRevision, subscriberQueueLimit);
@@ -136,6 +144,23 @@ public final class WatchCache implements AutoCloseable {
             }
             subscribers.add(subscription);
             return subscription;
+        }
+    }
+
+    /**
+     * Compaction is not seen on the cache's own watch, and the window may be older than the
+     * store's retention, so ask the store: one read of at most one key at that revision. A store
+     * that cannot be reached compacts nothing either; the window then serves the watch, as it
+     * would have a moment before.
+     */
+    private void requireReadable(String prefix, long fromRevision) {
+        try {
+            store.list(prefix, fromRevision, 1, null);
+        } catch (StoreException.FutureRevision newerThanTheStore) {
+            // nothing to check: the watch waits for that revision
+        } catch (StoreException.Unavailable e) {
+            log.debug("cannot check revision {} against compaction ({}); serving it from the window", fromRevision,
+                    e.getMessage());
         }
     }
 

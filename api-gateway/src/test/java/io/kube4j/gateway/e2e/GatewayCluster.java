@@ -1,6 +1,6 @@
 package io.kube4j.gateway.e2e;
 
-import io.kube4j.gateway.GatewayApplication;
+import io.kube4j.store.Store;
 import io.kube4j.testsupport.EtcdProcess;
 import io.kube4j.testsupport.Kubectl;
 import org.springframework.boot.SpringApplication;
@@ -11,6 +11,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A real etcd and a real gateway (HTTPS, its own CA and token) in this JVM, with a kubectl
@@ -38,21 +41,19 @@ final class GatewayCluster implements AutoCloseable {
     }
 
     static GatewayCluster start() {
+        return start(Map.of());
+    }
+
+    /**
+     * Starts a cluster whose gateway gets extra properties, e.g.
+     * {@code kube4j.gateway.watch-cache-capacity=50}; they override the defaults below.
+     */
+    static GatewayCluster start(Map<String, String> properties) {
         try {
             Path dir = Files.createTempDirectory("kube4j-e2e");
             EtcdProcess etcd = EtcdProcess.start(dir.resolve("etcd"));
-            SpringApplication app = new SpringApplication(GatewayApplication.class);
-            // The test classpath holds other tests' slice configurations; the real gateway must not scan them in.
-            app.addInitializers(context -> context.getBeanFactory().registerSingleton("excludeTestSlices",
-                    new org.springframework.boot.context.TypeExcludeFilter() {
-                        @Override
-                        public boolean match(org.springframework.core.type.classreading.MetadataReader reader,
-                                             org.springframework.core.type.classreading.MetadataReaderFactory factory) {
-                            String name = reader.getClassMetadata().getClassName();
-                            return name.contains("Test$") || name.endsWith("Test") || name.endsWith("TestApplication");
-                        }
-                    }));
-            ConfigurableApplicationContext context = app.run(
+            SpringApplication app = GatewayLauncher.application();
+            List<String> args = new ArrayList<>(List.of(
                     "--server.port=0",
                     "--kube4j.etcd.endpoints=" + etcd.endpoint(),
                     "--kube4j.gateway.pki-dir=" + dir.resolve("pki"),
@@ -60,7 +61,9 @@ final class GatewayCluster implements AutoCloseable {
                     "--management.server.port=-1",
                     // Watches kubectl left open would hold a graceful shutdown for its full 30 s.
                     "--server.shutdown=immediate",
-                    "--spring.main.banner-mode=off");
+                    "--spring.main.banner-mode=off"));
+            properties.forEach((name, value) -> args.add("--" + name + "=" + value));
+            ConfigurableApplicationContext context = app.run(args.toArray(String[]::new));
             return new GatewayCluster(etcd, context, dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -69,7 +72,12 @@ final class GatewayCluster implements AutoCloseable {
 
     /** etcd's current revision, read straight from etcd: it moves with every write. */
     long etcdRevision() {
-        return gateway.getBean(io.kube4j.store.Store.class).currentRevision();
+        return store().currentRevision();
+    }
+
+    /** The gateway's own store, e.g. to compact etcd as its compactor would. */
+    Store store() {
+        return gateway.getBean(Store.class);
     }
 
     String url() {
