@@ -3,6 +3,8 @@ package io.kube4j.bench;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
+import io.kube4j.store.EtcdStore;
+import io.kube4j.store.EtcdStoreProperties;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -95,6 +97,22 @@ public final class ApiBench {
             double gatewayRate = creates / gateway.seconds;
             double etcdRate = creates / raw.seconds;
             System.out.printf("gateway: %d creates in %.2f s; etcd: %d puts in %.2f s%n", creates, gateway.seconds, creates, raw.seconds);
+            // For reading the ratio: the store's own create (an etcd transaction that fails if the key exists),
+            // without HTTP, TLS, JSON or admission, at the same concurrency.
+            Result jetcdTxn = timed(concurrency, creates, i -> {
+                ByteSequence key = ByteSequence.from("/bench/" + run + "/jtxn-" + i, StandardCharsets.UTF_8);
+                kv.txn().If(new io.etcd.jetcd.op.Cmp(key, io.etcd.jetcd.op.Cmp.Op.EQUAL, io.etcd.jetcd.op.CmpTarget.createRevision(0)))
+                        .Then(io.etcd.jetcd.op.Op.put(key, ByteSequence.from(configMapJson(ns, "x", payload), StandardCharsets.UTF_8),
+                                io.etcd.jetcd.options.PutOption.DEFAULT))
+                        .commit().get(60, TimeUnit.SECONDS);
+            });
+            System.out.printf("jetcd create transactions: %.0f/s, p99 %.1f ms%n", creates / jetcdTxn.seconds, jetcdTxn.percentile(99));
+            try (EtcdStore store = new EtcdStore(EtcdStoreProperties.of(args.getOrDefault("etcd", "http://127.0.0.1:2379")))) {
+                byte[] value = configMapJson(ns, "x", payload).getBytes(StandardCharsets.UTF_8);
+                Result txn = timed(concurrency, creates, i -> store.create("/bench/" + run + "/txn-" + i, value));
+                System.out.printf("store creates (etcd transactions, no gateway): %.0f/s, p99 %.1f ms%n",
+                        creates / txn.seconds, txn.percentile(99));
+            }
 
             double fanoutP99 = watchFanout(run, watchers, watchedWrites, payload);
             System.out.printf("bench api: gateway_creates_per_s=%.0f etcd_puts_per_s=%.0f ratio=%.2f create_p50_ms=%.1f create_p99_ms=%.1f watch_fanout_p99_ms=%.1f%n",
