@@ -98,6 +98,11 @@ public class GatewayConfiguration {
     }
 
     @Bean
+    public io.kube4j.gateway.health.HealthCheck etcdHealthCheck(Store store) {
+        return new io.kube4j.gateway.health.StoreHealthCheck(store, java.time.Duration.ofSeconds(2));
+    }
+
+    @Bean
     public Authorizer authorizer() {
         return Authorizer.ALLOW_ALL;
     }
