@@ -37,6 +37,8 @@ public final class CustomResourceTypes {
     private final WatchCache cache;
     /** The stored definitions by name, for schemas and printer columns. */
     private final Map<String, ObjectNode> definitions = new ConcurrentHashMap<>();
+    /** Grows after every change to {@link #definitions}, for caches of what is derived from them. */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
     public CustomResourceTypes(ResourceRegistry registry, ResourceStorage storage, WatchCache cache) {
         this.registry = registry;
@@ -55,6 +57,11 @@ public final class CustomResourceTypes {
     /** The stored definition of {@code group}/{@code plural}, if any. */
     public Optional<ObjectNode> definition(String group, String plural) {
         return Optional.ofNullable(definitions.get(plural + "." + group));
+    }
+
+    /** A number that grows after every change to the stored definitions. */
+    public long generation() {
+        return generation.get();
     }
 
     /** The openAPIV3Schema of the definition serving {@code group/version/kind}, if any. */
@@ -84,6 +91,7 @@ public final class CustomResourceTypes {
             unregister(previous);
         }
         CustomResourceDefinitions.servedTypes(crd).forEach(registry::register);
+        generation.incrementAndGet();
         if (KubeObject.isDeleting(crd) && KubeObject.finalizers(crd).contains(CustomResourceDefinitionStrategy.CLEANUP_FINALIZER)) {
             Thread.ofVirtual().name("crd-cleanup " + name).start(() -> cleanUp(crd));
         }
@@ -92,6 +100,7 @@ public final class CustomResourceTypes {
     private void remove(ObjectNode crd) {
         definitions.remove(KubeObject.name(crd));
         unregister(crd);
+        generation.incrementAndGet();
     }
 
     private void unregister(ObjectNode crd) {

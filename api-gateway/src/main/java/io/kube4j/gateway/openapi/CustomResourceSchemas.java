@@ -17,11 +17,30 @@ import java.util.Optional;
 public interface CustomResourceSchemas {
 
     /** No custom resource has a schema. */
-    CustomResourceSchemas NONE = (group, version, kind) -> Optional.empty();
+    CustomResourceSchemas NONE = new CustomResourceSchemas() {
+        @Override
+        public Optional<JsonNode> openApiV3Schema(String group, String version, String kind) {
+            return Optional.empty();
+        }
+
+        @Override
+        public long generation() {
+            return 0;
+        }
+    };
 
     /**
      * The {@code spec.versions[].schema.openAPIV3Schema} of the CRD version that serves
      * {@code group/version/kind}, or empty when there is none (or the type is not custom).
      */
     Optional<JsonNode> openApiV3Schema(String group, String version, String kind);
+
+    /**
+     * A number that grows whenever any schema may have changed, so the OpenAPI documents can be
+     * cached until it moves; negative (the default) when the implementation cannot tell, and then
+     * every schema is read again on every request.
+     */
+    default long generation() {
+        return -1;
+    }
 }

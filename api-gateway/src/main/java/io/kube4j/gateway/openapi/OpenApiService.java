@@ -136,7 +136,23 @@ public class OpenApiService {
         return Optional.ofNullable(specs().kinds.get(gvk));
     }
 
+    /** The specs of the registry and schema generations they were built for; rebuilt when either moves. */
+    private record Built(long types, long schemas, Specs specs) {}
+
+    private volatile Built latest;
+
     private Specs specs() {
+        long schemas = customSchemas.generation();
+        if (schemas < 0) return collect();
+        long types = registry.generation();
+        Built built = latest;
+        if (built != null && built.types() == types && built.schemas() == schemas) return built.specs();
+        Specs specs = collect();
+        latest = new Built(types, schemas, specs);
+        return specs;
+    }
+
+    private Specs collect() {
         List<ResourceType> types = registry.all();
         Map<GroupVersionKind, JsonNode> custom = new HashMap<>();
         for (ResourceType type : types) {

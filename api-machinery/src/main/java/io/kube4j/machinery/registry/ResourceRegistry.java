@@ -20,6 +20,7 @@ public final class ResourceRegistry {
     private record Snapshot(Map<String, ResourceType> byResource, Map<String, ResourceType> byKind) {}
 
     private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(new Snapshot(Map.of(), Map.of()));
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
     public ResourceRegistry(Collection<ResourceType> initial) {
         initial.forEach(this::register);
@@ -46,6 +47,15 @@ public final class ResourceRegistry {
             byKind.put(kindKey(type.apiVersion(), type.kind()), type);
             return new Snapshot(Map.copyOf(byResource), Map.copyOf(byKind));
         });
+        generation.incrementAndGet();
+    }
+
+    /**
+     * A number that grows with every {@link #register} and {@link #unregister}, so that what is
+     * derived from the served types (discovery, OpenAPI) can be cached until it changes.
+     */
+    public long generation() {
+        return generation.get();
     }
 
     /** Removes every version of {@code group/plural}. */
@@ -57,6 +67,7 @@ public final class ResourceRegistry {
             byKind.values().removeIf(t -> t.group().equals(group) && t.plural().equals(plural));
             return new Snapshot(Map.copyOf(byResource), Map.copyOf(byKind));
         });
+        generation.incrementAndGet();
     }
 
     public Optional<ResourceType> byResource(String group, String version, String plural) {
