@@ -1,5 +1,6 @@
 package io.kube4j.gateway.http;
 
+import io.kube4j.gateway.conversion.VersionConversions;
 import io.kube4j.gateway.storage.DeleteOptions;
 import io.kube4j.gateway.storage.DeleteResult;
 import io.kube4j.gateway.storage.ListOptions;
@@ -84,9 +85,11 @@ public class ResourceController {
     private void serve(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = UriUtils.decode(request.getRequestURI(), StandardCharsets.UTF_8);
         RequestInfo info = RequestInfo.parse(path);
-        ResourceType type = registry.byResource(info.group(), info.version(), info.resource())
+        ResourceType served = registry.byResource(info.group(), info.version(), info.resource())
                 .orElseThrow(() -> new ApiException(404, "NotFound", "the server could not find the requested resource",
                         info.group(), info.resource(), info.name(), List.of()));
+        // Objects are stored in one version; a kind served in another is converted on the way in and out.
+        ResourceType type = VersionConversions.storageType(served);
         if (info.namespace() != null && !type.namespaced()) {
             throw new ApiException(404, "NotFound", "the server could not find the requested resource",
                     info.group(), info.resource(), info.name(), List.of());
@@ -117,13 +120,13 @@ public class ResourceController {
             case "GET" -> {
                 if (info.name() == null || info.watchPath()) {
                     if (info.watchPath() || isTrue(request.getParameter("watch"))) {
-                        watches.stream(type, namespace, info.name(), request, response, rendering);
+                        watches.stream(served, namespace, info.name(), request, response, rendering);
                     } else {
-                        list(type, namespace, request, response, rendering);
+                        list(served, namespace, request, response, rendering);
                     }
                 } else if (info.subresource() == null || info.subresource().equals("status")) {
                     ObjectNode object = storage.get(type, namespace, info.name());
-                    respond(response, 200, type, object, request, rendering);
+                    respond(response, 200, served, object, request, rendering);
                 } else {
                     subresources.get(type, namespace, info.name(), info.subresource(), request, response);
                 }
@@ -134,9 +137,9 @@ public class ResourceController {
                         throw ApiException.methodNotSupported(type.group(), type.plural(), "create");
                     }
                     ObjectNode body = decoder.decode(readBody(request), request.getContentType());
-                    FieldValidation.addWarnings(response, fieldValidation.apply(type, body, validation));
-                    ObjectNode created = storage.create(type, namespace, body, dryRun);
-                    respond(response, 201, type, created, request, rendering);
+                    FieldValidation.addWarnings(response, fieldValidation.apply(served, body, validation));
+                    ObjectNode created = storage.create(type, namespace, VersionConversions.toStorage(served, body), dryRun);
+                    respond(response, 201, served, created, request, rendering);
                 } else if (info.subresource() != null) {
                     ObjectNode body = decoder.decode(readBody(request), request.getContentType());
                     subresources.post(type, namespace, info.name(), info.subresource(), body, dryRun, response);
@@ -148,13 +151,14 @@ public class ResourceController {
                 requireName(type, info);
                 ObjectNode body = decoder.decode(readBody(request), request.getContentType());
                 if (info.subresource() == null || info.subresource().equals("status")) {
-                    FieldValidation.addWarnings(response, fieldValidation.apply(type, body, validation));
+                    FieldValidation.addWarnings(response, fieldValidation.apply(served, body, validation));
                     ResourceStorage.Part part = info.subresource() == null ? ResourceStorage.Part.MAIN : ResourceStorage.Part.STATUS;
                     // Only kinds a PUT may create need to know whether the object was there.
                     boolean existed = !ResourceStorage.createsOnUpdate(type) || part != ResourceStorage.Part.MAIN
                             || storage.find(type, namespace, info.name()).isPresent();
-                    ObjectNode updated = storage.update(type, namespace, info.name(), body, part, dryRun);
-                    respond(response, existed ? 200 : 201, type, updated, request, rendering);
+                    ObjectNode updated = storage.update(type, namespace, info.name(),
+                            VersionConversions.toStorage(served, body), part, dryRun);
+                    respond(response, existed ? 200 : 201, served, updated, request, rendering);
                 } else {
                     subresources.put(type, namespace, info.name(), info.subresource(), body, dryRun, response);
                 }
@@ -169,21 +173,23 @@ public class ResourceController {
                     ResourceStorage.Part part = info.subresource() == null ? ResourceStorage.Part.MAIN : ResourceStorage.Part.STATUS;
                     if (contentType.equals(MediaTypes.APPLY_PATCH_YAML)
                             && storage.find(type, namespace, info.name()).isEmpty() && part == ResourceStorage.Part.MAIN) {
-                        ObjectNode applied = patcher.patch(type, null, patch, contentType, manager, force);
+                        ObjectNode applied = patcher.patch(served, null, patch, contentType, manager, force);
                         KubeObject.metadata(applied).put("name", info.name());
-                        FieldValidation.addWarnings(response, fieldValidation.apply(type, applied, validation));
-                        respond(response, 201, type, storage.create(type, namespace, applied, dryRun), request, rendering);
+                        FieldValidation.addWarnings(response, fieldValidation.apply(served, applied, validation));
+                        respond(response, 201, served, storage.create(type, namespace,
+                                VersionConversions.toStorage(served, applied), dryRun), request, rendering);
                         return;
                     }
                     java.util.List<String> warnings = new java.util.ArrayList<>();
                     ObjectNode patched = storage.mutate(type, namespace, info.name(), current -> {
-                        ObjectNode next = patcher.patch(type, current, patch, contentType, manager, force);
+                        ObjectNode next = patcher.patch(served, VersionConversions.fromStorage(served, current), patch,
+                                contentType, manager, force);
                         warnings.clear();
-                        warnings.addAll(fieldValidation.applyToPatched(type, next, validation, patch, contentType));
-                        return next;
+                        warnings.addAll(fieldValidation.applyToPatched(served, next, validation, patch, contentType));
+                        return VersionConversions.toStorage(served, next);
                     }, part, dryRun);
                     FieldValidation.addWarnings(response, warnings);
-                    respond(response, 200, type, patched, request, rendering);
+                    respond(response, 200, served, patched, request, rendering);
                 } else {
                     subresources.patch(type, namespace, info.name(), info.subresource(), patch, contentType, dryRun,
                             response);
@@ -198,7 +204,7 @@ public class ResourceController {
                 if (info.subresource() != null) throw ApiException.methodNotSupported(type.group(), type.plural(), "delete");
                 DeleteResult result = storage.delete(type, namespace, info.name(), options);
                 if (!result.deleted() || returnsDeletedObject(type)) {
-                    respond(response, 200, type, result.object(), request, rendering);
+                    respond(response, 200, served, result.object(), request, rendering);
                 } else {
                     ApiResponses.write(response, 200, successStatus(type, result.object()), rendering == MediaTypes.Rendering.YAML
                             ? rendering : MediaTypes.Rendering.JSON);
@@ -231,8 +237,9 @@ public class ResourceController {
         return status;
     }
 
-    private void list(ResourceType type, String namespace, HttpServletRequest request, HttpServletResponse response,
+    private void list(ResourceType served, String namespace, HttpServletRequest request, HttpServletResponse response,
                       MediaTypes.Rendering rendering) throws IOException {
+        ResourceType type = VersionConversions.storageType(served);
         ListOptions options = listOptions(type, request);
         ListPage page = storage.list(type, namespace, options);
         ObjectNode listMeta = Json.object();
@@ -245,11 +252,11 @@ public class ResourceController {
             return;
         }
         ObjectNode list = Json.object();
-        list.put("kind", type.listKind());
-        list.put("apiVersion", type.apiVersion());
+        list.put("kind", served.listKind());
+        list.put("apiVersion", served.apiVersion());
         list.set("metadata", listMeta);
         ArrayNode items = list.putArray("items");
-        page.items().forEach(items::add);
+        page.items().forEach(item -> items.add(VersionConversions.fromStorage(served, item)));
         ApiResponses.write(response, 200, list, rendering);
     }
 
@@ -325,8 +332,10 @@ public class ResourceController {
         ApiResponses.write(response, 200, list, MediaTypes.Rendering.JSON);
     }
 
-    private void respond(HttpServletResponse response, int status, ResourceType type, ObjectNode object,
+    /** Writes a stored object as a client of {@code served} asked for it: converted, or as a Table row. */
+    private void respond(HttpServletResponse response, int status, ResourceType served, ObjectNode object,
                          HttpServletRequest request, MediaTypes.Rendering rendering) throws IOException {
+        ResourceType type = VersionConversions.storageType(served);
         if (rendering == MediaTypes.Rendering.TABLE) {
             ObjectNode listMeta = Json.object();
             String rv = KubeObject.resourceVersion(object);
@@ -335,7 +344,7 @@ public class ResourceController {
                     MediaTypes.Rendering.JSON);
             return;
         }
-        ApiResponses.write(response, status, object, rendering);
+        ApiResponses.write(response, status, VersionConversions.fromStorage(served, object), rendering);
     }
 
     private static String includeObject(HttpServletRequest request) {

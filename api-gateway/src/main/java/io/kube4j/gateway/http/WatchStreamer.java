@@ -50,8 +50,9 @@ public final class WatchStreamer {
         this.defaultTimeoutSeconds = defaultTimeoutSeconds;
     }
 
-    public void stream(ResourceType type, String namespace, String name, HttpServletRequest request,
+    public void stream(ResourceType served, String namespace, String name, HttpServletRequest request,
                        HttpServletResponse response, MediaTypes.Rendering rendering) throws IOException {
+        ResourceType type = io.kube4j.gateway.conversion.VersionConversions.storageType(served);
         if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
             // A WebSocket client that got the plain stream instead of a 101 waits for it to end,
             // i.e. until timeoutSeconds; a prompt, finite refusal lets it fall back to plain HTTP
@@ -92,7 +93,7 @@ public final class WatchStreamer {
         response.setContentType(MediaTypes.JSON);
         response.setHeader("Cache-Control", "no-cache, private");
         ServletOutputStream out = response.getOutputStream();
-        Framing framing = new Framing(type, rendering, tables, request.getParameter("includeObject"));
+        Framing framing = new Framing(served, rendering, tables, request.getParameter("includeObject"));
         try (source) {
             for (ObjectNode object : initial) framing.write(out, "ADDED", object);
             if (ResourceController.isTrue(sendInitial) && bookmarks) {
@@ -256,10 +257,11 @@ public final class WatchStreamer {
             if (rendering == MediaTypes.Rendering.TABLE) {
                 ObjectNode meta = Json.object();
                 meta.put("resourceVersion", KubeObject.resourceVersion(object));
-                event.set("object", tables.table(type, List.of(object), meta, includeObject, !headersSent));
+                event.set("object", tables.table(io.kube4j.gateway.conversion.VersionConversions.storageType(type),
+                        List.of(object), meta, includeObject, !headersSent));
                 headersSent = true;
             } else {
-                event.set("object", object);
+                event.set("object", io.kube4j.gateway.conversion.VersionConversions.fromStorage(type, object));
             }
             out.write(Json.write(event));
             out.write('\n');

@@ -108,6 +108,25 @@ class KubectlEndToEndTest {
     }
 
     @Test
+    void autoscaleWritesAutoscalingV1AndBothVersionsReadIt() throws IOException {
+        kubectl.ok("create", "namespace", "hpa-test");
+        kubectl.ok("apply", "-f", manifest("hpa-deploy.yaml", DEPLOYMENT.formatted("hpa-test", 1)).toString());
+        assertThat(kubectl.ok("autoscale", "deployment", "nginx-deployment", "-n", "hpa-test", "--cpu-percent=50",
+                "--min=2", "--max=5")).contains("horizontalpodautoscaler.autoscaling/nginx-deployment autoscaled");
+        assertThat(kubectl.ok("get", "horizontalpodautoscalers.v1.autoscaling", "nginx-deployment", "-n", "hpa-test", "-o",
+                "jsonpath={.apiVersion} {.spec.targetCPUUtilizationPercentage} {.spec.minReplicas} {.spec.maxReplicas}"))
+                .isEqualTo("autoscaling/v1 50 2 5");
+        assertThat(kubectl.ok("get", "horizontalpodautoscalers.v2.autoscaling", "nginx-deployment", "-n", "hpa-test", "-o",
+                "jsonpath={.apiVersion} {.spec.metrics[0].resource.name} {.spec.metrics[0].resource.target.averageUtilization}"))
+                .isEqualTo("autoscaling/v2 cpu 50");
+        kubectl.ok("patch", "horizontalpodautoscalers.v1.autoscaling", "nginx-deployment", "-n", "hpa-test", "--type=merge",
+                "-p", "{\"spec\":{\"targetCPUUtilizationPercentage\":70}}");
+        assertThat(kubectl.ok("get", "hpa", "nginx-deployment", "-n", "hpa-test", "-o",
+                "jsonpath={.spec.metrics[0].resource.target.averageUtilization}")).isEqualTo("70");
+        assertThat(kubectl.ok("get", "hpa", "-n", "hpa-test")).contains("nginx-deployment", "Deployment/nginx-deployment");
+    }
+
+    @Test
     void theKubernetesServiceExists() {
         assertThat(kubectl.ok("get", "service", "kubernetes", "-n", "default", "-o", "jsonpath={.spec.clusterIP} {.spec.ports[0].port}"))
                 .isEqualTo("10.96.0.1 443");

@@ -38,6 +38,8 @@ class ColumnDefinitionsTest {
                 new Case(BuiltInTypes.CONTROLLER_REVISION, List.of("Name", "Controller", "Revision", "Age")),
                 new Case(BuiltInTypes.HORIZONTAL_POD_AUTOSCALER, List.of("Name", "Reference", "Targets", "MinPods",
                         "MaxPods", "Replicas", "Age")),
+                new Case(BuiltInTypes.HORIZONTAL_POD_AUTOSCALER_V1, List.of("Name", "Reference", "Targets", "MinPods",
+                        "MaxPods", "Replicas", "Age")),
                 new Case(BuiltInTypes.POD_DISRUPTION_BUDGET, List.of("Name", "Min Available", "Max Unavailable",
                         "Allowed Disruptions", "Age")),
                 new Case(BuiltInTypes.SERVICE, List.of("Name", "Type", "Cluster-IP", "External-IP", "Port(s)", "Age", "Selector*")),

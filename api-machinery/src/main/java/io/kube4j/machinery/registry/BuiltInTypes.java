@@ -47,6 +47,8 @@ public final class BuiltInTypes {
     public static final ResourceType CRON_JOB = ns("batch", "v1", "CronJob", "cronjobs", List.of("cj"), ALL_CATEGORY, "status");
 
     public static final ResourceType HORIZONTAL_POD_AUTOSCALER = ns("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", List.of("hpa"), ALL_CATEGORY, "status");
+    /** The older form of {@link #HORIZONTAL_POD_AUTOSCALER} that {@code kubectl autoscale} writes; stored as v2. */
+    public static final ResourceType HORIZONTAL_POD_AUTOSCALER_V1 = ns("autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", List.of("hpa"), ALL_CATEGORY, "status");
 
     public static final ResourceType INGRESS = ns("networking.k8s.io", "v1", "Ingress", "ingresses", List.of("ing"), List.of(), "status");
     public static final ResourceType INGRESS_CLASS = cluster("networking.k8s.io", "v1", "IngressClass", "ingressclasses", List.of());
@@ -86,7 +88,7 @@ public final class BuiltInTypes {
             NAMESPACE, POD, SERVICE, ENDPOINTS, CONFIG_MAP, SECRET, SERVICE_ACCOUNT, NODE, EVENT,
             PERSISTENT_VOLUME, PERSISTENT_VOLUME_CLAIM, REPLICATION_CONTROLLER, RESOURCE_QUOTA, LIMIT_RANGE,
             DEPLOYMENT, REPLICA_SET, STATEFUL_SET, DAEMON_SET, CONTROLLER_REVISION,
-            JOB, CRON_JOB, HORIZONTAL_POD_AUTOSCALER,
+            JOB, CRON_JOB, HORIZONTAL_POD_AUTOSCALER, HORIZONTAL_POD_AUTOSCALER_V1,
             INGRESS, INGRESS_CLASS, NETWORK_POLICY, ENDPOINT_SLICE,
             ROLE, CLUSTER_ROLE, ROLE_BINDING, CLUSTER_ROLE_BINDING,
             STORAGE_CLASS, CSI_DRIVER, CSI_NODE, VOLUME_ATTACHMENT,
