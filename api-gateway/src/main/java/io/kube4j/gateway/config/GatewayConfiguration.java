@@ -82,23 +82,6 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    public io.kube4j.gateway.openapi.CustomResourceSchemas customResourceSchemas(
-            io.kube4j.gateway.crd.CustomResourceTypes customResources) {
-        return new io.kube4j.gateway.openapi.CustomResourceSchemas() {
-            @Override
-            public java.util.Optional<tools.jackson.databind.JsonNode> openApiV3Schema(String group, String version,
-                                                                                        String kind) {
-                return customResources.schema(group, version, kind);
-            }
-
-            @Override
-            public long generation() {
-                return customResources.generation();
-            }
-        };
-    }
-
-    @Bean
     public io.kube4j.gateway.http.FieldValidation fieldValidation(io.kube4j.gateway.openapi.UnknownFieldDetector detector) {
         return new io.kube4j.gateway.http.FieldValidation(detector);
     }

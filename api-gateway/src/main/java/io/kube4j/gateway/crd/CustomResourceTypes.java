@@ -1,5 +1,6 @@
 package io.kube4j.gateway.crd;
 
+import io.kube4j.gateway.openapi.CustomResourceSchemas;
 import io.kube4j.gateway.storage.DeleteOptions;
 import io.kube4j.gateway.storage.ListOptions;
 import io.kube4j.gateway.storage.ResourceStorage;
@@ -27,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (each follows the definitions through its watch cache), and a deleted definition takes its
  * custom resources with it before it goes (the cleanup finalizer).
  */
-public final class CustomResourceTypes {
+public final class CustomResourceTypes implements CustomResourceSchemas {
 
     private static final Logger log = LoggerFactory.getLogger(CustomResourceTypes.class);
     private static final ResourceType CRD = BuiltInTypes.CUSTOM_RESOURCE_DEFINITION;
@@ -60,12 +61,14 @@ public final class CustomResourceTypes {
     }
 
     /** A number that grows after every change to the stored definitions. */
+    @Override
     public long generation() {
         return generation.get();
     }
 
     /** The openAPIV3Schema of the definition serving {@code group/version/kind}, if any. */
-    public Optional<JsonNode> schema(String group, String version, String kind) {
+    @Override
+    public Optional<JsonNode> openApiV3Schema(String group, String version, String kind) {
         for (ObjectNode crd : definitions.values()) {
             JsonNode spec = crd.path("spec");
             if (spec.path("group").asString("").equals(group) && spec.path("names").path("kind").asString("").equals(kind)) {

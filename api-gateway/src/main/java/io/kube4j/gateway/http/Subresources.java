@@ -9,6 +9,7 @@ import io.kube4j.machinery.object.Json;
 import io.kube4j.machinery.object.KubeObject;
 import io.kube4j.machinery.registry.BuiltInTypes;
 import io.kube4j.machinery.registry.ResourceType;
+import io.kube4j.machinery.selection.LabelSelector;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.JsonNode;
@@ -18,7 +19,6 @@ import tools.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The subresources that are views of their object: {@code scale} (autoscaling/v1 Scale over
@@ -146,28 +146,19 @@ public final class Subresources {
         return next;
     }
 
-    /** A label selector object in the query-string form, as Scale.status.selector carries it. */
+    /**
+     * A label selector object in the query-string form, as Scale.status.selector carries it
+     * (requirements sorted by key, as kube-apiserver formats them); empty when there is none or it
+     * cannot be read.
+     */
     static String selectorString(JsonNode selector) {
-        if (selector.isMissingNode() || selector.isNull()) return "";
         if (selector.isString()) return selector.asString();
-        StringBuilder out = new StringBuilder();
-        for (Map.Entry<String, JsonNode> e : selector.path("matchLabels").properties()) {
-            if (!out.isEmpty()) out.append(',');
-            out.append(e.getKey()).append('=').append(e.getValue().asString());
+        if (!selector.isObject()) return "";
+        try {
+            return LabelSelector.fromJson(selector).toString();
+        } catch (ApiException malformed) {
+            return "";
         }
-        for (JsonNode expression : selector.path("matchExpressions")) {
-            if (!out.isEmpty()) out.append(',');
-            String key = expression.path("key").asString();
-            List<String> values = expression.path("values").valueStream().map(JsonNode::asString).sorted().toList();
-            switch (expression.path("operator").asString()) {
-                case "In" -> out.append(key).append(" in (").append(String.join(",", values)).append(')');
-                case "NotIn" -> out.append(key).append(" notin (").append(String.join(",", values)).append(')');
-                case "Exists" -> out.append(key);
-                case "DoesNotExist" -> out.append('!').append(key);
-                default -> { }
-            }
-        }
-        return out.toString();
     }
 
     private void bind(String namespace, String name, ObjectNode binding, boolean dryRun, HttpServletResponse response)
