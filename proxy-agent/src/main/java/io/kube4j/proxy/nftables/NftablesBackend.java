@@ -1,14 +1,26 @@
 package io.kube4j.proxy.nftables;
 
 import io.kube4j.proxy.model.ProxyRules;
+import io.kube4j.proxy.model.ServicePortName;
+import io.kube4j.proxy.model.ServicePortRules;
 import io.kube4j.proxy.sync.ProxyBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
 /**
  * The nftables back end: one table ({@code ip kube4j} by default) that this back end owns whole.
- * The first sync, and the first after a failure, replaces the table in one transaction; later
- * syncs send only the difference from what the last successful sync applied.
+ * The first sync, and the first after a failure, replaces the table in one transaction. Later
+ * syncs look only at the Service ports whose rules changed (a value comparison of
+ * {@link ServicePortRules}): the script is the difference between those ports' old and new
+ * {@link NftablesRenderer.Fragment fragments}, so its size and the work to make it follow the
+ * change, not the number of Services.
  */
 public final class NftablesBackend implements ProxyBackend {
 
@@ -16,8 +28,14 @@ public final class NftablesBackend implements ProxyBackend {
 
     private final String table;
     private final NftRunner nft;
-    private NftRuleset applied;
+    /** What the kernel holds, per Service port, after the last successful sync; null before it or after a failure. */
+    private Map<ServicePortName, Applied> applied;
+    private Map<String, Integer> hairpinRefs;
+    private List<String> nodePortAddresses;
     private long lastSize;
+
+    private record Applied(ServicePortRules rules, NftablesRenderer.Fragment fragment) {
+    }
 
     public NftablesBackend(String table, NftRunner nft) {
         this.table = table;
@@ -31,9 +49,60 @@ public final class NftablesBackend implements ProxyBackend {
 
     @Override
     public void sync(ProxyRules rules) throws NftRunner.NftException {
-        NftRuleset desired = NftablesRenderer.render(rules);
+        Map<ServicePortName, Applied> next = new HashMap<>(rules.services().size() * 2);
+        Map<String, Integer> nextRefs;
+        String script;
         boolean full = applied == null;
-        String script = full ? NftScripts.full(table, desired) : NftScripts.incremental(table, applied, desired);
+        if (full) {
+            nextRefs = new HashMap<>();
+            List<NftablesRenderer.Fragment> fragments = new ArrayList<>(rules.services().size());
+            for (ServicePortRules s : rules.services()) {
+                NftablesRenderer.Fragment f = NftablesRenderer.fragment(s);
+                next.put(s.name(), new Applied(s, f));
+                fragments.add(f);
+                f.hairpinIps().forEach(ip -> nextRefs.merge(ip, 1, Integer::sum));
+            }
+            script = NftScripts.full(table, NftablesRenderer.merge(fragments, new TreeSet<>(nextRefs.keySet()), rules.nodePortAddresses()));
+        } else {
+            nextRefs = new HashMap<>(hairpinRefs);
+            List<NftablesRenderer.Fragment> before = new ArrayList<>();
+            List<NftablesRenderer.Fragment> after = new ArrayList<>();
+            for (ServicePortRules s : rules.services()) {
+                Applied old = applied.get(s.name());
+                if (old != null && old.rules.equals(s)) {
+                    next.put(s.name(), old);
+                    continue;
+                }
+                NftablesRenderer.Fragment f = NftablesRenderer.fragment(s);
+                next.put(s.name(), new Applied(s, f));
+                after.add(f);
+                f.hairpinIps().forEach(ip -> nextRefs.merge(ip, 1, Integer::sum));
+                if (old != null) {
+                    before.add(old.fragment);
+                    old.fragment.hairpinIps().forEach(ip -> nextRefs.merge(ip, -1, Integer::sum));
+                }
+            }
+            for (Map.Entry<ServicePortName, Applied> e : applied.entrySet()) {
+                if (next.containsKey(e.getKey())) continue;
+                before.add(e.getValue().fragment);
+                e.getValue().fragment.hairpinIps().forEach(ip -> nextRefs.merge(ip, -1, Integer::sum));
+            }
+            // Only the hairpin elements whose count crossed zero change in the kernel.
+            TreeSet<String> hairpinGone = new TreeSet<>();
+            TreeSet<String> hairpinNew = new TreeSet<>();
+            for (NftablesRenderer.Fragment f : before) {
+                for (String ip : f.hairpinIps()) if (nextRefs.getOrDefault(ip, 0) <= 0) hairpinGone.add(ip);
+            }
+            for (NftablesRenderer.Fragment f : after) {
+                for (String ip : f.hairpinIps()) if (hairpinRefs.getOrDefault(ip, 0) <= 0) hairpinNew.add(ip);
+            }
+            nextRefs.values().removeIf(count -> count <= 0);
+            List<String> oldAddresses = Objects.equals(nodePortAddresses, rules.nodePortAddresses()) ? List.of() : nodePortAddresses;
+            List<String> newAddresses = Objects.equals(nodePortAddresses, rules.nodePortAddresses()) ? List.of() : rules.nodePortAddresses();
+            script = NftScripts.incremental(table,
+                    NftablesRenderer.merge(before, hairpinGone, oldAddresses),
+                    NftablesRenderer.merge(after, hairpinNew, newAddresses));
+        }
         if (script.isEmpty()) {
             lastSize = 0;
             return;
@@ -45,7 +114,9 @@ public final class NftablesBackend implements ProxyBackend {
             log.warn("nftables {} sync failed; the next sync replaces the table whole: {}", full ? "full" : "incremental", e.getMessage());
             throw e;
         }
-        applied = desired;
+        applied = next;
+        hairpinRefs = nextRefs;
+        nodePortAddresses = rules.nodePortAddresses();
         lastSize = script.chars().filter(c -> c == '\n').count();
     }
 

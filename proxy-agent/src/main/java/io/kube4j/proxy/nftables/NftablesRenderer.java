@@ -54,38 +54,70 @@ public final class NftablesRenderer {
     }
 
     public static NftRuleset render(ProxyRules rules) {
+        List<Fragment> fragments = new ArrayList<>(rules.services().size());
+        for (ServicePortRules s : rules.services()) fragments.add(fragment(s));
+        TreeMap<String, Integer> hairpin = new TreeMap<>();
+        for (Fragment f : fragments) f.hairpinIps().forEach(ip -> hairpin.merge(ip, 1, Integer::sum));
+        return merge(fragments, hairpin.keySet(), rules.nodePortAddresses());
+    }
+
+    /**
+     * One Service port's share of the table. The hairpin set is shared (two Services may have
+     * the same endpoint), so a fragment names its endpoint addresses rather than owning elements.
+     */
+    public record Fragment(SortedMap<String, List<String>> chains, SortedMap<String, String> sets,
+                           SortedMap<String, SortedMap<String, String>> elements, List<String> hairpinIps) {
+    }
+
+    /** A ruleset holding {@code fragments}, the given hairpin addresses and node-port addresses, and nothing else. */
+    public static NftRuleset merge(java.util.Collection<Fragment> fragments, java.util.Collection<String> hairpinIps,
+                                   java.util.Collection<String> nodePortAddresses) {
         TreeMap<String, List<String>> chains = new TreeMap<>();
         TreeMap<String, String> sets = new TreeMap<>();
         TreeMap<String, SortedMap<String, String>> elements = new TreeMap<>();
         for (String name : List.of(SERVICE_IPS, SERVICE_NODEPORTS, NO_ENDPOINT_SERVICES, NO_ENDPOINT_NODEPORTS, HAIRPIN, NODEPORT_IPS)) {
             elements.put(name, new TreeMap<>());
         }
-        for (String address : rules.nodePortAddresses()) elements.get(NODEPORT_IPS).put(address, "");
+        for (Fragment f : fragments) {
+            chains.putAll(f.chains());
+            sets.putAll(f.sets());
+            f.elements().forEach((set, values) -> elements.get(set).putAll(values));
+        }
+        for (String ip : hairpinIps) elements.get(HAIRPIN).put(ip + " . " + ip, "");
+        for (String address : nodePortAddresses) elements.get(NODEPORT_IPS).put(address, "");
+        return new NftRuleset(chains, sets, elements);
+    }
 
-        for (ServicePortRules s : rules.services()) {
-            String id = id(s);
-            String proto = s.name().protocol().lower();
-            String svcChain = "svc-" + id + "-" + readable(s);
-            String extChain = "ext-" + id + "-" + readable(s);
-            LinkedHashSet<Backend> all = new LinkedHashSet<>(s.endpoints());
-            all.addAll(s.localEndpoints());
-            for (Backend b : all) elements.get(HAIRPIN).put(b.ip() + " . " + b.ip(), "");
-            if (s.affinitySeconds() > 0) {
-                for (Backend b : all) {
-                    sets.put(affinitySet(id, b), "{ type ipv4_addr ; flags dynamic,timeout ; timeout " + s.affinitySeconds() + "s ; }");
-                    chains.put(endpointChain(id, b), List.of(
-                            "update @" + affinitySet(id, b) + " { ip saddr }",
-                            "meta l4proto " + proto + " dnat to " + b));
-                }
+    public static Fragment fragment(ServicePortRules s) {
+        TreeMap<String, List<String>> chains = new TreeMap<>();
+        TreeMap<String, String> sets = new TreeMap<>();
+        TreeMap<String, SortedMap<String, String>> elements = new TreeMap<>();
+        for (String name : List.of(SERVICE_IPS, SERVICE_NODEPORTS, NO_ENDPOINT_SERVICES, NO_ENDPOINT_NODEPORTS)) {
+            elements.put(name, new TreeMap<>());
+        }
+        String id = id(s);
+        String proto = s.name().protocol().lower();
+        String svcChain = "svc-" + id + "-" + readable(s);
+        String extChain = "ext-" + id + "-" + readable(s);
+        LinkedHashSet<Backend> all = new LinkedHashSet<>(s.endpoints());
+        all.addAll(s.localEndpoints());
+        List<String> hairpin = all.stream().map(Backend::ip).distinct().toList();
+        if (s.affinitySeconds() > 0) {
+            for (Backend b : all) {
+                sets.put(affinitySet(id, b), "{ type ipv4_addr ; flags dynamic,timeout ; timeout " + s.affinitySeconds() + "s ; }");
+                chains.put(endpointChain(id, b), List.of(
+                        "update @" + affinitySet(id, b) + " { ip saddr }",
+                        "meta l4proto " + proto + " dnat to " + b));
             }
-            String clusterKey = s.clusterIP() + " . " + proto + " . " + s.port();
-            if (!s.endpoints().isEmpty()) {
-                chains.put(svcChain, balance(id, proto, s.endpoints(), s.affinitySeconds() > 0));
-                elements.get(SERVICE_IPS).put(clusterKey, "goto " + svcChain);
-            } else {
-                elements.get(NO_ENDPOINT_SERVICES).put(clusterKey, REJECT);
-            }
-            if (!s.hasExternal()) continue;
+        }
+        String clusterKey = s.clusterIP() + " . " + proto + " . " + s.port();
+        if (!s.endpoints().isEmpty()) {
+            chains.put(svcChain, balance(id, proto, s.endpoints(), s.affinitySeconds() > 0));
+            elements.get(SERVICE_IPS).put(clusterKey, "goto " + svcChain);
+        } else {
+            elements.get(NO_ENDPOINT_SERVICES).put(clusterKey, REJECT);
+        }
+        if (s.hasExternal()) {
             List<String> ext = new ArrayList<>();
             if (!s.externalLocal()) {
                 if (!s.endpoints().isEmpty()) {
@@ -110,7 +142,7 @@ public final class NftablesRenderer {
             for (String ip : s.externalIPs()) ips.put(ip + " . " + proto + " . " + s.port(), verdict);
             if (s.nodePort() > 0) ports.put(proto + " . " + s.nodePort(), verdict);
         }
-        return new NftRuleset(chains, sets, elements);
+        return new Fragment(chains, sets, elements, hairpin);
     }
 
     /** Rules that pick one of {@code backends} uniformly: the i-th matches with 1/(n-i), the last always. */
