@@ -31,10 +31,40 @@ public final class NftablesBackend implements ProxyBackend {
     /** What the kernel holds, per Service port, after the last successful sync; null before it or after a failure. */
     private Map<ServicePortName, Applied> applied;
     private Map<String, Integer> hairpinRefs;
+    private SlotAllocator slots;
     private List<String> nodePortAddresses;
     private long lastSize;
 
-    private record Applied(ServicePortRules rules, NftablesRenderer.Fragment fragment) {
+    private record Applied(ServicePortRules rules, NftablesRenderer.Fragment fragment, long clusterBase, long localBase) {
+    }
+
+    /** Renders {@code s}, keeping {@code old}'s slot blocks where the endpoints still fit (then its rule is unchanged). */
+    private static Applied render(ServicePortRules s, Applied old, SlotAllocator slots, List<Runnable> releases) {
+        long cluster;
+        if (old != null && SlotAllocator.capacity(old.rules.endpoints().size()) == SlotAllocator.capacity(s.endpoints().size())) {
+            cluster = old.clusterBase;
+        } else {
+            cluster = slots.allocate(s.endpoints().size());
+            if (old != null) releases.add(() -> slots.release(old.clusterBase, old.rules.endpoints().size()));
+        }
+        long local = -1;
+        boolean oldLocal = old != null && old.localBase >= 0;
+        if (NftablesRenderer.needsLocalSlots(s)) {
+            if (oldLocal && SlotAllocator.capacity(old.rules.localEndpoints().size()) == SlotAllocator.capacity(s.localEndpoints().size())) {
+                local = old.localBase;
+            } else {
+                local = slots.allocate(s.localEndpoints().size());
+                if (oldLocal) releases.add(() -> slots.release(old.localBase, old.rules.localEndpoints().size()));
+            }
+        } else if (oldLocal) {
+            releases.add(() -> slots.release(old.localBase, old.rules.localEndpoints().size()));
+        }
+        return new Applied(s, NftablesRenderer.fragment(s, cluster, local), cluster, local);
+    }
+
+    private static void releaseAll(Applied old, SlotAllocator slots, List<Runnable> releases) {
+        releases.add(() -> slots.release(old.clusterBase, old.rules.endpoints().size()));
+        if (old.localBase >= 0) releases.add(() -> slots.release(old.localBase, old.rules.localEndpoints().size()));
     }
 
     public NftablesBackend(String table, NftRunner nft) {
@@ -53,12 +83,17 @@ public final class NftablesBackend implements ProxyBackend {
         Map<String, Integer> nextRefs;
         String script;
         boolean full = applied == null;
+        // Blocks freed by this sync are reused only by later syncs: within one transaction a
+        // freed slot may still be in use until the elements are replaced.
+        List<Runnable> releases = new ArrayList<>();
+        SlotAllocator allocator = full ? new SlotAllocator() : slots;
         if (full) {
             nextRefs = new HashMap<>();
             List<NftablesRenderer.Fragment> fragments = new ArrayList<>(rules.services().size());
             for (ServicePortRules s : rules.services()) {
-                NftablesRenderer.Fragment f = NftablesRenderer.fragment(s);
-                next.put(s.name(), new Applied(s, f));
+                Applied a = render(s, null, allocator, releases);
+                NftablesRenderer.Fragment f = a.fragment;
+                next.put(s.name(), a);
                 fragments.add(f);
                 f.hairpinIps().forEach(ip -> nextRefs.merge(ip, 1, Integer::sum));
             }
@@ -73,8 +108,9 @@ public final class NftablesBackend implements ProxyBackend {
                     next.put(s.name(), old);
                     continue;
                 }
-                NftablesRenderer.Fragment f = NftablesRenderer.fragment(s);
-                next.put(s.name(), new Applied(s, f));
+                Applied a = render(s, old, allocator, releases);
+                NftablesRenderer.Fragment f = a.fragment;
+                next.put(s.name(), a);
                 after.add(f);
                 f.hairpinIps().forEach(ip -> nextRefs.merge(ip, 1, Integer::sum));
                 if (old != null) {
@@ -84,6 +120,7 @@ public final class NftablesBackend implements ProxyBackend {
             }
             for (Map.Entry<ServicePortName, Applied> e : applied.entrySet()) {
                 if (next.containsKey(e.getKey())) continue;
+                releaseAll(e.getValue(), allocator, releases);
                 before.add(e.getValue().fragment);
                 e.getValue().fragment.hairpinIps().forEach(ip -> nextRefs.merge(ip, -1, Integer::sum));
             }
@@ -116,6 +153,8 @@ public final class NftablesBackend implements ProxyBackend {
         }
         applied = next;
         hairpinRefs = nextRefs;
+        slots = allocator;
+        releases.forEach(Runnable::run);
         nodePortAddresses = rules.nodePortAddresses();
         lastSize = script.chars().filter(c -> c == '\n').count();
     }
