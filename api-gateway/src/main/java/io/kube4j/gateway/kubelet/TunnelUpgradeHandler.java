@@ -1,5 +1,6 @@
 package io.kube4j.gateway.kubelet;
 
+import io.kube4j.gateway.http.UpgradedInput;
 import io.kube4j.machinery.stream.HttpUpgrade;
 import io.kube4j.machinery.stream.Tunnel;
 import jakarta.servlet.http.HttpUpgradeHandler;
@@ -17,8 +18,8 @@ import java.io.OutputStream;
  * ends. The container creates it (hence the public no-argument constructor);
  * {@link #attach(HttpUpgrade.Switched)} gives it the backend before the servlet returns.
  *
- * <p>The streams of the {@link WebConnection} are used in blocking mode (no read or write listener
- * is set): one virtual thread per direction.
+ * <p>The client's bytes arrive through {@link UpgradedInput}; its output is written in blocking
+ * mode: one virtual thread per direction.
  */
 public final class TunnelUpgradeHandler implements HttpUpgradeHandler {
 
@@ -38,8 +39,15 @@ public final class TunnelUpgradeHandler implements HttpUpgradeHandler {
     @Override
     public void init(WebConnection connection) {
         HttpUpgrade.Switched switched = backend;
+        InputStream clientIn;
+        try {
+            clientIn = UpgradedInput.attach(connection);
+        } catch (IOException e) {
+            destroy();
+            return;
+        }
         Thread.ofVirtual().name("tunnel " + description).start(() -> {
-            IOException failure = Tunnel.splice(clientEnd(connection),
+            IOException failure = Tunnel.splice(clientEnd(connection, clientIn),
                     Tunnel.of(switched.socket(), switched.in()));
             if (failure != null) log.debug("stream {} ended with {}", description, failure.toString());
         });
@@ -56,11 +64,11 @@ public final class TunnelUpgradeHandler implements HttpUpgradeHandler {
         }
     }
 
-    private static Tunnel.End clientEnd(WebConnection connection) {
+    private static Tunnel.End clientEnd(WebConnection connection, InputStream in) {
         return new Tunnel.End() {
             @Override
-            public InputStream in() throws IOException {
-                return connection.getInputStream();
+            public InputStream in() {
+                return in;
             }
 
             @Override

@@ -26,7 +26,8 @@ import java.util.concurrent.CountDownLatch;
  *       {@code follow=true} a first line, then a second one once {@link #releaseFollow()} is
  *       called; pod {@code waiting} is refused with the kubelet's 400.</li>
  *   <li>{@code /exec/…} with a WebSocket upgrade: accepts {@code v5.channel.k8s.io}, writes
- *       "ran: {command}" on the stdout channel (1) and a Success Status on the status channel (3),
+ *       "ran: {command}" on the stdout channel (1) (with {@code stdin}: echoes channel 0 on channel 1
+ *       until the client closes stdin) and a Success Status on the status channel (3),
  *       then closes.</li>
  * </ul>
  */
@@ -123,7 +124,24 @@ final class FakeKubelet implements AutoCloseable {
                 + "Sec-WebSocket-Accept: " + WebSocketFrames.acceptKey(request.header("sec-websocket-key")) + "\r\n"
                 + "Sec-WebSocket-Protocol: v5.channel.k8s.io\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
         String command = String.join(" ", query.getOrDefault("command", List.of()));
-        WebSocketFrames.write(out, WebSocketFrames.BINARY, channel(1, "ran: " + command + "\n"), false);
+        if (query.containsKey("stdin")) {
+            // Echo stdin (channel 0) on stdout until the client's v5 close signal for stdin (255, 0).
+            out.flush();
+            while (true) {
+                WebSocketFrames.Frame frame = WebSocketFrames.read(in, 1 << 20);
+                if (frame.opcode() == WebSocketFrames.CLOSE) return;
+                byte[] message = frame.payload();
+                if (message.length == 0) continue;
+                if ((message[0] & 0xff) == 255 && message.length > 1 && message[1] == 0) break;
+                if (message[0] == 0) {
+                    message[0] = 1;
+                    WebSocketFrames.write(out, WebSocketFrames.BINARY, message, false);
+                    out.flush();
+                }
+            }
+        } else {
+            WebSocketFrames.write(out, WebSocketFrames.BINARY, channel(1, "ran: " + command + "\n"), false);
+        }
         WebSocketFrames.write(out, WebSocketFrames.BINARY, channel(3, "{\"metadata\":{},\"status\":\"Success\"}"), false);
         WebSocketFrames.writeClose(out, WebSocketFrames.NORMAL_CLOSURE, "", false);
         out.flush();

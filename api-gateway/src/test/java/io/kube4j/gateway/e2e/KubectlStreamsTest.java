@@ -148,6 +148,15 @@ class KubectlStreamsTest {
     }
 
     @Test
+    void kubectlExecSendsStdinThroughTheGateway() {
+        Kubectl.Result result = kubectl.runWithInput("typed line one\ntyped line two\n", "exec", "-i", "web", "-n", "streams",
+                "--", "cat");
+        assertThat(result.ok()).as(result.toString()).isTrue();
+        assertThat(result.out()).isEqualTo("typed line one\ntyped line two\n");
+        assertThat(targets()).contains("/exec/streams/web/app?command=cat&stderr=1&stdin=1&stdout=1");
+    }
+
+    @Test
     void execNeedsCredentialsLikeEveryOtherRequest() throws Exception {
         int before = kubelet.requests().size();
         for (String authorization : new String[]{null, "Bearer not-a-token"}) {
