@@ -82,6 +82,15 @@ public final class BuiltInTypes {
     public static final java.util.Set<ResourceType> REVIEWS = java.util.Set.of(SELF_SUBJECT_ACCESS_REVIEW,
             SELF_SUBJECT_RULES_REVIEW, SUBJECT_ACCESS_REVIEW, SELF_SUBJECT_REVIEW, TOKEN_REVIEW);
 
+    public static final ResourceType NODE_METRICS = cluster("metrics.k8s.io", "v1beta1", "NodeMetrics", "nodes", List.of());
+    public static final ResourceType POD_METRICS = ns("metrics.k8s.io", "v1beta1", "PodMetrics", "pods", List.of(), List.of());
+
+    /**
+     * The resource metrics API: read-only views of the metrics store (Redis), never stored, so not
+     * in {@link #ALL}; served by their own handler and listed in discovery, with only get and list.
+     */
+    public static final List<ResourceType> METRICS = List.of(NODE_METRICS, POD_METRICS);
+
     public static final ResourceType CUSTOM_RESOURCE_DEFINITION = cluster("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", List.of("crd", "crds"), "status");
 
     public static final List<ResourceType> ALL = List.of(
