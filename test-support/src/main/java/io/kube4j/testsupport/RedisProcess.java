@@ -51,6 +51,10 @@ public final class RedisProcess extends ServerProcess {
         return port;
     }
 
+    public String host() {
+        return "127.0.0.1";
+    }
+
     @Override
     protected void startProcess() {
         try {
