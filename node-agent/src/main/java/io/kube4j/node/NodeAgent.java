@@ -183,6 +183,35 @@ public final class NodeAgent implements AutoCloseable {
         return parts.length >= 2 ? parts[0] + "://" + parts[1] : runtimeVersion;
     }
 
+    /** Where a container's log is, or why there is none to read. */
+    public record LogLocation(java.nio.file.Path file, String containerId, String error) {
+    }
+
+    /** The log file of a container of a pod bound here: the newest instance's, or with {@code previous} the one before. */
+    public LogLocation logLocation(String namespace, String podName, String container, boolean previous) {
+        Pod pod = informer == null ? null : informer.getIndexer().getByKey(namespace + "/" + podName);
+        if (pod == null) return new LogLocation(null, null, "pod \"" + podName + "\" not found on node " + nodeName);
+        boolean known = io.kube4j.node.pod.PodConfigs.allContainers(pod).stream().anyMatch(c -> c.getName().equals(container));
+        if (!known) return new LogLocation(null, null, "container " + container + " is not valid for pod " + podName);
+        var status = runtime.snapshot().pod(pod.getMetadata().getUid());
+        var instance = previous ? status.previous(container) : status.latest(container);
+        if (instance == null) {
+            return new LogLocation(null, null, previous
+                    ? "previous terminated container \"" + container + "\" in pod \"" + podName + "\" not found"
+                    : "container \"" + container + "\" in pod \"" + podName + "\" is waiting to start: ContainerCreating");
+        }
+        if (instance.logPath() == null || instance.logPath().isEmpty()) {
+            return new LogLocation(null, null, "container \"" + container + "\" in pod \"" + podName + "\" has no log");
+        }
+        return new LogLocation(java.nio.file.Path.of(instance.logPath()), instance.id(), null);
+    }
+
+    /** Whether the container with that id is running now. */
+    public boolean containerRunning(String containerId) {
+        return runtime.snapshot().pods().values().stream().flatMap(p -> p.containers().stream())
+                .anyMatch(c -> c.id().equals(containerId) && c.running());
+    }
+
     @Override
     public void close() {
         if (scheduler != null) scheduler.shutdownNow();
