@@ -110,6 +110,10 @@ final class FakeKubelet implements AutoCloseable {
             exec(request, query, in, out);
             return;
         }
+        if (path.equals("/healthz")) {
+            respond(out, 200, "ok");
+            return;
+        }
         respond(out, 404, "404 page not found");
     }
 

@@ -148,6 +148,32 @@ class KubectlStreamsTest {
     }
 
     @Test
+    void nodesProxyReachesTheNodesAgent() throws Exception {
+        assertThat(kubectl.ok("get", "--raw", "/api/v1/nodes/node-1/proxy/healthz")).isEqualTo("ok");
+        assertThat(targets()).contains("/healthz");
+        // The agent's own answers pass through as they are.
+        assertThat(rawGet("/api/v1/nodes/node-1/proxy/configz?pretty=1")).isEqualTo("404 404 page not found");
+        assertThat(targets()).contains("/configz?pretty=1");
+        assertThat(rawGet("/api/v1/nodes/node-9/proxy/healthz")).startsWith("404 {").contains("nodes \\\"node-9\\\" not found");
+    }
+
+    private String rawGet(String path) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .sslContext(ApiHttp.trusting(cluster.caPem)).build();
+        java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(cluster.url() + path))
+                .header("Authorization", "Bearer " + cluster.token).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body();
+    }
+
+    @Test
+    void execIntoAPodWithoutANodeIsKubeApiserversBadRequest() {
+        Kubectl.Result result = kubectl.run("exec", "pending", "-n", "streams", "--", "true");
+        assertThat(result.ok()).isFalse();
+        assertThat(result.err()).contains("pod pending does not have a host assigned");
+    }
+
+    @Test
     void kubectlExecSendsStdinThroughTheGateway() {
         Kubectl.Result result = kubectl.runWithInput("typed line one\ntyped line two\n", "exec", "-i", "web", "-n", "streams",
                 "--", "cat");
