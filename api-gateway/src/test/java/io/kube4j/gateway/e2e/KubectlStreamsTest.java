@@ -62,6 +62,13 @@ class KubectlStreamsTest {
                 ---
                 apiVersion: v1
                 kind: Pod
+                metadata: {name: legacy, namespace: streams}
+                spec:
+                  nodeName: node-1
+                  containers: [{name: app, image: busybox:1.35}]
+                ---
+                apiVersion: v1
+                kind: Pod
                 metadata: {name: pending, namespace: streams}
                 spec:
                   containers: [{name: app, image: busybox:1.35}]
@@ -138,7 +145,8 @@ class KubectlStreamsTest {
         Kubectl.Result result = kubectl.run("exec", "web", "-n", "streams", "--", "echo", "hello world");
         assertThat(result.ok()).as(result.toString()).isTrue();
         assertThat(result.out()).isEqualTo("ran: echo hello world\n");
-        FakeKubelet.Request exec = kubelet.requests().stream().filter(r -> r.target().startsWith("/exec/")).findFirst().orElseThrow();
+        FakeKubelet.Request exec = kubelet.requests().stream()
+                .filter(r -> r.target().startsWith("/exec/streams/web/app?command=echo")).findFirst().orElseThrow();
         assertThat(exec.target()).isEqualTo("/exec/streams/web/app?command=echo&command=hello+world&stderr=1&stdout=1");
         assertThat(exec.method()).isEqualTo("GET");
         assertThat(exec.header("sec-websocket-protocol")).contains("v5.channel.k8s.io");
@@ -164,6 +172,20 @@ class KubectlStreamsTest {
                 .newBuilder(java.net.URI.create(cluster.url() + path))
                 .header("Authorization", "Bearer " + cluster.token).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         return response.statusCode() + " " + response.body();
+    }
+
+    @Test
+    void kubectlsSpdyFallbackReachesTheNodeToo() {
+        Kubectl.Result result = kubectl.run("exec", "legacy", "-n", "streams", "--", "true");
+        assertThat(result.ok()).isFalse();
+        assertThat(result.err()).contains("SPDY is not served here either");
+        List<FakeKubelet.Request> tries = kubelet.requests().stream()
+                .filter(r -> r.target().startsWith("/exec/streams/legacy/")).toList();
+        assertThat(tries).extracting(FakeKubelet.Request::method).containsExactly("GET", "POST");
+        FakeKubelet.Request spdy = tries.get(1);
+        assertThat(spdy.header("upgrade")).isEqualTo("SPDY/3.1");
+        assertThat(spdy.header("x-stream-protocol-version")).contains("v4.channel.k8s.io");
+        assertThat(spdy.target()).isEqualTo("/exec/streams/legacy/app?command=true&stderr=1&stdout=1");
     }
 
     @Test
