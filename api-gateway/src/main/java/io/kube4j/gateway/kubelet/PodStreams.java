@@ -5,9 +5,7 @@ import io.kube4j.machinery.errors.ApiException;
 import io.kube4j.machinery.object.KubeObject;
 import io.kube4j.machinery.registry.BuiltInTypes;
 import io.kube4j.machinery.registry.ResourceType;
-import io.kube4j.machinery.stream.Header;
 import io.kube4j.machinery.stream.HttpUpgrade;
-import io.kube4j.machinery.stream.RequestHead;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -21,11 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Serves a pod's {@code log}, {@code exec}, {@code attach} and {@code portforward} subresources by
@@ -42,10 +36,6 @@ import java.util.Set;
  * thread while it is read or relayed.
  */
 public final class PodStreams {
-
-    /** Request headers that stay with the gateway: credentials, and what the gateway writes itself. */
-    private static final Set<String> NOT_FORWARDED = Set.of("authorization", "proxy-authorization", "cookie", "host",
-            "content-length", "transfer-encoding", "expect", "te", "keep-alive", "proxy-connection");
 
     private final ResourceStorage storage;
     private final HttpClient http;
@@ -88,7 +78,7 @@ public final class PodStreams {
         String target = KubeletTargets.stream(kind, pod, request.getParameterMap());
         KubeletEndpoint endpoint = endpoint(pod);
         if (request.getHeader("Upgrade") == null) throw ApiException.badRequest("Upgrade request required");
-        upgrade(endpoint, method, target, request, response);
+        UpgradeRelay.relay(endpoint, method, target, request, response, connectTimeout, answerTimeout);
     }
 
     /** The agent of the pod's node; 400 while the pod has no node, 404 when its node is gone. */
@@ -131,39 +121,4 @@ public final class PodStreams {
         }
     }
 
-    private void upgrade(KubeletEndpoint endpoint, String method, String target, HttpServletRequest request,
-                         HttpServletResponse response) throws IOException {
-        List<Header> headers = new ArrayList<>();
-        headers.add(new Header("Host", endpoint.authority()));
-        for (String headerName : Collections.list(request.getHeaderNames())) {
-            if (NOT_FORWARDED.contains(headerName.toLowerCase(Locale.ROOT))) continue;
-            for (String value : Collections.list(request.getHeaders(headerName))) {
-                headers.add(new Header(headerName, value));
-            }
-        }
-        HttpUpgrade.Outcome outcome;
-        try {
-            outcome = HttpUpgrade.exchange(endpoint.socketAddress(), new RequestHead(method, target, headers),
-                    connectTimeout, answerTimeout);
-        } catch (IOException e) {
-            throw KubeletErrors.unreachable(endpoint, e);
-        }
-        switch (outcome) {
-            case HttpUpgrade.Refused refused -> throw KubeletErrors.fromResponse(refused.head().status(), refused.bodyText());
-            case HttpUpgrade.Switched switched -> {
-                try {
-                    for (Header h : switched.head().headers()) {
-                        String lower = h.name().toLowerCase(Locale.ROOT);
-                        if (lower.equals("content-length") || lower.equals("transfer-encoding")) continue;
-                        response.addHeader(h.name(), h.value());
-                    }
-                    TunnelUpgradeHandler handler = request.upgrade(TunnelUpgradeHandler.class);
-                    handler.attach(switched, target);
-                } catch (IOException | jakarta.servlet.ServletException | RuntimeException e) {
-                    switched.close();
-                    throw ApiException.internal("cannot switch the client's connection: " + e.getMessage());
-                }
-            }
-        }
-    }
 }

@@ -106,8 +106,18 @@ final class FakeKubelet implements AutoCloseable {
             respond(out, 200, "hello from " + container + "\nsecond line\n");
             return;
         }
+        if (path.startsWith("/exec/streams/legacy/")) {
+            // An agent without WebSocket support: kubectl falls back to SPDY, which this one refuses too.
+            respond(out, 400, "websocket".equalsIgnoreCase(request.header("upgrade"))
+                    ? "WebSocket is not served here" : "SPDY is not served here either");
+            return;
+        }
         if (path.startsWith("/exec/") && "websocket".equalsIgnoreCase(request.header("upgrade"))) {
             exec(request, query, in, out);
+            return;
+        }
+        if (path.equals("/healthz")) {
+            respond(out, 200, "ok");
             return;
         }
         respond(out, 404, "404 page not found");

@@ -62,6 +62,13 @@ class KubectlStreamsTest {
                 ---
                 apiVersion: v1
                 kind: Pod
+                metadata: {name: legacy, namespace: streams}
+                spec:
+                  nodeName: node-1
+                  containers: [{name: app, image: busybox:1.35}]
+                ---
+                apiVersion: v1
+                kind: Pod
                 metadata: {name: pending, namespace: streams}
                 spec:
                   containers: [{name: app, image: busybox:1.35}]
@@ -138,13 +145,54 @@ class KubectlStreamsTest {
         Kubectl.Result result = kubectl.run("exec", "web", "-n", "streams", "--", "echo", "hello world");
         assertThat(result.ok()).as(result.toString()).isTrue();
         assertThat(result.out()).isEqualTo("ran: echo hello world\n");
-        FakeKubelet.Request exec = kubelet.requests().stream().filter(r -> r.target().startsWith("/exec/")).findFirst().orElseThrow();
+        FakeKubelet.Request exec = kubelet.requests().stream()
+                .filter(r -> r.target().startsWith("/exec/streams/web/app?command=echo")).findFirst().orElseThrow();
         assertThat(exec.target()).isEqualTo("/exec/streams/web/app?command=echo&command=hello+world&stderr=1&stdout=1");
         assertThat(exec.method()).isEqualTo("GET");
         assertThat(exec.header("sec-websocket-protocol")).contains("v5.channel.k8s.io");
         assertThat(exec.header("host")).isEqualTo("127.0.0.1:" + kubelet.port());
         // The user's credentials stay with the gateway.
         assertThat(exec.header("authorization")).isNull();
+    }
+
+    @Test
+    void nodesProxyReachesTheNodesAgent() throws Exception {
+        assertThat(kubectl.ok("get", "--raw", "/api/v1/nodes/node-1/proxy/healthz")).isEqualTo("ok");
+        assertThat(targets()).contains("/healthz");
+        // The agent's own answers pass through as they are.
+        assertThat(rawGet("/api/v1/nodes/node-1/proxy/configz?pretty=1")).isEqualTo("404 404 page not found");
+        assertThat(targets()).contains("/configz?pretty=1");
+        assertThat(rawGet("/api/v1/nodes/node-9/proxy/healthz")).startsWith("404 {").contains("nodes \\\"node-9\\\" not found");
+    }
+
+    private String rawGet(String path) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .sslContext(ApiHttp.trusting(cluster.caPem)).build();
+        java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(cluster.url() + path))
+                .header("Authorization", "Bearer " + cluster.token).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body();
+    }
+
+    @Test
+    void kubectlsSpdyFallbackReachesTheNodeToo() {
+        Kubectl.Result result = kubectl.run("exec", "legacy", "-n", "streams", "--", "true");
+        assertThat(result.ok()).isFalse();
+        assertThat(result.err()).contains("SPDY is not served here either");
+        List<FakeKubelet.Request> tries = kubelet.requests().stream()
+                .filter(r -> r.target().startsWith("/exec/streams/legacy/")).toList();
+        assertThat(tries).extracting(FakeKubelet.Request::method).containsExactly("GET", "POST");
+        FakeKubelet.Request spdy = tries.get(1);
+        assertThat(spdy.header("upgrade")).isEqualTo("SPDY/3.1");
+        assertThat(spdy.header("x-stream-protocol-version")).contains("v4.channel.k8s.io");
+        assertThat(spdy.target()).isEqualTo("/exec/streams/legacy/app?command=true&stderr=1&stdout=1");
+    }
+
+    @Test
+    void execIntoAPodWithoutANodeIsKubeApiserversBadRequest() {
+        Kubectl.Result result = kubectl.run("exec", "pending", "-n", "streams", "--", "true");
+        assertThat(result.ok()).isFalse();
+        assertThat(result.err()).contains("pod pending does not have a host assigned");
     }
 
     @Test

@@ -29,7 +29,7 @@ public final class BuiltInTypes {
     public static final ResourceType CONFIG_MAP = ns("", "v1", "ConfigMap", "configmaps", List.of("cm"), List.of());
     public static final ResourceType SECRET = ns("", "v1", "Secret", "secrets", List.of(), List.of());
     public static final ResourceType SERVICE_ACCOUNT = ns("", "v1", "ServiceAccount", "serviceaccounts", List.of("sa"), List.of());
-    public static final ResourceType NODE = cluster("", "v1", "Node", "nodes", List.of("no"), "status");
+    public static final ResourceType NODE = cluster("", "v1", "Node", "nodes", List.of("no"), "status", "proxy");
     public static final ResourceType EVENT = ns("", "v1", "Event", "events", List.of("ev"), List.of());
     public static final ResourceType PERSISTENT_VOLUME = cluster("", "v1", "PersistentVolume", "persistentvolumes", List.of("pv"), "status");
     public static final ResourceType PERSISTENT_VOLUME_CLAIM = ns("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", List.of("pvc"), List.of(), "status");
