@@ -31,12 +31,14 @@ public class ClusterBootstrap {
     private final ResourceStorage storage;
     private final CustomResourceTypes customResources;
     private final ServiceRangesProperties ranges;
+    private final io.kube4j.gateway.security.Authorizer authorizer;
 
     public ClusterBootstrap(ResourceStorage storage, CustomResourceTypes customResources,
-                            ServiceRangesProperties ranges) {
+                            ServiceRangesProperties ranges, io.kube4j.gateway.security.Authorizer authorizer) {
         this.storage = storage;
         this.customResources = customResources;
         this.ranges = ranges;
+        this.authorizer = authorizer;
     }
 
     @EventListener
@@ -54,6 +56,25 @@ public class ClusterBootstrap {
         }
         if (storage.find(BuiltInTypes.SERVICE, "default", "kubernetes").isEmpty()) {
             createIfAbsent(BuiltInTypes.SERVICE, "default", kubernetesService(port));
+        }
+        for (ObjectNode object : bootstrapPolicy()) {
+            var type = BuiltInTypes.CLUSTER_ROLE.kind().equals(object.path("kind").asString("")) ? BuiltInTypes.CLUSTER_ROLE : BuiltInTypes.CLUSTER_ROLE_BINDING;
+            if (storage.find(type, null, io.kube4j.machinery.object.KubeObject.name(object)).isEmpty()) createIfAbsent(type, null, object);
+        }
+        // The watch cache started after the authorizer's first list: list again so that no change
+        // made in between is missing (the newer of two versions wins).
+        if (authorizer instanceof io.kube4j.gateway.rbac.RbacAuthorizer rbac) rbac.loadInBackground(storage);
+    }
+
+    /** Kubernetes' default ClusterRoles and ClusterRoleBindings (bootstrap/rbac.yaml). */
+    static List<ObjectNode> bootstrapPolicy() {
+        try (var in = ClusterBootstrap.class.getResourceAsStream("/bootstrap/rbac.yaml")) {
+            if (in == null) throw new IllegalStateException("bootstrap/rbac.yaml is missing from the class path");
+            try (var documents = Json.YAML.readerFor(ObjectNode.class).<ObjectNode>readValues(in)) {
+                return documents.readAll();
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

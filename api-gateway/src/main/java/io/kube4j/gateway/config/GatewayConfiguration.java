@@ -52,8 +52,9 @@ public class GatewayConfiguration {
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
-    public WatchCache watchCache(Store store, GatewayProperties properties, ResourceStorage storage) {
+    public WatchCache watchCache(Store store, GatewayProperties properties, ResourceStorage storage, Authorizer authorizer) {
         WatchCache cache = new WatchCache(store, properties.watchCacheCapacity(), properties.watchQueueLimit());
+        if (authorizer instanceof io.kube4j.gateway.rbac.RbacAuthorizer rbac) cache.addListener(rbac::observe);
         String namespaces = io.kube4j.machinery.registry.BuiltInTypes.NAMESPACE.keyPrefix();
         cache.addListener(event -> {
             if (!event.key().startsWith(namespaces)) return;
@@ -97,14 +98,32 @@ public class GatewayConfiguration {
         return new io.kube4j.gateway.security.Reviews(authenticators, authorizer);
     }
 
+    /** Ready once the RBAC objects are listed: before that only system:masters could be served. */
+    @Bean
+    public io.kube4j.gateway.health.HealthCheck rbacHealthCheck(Authorizer authorizer) {
+        return io.kube4j.gateway.health.HealthCheck.of("rbac", java.util.Set.of(io.kube4j.gateway.health.HealthCheck.Probe.READYZ),
+                () -> !(authorizer instanceof io.kube4j.gateway.rbac.RbacAuthorizer rbac) || rbac.loaded());
+    }
+
     @Bean
     public io.kube4j.gateway.health.HealthCheck etcdHealthCheck(Store store) {
         return new io.kube4j.gateway.health.StoreHealthCheck(store, java.time.Duration.ofSeconds(2));
     }
 
+    /**
+     * RBAC (the default), or {@code kube4j.gateway.authorization-mode=AlwaysAllow}. The RBAC
+     * objects are listed now and kept current by the watch cache.
+     */
     @Bean
-    public Authorizer authorizer() {
-        return Authorizer.ALLOW_ALL;
+    public Authorizer authorizer(GatewayProperties properties, ResourceStorage storage) {
+        if (properties.authorizationMode().equals("AlwaysAllow")) return Authorizer.ALLOW_ALL;
+        if (!properties.authorizationMode().equals("RBAC")) {
+            throw new IllegalArgumentException("kube4j.gateway.authorization-mode must be RBAC or AlwaysAllow, not "
+                    + properties.authorizationMode());
+        }
+        io.kube4j.gateway.rbac.RbacAuthorizer rbac = new io.kube4j.gateway.rbac.RbacAuthorizer();
+        rbac.loadInBackground(storage);
+        return rbac;
     }
 
     @Bean

@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param anonymousAuth         whether requests without credentials are served as system:anonymous
  * @param kubeletConnectTimeout how long connecting to a node's agent (logs, exec, port forwarding) may take
  * @param kubeletAnswerTimeout  how long a node's agent may take to answer a stream's request head
+ * @param authorizationMode     {@code RBAC} (Roles and bindings decide) or {@code AlwaysAllow}
  */
 @ConfigurationProperties("kube4j.gateway")
 public record GatewayProperties(
@@ -24,5 +25,6 @@ public record GatewayProperties(
         @DefaultValue("30m") Duration minWatchTimeout,
         @DefaultValue("false") boolean anonymousAuth,
         @DefaultValue("5s") Duration kubeletConnectTimeout,
-        @DefaultValue("30s") Duration kubeletAnswerTimeout) {
+        @DefaultValue("30s") Duration kubeletAnswerTimeout,
+        @DefaultValue("RBAC") String authorizationMode) {
 }

@@ -54,30 +54,49 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
             return;
         }
         Authenticator.UserInfo who = user.orElse(ANONYMOUS);
-        String denial = authorize(who, request, path);
-        if (denial != null) {
-            ApiResponses.writeStatus(response, new ApiException(403, "Forbidden", denial, null, null, null, List.of()));
+        try {
+            who = Impersonation.apply(who, request, authorizer);
+            ApiException denial = authorize(who, request, path);
+            if (denial != null) {
+                ApiResponses.writeStatus(response, denial);
+                return;
+            }
+        } catch (ApiException e) {
+            ApiResponses.writeStatus(response, e);
             return;
         }
         request.setAttribute(USER_ATTRIBUTE, who);
         chain.doFilter(request, response);
     }
 
-    private String authorize(Authenticator.UserInfo user, HttpServletRequest request, String path) {
+    /** Null when allowed, else the 403 kube-apiserver sends: {@code pods "web" is forbidden: User "jane" cannot get …}. */
+    private ApiException authorize(Authenticator.UserInfo user, HttpServletRequest request, String path) {
         String[] parts = path.split("/");
         boolean resourcePath = (path.startsWith("/api/") && parts.length >= 4)
                 || (path.startsWith("/apis/") && parts.length >= 5);
-        if (!resourcePath) {
-            return authorizer.deny(user, request.getMethod().toLowerCase(), null, null, null, null, path);
+        RequestInfo info = null;
+        if (resourcePath) {
+            try {
+                info = RequestInfo.parse(path);
+            } catch (ApiException e) {
+                info = null;
+            }
         }
-        RequestInfo info;
-        try {
-            info = RequestInfo.parse(path);
-        } catch (ApiException e) {
-            return authorizer.deny(user, request.getMethod().toLowerCase(), null, null, null, null, path);
+        if (info == null) {
+            String verb = request.getMethod().toLowerCase();
+            if (verb.equals("head")) verb = "get";
+            String reason = authorizer.deny(user, verb, null, null, null, null, path);
+            return reason == null ? null : forbidden("forbidden: " + reason, null, null, null);
         }
         String resource = info.subresource() == null ? info.resource() : info.resource() + "/" + info.subresource();
-        return authorizer.deny(user, verb(request, info), info.group(), resource, info.namespace(), info.name(), path);
+        String reason = authorizer.deny(user, verb(request, info), info.group(), resource, info.namespace(), info.name(), path);
+        if (reason == null) return null;
+        return forbidden(Impersonation.qualified(info.group(), resource) + (info.name() == null ? "" : " \"" + info.name() + "\"")
+                + " is forbidden: " + reason, info.group(), resource, info.name());
+    }
+
+    static ApiException forbidden(String message, String group, String resource, String name) {
+        return new ApiException(403, "Forbidden", message, group == null || group.isEmpty() ? null : group, resource, name, List.of());
     }
 
     private static boolean isPodStream(RequestInfo info) {

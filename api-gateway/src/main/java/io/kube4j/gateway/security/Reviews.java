@@ -48,17 +48,7 @@ public final class Reviews {
                 List<String> groups = spec.path("groups").valueStream().map(JsonNode::asString).toList();
                 access(status, new Authenticator.UserInfo(spec.path("user").asString(""), spec.path("uid").asString(""), groups), spec);
             }
-            case "SelfSubjectRulesReview" -> {
-                // Allow-all authorization: one rule that covers everything.
-                ObjectNode rule = status.putArray("resourceRules").addObject();
-                rule.putArray("verbs").add("*");
-                rule.putArray("apiGroups").add("*");
-                rule.putArray("resources").add("*");
-                ObjectNode nonResource = status.putArray("nonResourceRules").addObject();
-                nonResource.putArray("verbs").add("*");
-                nonResource.putArray("nonResourceURLs").add("*");
-                status.put("incomplete", false);
-            }
+            case "SelfSubjectRulesReview" -> rules(status, user, review.path("spec").path("namespace").asString(""));
             case "SelfSubjectReview" -> status.set("userInfo", userInfo(user));
             case "TokenReview" -> {
                 String token = review.path("spec").path("token").asString("");
@@ -89,8 +79,39 @@ public final class Reviews {
             denial = authorizer.deny(user, nonResource.path("verb").asString(""), null, null, null, null,
                     nonResource.path("path").asString(""));
         }
+        // As kube-apiserver's RBAC authorizer: a denial is "no opinion", with no reason to print.
         status.put("allowed", denial == null);
-        if (denial != null) status.put("reason", denial);
+    }
+
+    /** What the user may do in a namespace: the rules of their bindings (every rule for allow-all authorization). */
+    private void rules(ObjectNode status, Authenticator.UserInfo user, String namespace) {
+        ArrayNode resourceRules = status.putArray("resourceRules");
+        ArrayNode nonResourceRules = status.putArray("nonResourceRules");
+        if (authorizer instanceof io.kube4j.gateway.rbac.RbacAuthorizer rbac
+                && !user.groups().contains(io.kube4j.gateway.rbac.RbacPolicy.MASTERS_GROUP)) {
+            for (var rule : rbac.policy().rules(user, namespace.isEmpty() ? null : namespace)) {
+                if (!rule.resources().isEmpty() || rule.nonResourceURLs().isEmpty()) {
+                    ObjectNode r = resourceRules.addObject();
+                    rule.verbs().forEach(r.putArray("verbs")::add);
+                    rule.apiGroups().forEach(r.putArray("apiGroups")::add);
+                    rule.resources().forEach(r.putArray("resources")::add);
+                    if (!rule.resourceNames().isEmpty()) rule.resourceNames().forEach(r.putArray("resourceNames")::add);
+                } else {
+                    ObjectNode r = nonResourceRules.addObject();
+                    rule.verbs().forEach(r.putArray("verbs")::add);
+                    rule.nonResourceURLs().forEach(r.putArray("nonResourceURLs")::add);
+                }
+            }
+        } else {
+            ObjectNode rule = resourceRules.addObject();
+            rule.putArray("verbs").add("*");
+            rule.putArray("apiGroups").add("*");
+            rule.putArray("resources").add("*");
+            ObjectNode nonResource = nonResourceRules.addObject();
+            nonResource.putArray("verbs").add("*");
+            nonResource.putArray("nonResourceURLs").add("*");
+        }
+        status.put("incomplete", false);
     }
 
     private Optional<Authenticator.UserInfo> authenticate(String token) {
