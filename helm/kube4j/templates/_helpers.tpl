@@ -62,6 +62,14 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 {{- end -}}
 
+{{- define "kube4j.redisHost" -}}
+{{- include "kube4j.redisAddress" . | splitList ":" | first -}}
+{{- end -}}
+{{- define "kube4j.redisPort" -}}
+{{- $parts := include "kube4j.redisAddress" . | splitList ":" -}}
+{{- if gt (len $parts) 1 }}{{ last $parts }}{{ else }}6379{{ end -}}
+{{- end -}}
+
 {{/* The gateway's Service names: the serving certificate carries them all. */}}
 {{- define "kube4j.gatewayNames" -}}
 {{- $service := printf "%s-gateway" (include "kube4j.fullname" .) -}}

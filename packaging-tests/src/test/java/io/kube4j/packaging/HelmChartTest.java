@@ -128,13 +128,16 @@ class HelmChartTest {
         String manifests = new Helm(CHART).template().withKubeVersion(KUBE_VERSION).withName("kube4j").withNamespace("x")
                 .set("etcd.enabled", "false").set("etcd.external.endpoints", "http://etcd-a.example:2379,http://etcd-b.example:2379")
                 .set("kafka.enabled", "false").set("kafka.external.bootstrapServers", "kafka.example:9092")
+                .set("redis.enabled", "false").set("redis.external.address", "redis.example:6380")
                 .call();
         Map<String, String> relay = environment(objects(manifests), "kube4j-relay");
         assertThat(relay).containsEntry("KUBE4J_RELAY_ETCDENDPOINTS", "http://etcd-a.example:2379,http://etcd-b.example:2379")
                 .containsEntry("SPRING_KAFKA_BOOTSTRAPSERVERS", "kafka.example:9092");
         Map<String, String> controllers = environment(objects(manifests), "kube4j-controllers");
-        assertThat(controllers).containsEntry("KUBE4J_CONTROLLERS_KAFKABOOTSTRAPSERVERS", "kafka.example:9092");
+        assertThat(controllers).containsEntry("KUBE4J_CONTROLLERS_KAFKABOOTSTRAPSERVERS", "kafka.example:9092")
+                .containsEntry("SPRING_DATA_REDIS_HOST", "redis.example").containsEntry("SPRING_DATA_REDIS_PORT", "6380");
         Map<String, String> gateway = environment(objects(manifests), "kube4j-gateway");
+        assertThat(gateway).containsEntry("SPRING_DATA_REDIS_HOST", "redis.example");
         assertThat(gateway.get("KUBE4J_GATEWAY_TLS_EXTRASANS").split(","))
                 .contains("kube4j-gateway", "kube4j-gateway.x.svc");
     }
