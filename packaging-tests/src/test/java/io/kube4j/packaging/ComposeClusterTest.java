@@ -34,7 +34,7 @@ class ComposeClusterTest {
 
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
     private static final Duration IMAGES_TIMEOUT = Duration.ofMinutes(20);
-    private static final Duration UP_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration UP_TIMEOUT = Duration.ofMinutes(15);
     private static final String TAG = System.getenv().getOrDefault("KUBE4J_IMAGE_TAG", "0.1.0");
     private static final String PREFIX = System.getenv().getOrDefault("KUBE4J_IMAGE_PREFIX", "kube4j/");
 
@@ -56,7 +56,33 @@ class ComposeClusterTest {
         DockerDaemon.ok(ROOT, compose, UP_TIMEOUT, "docker-compose", "up", "-d");
         Duration up = Duration.between(started, Instant.now());
         DockerDaemon.ok(ROOT, compose, Duration.ofMinutes(2), "./kube4j", "compose-kubeconfig");
-        System.out.printf("./kube4j images: %d s; docker-compose up -d: %d s%n", images.toSeconds(), up.toSeconds());
+        // up -d returns once the last service is created; it is healthy some seconds later.
+        awaitEveryServiceHealthy();
+        Duration healthy = Duration.between(started, Instant.now());
+        System.out.printf("./kube4j images: %d s; docker-compose up -d: %d s; every service healthy: %d s%n",
+                images.toSeconds(), up.toSeconds(), healthy.toSeconds());
+    }
+
+    /** Waits until every long-running service reports healthy and the one-shot kubeconfig exited 0. */
+    private static void awaitEveryServiceHealthy() {
+        String label = "label=com.docker.compose.project=" + compose.get("COMPOSE_PROJECT_NAME");
+        Instant deadline = Instant.now().plus(UP_TIMEOUT);
+        String states = "";
+        while (Instant.now().isBefore(deadline)) {
+            states = DockerDaemon.ok(ROOT, Map.of(), Duration.ofSeconds(30), "docker", "ps", "-a", "--filter", label,
+                    "--format", "{{.Label \"com.docker.compose.service\"}} {{.Status}}");
+            boolean ready = !states.isBlank() && states.lines().allMatch(line -> line.startsWith("kubeconfig ")
+                    ? line.contains("Exited (0)") : line.contains("(healthy)"));
+            if (ready) return;
+            assertThat(states).as("a service stopped or became unhealthy").doesNotContain("(unhealthy)");
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("not every service became healthy within " + UP_TIMEOUT + ":\n" + states);
     }
 
     @AfterAll
