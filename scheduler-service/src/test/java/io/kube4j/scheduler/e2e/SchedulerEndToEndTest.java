@@ -57,6 +57,8 @@ class SchedulerEndToEndTest {
         return TestClassesExcluded.application(SchedulerApplication.class).run(
                 "--server.port=0",
                 "--spring.main.banner-mode=off",
+                // The gateway on the test class path prepares TLS files in any application's directory unless told not to.
+                "--kube4j.gateway.tls.enabled=false",
                 "--kube4j.scheduler.kubeconfig=" + cluster.kubeconfig(),
                 "--kube4j.scheduler.kafka-bootstrap-servers=" + cluster.kafkaBootstrapServers(),
                 "--kube4j.scheduler.partitions=" + LocalCluster.PARTITIONS,
