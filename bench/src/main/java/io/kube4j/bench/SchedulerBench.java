@@ -41,10 +41,13 @@ import java.util.SplittableRandom;
  * {@code ./kube4j bench scheduler}: (a) the scheduling framework alone, in process: the default profile schedules
  * 10,000 pods (80% plain, 20% with pod anti-affinity, pod affinity or topology spread constraints) onto 1,000
  * nodes, then onto 5,000 nodes, through the real queue, cache (assume) and algorithm, binding with a binder that
- * only records. (b) end to end through the gateway and Kafka is not measured yet and prints {@code n/a}.
+ * only records. (b) end to end through the gateway, the relay and Kafka with the cluster's scheduler
+ * ({@link SchedulerEndToEndRun}): 1,000 Node objects, 3,000 pods, from first create to last bound.
  *
  * <p>Arguments ({@code --name=value}): nodes (1000), big-nodes (5000), pods (10000), parallelism (the available
- * processors), warmup-pods (3000), rounds (3: the best round is reported, each printed).
+ * processors), warmup-pods (3000), rounds (3: the best round is reported, each printed); kubeconfig (the
+ * cluster for part b; without it part b prints n/a), e2e (false skips part b), e2e-nodes (1000), e2e-pods
+ * (3000), e2e-concurrency (64), e2e-timeout-s (300).
  */
 public final class SchedulerBench {
 
@@ -85,9 +88,33 @@ public final class SchedulerBench {
             for (int r = 1; r <= rounds; r++) best = Math.max(best, measure(nodes, pods, parallel, "round " + r));
             double bestBig = 0;
             for (int r = 1; r <= rounds; r++) bestBig = Math.max(bestBig, measure(bigNodes, pods, parallel, "round " + r));
-            System.out.println("e2e (gateway + Kafka) is not measured yet: e2e_pods_per_s=n/a");
-            System.out.printf("bench scheduler: framework_pods_per_s=%.0f framework_5k_nodes_pods_per_s=%.0f e2e_pods_per_s=n/a%n",
-                    best, bestBig);
+            String e2e = endToEnd();
+            System.out.printf("bench scheduler: framework_pods_per_s=%.0f framework_5k_nodes_pods_per_s=%.0f e2e_pods_per_s=%s%n",
+                    best, bestBig, e2e);
+        }
+    }
+
+    /**
+     * Part (b) against the running cluster's scheduler, when a kubeconfig is given ({@code ./kube4j bench} gives
+     * one); {@code n/a} otherwise or when it fails, with the reason printed.
+     */
+    private String endToEnd() {
+        String kubeconfig = args.get("kubeconfig");
+        if (kubeconfig == null || "false".equals(args.get("e2e"))) {
+            System.out.println("e2e: no --kubeconfig (or --e2e=false): e2e_pods_per_s=n/a");
+            return "n/a";
+        }
+        try (var client = io.kube4j.machinery.client.GatewayClients.fromKubeconfig(java.nio.file.Path.of(kubeconfig))) {
+            int nodes = intArg("e2e-nodes", 1000);
+            int pods = intArg("e2e-pods", 3000);
+            var result = new SchedulerEndToEndRun(client, intArg("e2e-concurrency", 64))
+                    .run(nodes, pods, Duration.ofSeconds(intArg("e2e-timeout-s", 300)));
+            System.out.printf("  e2e      %5d nodes: %d pods created and %d bound in %.2f s = %.0f pods/s%n",
+                    result.nodes(), result.pods(), result.bound(), result.seconds(), result.podsPerSecond());
+            return result.bound() == pods ? String.format("%.0f", result.podsPerSecond()) : "n/a";
+        } catch (Exception e) {
+            System.out.println("e2e failed (" + e + "): e2e_pods_per_s=n/a");
+            return "n/a";
         }
     }
 

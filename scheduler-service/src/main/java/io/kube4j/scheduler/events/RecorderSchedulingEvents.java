@@ -12,9 +12,12 @@ import io.kube4j.scheduler.scheduling.SchedulingEvents;
 public final class RecorderSchedulingEvents implements SchedulingEvents {
 
     private final EventRecorder recorder;
+    private final PodConditions conditions;
 
-    public RecorderSchedulingEvents(EventRecorder recorder) {
+    /** @param conditions where pods that do not fit get their PodScheduled condition; null: nowhere */
+    public RecorderSchedulingEvents(EventRecorder recorder, PodConditions conditions) {
         this.recorder = recorder;
+        this.conditions = conditions;
     }
 
     @Override
@@ -26,5 +29,6 @@ public final class RecorderSchedulingEvents implements SchedulingEvents {
     @Override
     public void failedScheduling(PodInfo pod, String message) {
         recorder.event(pod.pod(), EventRecorder.WARNING, "FailedScheduling", message);
+        if (conditions != null) conditions.unschedulable(pod, message);
     }
 }

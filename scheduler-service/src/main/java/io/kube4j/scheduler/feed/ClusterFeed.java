@@ -77,8 +77,18 @@ public final class ClusterFeed {
                 queue.onClusterEvent(ClusterEvent.POD_UPDATE);
             }
         } else {
-            enqueueIfPending(pod);
+            enqueueIfPending(pod, schedulingRelevantChange(old, pod));
         }
+    }
+
+    /**
+     * Whether a pending pod's change can make it fit: its spec, labels or annotations. kube-scheduler ignores the
+     * rest (status, resourceVersion, managed fields), among them the PodScheduled condition it writes itself.
+     */
+    static boolean schedulingRelevantChange(Pod old, Pod pod) {
+        return !Objects.equals(old.getSpec(), pod.getSpec())
+                || !Objects.equals(old.getMetadata().getLabels(), pod.getMetadata().getLabels())
+                || !Objects.equals(old.getMetadata().getAnnotations(), pod.getMetadata().getAnnotations());
     }
 
     public void podDeleted(Pod pod) {
@@ -91,6 +101,10 @@ public final class ClusterFeed {
     }
 
     private void enqueueIfPending(Pod pod) {
+        enqueueIfPending(pod, true);
+    }
+
+    private void enqueueIfPending(Pod pod, boolean retry) {
         if (pod.getMetadata().getDeletionTimestamp() != null || finished(pod)) {
             queue.delete(key(pod));
             return;
@@ -98,7 +112,8 @@ public final class ClusterFeed {
         PodInfo info = PodInfo.of(pod);
         if (!handlesSchedulerName.test(info.schedulerName())) return;
         if (cache.isAssumed(info.key())) return; // being bound by this scheduler
-        queue.add(info);
+        if (retry) queue.add(info);
+        else queue.refresh(info);
     }
 
     public void nodeAdded(Node node) {

@@ -101,6 +101,24 @@ public final class SchedulingQueue {
         }
     }
 
+    /**
+     * A pending pod changed in a way that cannot make it fit (its status, say): the queue keeps the newer object
+     * where the pod already is, without retrying it; a pod not yet queued is added.
+     */
+    public void refresh(PodInfo pod) {
+        lock.lock();
+        try {
+            QueuedPod q = unschedulable.get(pod.key());
+            if (q != null) {
+                unschedulable.put(pod.key(), q.withPod(pod));
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        add(pod);
+    }
+
     /** The pod was deleted or bound elsewhere: it leaves the queue wherever it is. */
     public void delete(String key) {
         lock.lock();

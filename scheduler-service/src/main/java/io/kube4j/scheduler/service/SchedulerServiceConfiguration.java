@@ -15,6 +15,7 @@ import io.kube4j.scheduler.binding.GatewayBinder;
 import io.kube4j.scheduler.cache.SchedulerCache;
 import io.kube4j.scheduler.config.ProfileFactory;
 import io.kube4j.scheduler.config.SchedulerConfiguration;
+import io.kube4j.scheduler.events.PodConditions;
 import io.kube4j.scheduler.events.RecorderSchedulingEvents;
 import io.kube4j.scheduler.feed.ClusterFeed;
 import io.kube4j.scheduler.framework.ClusterEvent;
@@ -96,10 +97,10 @@ class SchedulerServiceConfiguration {
     @Bean
     Scheduler scheduler(SchedulerCache cache, SchedulingQueue queue, Map<String, Framework> profiles,
                         SchedulerConfiguration config, Parallelizer parallelizer, ExecutorService bindingExecutor,
-                        GatewayEventRecorder recorder) {
+                        GatewayEventRecorder recorder, KubernetesClient client) {
         return new Scheduler(cache, queue, profiles,
                 new SchedulingAlgorithm(config.percentageOfNodesToScore(), parallelizer, 64, new SplittableRandom()),
-                bindingExecutor, new RecorderSchedulingEvents(recorder));
+                bindingExecutor, new RecorderSchedulingEvents(recorder, new PodConditions(client)));
     }
 
     @Bean

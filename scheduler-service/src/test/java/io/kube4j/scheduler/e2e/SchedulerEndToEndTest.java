@@ -162,6 +162,11 @@ class SchedulerEndToEndTest {
         assertThat(failed.getMessage()).matches(
                 "0/\\d+ nodes are available: 1 Insufficient cpu(, \\d+ node\\(s\\) didn't match Pod's node affinity/selector)?\\.");
         assertThat(nodeOf("full", "next")).isEmpty();
+        await(() -> {
+            Pod p = cluster.client().pods().inNamespace("full").withName("next").get();
+            return p.getStatus() != null && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
+                    .anyMatch(c -> c.getType().equals("PodScheduled") && c.getStatus().equals("False") && "Unschedulable".equals(c.getReason()));
+        }, "PodScheduled=False, Unschedulable");
         String describe = cluster.kubectl().ok("describe", "pod", "next", "-n", "full");
         assertThat(describe).contains("FailedScheduling").contains("Insufficient cpu").contains("default-scheduler");
 

@@ -75,6 +75,20 @@ class ClusterFeedTest {
         assertThat(queue.whereIs("default/p")).isNull();
     }
 
+    @Test
+    void aStatusChangeOfAWaitingPodDoesNotRetryItButALabelChangeDoes() throws InterruptedException {
+        Pod p = pending("p");
+        feed.podAdded(p);
+        var popped = queue.pop(Duration.ZERO);
+        queue.addUnschedulable(popped, Set.of("NodeAffinity"), queue.schedulingCycle());
+        Pod withCondition = new PodBuilder(p).withNewStatus().addNewCondition().withType("PodScheduled")
+                .withStatus("False").withReason("Unschedulable").endCondition().endStatus().build();
+        feed.podUpdated(p, withCondition);
+        assertThat(queue.whereIs("default/p")).isEqualTo("unschedulable");
+        feed.podUpdated(withCondition, new PodBuilder(withCondition).editMetadata().addToLabels("x", "y").endMetadata().build());
+        assertThat(queue.whereIs("default/p")).isEqualTo("active");
+    }
+
     record Case(String name, UnaryOperator<NodeBuilder> change, boolean relevant) {
         @Override
         public String toString() {
