@@ -30,7 +30,6 @@ import io.kube4j.scheduler.scheduling.SchedulingEvents;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

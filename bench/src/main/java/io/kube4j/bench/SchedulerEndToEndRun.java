@@ -83,8 +83,18 @@ public final class SchedulerEndToEndRun {
                 return new Result(nodeCount, podCount, bound.size(), seconds);
             }
         } finally {
+            cleanUp(namespace);
+        }
+    }
+
+    /** Deletes what the run made; a failure here is reported, not thrown, so the measurement is kept. */
+    private void cleanUp(String namespace) {
+        try {
             client.namespaces().withName(namespace).delete();
             client.nodes().withLabel("kube4j.io/bench", label).delete();
+        } catch (RuntimeException e) {
+            System.out.printf("  could not delete the benchmark's namespace %s and nodes labelled kube4j.io/bench=%s: %s%n",
+                    namespace, label, e.getMessage());
         }
     }
 
