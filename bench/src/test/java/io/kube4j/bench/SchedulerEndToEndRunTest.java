@@ -2,7 +2,7 @@ package io.kube4j.bench;
 
 import io.kube4j.scheduler.service.SchedulerApplication;
 import io.kube4j.testcluster.LocalCluster;
-import io.kube4j.testcluster.TestClassesExcluded;
+import io.kube4j.testsupport.TestClassesExcluded;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 

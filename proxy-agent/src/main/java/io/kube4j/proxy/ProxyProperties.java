@@ -20,7 +20,8 @@ import java.util.List;
  * @param dryRun             compute and log (print, for IPVS) what would be programmed, program nothing
  * @param minSyncInterval    the least time between two syncs once the burst is spent
  * @param syncBurst          syncs allowed back to back before {@code minSyncInterval} applies
- * @param maxSyncInterval    a sync at least this often, even without a change (repairs rules changed by hand)
+ * @param maxSyncInterval    a sync at least this often, even without a change (rules recomputed; a back end sends
+ *                           only differences from what it applied, so rules changed by hand stay until a full sync)
  * @param syncTimeout        how long to wait for the first list of every watch before giving up on starting
  * @param table              the nftables table ({@code ip <table>}) and iptables chain prefix this agent owns
  * @param netns              run nft and iptables inside this network namespace (tests, benchmarks); empty for the host's

@@ -20,11 +20,16 @@ import java.util.TreeMap;
  * <p>Shape (the skeleton's maps dispatch to per-service chains, so a change to one Service
  * rewrites only its own chains and map elements):
  * <ul>
- * <li>{@code svc-ID-ns/name/proto/port}: balances across the endpoints. One rule per endpoint,
- *     {@code numgen random mod (n-i) 0 … dnat to ip:port}: each endpoint gets 1/n of new
- *     connections. (A numgen vmap per service would need one anonymous set per service, and
- *     creating anonymous sets costs the kernel time quadratic in their number: measured 15 s of
- *     system time at 10,000 services against 2 s for these rules.)</li>
+ * <li>{@code svc-ID-ns/name/proto/port}: balances across the endpoints with one rule,
+ *     {@code ct mark set numgen random mod n offset BASE goto dispatch-tcp}: the connection's
+ *     mark picks one of the Service's n slots, and the single rule of {@code dispatch-tcp}
+ *     DNATs through the shared {@code backends} map (slot → address . port). An endpoint change
+ *     is then a change of map elements only. Measured at 10,000 Services × 10 endpoints: a full
+ *     sync costs nft and the kernel 1.3 s of CPU this way, against 3.5 s for one DNAT rule per
+ *     endpoint (every rule added makes the kernel walk every rule of the table to validate it,
+ *     70 ms an update at that size), 5.8 s for a named map per Service and 15 s for an anonymous
+ *     numgen map per Service (the kernel names anonymous sets in time quadratic in their number).
+ *     A map bound by one rule per Service would be worse still: each binding walks every element.</li>
  * <li>With sessionAffinity ClientIP, per endpoint a chain {@code sep-ID-EP} that records the
  *     client in a set {@code aff-ID-EP} with the affinity timeout; the service chain first sends
  *     a client found in an endpoint's set back to that endpoint.</li>
@@ -48,44 +53,86 @@ public final class NftablesRenderer {
     public static final String NO_ENDPOINT_NODEPORTS = "no-endpoint-nodeports";
     public static final String HAIRPIN = "hairpin";
     public static final String NODEPORT_IPS = "nodeport-ips";
+    public static final String BACKENDS = "backends";
     static final String REJECT = "goto reject-chain";
 
     private NftablesRenderer() {
     }
 
+    /** The whole table's per-service part, with slots allocated in order from a fresh allocator. */
     public static NftRuleset render(ProxyRules rules) {
+        SlotAllocator slots = new SlotAllocator();
+        List<Fragment> fragments = new ArrayList<>(rules.services().size());
+        for (ServicePortRules s : rules.services()) {
+            fragments.add(fragment(s, slots.allocate(s.endpoints().size()), needsLocalSlots(s) ? slots.allocate(s.localEndpoints().size()) : -1));
+        }
+        TreeMap<String, Integer> hairpin = new TreeMap<>();
+        for (Fragment f : fragments) f.hairpinIps().forEach(ip -> hairpin.merge(ip, 1, Integer::sum));
+        return merge(fragments, hairpin.keySet(), rules.nodePortAddresses());
+    }
+
+    /**
+     * One Service port's share of the table. The hairpin set is shared (two Services may have
+     * the same endpoint), so a fragment names its endpoint addresses rather than owning elements.
+     */
+    public record Fragment(SortedMap<String, List<String>> chains, SortedMap<String, String> sets,
+                           SortedMap<String, SortedMap<String, String>> elements, List<String> hairpinIps) {
+    }
+
+    /** A ruleset holding {@code fragments}, the given hairpin addresses and node-port addresses, and nothing else. */
+    public static NftRuleset merge(java.util.Collection<Fragment> fragments, java.util.Collection<String> hairpinIps,
+                                   java.util.Collection<String> nodePortAddresses) {
         TreeMap<String, List<String>> chains = new TreeMap<>();
         TreeMap<String, String> sets = new TreeMap<>();
         TreeMap<String, SortedMap<String, String>> elements = new TreeMap<>();
-        for (String name : List.of(SERVICE_IPS, SERVICE_NODEPORTS, NO_ENDPOINT_SERVICES, NO_ENDPOINT_NODEPORTS, HAIRPIN, NODEPORT_IPS)) {
+        for (String name : List.of(SERVICE_IPS, SERVICE_NODEPORTS, NO_ENDPOINT_SERVICES, NO_ENDPOINT_NODEPORTS, HAIRPIN, NODEPORT_IPS, BACKENDS)) {
             elements.put(name, new TreeMap<>());
         }
-        for (String address : rules.nodePortAddresses()) elements.get(NODEPORT_IPS).put(address, "");
+        for (Fragment f : fragments) {
+            chains.putAll(f.chains());
+            sets.putAll(f.sets());
+            f.elements().forEach((set, values) -> elements.get(set).putAll(values));
+        }
+        for (String ip : hairpinIps) elements.get(HAIRPIN).put(ip + " . " + ip, "");
+        for (String address : nodePortAddresses) elements.get(NODEPORT_IPS).put(address, "");
+        return new NftRuleset(chains, sets, elements);
+    }
 
-        for (ServicePortRules s : rules.services()) {
-            String id = id(s);
-            String proto = s.name().protocol().lower();
-            String svcChain = "svc-" + id + "-" + readable(s);
-            String extChain = "ext-" + id + "-" + readable(s);
-            LinkedHashSet<Backend> all = new LinkedHashSet<>(s.endpoints());
-            all.addAll(s.localEndpoints());
-            for (Backend b : all) elements.get(HAIRPIN).put(b.ip() + " . " + b.ip(), "");
-            if (s.affinitySeconds() > 0) {
-                for (Backend b : all) {
-                    sets.put(affinitySet(id, b), "{ type ipv4_addr ; flags dynamic,timeout ; timeout " + s.affinitySeconds() + "s ; }");
-                    chains.put(endpointChain(id, b), List.of(
-                            "update @" + affinitySet(id, b) + " { ip saddr }",
-                            "meta l4proto " + proto + " dnat to " + b));
-                }
+    /**
+     * One Service port's share of the table; {@code clusterBase} and {@code localBase} are the first
+     * slots of its blocks in the backends map for all its endpoints and for this node's (used
+     * under externalTrafficPolicy Local).
+     */
+    public static Fragment fragment(ServicePortRules s, long clusterBase, long localBase) {
+        TreeMap<String, List<String>> chains = new TreeMap<>();
+        TreeMap<String, String> sets = new TreeMap<>();
+        TreeMap<String, SortedMap<String, String>> elements = new TreeMap<>();
+        for (String name : List.of(SERVICE_IPS, SERVICE_NODEPORTS, NO_ENDPOINT_SERVICES, NO_ENDPOINT_NODEPORTS, BACKENDS)) {
+            elements.put(name, new TreeMap<>());
+        }
+        String id = id(s);
+        String proto = s.name().protocol().lower();
+        String svcChain = "svc-" + id + "-" + readable(s);
+        String extChain = "ext-" + id + "-" + readable(s);
+        LinkedHashSet<Backend> all = new LinkedHashSet<>(s.endpoints());
+        all.addAll(s.localEndpoints());
+        List<String> hairpin = all.stream().map(Backend::ip).distinct().toList();
+        if (s.affinitySeconds() > 0) {
+            for (Backend b : all) {
+                sets.put(affinitySet(id, b), "{ type ipv4_addr ; flags dynamic,timeout ; timeout " + s.affinitySeconds() + "s ; }");
+                chains.put(endpointChain(id, b), List.of(
+                        "update @" + affinitySet(id, b) + " { ip saddr }",
+                        "meta l4proto " + proto + " dnat to " + b));
             }
-            String clusterKey = s.clusterIP() + " . " + proto + " . " + s.port();
-            if (!s.endpoints().isEmpty()) {
-                chains.put(svcChain, balance(id, proto, s.endpoints(), s.affinitySeconds() > 0));
-                elements.get(SERVICE_IPS).put(clusterKey, "goto " + svcChain);
-            } else {
-                elements.get(NO_ENDPOINT_SERVICES).put(clusterKey, REJECT);
-            }
-            if (!s.hasExternal()) continue;
+        }
+        String clusterKey = s.clusterIP() + " . " + proto + " . " + s.port();
+        if (!s.endpoints().isEmpty()) {
+            chains.put(svcChain, balance(id, proto, s.endpoints(), s.affinitySeconds() > 0, clusterBase, elements.get(BACKENDS)));
+            elements.get(SERVICE_IPS).put(clusterKey, "goto " + svcChain);
+        } else {
+            elements.get(NO_ENDPOINT_SERVICES).put(clusterKey, REJECT);
+        }
+        if (s.hasExternal()) {
             List<String> ext = new ArrayList<>();
             if (!s.externalLocal()) {
                 if (!s.endpoints().isEmpty()) {
@@ -98,7 +145,7 @@ public final class NftablesRenderer {
                     ext.add("fib saddr type local goto " + svcChain);
                 }
                 if (!s.localEndpoints().isEmpty()) {
-                    ext.addAll(balance(id, proto, s.localEndpoints(), s.affinitySeconds() > 0));
+                    ext.addAll(balance(id, proto, s.localEndpoints(), s.affinitySeconds() > 0, localBase, elements.get(BACKENDS)));
                 } else if (!ext.isEmpty()) {
                     ext.add("drop");
                 }
@@ -110,22 +157,36 @@ public final class NftablesRenderer {
             for (String ip : s.externalIPs()) ips.put(ip + " . " + proto + " . " + s.port(), verdict);
             if (s.nodePort() > 0) ports.put(proto + " . " + s.nodePort(), verdict);
         }
-        return new NftRuleset(chains, sets, elements);
+        return new Fragment(chains, sets, elements, hairpin);
     }
 
-    /** Rules that pick one of {@code backends} uniformly: the i-th matches with 1/(n-i), the last always. */
-    private static List<String> balance(String id, String proto, List<Backend> backends, boolean affinity) {
+    /**
+     * Rules that pick one of {@code backends} uniformly. Without affinity: one rule and the
+     * backends' slots from {@code base}. With affinity: a client seen before goes back to its
+     * endpoint's chain; else rule i picks endpoint i with 1/(n-i), the last always.
+     */
+    private static List<String> balance(String id, String proto, List<Backend> backends, boolean affinity,
+                                        long base, SortedMap<String, String> slots) {
         List<String> out = new ArrayList<>();
         int n = backends.size();
-        if (affinity) {
-            for (Backend b : backends) out.add("ip saddr @" + affinitySet(id, b) + " goto " + endpointChain(id, b));
+        if (!affinity) {
+            for (int i = 0; i < n; i++) slots.put(Long.toString(base + i), backends.get(i).ip() + " . " + backends.get(i).port());
+            String mark = n == 1 ? Long.toString(base) : "numgen random mod " + n + " offset " + base;
+            out.add("ct mark set " + mark + " goto dispatch-" + proto);
+            return out;
         }
+        for (Backend b : backends) out.add("ip saddr @" + affinitySet(id, b) + " goto " + endpointChain(id, b));
         for (int i = 0; i < n; i++) {
             Backend b = backends.get(i);
             String pick = i == n - 1 ? "" : "numgen random mod " + (n - i) + " 0 ";
-            out.add(pick + (affinity ? "goto " + endpointChain(id, b) : "meta l4proto " + proto + " dnat to " + b));
+            out.add(pick + "goto " + endpointChain(id, b));
         }
         return out;
+    }
+
+    /** Whether the port balances over this node's endpoints apart (externalTrafficPolicy Local without affinity). */
+    static boolean needsLocalSlots(ServicePortRules s) {
+        return s.externalLocal() && s.hasExternal() && !s.localEndpoints().isEmpty() && s.affinitySeconds() == 0;
     }
 
     static String id(ServicePortRules s) {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kube4j.proxy.ProxyProperties;
 import io.kube4j.proxy.dns.DnsRecords;
 import io.kube4j.proxy.dns.KubeDnsRegistration;
+import io.kube4j.proxy.model.IncrementalRuleComputation;
 import io.kube4j.proxy.model.ProxyRules;
 import io.kube4j.proxy.model.RuleComputation;
 import org.slf4j.Logger;
@@ -19,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The agent's life: start the watches, wait for every first list, register the cluster DNS
  * Service, then run the {@link SyncRunner}, whose every sync computes the rules from the caches
- * ({@link RuleComputation}), hands them to the {@link ProxyBackend} and refreshes the DNS records.
+ * ({@link RuleComputation}, remembering unchanged Services' results), hands them to the {@link ProxyBackend} and refreshes the DNS records.
  * Start-up waits on its own thread, so the HTTP server (health) is up meanwhile and says DOWN.
  */
 public final class ProxyAgent implements SmartLifecycle {
@@ -33,6 +34,7 @@ public final class ProxyAgent implements SmartLifecycle {
     private final SyncRunner runner;
     private final AtomicReference<DnsRecords> dnsRecords;
     private final AtomicReference<ProxyRules> lastRules = new AtomicReference<>(ProxyRules.empty());
+    private final IncrementalRuleComputation computation = new IncrementalRuleComputation();
     private volatile String startFailure;
     private volatile boolean running;
     private Thread starter;
@@ -52,7 +54,7 @@ public final class ProxyAgent implements SmartLifecycle {
         long start = System.nanoTime();
         List<String> addresses = new ArrayList<>(watches.nodeAddresses());
         if (properties.localhostNodePorts() && !addresses.contains("127.0.0.1")) addresses.add("127.0.0.1");
-        ProxyRules rules = RuleComputation.compute(watches.snapshot(addresses));
+        ProxyRules rules = computation.compute(watches.snapshot(addresses));
         dnsRecords.set(DnsRecords.build(properties.dns().clusterDomain(), watches.services(), watches.endpointSlices()));
         backend.sync(rules);
         lastRules.set(rules);

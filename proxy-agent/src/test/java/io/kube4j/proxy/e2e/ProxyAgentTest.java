@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.kube4j.proxy.ProxyAgentApplication;
 import io.kube4j.proxy.nftables.NetworkNamespaces;
 import io.kube4j.testcluster.LocalCluster;
-import io.kube4j.testcluster.TestClassesExcluded;
+import io.kube4j.testsupport.TestClassesExcluded;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

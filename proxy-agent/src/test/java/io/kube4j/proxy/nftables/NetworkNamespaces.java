@@ -33,6 +33,24 @@ public final class NetworkNamespaces implements AutoCloseable {
                     c.close()
             """;
 
+    /** Answers every datagram with "NAME". */
+    private static final String UDP_ECHO_SERVER = """
+            import socket, sys
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.bind((sys.argv[1], int(sys.argv[2])))
+            while True:
+                data, a = s.recvfrom(4096)
+                s.sendto(sys.argv[3].encode(), a)
+            """;
+
+    private static final String UDP_CLIENT = """
+            import socket, sys
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.settimeout(2)
+            s.sendto(b"?", (sys.argv[1], int(sys.argv[2])))
+            print(s.recvfrom(4096)[0].decode())
+            """;
+
     private final String prefix = "k4jt" + UUID.randomUUID().toString().substring(0, 6);
     private final List<String> namespaces = new ArrayList<>();
     private final List<Process> servers = new ArrayList<>();
@@ -83,6 +101,28 @@ public final class NetworkNamespaces implements AutoCloseable {
             Thread.sleep(50);
         }
         throw new IOException("the echo server at " + address + ":" + port + " in " + ns + " did not start");
+    }
+
+    /** Starts a UDP echo server at {@code address:port} in {@code ns} that answers {@code name}. */
+    public void udpEchoServer(String ns, String address, int port, String name) throws IOException, InterruptedException {
+        Path script = Files.createTempFile("udpecho", ".py");
+        Files.writeString(script, UDP_ECHO_SERVER);
+        servers.add(new ProcessBuilder("ip", "netns", "exec", ns, "/usr/bin/python3", script.toString(), address,
+                Integer.toString(port), name).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+        for (int i = 0; i < 100; i++) {
+            if (tryExec(ns, "sh", "-c", "ss -lun | grep -q '" + address + ":" + port + " '").exitCode() == 0) return;
+            Thread.sleep(50);
+        }
+        throw new IOException("the UDP echo server at " + address + ":" + port + " in " + ns + " did not start");
+    }
+
+    /** The answer to one datagram sent to {@code address:port} from inside {@code ns}, or null without one. */
+    public String udp(String ns, String address, int port) throws IOException, InterruptedException {
+        Path script = Files.createTempFile("udpclient", ".py");
+        Files.writeString(script, UDP_CLIENT);
+        Result r = tryExec(ns, "/usr/bin/python3", script.toString(), address, Integer.toString(port));
+        Files.deleteIfExists(script);
+        return r.exitCode() == 0 ? r.output().trim() : null;
     }
 
     /** The body of GET http://address:port/ from inside {@code ns}, or null when the connection failed. */

@@ -32,6 +32,7 @@ class NftablesBackendTest {
         return kind + "-" + NftablesRenderer.id(s) + "-ns/" + s.name().name() + "/tcp/80";
     }
 
+    /** A change from one state to another: fragments some line of the script must contain, and fragments none may. */
     record Step(String name, ProxyRules before, ProxyRules after, List<String> expectedLines, List<String> absentFragments) {
         @Override
         public String toString() {
@@ -46,14 +47,20 @@ class NftablesBackendTest {
 
     static Stream<Step> steps() {
         return Stream.of(
-                new Step("an endpoint added: one chain rewritten, one hairpin element",
+                new Step("an endpoint added beyond the block: the chain's one rule moves to a new block of slots",
                         rules(WEB, API), rules(WEB_3, API),
                         List.of("flush chain ip kube4j " + chain("svc", WEB),
-                                "add rule ip kube4j " + chain("svc", WEB) + " numgen random mod 3 0 meta l4proto tcp dnat to 10.244.0.1:8080",
-                                "add rule ip kube4j " + chain("svc", WEB) + " numgen random mod 2 0 meta l4proto tcp dnat to 10.244.0.2:8080",
-                                "add rule ip kube4j " + chain("svc", WEB) + " meta l4proto tcp dnat to 10.244.0.3:8080",
+                                "add rule ip kube4j " + chain("svc", WEB) + " ct mark set numgen random mod 3 offset ",
+                                " goto dispatch-tcp",
+                                "add element ip kube4j backends {", "10.244.0.3 . 8080",
+                                "delete element ip kube4j backends {",
                                 "add element ip kube4j hairpin { 10.244.0.3 . 10.244.0.3 }"),
                         List.of("delete table", "api", "service-ips")),
+                new Step("an endpoint replaced: only the backends map and the hairpin set change, no rule",
+                        rules(WEB, API), rules(svc("web", "10.96.0.10", 0, 0, "10.244.0.1", "10.244.0.9"), API),
+                        List.of("delete element ip kube4j backends {", "add element ip kube4j backends {", "10.244.0.9 . 8080",
+                                "delete element ip kube4j hairpin { 10.244.0.2 . 10.244.0.2 }"),
+                        List.of("rule", "chain", "delete table", "api")),
                 new Step("a Service added: its chains and map elements only",
                         rules(WEB), rules(WEB, API),
                         List.of("add chain ip kube4j " + chain("svc", API),
@@ -93,7 +100,9 @@ class NftablesBackendTest {
         backend.sync(step.after);
         assertThat(nft.scripts()).hasSize(2);
         List<String> lines = nft.last().lines().toList();
-        assertThat(lines).containsAll(step.expectedLines);
+        for (String expected : step.expectedLines) {
+            assertThat(lines).as("a line with: " + expected).anyMatch(l -> l.contains(expected));
+        }
         for (String fragment : step.absentFragments) {
             assertThat(lines).noneMatch(l -> l.contains(fragment));
         }
@@ -111,7 +120,9 @@ class NftablesBackendTest {
         List<String> lines = nft.last().lines().toList();
         assertThat(lines.subList(0, 3)).containsExactly("add table ip kube4j", "delete table ip kube4j", "add table ip kube4j");
         assertThat(lines).contains("add element ip kube4j nodeport-ips { 10.0.0.5 }",
-                "add element ip kube4j service-ips { 10.96.0.10 . tcp . 80 : goto " + chain("svc", WEB) + " }");
+                "add element ip kube4j service-ips { 10.96.0.10 . tcp . 80 : goto " + chain("svc", WEB) + " }",
+                "add element ip kube4j backends { 16 : 10.244.0.1 . 8080, 17 : 10.244.0.2 . 8080 }",
+                "add rule ip kube4j " + chain("svc", WEB) + " ct mark set numgen random mod 2 offset 16 goto dispatch-tcp");
         assertThat(indexOf(lines, "add chain ip kube4j " + chain("svc", WEB))).isLessThan(indexOf(lines, "add rule ip kube4j " + chain("svc", WEB)));
 
         backend.sync(rules(WEB));

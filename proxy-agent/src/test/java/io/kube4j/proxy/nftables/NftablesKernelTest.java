@@ -52,6 +52,7 @@ class NftablesKernelTest {
         netns.sysctl(node, "net.ipv4.conf.all.route_localnet", "1");
         netns.echoServer(pods, POD_A, 8080, "a");
         netns.echoServer(pods, POD_B, 8080, "b");
+        netns.udpEchoServer(pods, POD_B, 5353, "dns-b");
         backend = new NftablesBackend("kube4j", new ProcessNftRunner(node));
     }
 
@@ -105,6 +106,14 @@ class NftablesKernelTest {
 
         backend.sync(rules());
         assertThat(netns.getExitCode(node, "10.96.100.11", 80)).as("no rule left: nothing answers").isNotZero();
+    }
+
+    @Test
+    void udpServicesDnatToo() throws Exception {
+        ServicePortRules dns = new ServicePortRules(new ServicePortName("kube-system", "kube-dns", "dns", Protocol.UDP), "10.96.0.10", 53, 0,
+                List.of(), List.of(new Backend(POD_B, 5353)), false, List.of(), 0);
+        backend.sync(new ProxyRules(List.of(dns), List.of(NODE_POD_SIDE)));
+        assertThat(netns.udp(node, "10.96.0.10", 53)).isEqualTo("dns-b");
     }
 
     @Test

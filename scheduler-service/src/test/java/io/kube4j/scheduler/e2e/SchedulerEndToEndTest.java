@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.kube4j.scheduler.service.SchedulerApplication;
 import io.kube4j.scheduler.service.SchedulerRunner;
 import io.kube4j.testcluster.LocalCluster;
-import io.kube4j.testcluster.TestClassesExcluded;
+import io.kube4j.testsupport.TestClassesExcluded;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
