@@ -95,7 +95,7 @@ public final class SchedulingAlgorithm {
                 if (n != null) candidates.add(n);
             }
         }
-        Map<String, Status> statuses = new HashMap<>();
+        Map<String, Status> statuses = new HashMap<>(Math.max(16, candidates.size() * 4 / 3));
         Set<String> rejectingPlugins = new HashSet<>();
         List<NodeInfo> feasible;
         try {

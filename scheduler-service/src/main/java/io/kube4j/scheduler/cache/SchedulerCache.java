@@ -36,6 +36,7 @@ public final class SchedulerCache {
     private final Set<String> dirty = new HashSet<>();
     private final Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
     private long version;
+    private long nodeObjectsVersion;
     private boolean nodeSetChanged = true;
 
     /** Adds or replaces a node, keeping the pods already placed on it. */
@@ -52,6 +53,7 @@ public final class SchedulerCache {
                 if (info.node() == null) nodeSetChanged = true;
                 info.setNode(node);
             }
+            nodeObjectsVersion++;
             touch(name);
         } finally {
             lock.unlock();
@@ -72,6 +74,7 @@ public final class SchedulerCache {
                 nodes.put(name, orphan);
             }
             nodeSetChanged = true;
+            nodeObjectsVersion++;
             touch(name);
         } finally {
             lock.unlock();
@@ -232,10 +235,17 @@ public final class SchedulerCache {
                     NodeInfo copy = info.copy();
                     snapshot.nodes.set(i, copy);
                     snapshot.byName.put(name, copy);
-                    if (!before.podsWithAffinity().isEmpty() || !copy.podsWithAffinity().isEmpty()) affinityChanged = true;
+                    if ((!before.podsWithAffinity().isEmpty() || !copy.podsWithAffinity().isEmpty())
+                            && !snapshot.replaceInAffinityLists(before, copy)) {
+                        affinityChanged = true;
+                    }
                 }
             }
             dirty.clear();
+            if (snapshot.nodeObjectsVersion != nodeObjectsVersion) {
+                snapshot.invalidateImages();
+                snapshot.nodeObjectsVersion = nodeObjectsVersion;
+            }
             if (affinityChanged) snapshot.rebuildAffinityLists();
             snapshot.namespaceLabels = Map.copyOf(namespaceLabels);
             snapshot.cacheVersion = version;

@@ -24,6 +24,24 @@ public final class Snapshot implements ClusterView {
     List<NodeInfo> withRequiredAntiAffinity = List.of();
     Map<String, Map<String, String>> namespaceLabels = Map.of();
     long cacheVersion = -1;
+    long nodeObjectsVersion = -1;
+    /** Nodes per image, counted on first use after the Node objects changed (pods do not change it). */
+    private Map<String, Integer> imageCounts;
+
+    void invalidateImages() {
+        imageCounts = null;
+    }
+
+    @Override
+    public int nodesWithImage(String image) {
+        Map<String, Integer> counts = imageCounts;
+        if (counts == null) {
+            counts = new HashMap<>();
+            for (NodeInfo n : nodes) for (String i : n.imageSizes().keySet()) counts.merge(i, 1, Integer::sum);
+            imageCounts = counts;
+        }
+        return counts.getOrDefault(image, 0);
+    }
 
     /** A snapshot of these nodes, for tests and benchmarks that need no cache. */
     public static Snapshot of(List<NodeInfo> nodeInfos) {
@@ -35,6 +53,30 @@ public final class Snapshot implements ClusterView {
         }
         s.rebuildAffinityLists();
         return s;
+    }
+
+    /**
+     * Puts the new copy of a node in the affinity lists in place of the old one; false when its membership
+     * changed and the lists must be rebuilt.
+     */
+    boolean replaceInAffinityLists(NodeInfo before, NodeInfo after) {
+        boolean wasA = !before.podsWithAffinity().isEmpty();
+        boolean isA = !after.podsWithAffinity().isEmpty();
+        boolean wasR = !before.podsWithRequiredAntiAffinity().isEmpty();
+        boolean isR = !after.podsWithRequiredAntiAffinity().isEmpty();
+        if (wasA != isA || wasR != isR) return false;
+        if (isA && !replace(withAffinity, before, after)) return false;
+        return !isR || replace(withRequiredAntiAffinity, before, after);
+    }
+
+    private static boolean replace(List<NodeInfo> list, NodeInfo before, NodeInfo after) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) == before) {
+                list.set(i, after);
+                return true;
+            }
+        }
+        return false;
     }
 
     void rebuildAffinityLists() {

@@ -2,6 +2,7 @@ package io.kube4j.scheduler.framework;
 
 import io.fabric8.kubernetes.api.model.PodAffinityTerm;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -13,7 +14,7 @@ import java.util.Set;
  * <p>Immutable and thread-safe.
  */
 public record AffinityTerm(Set<String> namespaces, LabelMatcher namespaceSelector, LabelMatcher selector,
-                           String topologyKey, int weight) {
+                           String topologyKey, int weight, List<String> countKeys) {
 
     /** The term of {@code ownerNamespace}'s pod, with the weight of a preferred term (1 for a required one). */
     public static AffinityTerm of(PodAffinityTerm term, String ownerNamespace, int weight) {
@@ -21,8 +22,25 @@ public record AffinityTerm(Set<String> namespaces, LabelMatcher namespaceSelecto
         LabelMatcher nsSelector = term.getNamespaceSelector() == null
                 ? LabelMatcher.NOTHING : LabelMatcher.of(term.getNamespaceSelector());
         if (namespaces.isEmpty() && term.getNamespaceSelector() == null) namespaces = Set.of(ownerNamespace);
-        return new AffinityTerm(namespaces, nsSelector, LabelMatcher.of(term.getLabelSelector()),
-                term.getTopologyKey() == null ? "" : term.getTopologyKey(), weight);
+        LabelMatcher selector = LabelMatcher.of(term.getLabelSelector());
+        List<String> countKeys = null;
+        if (nsSelector.isNothing() && selector.singleKey() != null) {
+            countKeys = namespaces.stream()
+                    .map(ns -> NodeInfo.labelCountKey(ns, selector.singleKey(), selector.singleValue())).toList();
+        }
+        return new AffinityTerm(namespaces, nsSelector, selector,
+                term.getTopologyKey() == null ? "" : term.getTopologyKey(), weight, countKeys);
+    }
+
+    /**
+     * How many pods on the node this term selects, from the node's label counts; -1 when the term is not a
+     * one-label selector over named namespaces and the pods must be matched one by one.
+     */
+    public int countOn(NodeInfo node) {
+        if (countKeys == null) return -1;
+        int n = 0;
+        for (String k : countKeys) n += node.podsWithLabel(k, false);
+        return n;
     }
 
     /**
@@ -34,5 +52,16 @@ public record AffinityTerm(Set<String> namespaces, LabelMatcher namespaceSelecto
         boolean inNamespace = namespaces.contains(pod.namespace())
                 || (!namespaceSelector.isNothing() && namespaceSelector.matches(namespaceLabels));
         return inNamespace && selector.matches(pod.labels());
+    }
+
+    /**
+     * Whether {@code pod} is selected by this term, looking up its namespace's labels in the cluster only when
+     * the term has a namespaceSelector and does not name the namespace (the lookup is the costly part of a scan
+     * over every pod).
+     */
+    public boolean matches(PodInfo pod, ClusterView cluster) {
+        if (!selector.matches(pod.labels())) return false;
+        if (namespaces.contains(pod.namespace())) return true;
+        return !namespaceSelector.isNothing() && namespaceSelector.matches(cluster.namespaceLabels(pod.namespace()));
     }
 }

@@ -21,6 +21,13 @@ public interface ClusterView {
     /** The nodes holding at least one pod with a required anti-affinity term. */
     List<NodeInfo> nodesWithRequiredAntiAffinityPods();
 
+    /** How many nodes hold the image (a normalized name); by default, counted now. */
+    default int nodesWithImage(String image) {
+        int n = 0;
+        for (NodeInfo node : nodes()) if (node.imageSizes().containsKey(image)) n++;
+        return n;
+    }
+
     /** The labels of a namespace (for namespaceSelector), empty when it is unknown. */
     Map<String, String> namespaceLabels(String namespace);
 }

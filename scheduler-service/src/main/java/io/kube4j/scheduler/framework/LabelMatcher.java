@@ -36,9 +36,20 @@ public final class LabelMatcher {
     private final Req[] requirements;
     private final boolean nothing;
 
+    /** The common {@code matchLabels: {k: v}} selector, matched without the general loop. */
+    private final String singleKey;
+    private final String singleValue;
+
     private LabelMatcher(Req[] requirements, boolean nothing) {
         this.requirements = requirements;
         this.nothing = nothing;
+        if (requirements.length == 1 && requirements[0].op == Op.IN && requirements[0].values.size() == 1) {
+            singleKey = requirements[0].key;
+            singleValue = requirements[0].values.iterator().next();
+        } else {
+            singleKey = null;
+            singleValue = null;
+        }
     }
 
     /** The matcher of a selector; an unknown operator makes it match nothing, as an invalid selector does. */
@@ -76,10 +87,21 @@ public final class LabelMatcher {
         if (nothing) return false;
         if (requirements.length == 0) return true;
         Map<String, String> l = labels == null ? Map.of() : labels;
+        if (singleKey != null) return singleValue.equals(l.get(singleKey));
         for (Req r : requirements) {
             if (!r.matches(l)) return false;
         }
         return true;
+    }
+
+    /** The key of a selector that is one {@code key=value} pair, else null. */
+    public String singleKey() {
+        return singleKey;
+    }
+
+    /** The value of a selector that is one {@code key=value} pair, else null. */
+    public String singleValue() {
+        return singleValue;
     }
 
     public boolean isEverything() {

@@ -35,6 +35,9 @@ public final class NodeInfo {
     private long nonZeroMilliCpu;
     private long nonZeroMemory;
     private long generation;
+    /** Pods by namespace and label pair ({@link #labelCountKey}), all of them and those not terminating. */
+    private HashMap<String, Integer> labelCounts = new HashMap<>();
+    private HashMap<String, Integer> liveLabelCounts = new HashMap<>();
 
     public NodeInfo() {
     }
@@ -99,6 +102,11 @@ public final class NodeInfo {
         requested.add(pod.requests(), sign);
         nonZeroMilliCpu += sign * pod.nonZeroMilliCpu();
         nonZeroMemory += sign * pod.nonZeroMemory();
+        for (Map.Entry<String, String> l : pod.labels().entrySet()) {
+            String k = labelCountKey(pod.namespace(), l.getKey(), l.getValue());
+            labelCounts.merge(k, sign, (a, b) -> a + b == 0 ? null : a + b);
+            if (!pod.terminating()) liveLabelCounts.merge(k, sign, (a, b) -> a + b == 0 ? null : a + b);
+        }
         if (sign > 0) {
             usedPorts.addAll(pod.hostPorts());
         } else {
@@ -125,6 +133,8 @@ public final class NodeInfo {
         c.nonZeroMilliCpu = nonZeroMilliCpu;
         c.nonZeroMemory = nonZeroMemory;
         c.generation = generation;
+        c.labelCounts = new HashMap<>(labelCounts);
+        c.liveLabelCounts = new HashMap<>(liveLabelCounts);
         return c;
     }
 
@@ -132,6 +142,22 @@ public final class NodeInfo {
 
     private static long nextGeneration() {
         return GENERATIONS.incrementAndGet();
+    }
+
+    /** The key under which pods of a namespace carrying the label {@code key=value} are counted. */
+    public static String labelCountKey(String namespace, String key, String value) {
+        return namespace + '\u0000' + key + '\u0000' + value;
+    }
+
+    /**
+     * How many pods on the node carry the label pair of this {@link #labelCountKey key}: an answer in O(1) to the
+     * question affinity terms and spread constraints with a one-label selector ask of every node.
+     *
+     * @param liveOnly leave out pods being deleted
+     */
+    public int podsWithLabel(String countKey, boolean liveOnly) {
+        Integer n = (liveOnly ? liveLabelCounts : labelCounts).get(countKey);
+        return n == null ? 0 : n;
     }
 
     /** The node, or null for a NodeInfo that only holds pods bound to a node the cache has not seen yet. */

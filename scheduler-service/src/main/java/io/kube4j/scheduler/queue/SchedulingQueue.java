@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -99,6 +98,24 @@ public final class SchedulingQueue {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * A pending pod changed in a way that cannot make it fit (its status, say): the queue keeps the newer object
+     * where the pod already is, without retrying it; a pod not yet queued is added.
+     */
+    public void refresh(PodInfo pod) {
+        lock.lock();
+        try {
+            QueuedPod q = unschedulable.get(pod.key());
+            if (q != null) {
+                unschedulable.put(pod.key(), q.withPod(pod));
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        add(pod);
     }
 
     /** The pod was deleted or bound elsewhere: it leaves the queue wherever it is. */

@@ -37,10 +37,7 @@ public final class ImageLocality implements PreScorePlugin, ScorePlugin {
         List<String> names = pod.images().stream().map(NodeInfo::normalizedImage).toList();
         if (names.isEmpty()) return Status.SKIP;
         Map<String, Integer> counts = new HashMap<>();
-        for (NodeInfo n : cluster.nodes()) {
-            if (n.imageSizes().isEmpty()) continue;
-            for (String image : names) if (n.imageSizes().containsKey(image)) counts.merge(image, 1, Integer::sum);
-        }
+        for (String image : names) counts.put(image, cluster.nodesWithImage(image));
         state.write(STATE_KEY, new Images(names, counts, cluster.nodes().size()));
         return Status.SUCCESS;
     }

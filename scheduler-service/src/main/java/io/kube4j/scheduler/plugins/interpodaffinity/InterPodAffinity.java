@@ -82,12 +82,11 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
 
     @Override
     public PreFilterResult preFilter(CycleState state, PodInfo pod, ClusterView cluster) {
-        Map<String, String> podNsLabels = cluster.namespaceLabels(pod.namespace());
         Counts existingAnti = new Counts();
         for (NodeInfo node : cluster.nodesWithRequiredAntiAffinityPods()) {
             for (PodInfo existing : node.podsWithRequiredAntiAffinity()) {
                 for (AffinityTerm t : existing.requiredAntiAffinityTerms()) {
-                    if (t.matches(pod, podNsLabels)) existingAnti.add(node, t.topologyKey(), 1);
+                    if (t.matches(pod, cluster)) existingAnti.add(node, t.topologyKey(), 1);
                 }
             }
         }
@@ -97,20 +96,43 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
         Counts affinity = new Counts();
         Counts anti = new Counts();
         if (!affinityTerms.isEmpty() || !antiTerms.isEmpty()) {
+            // One-label terms are answered by each node's label counts; others match pod by pod.
+            AffinityTerm single = affinityTerms.size() == 1 ? affinityTerms.getFirst() : null;
+            boolean affinityByCount = single != null && single.countKeys() != null;
             for (NodeInfo node : cluster.nodes()) {
-                for (PodInfo existing : node.pods()) {
-                    Map<String, String> nsLabels = cluster.namespaceLabels(existing.namespace());
-                    if (matchesAll(affinityTerms, existing, nsLabels)) {
-                        for (AffinityTerm t : affinityTerms) affinity.add(node, t.topologyKey(), 1);
+                if (affinityByCount) {
+                    int n = single.countOn(node);
+                    if (n > 0) affinity.add(node, single.topologyKey(), n);
+                } else if (!affinityTerms.isEmpty()) {
+                    for (PodInfo existing : node.pods()) {
+                        if (matchesAll(affinityTerms, existing, cluster)) {
+                            for (AffinityTerm t : affinityTerms) affinity.add(node, t.topologyKey(), 1);
+                        }
                     }
-                    for (AffinityTerm t : antiTerms) {
-                        if (t.matches(existing, nsLabels)) anti.add(node, t.topologyKey(), 1);
-                    }
+                }
+                for (AffinityTerm t : antiTerms) {
+                    int n = count(t, node, cluster);
+                    if (n > 0) anti.add(node, t.topologyKey(), n);
                 }
             }
         }
         state.write(FILTER_KEY, new FilterState(existingAnti, affinity, anti));
         return PreFilterResult.SUCCESS;
+    }
+
+    /** The pods on the node the term selects. */
+    private static int count(AffinityTerm t, NodeInfo node, ClusterView cluster) {
+        int n = t.countOn(node);
+        if (n >= 0) return n;
+        n = 0;
+        for (PodInfo existing : node.pods()) if (t.matches(existing, cluster)) n++;
+        return n;
+    }
+
+    private static boolean matchesAll(List<AffinityTerm> terms, PodInfo pod, ClusterView cluster) {
+        if (terms.isEmpty()) return false;
+        for (AffinityTerm t : terms) if (!t.matches(pod, cluster)) return false;
+        return true;
     }
 
     private static boolean matchesAll(List<AffinityTerm> terms, PodInfo pod, Map<String, String> nsLabels) {
@@ -159,27 +181,27 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
         boolean hasPreferred = !pod.preferredAffinityTerms().isEmpty() || !pod.preferredAntiAffinityTerms().isEmpty();
         List<NodeInfo> nodes = hasPreferred ? cluster.nodes() : cluster.nodesWithAffinityPods();
         if (nodes.isEmpty()) return Status.SKIP;
-        Map<String, String> podNsLabels = cluster.namespaceLabels(pod.namespace());
         Map<String, Map<String, Long>> scores = new HashMap<>();
         for (NodeInfo node : nodes) {
-            for (PodInfo existing : hasPreferred ? node.pods() : node.podsWithAffinity()) {
-                Map<String, String> nsLabels = cluster.namespaceLabels(existing.namespace());
-                for (AffinityTerm t : pod.preferredAffinityTerms()) {
-                    if (t.matches(existing, nsLabels)) add(scores, node, t.topologyKey(), t.weight());
-                }
-                for (AffinityTerm t : pod.preferredAntiAffinityTerms()) {
-                    if (t.matches(existing, nsLabels)) add(scores, node, t.topologyKey(), -t.weight());
-                }
+            for (AffinityTerm t : pod.preferredAffinityTerms()) {
+                int n = count(t, node, cluster);
+                if (n > 0) add(scores, node, t.topologyKey(), (long) t.weight() * n);
+            }
+            for (AffinityTerm t : pod.preferredAntiAffinityTerms()) {
+                int n = count(t, node, cluster);
+                if (n > 0) add(scores, node, t.topologyKey(), -(long) t.weight() * n);
+            }
+            for (PodInfo existing : node.podsWithAffinity()) {
                 if (hardPodAffinityWeight > 0) {
                     for (AffinityTerm t : existing.requiredAffinityTerms()) {
-                        if (t.matches(pod, podNsLabels)) add(scores, node, t.topologyKey(), hardPodAffinityWeight);
+                        if (t.matches(pod, cluster)) add(scores, node, t.topologyKey(), hardPodAffinityWeight);
                     }
                 }
                 for (AffinityTerm t : existing.preferredAffinityTerms()) {
-                    if (t.matches(pod, podNsLabels)) add(scores, node, t.topologyKey(), t.weight());
+                    if (t.matches(pod, cluster)) add(scores, node, t.topologyKey(), t.weight());
                 }
                 for (AffinityTerm t : existing.preferredAntiAffinityTerms()) {
-                    if (t.matches(pod, podNsLabels)) add(scores, node, t.topologyKey(), -t.weight());
+                    if (t.matches(pod, cluster)) add(scores, node, t.topologyKey(), -t.weight());
                 }
             }
         }

@@ -18,7 +18,7 @@ import java.util.List;
  * Honor by default, {@code nodeTaintsPolicy} Ignore by default).
  */
 record SpreadConstraint(String topologyKey, int maxSkew, LabelMatcher selector, int minDomains,
-                        boolean honorNodeAffinity, boolean honorTaints) {
+                        boolean honorNodeAffinity, boolean honorTaints, String countKey) {
 
     static List<SpreadConstraint> of(PodInfo pod, String whenUnsatisfiable) {
         List<SpreadConstraint> out = new ArrayList<>();
@@ -37,9 +37,12 @@ record SpreadConstraint(String topologyKey, int maxSkew, LabelMatcher selector, 
                 }
                 selector = b.build();
             }
+            LabelMatcher matcher = LabelMatcher.of(selector);
+            String countKey = matcher.singleKey() == null ? null
+                    : NodeInfo.labelCountKey(pod.namespace(), matcher.singleKey(), matcher.singleValue());
             out.add(new SpreadConstraint(c.getTopologyKey(), c.getMaxSkew() == null ? 1 : c.getMaxSkew(),
-                    LabelMatcher.of(selector), c.getMinDomains() == null ? 1 : c.getMinDomains(),
-                    !"Ignore".equals(c.getNodeAffinityPolicy()), "Honor".equals(c.getNodeTaintsPolicy())));
+                    matcher, c.getMinDomains() == null ? 1 : c.getMinDomains(),
+                    !"Ignore".equals(c.getNodeAffinityPolicy()), "Honor".equals(c.getNodeTaintsPolicy()), countKey));
         }
         return out;
     }
@@ -51,8 +54,9 @@ record SpreadConstraint(String topologyKey, int maxSkew, LabelMatcher selector, 
                 t -> "NoSchedule".equals(t.getEffect()) || "NoExecute".equals(t.getEffect())) == null;
     }
 
-    /** The pods on the node, in the namespace, not terminating, that the selector picks. */
+    /** The pods on the node, in the pod's namespace, not terminating, that the selector picks. */
     long countMatching(NodeInfo node, String namespace) {
+        if (countKey != null) return node.podsWithLabel(countKey, true);
         long n = 0;
         for (PodInfo p : node.pods()) {
             if (!p.terminating() && p.namespace().equals(namespace) && selector.matches(p.labels())) n++;

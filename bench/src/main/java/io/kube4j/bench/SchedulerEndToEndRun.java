@@ -1,0 +1,142 @@
+package io.kube4j.bench;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+
+/**
+ * The scheduler end to end, part (b) of {@code ./kube4j bench scheduler}: Node objects created through the
+ * gateway (hollow: no agent behind them), then pods created as fast as the gateway takes them; the rate is pods
+ * per second from the first create to the last pod seen bound (through a watch, as a client sees it). Everything
+ * it made is deleted afterwards.
+ *
+ * <p>The pods select the benchmark's nodes and tolerate every taint, so the node-lifecycle controller's taints
+ * for nodes that never send heartbeats do not change the result.
+ */
+public final class SchedulerEndToEndRun {
+
+    /** What one run measured. */
+    public record Result(int nodes, int pods, int bound, double seconds) {
+        public double podsPerSecond() {
+            return bound / seconds;
+        }
+    }
+
+    private final KubernetesClient client;
+    private final int concurrency;
+    private final String label;
+
+    public SchedulerEndToEndRun(KubernetesClient client, int concurrency) {
+        this.client = client;
+        this.concurrency = concurrency;
+        this.label = "sbench-" + Long.toHexString(System.currentTimeMillis());
+    }
+
+    public Result run(int nodeCount, int podCount, Duration timeout) throws Exception {
+        String namespace = label;
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            all(pool, nodeCount, i -> () -> client.nodes().resource(node(i)).create());
+            Set<String> bound = ConcurrentHashMap.newKeySet();
+            CountDownLatch allBound = new CountDownLatch(1);
+            try (Watch ignored = client.pods().inNamespace(namespace).watch(new Watcher<>() {
+                @Override
+                public void eventReceived(Action action, Pod pod) {
+                    if (pod.getSpec().getNodeName() != null && !pod.getSpec().getNodeName().isEmpty()) {
+                        bound.add(pod.getMetadata().getName());
+                        if (bound.size() >= podCount) allBound.countDown();
+                    }
+                }
+
+                @Override
+                public void onClose(WatcherException cause) {
+                }
+            })) {
+                long start = System.nanoTime();
+                all(pool, podCount, i -> () -> client.pods().inNamespace(namespace).resource(pod(namespace, i)).create());
+                boolean done = allBound.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                if (!done) System.out.printf("  only %d of %d pods bound within %s%n", bound.size(), podCount, timeout);
+                return new Result(nodeCount, podCount, bound.size(), seconds);
+            }
+        } finally {
+            cleanUp(namespace);
+        }
+    }
+
+    /** Deletes what the run made; a failure here is reported, not thrown, so the measurement is kept. */
+    private void cleanUp(String namespace) {
+        try {
+            client.namespaces().withName(namespace).delete();
+            client.nodes().withLabel("kube4j.io/bench", label).delete();
+        } catch (RuntimeException e) {
+            System.out.printf("  could not delete the benchmark's namespace %s and nodes labelled kube4j.io/bench=%s: %s%n",
+                    namespace, label, e.getMessage());
+        }
+    }
+
+    /** Runs {@code count} tasks, {@code concurrency} at a time; rethrows the first failure. */
+    private void all(ExecutorService pool, int count, IntFunction<Runnable> task) throws Exception {
+        Semaphore slots = new Semaphore(concurrency);
+        List<Future<?>> futures = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            slots.acquire();
+            Runnable r = task.apply(i);
+            futures.add(pool.submit(() -> {
+                try {
+                    r.run();
+                } finally {
+                    slots.release();
+                }
+            }));
+        }
+        for (Future<?> f : futures) f.get();
+    }
+
+    private Node node(int i) {
+        Map<String, Quantity> alloc = Map.of("cpu", new Quantity("16"), "memory", new Quantity("64Gi"),
+                "pods", new Quantity("110"));
+        String name = String.format("%s-node-%04d", label, i);
+        return new NodeBuilder().withNewMetadata().withName(name)
+                .withLabels(Map.of("kube4j.io/bench", label, "kubernetes.io/hostname", name,
+                        "topology.kubernetes.io/zone", "zone-" + (i % 10)))
+                .endMetadata()
+                .withNewSpec().endSpec()
+                .withNewStatus().withAllocatable(alloc).withCapacity(alloc).endStatus().build();
+    }
+
+    private Pod pod(String namespace, int i) {
+        return new PodBuilder().withNewMetadata().withName("pod-" + i).withNamespace(namespace)
+                .withLabels(Map.of("app", "app-" + (i % 100))).endMetadata()
+                .withNewSpec()
+                .withContainers(new ContainerBuilder().withName("c").withImage("busybox").withNewResources()
+                        .addToRequests("cpu", new Quantity("100m")).addToRequests("memory", new Quantity("128Mi"))
+                        .endResources().build())
+                .withNodeSelector(Map.of("kube4j.io/bench", label))
+                .withTolerations(new TolerationBuilder().withOperator("Exists").build())
+                .endSpec().build();
+    }
+}

@@ -1,0 +1,51 @@
+package io.kube4j.scheduler.service;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Settings of the scheduler service, under {@code kube4j.scheduler}.
+ *
+ * @param kubeconfig            the kubeconfig whose current context reaches the gateway (required)
+ * @param kafkaBootstrapServers Kafka's bootstrap servers, where the relay publishes the change feed (required)
+ * @param partitions            partitions of the change-feed topics; equal to the relay's
+ * @param config                a KubeSchedulerConfiguration file (YAML); kube-scheduler's defaults when unset
+ * @param leaderElect           whether replicas elect a leader through a Lease (kube-scheduler's default: true)
+ * @param leaseNamespace        the Lease's namespace
+ * @param leaseName             the Lease's name
+ * @param leaseDuration         how long a silent leader keeps the Lease
+ * @param bindingThreads        bindings in flight at once
+ * @param replicaId             this replica's identity in the Lease and in events; the host name when empty
+ */
+@ConfigurationProperties("kube4j.scheduler")
+public record SchedulerProperties(
+        Path kubeconfig,
+        String kafkaBootstrapServers,
+        Integer partitions,
+        Path config,
+        Boolean leaderElect,
+        String leaseNamespace,
+        String leaseName,
+        Duration leaseDuration,
+        Integer bindingThreads,
+        String replicaId) {
+
+    public SchedulerProperties {
+        if (kubeconfig == null) throw new IllegalArgumentException("kube4j.scheduler.kubeconfig is required");
+        if (kafkaBootstrapServers == null || kafkaBootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("kube4j.scheduler.kafka-bootstrap-servers is required");
+        }
+        partitions = partitions == null ? 6 : partitions;
+        leaderElect = leaderElect == null || leaderElect;
+        leaseNamespace = leaseNamespace == null || leaseNamespace.isBlank() ? "kube-system" : leaseNamespace;
+        leaseName = leaseName == null || leaseName.isBlank() ? "kube-scheduler" : leaseName;
+        leaseDuration = leaseDuration == null ? Duration.ofSeconds(15) : leaseDuration;
+        bindingThreads = bindingThreads == null ? 16 : bindingThreads;
+        if (replicaId == null || replicaId.isBlank()) {
+            String host = System.getenv("HOSTNAME");
+            replicaId = (host == null || host.isBlank() ? "scheduler" : host) + "-" + ProcessHandle.current().pid();
+        }
+    }
+}
