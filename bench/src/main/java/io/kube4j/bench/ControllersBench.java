@@ -68,6 +68,7 @@ public final class ControllersBench {
         String ns = "bench-controllers-" + Long.toString(System.currentTimeMillis(), 36);
 
         createNodes(nodes);
+        warmUp(ns + "-warm", Math.min(200, replicas));
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
         PodTracker tracker = new PodTracker();
         try (var watch = client.pods().inNamespace(ns).watch(tracker)) {
@@ -90,17 +91,58 @@ public final class ControllersBench {
             awaitRolledOut(ns, replicas, 900);
             double rolloutSeconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("rollout: %d pods replaced in %.2f s%n", replicas, rolloutSeconds);
+            double direct = directCreates(ns + "-direct", replicas, 64);
+            System.out.printf("baseline: the bench itself creates the same %d pods through the gateway, 64 at a time, in %.2f s "
+                    + "(the ceiling the ReplicaSet controller's creates approach)%n", replicas, direct);
             System.out.printf("bench controllers: deploy_1000_seconds=%.2f rollout_1000_seconds=%.2f%n", deploySeconds, rolloutSeconds);
         } finally {
             if (!Boolean.parseBoolean(args.getOrDefault("keep", "false"))) cleanUp(ns, nodes);
         }
     }
 
+    /**
+     * An untimed Deployment of {@code replicas} first, so that the timed run does not pay for the
+     * JIT compilation and connection set-up of the services' pod paths (as ApiBench warms its paths).
+     */
+    private void warmUp(String ns, int replicas) throws Exception {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        PodTracker tracker = new PodTracker();
+        try (var watch = client.pods().inNamespace(ns).watch(tracker)) {
+            client.apps().deployments().inNamespace(ns).resource(deployment(ns, replicas, "bench:1")).create();
+            tracker.await(() -> tracker.existing("bench:1") >= replicas, 600);
+            System.out.printf("warm-up: %d pods exist%n", replicas);
+        } finally {
+            cleanUpNamespace(ns);
+        }
+    }
+
+    /** Seconds the bench takes to create {@code count} pods of the same template itself, {@code concurrency} at a time. */
+    private double directCreates(String ns, int count, int concurrency) throws Exception {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        var template = deployment(ns, 1, "bench:1").getSpec().getTemplate();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency, Thread.ofVirtual().factory());
+        try {
+            long start = System.nanoTime();
+            List<java.util.concurrent.Future<?>> creates = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                creates.add(pool.submit(() -> client.pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+                        .withNewMetadata().withGenerateName("direct-").withLabels(template.getMetadata().getLabels()).endMetadata()
+                        .withSpec(template.getSpec()).build()).create()));
+            }
+            for (var f : creates) f.get();
+            return (System.nanoTime() - start) / 1e9;
+        } finally {
+            pool.shutdown();
+            cleanUpNamespace(ns);
+        }
+    }
+
     private void createNodes(int count) throws Exception {
         List<java.util.concurrent.Future<?>> creates = new ArrayList<>();
+        ExecutorService few = Executors.newFixedThreadPool(8, Thread.ofVirtual().factory());
         for (int i = 0; i < count; i++) {
             String name = "bench-node-" + i;
-            creates.add(writers.submit(() -> {
+            creates.add(few.submit(() -> {
                 if (client.nodes().withName(name).get() != null) return null;
                 client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
                         .addToLabels("kubernetes.io/hostname", name).addToLabels("kube4j.io/hollow", "true").endMetadata()
@@ -113,6 +155,7 @@ public final class ControllersBench {
             }));
         }
         for (var f : creates) f.get();
+        few.shutdown();
     }
 
     private static Deployment deployment(String ns, int replicas, String image) {
@@ -143,12 +186,20 @@ public final class ControllersBench {
     }
 
     private void cleanUp(String ns, int nodes) {
+        cleanUpNamespace(ns);
+        try {
+            for (int i = 0; i < nodes; i++) client.nodes().withName("bench-node-" + i).delete();
+        } catch (RuntimeException e) {
+            System.err.println("deleting the bench's nodes failed: " + e.getMessage());
+        }
+    }
+
+    private void cleanUpNamespace(String ns) {
         try {
             client.apps().deployments().inNamespace(ns).delete();
             client.apps().replicaSets().inNamespace(ns).delete();
             client.pods().inNamespace(ns).withGracePeriod(0).delete();
             client.namespaces().withName(ns).delete();
-            for (int i = 0; i < nodes; i++) client.nodes().withName("bench-node-" + i).delete();
         } catch (RuntimeException e) {
             System.err.println("cleaning up " + ns + " failed: " + e.getMessage());
         }
@@ -162,6 +213,15 @@ public final class ControllersBench {
 
         @Override
         public void eventReceived(Action action, Pod pod) {
+            try {
+                track(action, pod);
+            } catch (RuntimeException e) {
+                System.err.println("tracking " + action + " of " + pod.getMetadata().getName() + " failed: " + e);
+            }
+        }
+
+        private void track(Action action, Pod pod) {
+            if (action == Action.BOOKMARK || action == Action.ERROR) return;
             String name = pod.getMetadata().getName();
             if (action == Action.DELETED) {
                 pods.remove(name);
@@ -197,9 +257,16 @@ public final class ControllersBench {
         }
 
         void await(java.util.function.BooleanSupplier condition, int timeoutSeconds) throws InterruptedException {
-            long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+            long start = System.nanoTime();
+            long deadline = start + timeoutSeconds * 1_000_000_000L;
+            long nextReport = start + 2_000_000_000L;
             while (!condition.getAsBoolean()) {
-                if (System.nanoTime() > deadline) throw new IllegalStateException("not reached within " + timeoutSeconds + " s");
+                long now = System.nanoTime();
+                if (now > deadline) throw new IllegalStateException("not reached within " + timeoutSeconds + " s");
+                if (now > nextReport) {
+                    System.out.printf("  %.1f s: %d pods%n", (now - start) / 1e9, pods.size());
+                    nextReport += 2_000_000_000L;
+                }
                 Thread.sleep(20);
             }
         }

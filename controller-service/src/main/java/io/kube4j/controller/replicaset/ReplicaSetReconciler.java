@@ -52,6 +52,8 @@ import java.util.concurrent.Future;
  */
 public final class ReplicaSetReconciler implements Reconciler {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReplicaSetReconciler.class);
+
     /** kube's burstReplicas: the most pods one pass creates or deletes. */
     public static final int DEFAULT_BURST_REPLICAS = 500;
     static final int INITIAL_BATCH = 1;
@@ -113,7 +115,10 @@ public final class ReplicaSetReconciler implements Reconciler {
         if (diff < 0) {
             int count = Math.min(-diff, burstReplicas);
             expectations.expectCreations(key, count);
+            long started = System.nanoTime();
             SlowStart.Outcome outcome = SlowStart.run(count, INITIAL_BATCH, executor, () -> createPod(rs));
+            log.info("{}: too few replicas (have {}, want {}): created {} of {} pods in {} ms", key, owned.size(), replicas(rs),
+                    outcome.successes(), count, (System.nanoTime() - started) / 1_000_000);
             for (int skipped = count - outcome.successes(); skipped > 0; skipped--) expectations.creationObserved(key);
             if (outcome.error() != null) throw outcome.error();
         } else if (diff > 0) {
@@ -132,6 +137,7 @@ public final class ReplicaSetReconciler implements Reconciler {
                     if (first == null) first = e.getCause() instanceof Exception cause ? cause : e;
                 }
             }
+            log.info("{}: too many replicas (have {}, want {}): deleted {} pods", key, owned.size(), replicas(rs), victims.size());
             if (first != null) throw first;
         }
     }
