@@ -66,9 +66,16 @@ public final class ReplicaSetReconciler implements Reconciler {
     private final ExecutorService executor;
     private final Clock clock;
     private final int burstReplicas;
+    private final java.util.concurrent.Semaphore podWrites;
 
     public ReplicaSetReconciler(Cache<ReplicaSet> sets, Cache<Pod> pods, ObjectClient objects, EventRecorder events,
                                 Expectations expectations, ExecutorService executor, Clock clock, int burstReplicas) {
+        this(sets, pods, objects, events, expectations, executor, clock, burstReplicas, Integer.MAX_VALUE);
+    }
+
+    /** @param podWrites the most pod creates and deletes in flight at once, over every ReplicaSet */
+    public ReplicaSetReconciler(Cache<ReplicaSet> sets, Cache<Pod> pods, ObjectClient objects, EventRecorder events,
+                                Expectations expectations, ExecutorService executor, Clock clock, int burstReplicas, int podWrites) {
         this.sets = sets;
         this.pods = pods;
         this.objects = objects;
@@ -77,6 +84,7 @@ public final class ReplicaSetReconciler implements Reconciler {
         this.executor = executor;
         this.clock = clock;
         this.burstReplicas = burstReplicas;
+        this.podWrites = new java.util.concurrent.Semaphore(podWrites);
     }
 
     @Override
@@ -142,8 +150,9 @@ public final class ReplicaSetReconciler implements Reconciler {
         }
     }
 
-    private void createPod(ReplicaSet rs) {
+    private void createPod(ReplicaSet rs) throws InterruptedException {
         Pod pod = podFromTemplate(rs);
+        podWrites.acquire();
         try {
             Pod created = objects.create(pod);
             events.event(rs, EventRecorder.NORMAL, "SuccessfulCreate", "Created pod: " + created.getMetadata().getName());
@@ -151,10 +160,13 @@ public final class ReplicaSetReconciler implements Reconciler {
             if (namespaceTerminating(e)) return;
             events.event(rs, EventRecorder.WARNING, "FailedCreate", "Error creating: " + message(e));
             throw e;
+        } finally {
+            podWrites.release();
         }
     }
 
-    private Void deletePod(String key, ReplicaSet rs, Pod pod) {
+    private Void deletePod(String key, ReplicaSet rs, Pod pod) throws InterruptedException {
+        podWrites.acquire();
         try {
             objects.delete(Pod.class, pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getUid(), null);
             events.event(rs, EventRecorder.NORMAL, "SuccessfulDelete", "Deleted pod: " + pod.getMetadata().getName());
@@ -165,6 +177,8 @@ public final class ReplicaSetReconciler implements Reconciler {
             if (ObjectClient.isNotFound(e)) return null;
             events.event(rs, EventRecorder.WARNING, "FailedDelete", "Error deleting: " + message(e));
             throw e;
+        } finally {
+            podWrites.release();
         }
     }
 
