@@ -144,9 +144,10 @@ public final class KafkaInformer<T extends HasMetadata> implements Informer<T> {
                 log.warn("the change feed of {} no longer holds what this informer needs ({}); listing again", resource.plural(), e.getMessage());
             } catch (RuntimeException e) {
                 if (!running) break;
-                log.warn("informer for {} failed; listing again in {} ms", resource.plural(), backoff, e);
+                log.warn("informer for {} failed ({}); listing again in {} ms", resource.plural(), rootCause(e), backoff);
+                log.debug("informer failure", e);
                 sleep(backoff);
-                backoff = Math.min(backoff * 2, 30_000);
+                backoff = Math.min(backoff * 2, 5_000);
             } finally {
                 consumer = null;
             }
@@ -262,6 +263,12 @@ public final class KafkaInformer<T extends HasMetadata> implements Informer<T> {
         } catch (RuntimeException e) {
             log.error("an event handler of the {} informer failed", resource.plural(), e);
         }
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return root == e ? e.toString() : e.getClass().getSimpleName() + ": " + root;
     }
 
     private static void sleep(long millis) {

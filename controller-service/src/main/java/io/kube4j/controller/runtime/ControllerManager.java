@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Builds the enabled controllers, starts the shared informers, waits for their first lists, then
  * joins each controller's shard group and starts its workers — so no controller acts on a cache
- * that is not yet complete. Healthy once started.
+ * that is not yet complete. Healthy once the controllers run; until the gateway answers, the
+ * service waits (and says so in its log) rather than failing.
  */
 public final class ControllerManager implements SmartLifecycle, HealthIndicator, ControllerContext {
 
@@ -38,6 +39,8 @@ public final class ControllerManager implements SmartLifecycle, HealthIndicator,
     private final Map<String, KafkaWorkShards> shards = new ConcurrentHashMap<>();
     private final List<Controller> controllers = new ArrayList<>();
     private volatile boolean running;
+    private volatile boolean stopped;
+    private Thread starter;
 
     public ControllerManager(ControllerProperties properties, KubernetesClient client, ObjectClient objects, List<ManagedController> definitions) {
         this.properties = properties;
@@ -80,6 +83,7 @@ public final class ControllerManager implements SmartLifecycle, HealthIndicator,
 
     @Override
     public synchronized void start() {
+        if (starter != null) return;
         for (ManagedController definition : definitions) {
             if (!properties.runs(definition.name())) {
                 log.info("controller {} is disabled", definition.name());
@@ -88,23 +92,33 @@ public final class ControllerManager implements SmartLifecycle, HealthIndicator,
             controllers.add(definition.build(this));
         }
         informers.startAll();
+        // The gateway may come up after this service: wait for the first lists in the background,
+        // reporting DOWN until then, instead of failing the service's start.
+        starter = Thread.ofPlatform().name("controller-manager-start").daemon().start(this::startWhenSynced);
+    }
+
+    private void startWhenSynced() {
         try {
-            if (!informers.awaitSynced(properties.syncTimeout())) {
-                throw new IllegalStateException("the informers did not list within " + properties.syncTimeout());
+            while (!informers.awaitSynced(properties.syncTimeout())) {
+                log.warn("the informers have not listed within {}; still waiting for the gateway", properties.syncTimeout());
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            return;
         }
-        shards.values().forEach(WorkShards::start);
-        controllers.forEach(Controller::start);
-        running = true;
+        synchronized (this) {
+            if (stopped) return;
+            shards.values().forEach(WorkShards::start);
+            controllers.forEach(Controller::start);
+            running = true;
+        }
         log.info("controllers running as {}: {}", properties.replicaId(), controllers.stream().map(Controller::name).toList());
     }
 
     @Override
     public synchronized void stop() {
+        stopped = true;
         running = false;
+        if (starter != null) starter.interrupt();
         controllers.forEach(Controller::close);
         shards.values().forEach(WorkShards::close);
         informers.close();
@@ -113,7 +127,7 @@ public final class ControllerManager implements SmartLifecycle, HealthIndicator,
 
     @Override
     public boolean isRunning() {
-        return running;
+        return starter != null && !stopped;
     }
 
     @Override

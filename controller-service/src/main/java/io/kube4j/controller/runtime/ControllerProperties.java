@@ -14,7 +14,7 @@ import java.util.List;
  * @param partitions            partitions of the change-feed topics and of each controller's shards; equal to the relay's
  * @param workers               worker threads per controller
  * @param shardSessionTimeout   how long a silent replica keeps its shards before the others take them
- * @param syncTimeout           how long to wait for the first list of every informer before giving up on starting
+ * @param syncTimeout           how often to report that the first lists of the informers are still missing
  * @param enabled               controllers to run by name, {@code *} for all
  * @param disabled              controllers not to run by name (wins over {@code enabled})
  * @param replicaId             this replica's name in shard assignments and events; the host name when empty
@@ -39,7 +39,7 @@ public record ControllerProperties(
         partitions = partitions == null ? 6 : partitions;
         workers = workers == null ? 4 : workers;
         shardSessionTimeout = shardSessionTimeout == null ? Duration.ofSeconds(10) : shardSessionTimeout;
-        syncTimeout = syncTimeout == null ? Duration.ofMinutes(2) : syncTimeout;
+        syncTimeout = syncTimeout == null ? Duration.ofSeconds(30) : syncTimeout;
         enabled = enabled == null || enabled.isEmpty() ? List.of("*") : List.copyOf(enabled);
         disabled = disabled == null ? List.of() : List.copyOf(disabled);
         if (replicaId == null || replicaId.isBlank()) {
