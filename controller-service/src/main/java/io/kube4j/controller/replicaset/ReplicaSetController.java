@@ -51,7 +51,7 @@ public final class ReplicaSetController implements ManagedController {
         var reconciler = new ReplicaSetReconciler(sets.cache(), pods.cache(), context.objects(),
                 new SpamFilteredEvents(context.events("replicaset-controller"), clock), expectations,
                 Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("replicaset-pods-", 0).factory()),
-                clock, properties.burstReplicas());
+                clock, properties.burstReplicas(), properties.podWrites());
         Controller controller = context.controller(name(), reconciler, sets.cache());
         sets.addHandler(new ResourceEventHandler<>() {
             @Override

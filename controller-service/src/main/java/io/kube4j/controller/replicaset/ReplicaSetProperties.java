@@ -10,13 +10,17 @@ import java.time.Duration;
  *
  * @param burstReplicas       the most pods one reconcile creates or deletes (kube: 500)
  * @param expectationsTimeout how long a reconcile waits for creations and deletions to reach the cache before acting anyway (kube: 5 min)
+ * @param podWrites           the most pod creates and deletes in flight at once: slow-start batches grow past it, but
+ *                            more parallel requests than the gateway serves at once only queue there (and open connections)
  */
 @ConfigurationProperties("kube4j.controllers.replicaset")
-public record ReplicaSetProperties(Integer burstReplicas, Duration expectationsTimeout) {
+public record ReplicaSetProperties(Integer burstReplicas, Duration expectationsTimeout, Integer podWrites) {
 
     public ReplicaSetProperties {
         burstReplicas = burstReplicas == null ? ReplicaSetReconciler.DEFAULT_BURST_REPLICAS : burstReplicas;
         if (burstReplicas < 1) throw new IllegalArgumentException("kube4j.controllers.replicaset.burst-replicas must be positive");
         expectationsTimeout = expectationsTimeout == null ? Expectations.DEFAULT_TIMEOUT : expectationsTimeout;
+        podWrites = podWrites == null ? 64 : podWrites;
+        if (podWrites < 1) throw new IllegalArgumentException("kube4j.controllers.replicaset.pod-writes must be positive");
     }
 }

@@ -52,6 +52,8 @@ import java.util.concurrent.Future;
  */
 public final class ReplicaSetReconciler implements Reconciler {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReplicaSetReconciler.class);
+
     /** kube's burstReplicas: the most pods one pass creates or deletes. */
     public static final int DEFAULT_BURST_REPLICAS = 500;
     static final int INITIAL_BATCH = 1;
@@ -64,9 +66,16 @@ public final class ReplicaSetReconciler implements Reconciler {
     private final ExecutorService executor;
     private final Clock clock;
     private final int burstReplicas;
+    private final java.util.concurrent.Semaphore podWrites;
 
     public ReplicaSetReconciler(Cache<ReplicaSet> sets, Cache<Pod> pods, ObjectClient objects, EventRecorder events,
                                 Expectations expectations, ExecutorService executor, Clock clock, int burstReplicas) {
+        this(sets, pods, objects, events, expectations, executor, clock, burstReplicas, Integer.MAX_VALUE);
+    }
+
+    /** @param podWrites the most pod creates and deletes in flight at once, over every ReplicaSet */
+    public ReplicaSetReconciler(Cache<ReplicaSet> sets, Cache<Pod> pods, ObjectClient objects, EventRecorder events,
+                                Expectations expectations, ExecutorService executor, Clock clock, int burstReplicas, int podWrites) {
         this.sets = sets;
         this.pods = pods;
         this.objects = objects;
@@ -75,6 +84,7 @@ public final class ReplicaSetReconciler implements Reconciler {
         this.executor = executor;
         this.clock = clock;
         this.burstReplicas = burstReplicas;
+        this.podWrites = new java.util.concurrent.Semaphore(podWrites);
     }
 
     @Override
@@ -113,7 +123,10 @@ public final class ReplicaSetReconciler implements Reconciler {
         if (diff < 0) {
             int count = Math.min(-diff, burstReplicas);
             expectations.expectCreations(key, count);
+            long started = System.nanoTime();
             SlowStart.Outcome outcome = SlowStart.run(count, INITIAL_BATCH, executor, () -> createPod(rs));
+            log.info("{}: too few replicas (have {}, want {}): created {} of {} pods in {} ms", key, owned.size(), replicas(rs),
+                    outcome.successes(), count, (System.nanoTime() - started) / 1_000_000);
             for (int skipped = count - outcome.successes(); skipped > 0; skipped--) expectations.creationObserved(key);
             if (outcome.error() != null) throw outcome.error();
         } else if (diff > 0) {
@@ -132,12 +145,14 @@ public final class ReplicaSetReconciler implements Reconciler {
                     if (first == null) first = e.getCause() instanceof Exception cause ? cause : e;
                 }
             }
+            log.info("{}: too many replicas (have {}, want {}): deleted {} pods", key, owned.size(), replicas(rs), victims.size());
             if (first != null) throw first;
         }
     }
 
-    private void createPod(ReplicaSet rs) {
+    private void createPod(ReplicaSet rs) throws InterruptedException {
         Pod pod = podFromTemplate(rs);
+        podWrites.acquire();
         try {
             Pod created = objects.create(pod);
             events.event(rs, EventRecorder.NORMAL, "SuccessfulCreate", "Created pod: " + created.getMetadata().getName());
@@ -145,10 +160,13 @@ public final class ReplicaSetReconciler implements Reconciler {
             if (namespaceTerminating(e)) return;
             events.event(rs, EventRecorder.WARNING, "FailedCreate", "Error creating: " + message(e));
             throw e;
+        } finally {
+            podWrites.release();
         }
     }
 
-    private Void deletePod(String key, ReplicaSet rs, Pod pod) {
+    private Void deletePod(String key, ReplicaSet rs, Pod pod) throws InterruptedException {
+        podWrites.acquire();
         try {
             objects.delete(Pod.class, pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getUid(), null);
             events.event(rs, EventRecorder.NORMAL, "SuccessfulDelete", "Deleted pod: " + pod.getMetadata().getName());
@@ -159,6 +177,8 @@ public final class ReplicaSetReconciler implements Reconciler {
             if (ObjectClient.isNotFound(e)) return null;
             events.event(rs, EventRecorder.WARNING, "FailedDelete", "Error deleting: " + message(e));
             throw e;
+        } finally {
+            podWrites.release();
         }
     }
 

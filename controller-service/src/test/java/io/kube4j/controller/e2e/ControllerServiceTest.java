@@ -27,13 +27,26 @@ class ControllerServiceTest {
     }
 
     static ConfigurableApplicationContext startControllers(LocalCluster cluster, String replica) {
-        return TestClassesExcluded.application(ControllerApplication.class).run(
+        ConfigurableApplicationContext context = TestClassesExcluded.application(ControllerApplication.class).run(
                 "--server.port=0",
                 "--spring.main.banner-mode=off",
                 "--kube4j.controllers.kubeconfig=" + cluster.kubeconfig(),
                 "--kube4j.controllers.kafka-bootstrap-servers=" + cluster.kafkaBootstrapServers(),
                 "--kube4j.controllers.partitions=" + LocalCluster.PARTITIONS,
                 "--kube4j.controllers.replica-id=" + replica);
+        // The manager starts its controllers once every informer has listed, after the context is up:
+        // wait for that, so a loaded machine's slow start is not counted against a test's own deadline.
+        var manager = context.getBean(io.kube4j.controller.runtime.ControllerManager.class);
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (!manager.isRunning() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return context;
     }
 
     @AfterAll
