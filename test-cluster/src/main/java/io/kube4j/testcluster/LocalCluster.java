@@ -7,6 +7,7 @@ import io.kube4j.store.relay.RelayApplication;
 import io.kube4j.testsupport.EtcdProcess;
 import io.kube4j.testsupport.KafkaProcess;
 import io.kube4j.testsupport.Kubectl;
+import io.kube4j.testsupport.TestClassesExcluded;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;

@@ -3,7 +3,7 @@ package io.kube4j.controller.e2e;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.kube4j.controller.ControllerApplication;
 import io.kube4j.testcluster.LocalCluster;
-import io.kube4j.testcluster.TestClassesExcluded;
+import io.kube4j.testsupport.TestClassesExcluded;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

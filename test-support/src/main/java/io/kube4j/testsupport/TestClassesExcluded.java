@@ -1,4 +1,4 @@
-package io.kube4j.testcluster;
+package io.kube4j.testsupport;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.TypeExcludeFilter;

@@ -1,0 +1,59 @@
+package io.kube4j.node;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The node agent's settings ({@code kube4j.node.*}).
+ *
+ * @param name           the Node's name; the machine's host name when unset
+ * @param kubeconfig     the kubeconfig file through which the agent reaches the gateway
+ * @param podCidr        the pod subnet of this node (also configured in its CNI network)
+ * @param runtime        {@code cri} (containerd) or {@code fake} (a hollow node that runs nothing)
+ * @param criSocket      containerd's socket for the {@code cri} runtime
+ * @param rootDir        where pod volumes and container logs live
+ * @param address        the node's InternalIP; the address of the host name when unset
+ * @param maxPods        the pods capacity
+ * @param syncPeriod     how often every pod is synced even without an event (the kubelet relists every second)
+ * @param statusPeriod   how often the Node's status is recomputed (written only when it changed)
+ * @param labels         extra labels of the Node
+ */
+@ConfigurationProperties("kube4j.node")
+public record NodeAgentProperties(
+        String name,
+        String kubeconfig,
+        @DefaultValue("10.244.0.0/24") String podCidr,
+        @DefaultValue("cri") String runtime,
+        @DefaultValue("/run/containerd/containerd.sock") String criSocket,
+        @DefaultValue("/var/lib/kube4j-node") Path rootDir,
+        String address,
+        @DefaultValue("110") int maxPods,
+        @DefaultValue("1s") Duration syncPeriod,
+        @DefaultValue("10s") Duration statusPeriod,
+        Map<String, String> labels) {
+
+    public NodeAgentProperties {
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+
+    /** The Node's name: the configured one, else the host name in lower case. */
+    public String nodeName() {
+        if (name != null && !name.isBlank()) return name;
+        try {
+            return InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    public boolean hollow() {
+        return "fake".equalsIgnoreCase(runtime);
+    }
+}

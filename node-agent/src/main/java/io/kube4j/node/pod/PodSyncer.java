@@ -1,0 +1,347 @@
+package io.kube4j.node.pod;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.kube4j.node.cri.api.PodSandboxConfig;
+import io.kube4j.node.pod.PodStatusComputer.Observations;
+import io.kube4j.node.pod.PodStatusComputer.Waiting;
+import io.kube4j.node.probe.ProbeManager;
+import io.kube4j.node.runtime.ContainerRuntime;
+import io.kube4j.node.runtime.RuntimeSnapshot;
+import io.kube4j.node.runtime.RuntimeSnapshot.ContainerState;
+import io.kube4j.node.runtime.RuntimeSnapshot.PodRuntimeStatus;
+import io.kube4j.node.runtime.RuntimeSnapshot.SandboxState;
+import io.kube4j.node.volume.VolumeManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The executor of {@link PodActions}: syncs one pod key — reads the pod from the informer's cache
+ * and the runtime's state, computes the actions, carries them out through the runtime, then
+ * patches {@code pods/{name}/status} when the status the kubelet would report differs from the
+ * pod's. A deleted pod's containers are stopped within its grace period, then the pod is deleted
+ * for good ({@code gracePeriodSeconds=0}); a pod gone from the cache has its sandbox, containers
+ * and volumes removed.
+ *
+ * <p>Called by {@link PodWorkers}: never concurrently for one key.
+ */
+public final class PodSyncer {
+
+    private static final Logger log = LoggerFactory.getLogger(PodSyncer.class);
+
+    /** What the syncer needs to know of its node. */
+    public record NodeFacts(String nodeName, String hostIP, Map<String, Quantity> allocatable) {
+    }
+
+    private final KubernetesClient client;
+    private final ContainerRuntime runtime;
+    private final VolumeManager volumes;
+    private final ProbeManager probes;
+    private final EnvResolver.Objects objects;
+    private final Function<String, Pod> cache;
+    private final NodeFacts node;
+    private final Path logsDir;
+    private final Clock clock;
+    private PodWorkers workers;
+    /** Image pull failures by pod uid + container name: how many, and when the last one was. */
+    private final Map<String, PullFailure> pullFailures = new ConcurrentHashMap<>();
+    /** Why a container could not be created (config or runtime error), by pod uid + container name. */
+    private final Map<String, Waiting> createErrors = new ConcurrentHashMap<>();
+    /** The uids of pods whose containers are being stopped for deletion. */
+    private final Set<String> terminating = ConcurrentHashMap.newKeySet();
+
+    private record PullFailure(int count, Instant at, String message) {
+    }
+
+    public PodSyncer(KubernetesClient client, ContainerRuntime runtime, VolumeManager volumes, ProbeManager probes,
+                     EnvResolver.Objects objects, Function<String, Pod> cache, NodeFacts node, Path logsDir, Clock clock) {
+        this.client = client;
+        this.runtime = runtime;
+        this.volumes = volumes;
+        this.probes = probes;
+        this.objects = objects;
+        this.cache = cache;
+        this.node = node;
+        this.logsDir = logsDir;
+        this.clock = clock;
+    }
+
+    public void setWorkers(PodWorkers workers) {
+        this.workers = workers;
+    }
+
+    /** Syncs the pod {@code namespace/name}. */
+    public void sync(String key) {
+        Pod pod = cache.apply(key);
+        if (pod == null) return;
+        String uid = pod.getMetadata().getUid();
+        PodRuntimeStatus before = runtime.snapshot().pod(uid);
+        Instant now = clock.instant();
+        PodActions actions = PodActions.compute(pod, before, now, probes.unhealthy(uid));
+        Map<String, Waiting> waiting = new HashMap<>();
+        actions.waiting().forEach((name, message) -> waiting.put(name, new Waiting("CrashLoopBackOff",
+                message + " pod=" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "(" + uid + ")")));
+        Duration requeue = actions.requeueAfter();
+        boolean deleting = pod.getMetadata().getDeletionTimestamp() != null;
+
+        if (actions.killPod()) {
+            killPod(pod, before, gracePeriod(pod));
+        }
+        for (PodActions.Kill kill : actions.kill()) {
+            log.info("stopping container {} of pod {}: {}", kill.name(), key, kill.reason());
+            runtime.stopContainer(kill.containerId(), containerGrace(pod));
+        }
+        String sandboxId = before.sandbox() == null ? null : before.sandbox().id();
+        PodSandboxConfig sandboxConfig = null;
+        if (actions.createSandbox()) {
+            volumes.setUp(pod, null, node.hostIP());
+            Path podLogs = podLogDir(pod);
+            try {
+                Files.createDirectories(podLogs);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot create " + podLogs, e);
+            }
+            sandboxConfig = PodConfigs.sandbox(pod, actions.sandboxAttempt(), podLogs);
+            log.info("creating the sandbox of pod {} (attempt {})", key, actions.sandboxAttempt());
+            sandboxId = runtime.runPodSandbox(sandboxConfig);
+        }
+        if (!actions.start().isEmpty() && sandboxId != null) {
+            PodRuntimeStatus current = actions.createSandbox() ? runtime.snapshot().pod(uid) : before;
+            SandboxState sandbox = current.sandbox();
+            String podIP = sandbox == null || sandbox.ips().isEmpty() ? null : sandbox.ips().getFirst();
+            if (sandboxConfig == null) {
+                sandboxConfig = PodConfigs.sandbox(pod, sandbox == null ? 0 : sandbox.attempt(), podLogDir(pod));
+            }
+            Map<String, java.nio.file.Path> mounts = volumes.setUp(pod, podIP, node.hostIP());
+            for (PodActions.Start start : actions.start()) {
+                Duration wait = startContainer(pod, start, sandboxId, sandboxConfig, podIP, mounts, waiting, now);
+                if (wait != null && (requeue == null || wait.compareTo(requeue) < 0)) requeue = wait;
+            }
+        }
+        PodRuntimeStatus after = actions.isEmpty() ? before : runtime.snapshot().pod(uid);
+        String podIP = after.sandbox() == null || after.sandbox().ips().isEmpty() ? null : after.sandbox().ips().getFirst();
+        probes.update(key, pod, after, podIP);
+        waiting.putAll(currentErrors(pod, now));
+
+        if (deleting) {
+            if (!runsAnything(after)) {
+                cleanUp(uid, after);
+                deleteForGood(pod);
+            }
+            return;
+        }
+        Observations seen = new Observations(waiting,
+                probes.verdicts(uid, ProbeManager.Kind.READINESS), probes.verdicts(uid, ProbeManager.Kind.STARTUP),
+                actions.podFailed(), node.hostIP());
+        PodStatus status = PodStatusComputer.compute(pod, after, seen, clock.instant());
+        if (!status.equals(pod.getStatus())) patchStatus(pod, status);
+        if (requeue != null) workers.enqueueAfter(key, requeue.plusMillis(50));
+    }
+
+    /** Creates and starts one container; returns when to look again if it must wait (image back-off), else null. */
+    private Duration startContainer(Pod pod, PodActions.Start start, String sandboxId, PodSandboxConfig sandboxConfig,
+                                    String podIP, Map<String, Path> mounts, Map<String, Waiting> waiting, Instant now) {
+        Container c = PodConfigs.allContainers(pod).stream().filter(x -> x.getName().equals(start.name())).findFirst().orElseThrow();
+        String errorKey = pod.getMetadata().getUid() + "/" + c.getName();
+        Duration imageWait = ensureImage(pod, c, errorKey, now);
+        if (imageWait != null) return imageWait;
+        Map<String, String> env;
+        try {
+            env = EnvResolver.resolve(pod, c, objects, podIP, node.hostIP(), node.allocatable());
+        } catch (EnvResolver.EnvError e) {
+            createErrors.put(errorKey, new Waiting("CreateContainerConfigError", e.getMessage()));
+            return Duration.ofSeconds(2);
+        }
+        try {
+            String id = runtime.createContainer(sandboxId, PodConfigs.container(pod, c, start.attempt(), env, mounts), sandboxConfig);
+            createErrors.remove(errorKey);
+            runtime.startContainer(id);
+            log.info("started container {} of pod {}/{} (restart {})", c.getName(), pod.getMetadata().getNamespace(),
+                    pod.getMetadata().getName(), start.attempt());
+            if (c.getLifecycle() != null && c.getLifecycle().getPostStart() != null && c.getLifecycle().getPostStart().getExec() != null) {
+                var result = runtime.execSync(id, c.getLifecycle().getPostStart().getExec().getCommand(), Duration.ofSeconds(30));
+                if (result.exitCode() != 0) {
+                    log.info("postStart hook of {} failed with {}: killing it", c.getName(), result.exitCode());
+                    runtime.stopContainer(id, containerGrace(pod));
+                }
+            }
+        } catch (ContainerRuntime.RuntimeError e) {
+            log.warn("cannot start container {} of pod {}/{}: {}", c.getName(), pod.getMetadata().getNamespace(), pod.getMetadata().getName(), e.getMessage());
+            createErrors.put(errorKey, new Waiting("CreateContainerError", e.getMessage()));
+            return Duration.ofSeconds(2);
+        }
+        return null;
+    }
+
+    private Duration ensureImage(Pod pod, Container c, String errorKey, Instant now) {
+        String image = c.getImage();
+        String policy = c.getImagePullPolicy();
+        if (policy == null || policy.isEmpty()) {
+            String tag = image.contains("@") ? "digest" : image.substring(image.lastIndexOf('/') + 1).contains(":")
+                    ? image.substring(image.lastIndexOf(':') + 1) : "latest";
+            policy = "latest".equals(tag) ? "Always" : "IfNotPresent";
+        }
+        boolean present = runtime.imageId(image) != null;
+        if ("Never".equals(policy)) {
+            if (present) return null;
+            createErrors.put(errorKey, new Waiting("ErrImageNeverPull",
+                    "Container image \"" + image + "\" is not present with pull policy of Never"));
+            return Duration.ofSeconds(5);
+        }
+        if ("IfNotPresent".equals(policy) && present) {
+            pullFailures.remove(errorKey);
+            return null;
+        }
+        PullFailure failure = pullFailures.get(errorKey);
+        if (failure != null) {
+            Instant retry = failure.at().plus(PodActions.backoff(failure.count()));
+            if (now.isBefore(retry)) return Duration.between(now, retry);
+        }
+        try {
+            runtime.pullImage(image);
+            pullFailures.remove(errorKey);
+            return null;
+        } catch (ContainerRuntime.RuntimeError e) {
+            int count = failure == null ? 1 : failure.count() + 1;
+            pullFailures.put(errorKey, new PullFailure(count, now, "Failed to pull image \"" + image + "\": " + e.getMessage()));
+            return PodActions.backoff(count);
+        }
+    }
+
+    /** Image and creation errors of the pod's containers, as waiting reasons. */
+    private Map<String, Waiting> currentErrors(Pod pod, Instant now) {
+        Map<String, Waiting> out = new HashMap<>();
+        for (Container c : PodConfigs.allContainers(pod)) {
+            String key = pod.getMetadata().getUid() + "/" + c.getName();
+            PullFailure failure = pullFailures.get(key);
+            if (failure != null) {
+                boolean justFailed = !now.isAfter(failure.at().plusSeconds(1));
+                out.put(c.getName(), justFailed ? new Waiting("ErrImagePull", failure.message())
+                        : new Waiting("ImagePullBackOff", "Back-off pulling image \"" + c.getImage() + "\""));
+            }
+            Waiting error = createErrors.get(key);
+            if (error != null) out.put(c.getName(), error);
+        }
+        return out;
+    }
+
+    private void killPod(Pod pod, PodRuntimeStatus status, Duration grace) {
+        String uid = pod.getMetadata().getUid();
+        if (!terminating.add(uid)) return;
+        try {
+            List<Thread> stops = new ArrayList<>();
+            for (ContainerState c : status.containers()) {
+                if (c.exited()) continue;
+                Container spec = PodConfigs.allContainers(pod).stream().filter(x -> x.getName().equals(c.name())).findFirst().orElse(null);
+                stops.add(Thread.ofVirtual().start(() -> {
+                    Instant deadline = clock.instant().plus(grace);
+                    if (spec != null && spec.getLifecycle() != null && spec.getLifecycle().getPreStop() != null
+                            && spec.getLifecycle().getPreStop().getExec() != null && c.running()) {
+                        try {
+                            runtime.execSync(c.id(), spec.getLifecycle().getPreStop().getExec().getCommand(), grace);
+                        } catch (RuntimeException e) {
+                            log.info("preStop hook of {} failed: {}", c.name(), e.getMessage());
+                        }
+                    }
+                    Duration left = Duration.between(clock.instant(), deadline);
+                    runtime.stopContainer(c.id(), left.isNegative() ? Duration.ZERO : left);
+                }));
+            }
+            for (Thread t : stops) t.join();
+            for (SandboxState s : status.sandboxes()) {
+                if (s.ready()) runtime.stopPodSandbox(s.id());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            terminating.remove(uid);
+        }
+    }
+
+    /** Removes what the runtime and the disk hold for a pod uid that is gone (idempotent). */
+    public void cleanUp(String uid, PodRuntimeStatus status) {
+        for (ContainerState c : status.containers()) {
+            if (!c.exited()) runtime.stopContainer(c.id(), Duration.ZERO);
+            runtime.removeContainer(c.id());
+        }
+        for (SandboxState s : status.sandboxes()) {
+            runtime.stopPodSandbox(s.id());
+            runtime.removePodSandbox(s.id());
+        }
+        volumes.tearDown(uid);
+        probes.forget(uid);
+        pullFailures.keySet().removeIf(k -> k.startsWith(uid + "/"));
+        createErrors.keySet().removeIf(k -> k.startsWith(uid + "/"));
+    }
+
+    /** Removes every pod in the runtime whose uid is not among {@code known} (pods deleted while the agent was away). */
+    public void cleanUpOrphans(Set<String> known) {
+        RuntimeSnapshot snapshot = runtime.snapshot();
+        for (var e : snapshot.pods().entrySet()) {
+            if (e.getKey().isEmpty() || known.contains(e.getKey())) continue;
+            log.info("removing the containers of pod uid {}, which is no longer bound here", e.getKey());
+            cleanUp(e.getKey(), e.getValue());
+        }
+    }
+
+    private static boolean runsAnything(PodRuntimeStatus status) {
+        return status.sandboxes().stream().anyMatch(SandboxState::ready) || status.containers().stream().anyMatch(c -> !c.exited());
+    }
+
+    private void deleteForGood(Pod pod) {
+        try {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                    .withGracePeriod(0).delete();
+            log.info("pod {}/{} stopped; deleted", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) throw e;
+        }
+    }
+
+    private void patchStatus(Pod pod, PodStatus status) {
+        String body = "{\"status\":" + client.getKubernetesSerialization().asJson(status) + "}";
+        try {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                    .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), body);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) throw e;
+        }
+    }
+
+    private Path podLogDir(Pod pod) {
+        var m = pod.getMetadata();
+        return logsDir.resolve(m.getNamespace() + "_" + m.getName() + "_" + m.getUid());
+    }
+
+    /** The grace of a deletion: deletionGracePeriodSeconds, else terminationGracePeriodSeconds, else 30 s. */
+    static Duration gracePeriod(Pod pod) {
+        Long seconds = pod.getMetadata().getDeletionGracePeriodSeconds();
+        if (seconds == null) seconds = pod.getSpec().getTerminationGracePeriodSeconds();
+        return Duration.ofSeconds(seconds == null ? 30 : Math.max(0, seconds));
+    }
+
+    private static Duration containerGrace(Pod pod) {
+        Long seconds = pod.getSpec().getTerminationGracePeriodSeconds();
+        return Duration.ofSeconds(seconds == null ? 30 : Math.max(0, seconds));
+    }
+}

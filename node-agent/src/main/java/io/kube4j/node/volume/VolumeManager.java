@@ -1,0 +1,284 @@
+package io.kube4j.node.volume;
+
+import io.fabric8.kubernetes.api.model.DownwardAPIVolumeFile;
+import io.fabric8.kubernetes.api.model.HostPathVolumeSource;
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeProjection;
+import io.kube4j.node.pod.EnvResolver;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * A pod's volumes on the node's disk, under {@code {podsDir}/{uid}/volumes/{name}}: emptyDir,
+ * hostPath (with its type checks), and the file-backed ones — configMap, secret, downwardAPI and
+ * projected — whose files {@link #setUp} writes again on every call, so updates reach running
+ * pods. Thread-safe per pod: the pod's worker is the only caller for its pod.
+ */
+public final class VolumeManager {
+
+    /** A volume cannot be set up (missing ConfigMap, hostPath of the wrong type); the pod's containers wait. */
+    public static final class VolumeError extends RuntimeException {
+        public VolumeError(String message) {
+            super(message);
+        }
+    }
+
+    private final Path podsDir;
+    private final EnvResolver.Objects objects;
+
+    public VolumeManager(Path podsDir, EnvResolver.Objects objects) {
+        this.podsDir = podsDir;
+        this.objects = objects;
+    }
+
+    /** Sets up every volume of the pod (idempotent); returns volume name → host path. */
+    public Map<String, Path> setUp(Pod pod, String podIP, String hostIP) {
+        Map<String, Path> paths = new LinkedHashMap<>();
+        if (pod.getSpec().getVolumes() == null) return paths;
+        Path base = podsDir.resolve(pod.getMetadata().getUid()).resolve("volumes");
+        try {
+            for (Volume v : pod.getSpec().getVolumes()) {
+                Path dir = base.resolve(v.getName());
+                if (v.getHostPath() != null) {
+                    paths.put(v.getName(), hostPath(v.getHostPath()));
+                } else if (v.getEmptyDir() != null) {
+                    Files.createDirectories(dir);
+                    Files.setPosixFilePermissions(dir, perms(0777));
+                    if ("Memory".equals(v.getEmptyDir().getMedium())) mountTmpfs(dir, v.getEmptyDir().getSizeLimit());
+                    paths.put(v.getName(), dir);
+                } else if (v.getConfigMap() != null) {
+                    var src = v.getConfigMap();
+                    Map<String, String> data = objects.configMap(ns(pod), src.getName());
+                    if (data == null && !Boolean.TRUE.equals(src.getOptional())) throw new VolumeError("configmap \"" + src.getName() + "\" not found");
+                    writeFiles(dir, files(data, src.getItems(), mode(src.getDefaultMode(), 0644), src.getOptional()));
+                    paths.put(v.getName(), dir);
+                } else if (v.getSecret() != null) {
+                    var src = v.getSecret();
+                    Map<String, String> data = objects.secret(ns(pod), src.getSecretName());
+                    if (data == null && !Boolean.TRUE.equals(src.getOptional())) throw new VolumeError("secret \"" + src.getSecretName() + "\" not found");
+                    writeFiles(dir, files(data, src.getItems(), mode(src.getDefaultMode(), 0644), src.getOptional()));
+                    paths.put(v.getName(), dir);
+                } else if (v.getDownwardAPI() != null) {
+                    writeFiles(dir, downward(pod, v.getDownwardAPI().getItems(), mode(v.getDownwardAPI().getDefaultMode(), 0644), podIP, hostIP));
+                    paths.put(v.getName(), dir);
+                } else if (v.getProjected() != null) {
+                    writeFiles(dir, projected(pod, v.getProjected().getSources(), mode(v.getProjected().getDefaultMode(), 0644), podIP, hostIP));
+                    paths.put(v.getName(), dir);
+                } else {
+                    // Volume kinds the agent does not serve yet get an empty directory, so the pod still runs.
+                    Files.createDirectories(dir);
+                    paths.put(v.getName(), dir);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot set up the volumes of pod " + ns(pod) + "/" + pod.getMetadata().getName(), e);
+        }
+        return paths;
+    }
+
+    /** Removes the pod's volume directories (never what a hostPath names); unmounts memory-backed ones. */
+    public void tearDown(String podUid) {
+        Path dir = podsDir.resolve(podUid);
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> volumes = Files.exists(dir.resolve("volumes")) ? Files.list(dir.resolve("volumes")) : Stream.empty()) {
+            for (Path v : volumes.toList()) run(List.of("umount", v.toString()));
+        } catch (IOException ignored) {
+            // Deleted below anyway.
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + dir, e);
+        }
+    }
+
+    private static String ns(Pod pod) {
+        return pod.getMetadata().getNamespace();
+    }
+
+    private record FileContent(byte[] data, int mode) {
+    }
+
+    private static Map<String, FileContent> files(Map<String, String> data, List<KeyToPath> items, int defaultMode, Boolean optional) {
+        Map<String, FileContent> files = new LinkedHashMap<>();
+        if (data == null) return files;
+        if (items == null || items.isEmpty()) {
+            data.forEach((k, v) -> files.put(k, new FileContent(v.getBytes(StandardCharsets.UTF_8), defaultMode)));
+        } else {
+            for (KeyToPath item : items) {
+                String value = data.get(item.getKey());
+                if (value == null) {
+                    if (Boolean.TRUE.equals(optional)) continue;
+                    throw new VolumeError("configmap references non-existent config key: " + item.getKey());
+                }
+                files.put(item.getPath(), new FileContent(value.getBytes(StandardCharsets.UTF_8), mode(item.getMode(), defaultMode)));
+            }
+        }
+        return files;
+    }
+
+    private static Map<String, FileContent> downward(Pod pod, List<DownwardAPIVolumeFile> items, int defaultMode, String podIP, String hostIP) {
+        Map<String, FileContent> files = new LinkedHashMap<>();
+        if (items == null) return files;
+        for (DownwardAPIVolumeFile item : items) {
+            String value;
+            if (item.getFieldRef() != null) {
+                value = EnvResolver.fieldValue(pod, item.getFieldRef().getFieldPath(), podIP, hostIP);
+            } else if (item.getResourceFieldRef() != null) {
+                value = EnvResolver.resourceValue(pod, pod.getSpec().getContainers().getFirst(), item.getResourceFieldRef(), Map.<String, Quantity>of());
+            } else {
+                continue;
+            }
+            files.put(item.getPath(), new FileContent(value.getBytes(StandardCharsets.UTF_8), mode(item.getMode(), defaultMode)));
+        }
+        return files;
+    }
+
+    private Map<String, FileContent> projected(Pod pod, List<VolumeProjection> sources, int defaultMode, String podIP, String hostIP) {
+        Map<String, FileContent> files = new LinkedHashMap<>();
+        if (sources == null) return files;
+        for (VolumeProjection p : sources) {
+            if (p.getConfigMap() != null) {
+                Map<String, String> data = objects.configMap(ns(pod), p.getConfigMap().getName());
+                if (data == null && !Boolean.TRUE.equals(p.getConfigMap().getOptional())) {
+                    throw new VolumeError("configmap \"" + p.getConfigMap().getName() + "\" not found");
+                }
+                files.putAll(files(data, p.getConfigMap().getItems(), defaultMode, p.getConfigMap().getOptional()));
+            } else if (p.getSecret() != null) {
+                Map<String, String> data = objects.secret(ns(pod), p.getSecret().getName());
+                if (data == null && !Boolean.TRUE.equals(p.getSecret().getOptional())) {
+                    throw new VolumeError("secret \"" + p.getSecret().getName() + "\" not found");
+                }
+                files.putAll(files(data, p.getSecret().getItems(), defaultMode, p.getSecret().getOptional()));
+            } else if (p.getDownwardAPI() != null) {
+                files.putAll(downward(pod, p.getDownwardAPI().getItems(), defaultMode, podIP, hostIP));
+            }
+            // serviceAccountToken needs the TokenRequest API, which the gateway does not serve yet.
+        }
+        return files;
+    }
+
+    /** Writes the files (creating parents), rewriting only what changed and removing files no longer wanted. */
+    private static void writeFiles(Path dir, Map<String, FileContent> files) throws IOException {
+        Files.createDirectories(dir);
+        Set<Path> wanted = new HashSet<>();
+        for (var e : files.entrySet()) {
+            Path file = dir.resolve(e.getKey()).normalize();
+            if (!file.startsWith(dir)) throw new VolumeError("path " + e.getKey() + " leaves the volume");
+            wanted.add(file);
+            Files.createDirectories(file.getParent());
+            if (!Files.exists(file) || !java.util.Arrays.equals(Files.readAllBytes(file), e.getValue().data())) {
+                Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+                Files.write(tmp, e.getValue().data());
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.setPosixFilePermissions(file, perms(e.getValue().mode()));
+        }
+        try (Stream<Path> existing = Files.walk(dir)) {
+            for (Path p : existing.filter(Files::isRegularFile).toList()) {
+                if (!wanted.contains(p)) Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static Path hostPath(HostPathVolumeSource src) throws IOException {
+        Path path = Path.of(src.getPath());
+        String type = src.getType() == null ? "" : src.getType();
+        switch (type) {
+            case "DirectoryOrCreate" -> {
+                if (!Files.exists(path)) {
+                    Files.createDirectories(path);
+                    Files.setPosixFilePermissions(path, perms(0755));
+                } else if (!Files.isDirectory(path)) {
+                    throw new VolumeError("hostPath type check failed: " + path + " is not a directory");
+                }
+            }
+            case "Directory" -> {
+                if (!Files.isDirectory(path)) throw new VolumeError("hostPath type check failed: " + path + " is not a directory");
+            }
+            case "FileOrCreate" -> {
+                if (!Files.exists(path)) {
+                    if (path.getParent() != null) Files.createDirectories(path.getParent());
+                    Files.createFile(path);
+                    Files.setPosixFilePermissions(path, perms(0644));
+                } else if (!Files.isRegularFile(path)) {
+                    throw new VolumeError("hostPath type check failed: " + path + " is not a file");
+                }
+            }
+            case "File" -> {
+                if (!Files.isRegularFile(path)) throw new VolumeError("hostPath type check failed: " + path + " is not a file");
+            }
+            case "Socket" -> requireType(path, 0140000, "socket");
+            case "CharDevice" -> requireType(path, 0020000, "character device");
+            case "BlockDevice" -> requireType(path, 0060000, "block device");
+            default -> {
+                // "" (unset): no check, as in Kubernetes.
+            }
+        }
+        return path;
+    }
+
+    private static void requireType(Path path, int typeBits, String what) throws IOException {
+        if (!Files.exists(path)) throw new VolumeError("hostPath type check failed: " + path + " does not exist");
+        int mode = (Integer) Files.getAttribute(path, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        if ((mode & 0170000) != typeBits) throw new VolumeError("hostPath type check failed: " + path + " is not a " + what);
+    }
+
+    private static void mountTmpfs(Path dir, Quantity sizeLimit) {
+        if (isMountPoint(dir)) return;
+        String options = sizeLimit == null ? "mode=0777" : "mode=0777,size=" + Quantity.getAmountInBytes(sizeLimit).toBigInteger();
+        run(List.of("mount", "-t", "tmpfs", "-o", options, "tmpfs", dir.toString()));
+    }
+
+    private static boolean isMountPoint(Path dir) {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/mounts")).stream()
+                    .anyMatch(l -> l.split(" ")[1].equals(dir.toString()));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void run(List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            p.waitFor();
+        } catch (IOException e) {
+            // No mount binary: the volume stays a plain directory.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int mode(Integer mode, int fallback) {
+        return mode == null ? fallback : mode;
+    }
+
+    static Set<PosixFilePermission> perms(int mode) {
+        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] order = {
+                PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE,
+                PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+                PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE};
+        for (int i = 0; i < 9; i++) {
+            if ((mode & (1 << (8 - i))) != 0) set.add(order[i]);
+        }
+        return set;
+    }
+}

@@ -1,0 +1,278 @@
+package io.kube4j.node.e2e;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.kube4j.machinery.ephemeral.EphemeralKeys;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The node agent with containerd behind the real gateway: its Node, and pods run for real. */
+class NodeAgentEndToEndTest {
+
+    static NodeCluster cluster;
+
+    @BeforeAll
+    static void start() {
+        cluster = NodeCluster.start("node-e2e");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) cluster.close();
+    }
+
+    @Test
+    void theNodeRegistersReadyWithItsMachineAndBeatsItsHeartbeat() {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Node node = cluster.client.nodes().withName("node-e2e").get();
+            assertThat(node).isNotNull();
+            assertThat(node.getStatus().getConditions()).extracting(NodeCondition::getType)
+                    .containsExactlyInAnyOrder("Ready", "MemoryPressure", "DiskPressure", "PIDPressure");
+            assertThat(condition(node, "Ready")).isEqualTo("True");
+            assertThat(condition(node, "MemoryPressure")).isEqualTo("False");
+        });
+        Node node = cluster.client.nodes().withName("node-e2e").get();
+        assertThat(node.getMetadata().getLabels()).containsEntry("kubernetes.io/hostname", "node-e2e")
+                .containsEntry("kubernetes.io/os", "linux").containsEntry("kubernetes.io/arch", "amd64")
+                .doesNotContainKey("kube4j.io/hollow");
+        assertThat(node.getSpec().getPodCIDR()).isEqualTo(cluster.containerd.podCidr());
+        assertThat(node.getStatus().getCapacity().get("pods").toString()).isEqualTo("110");
+        assertThat(node.getStatus().getCapacity()).containsKeys("cpu", "memory", "ephemeral-storage");
+        assertThat(node.getStatus().getAllocatable()).containsKeys("cpu", "memory", "pods", "ephemeral-storage");
+        assertThat(node.getStatus().getAddresses()).extracting(a -> a.getType()).contains("InternalIP", "Hostname");
+        assertThat(node.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort()).isEqualTo(cluster.agentPort);
+        assertThat(node.getStatus().getNodeInfo().getContainerRuntimeVersion()).startsWith("containerd://");
+        String rv = node.getMetadata().getResourceVersion();
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(redis("GET", EphemeralKeys.heartbeat("node-e2e"))).matches("\\$\\d+ \\d{13}"));
+        // Nothing changed on the machine: two status periods later the Node is as it was.
+        sleep(Duration.ofSeconds(5));
+        assertThat(cluster.client.nodes().withName("node-e2e").get().getMetadata().getResourceVersion()).isEqualTo(rv);
+    }
+
+    @Test
+    void aBusyboxPodBoundToTheNodeRunsWithAnAddressAndIsDeletedGracefully() {
+        cluster.client.pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("sleeper").withLabels(Map.of("app", "sleeper")).endMetadata()
+                .withNewSpec().withNodeName("node-e2e").withTerminationGracePeriodSeconds(5L)
+                .addNewContainer().withName("main").withImage("busybox:1.35")
+                .withCommand("sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done").endContainer()
+                .endSpec().build()).create();
+
+        Pod running = await().atMost(Duration.ofSeconds(60)).until(
+                () -> cluster.client.pods().inNamespace("default").withName("sleeper").get(),
+                p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()) && p.getStatus().getPodIP() != null
+                        && conditions(p).getOrDefault("Ready", "").equals("True"));
+        String prefix = cluster.containerd.podCidr().substring(0, cluster.containerd.podCidr().lastIndexOf('.') + 1);
+        assertThat(running.getStatus().getPodIP()).startsWith(prefix);
+        assertThat(running.getStatus().getPodIPs()).hasSize(1);
+        assertThat(running.getStatus().getHostIP()).isNotBlank();
+        assertThat(running.getStatus().getStartTime()).isNotBlank();
+        assertThat(running.getStatus().getQosClass()).isEqualTo("BestEffort");
+        assertThat(conditions(running)).containsEntry("PodScheduled", "True").containsEntry("Initialized", "True")
+                .containsEntry("ContainersReady", "True").containsEntry("Ready", "True");
+        ContainerStatus main = running.getStatus().getContainerStatuses().getFirst();
+        assertThat(main.getName()).isEqualTo("main");
+        assertThat(main.getReady()).isTrue();
+        assertThat(main.getStarted()).isTrue();
+        assertThat(main.getRestartCount()).isZero();
+        assertThat(main.getImage()).isEqualTo("busybox:1.35");
+        assertThat(main.getImageID()).isNotBlank();
+        assertThat(main.getContainerID()).startsWith("containerd://");
+        assertThat(main.getState().getRunning().getStartedAt()).isNotBlank();
+
+        cluster.client.pods().inNamespace("default").withName("sleeper").delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.client.pods().inNamespace("default").withName("sleeper").get() == null);
+        String uid = running.getMetadata().getUid();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(cluster.agent.getBean(io.kube4j.node.runtime.ContainerRuntime.class).snapshot().pods()).doesNotContainKey(uid));
+    }
+
+    @Test
+    void initContainersEnvAndVolumesReachTheContainerAndThePodSucceeds() {
+        cluster.client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+                .withNewMetadata().withName("settings").endMetadata()
+                .withData(Map.of("greeting", "hello", "color", "blue")).build()).create();
+        // The main container exits 0 only if everything arrived where the pod's spec says.
+        String check = String.join(" && ",
+                "test \"$(cat /work/ready)\" = initialized",
+                "test \"$(cat /config/greeting)\" = hello",
+                "test \"$GREETING\" = hello",
+                "test \"$COLOR\" = blue",
+                "test \"$POD_NAME\" = checker",
+                "test \"$NODE\" = node-e2e",
+                "test \"$MESSAGE\" = 'hello from checker'",
+                "test \"$(cat /info/labels)\" = 'app=\"checker\"'",
+                "test \"$MEMORY_MI\" = 64");
+        cluster.client.pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("checker").withLabels(Map.of("app", "checker")).endMetadata()
+                .withNewSpec().withNodeName("node-e2e").withRestartPolicy("Never")
+                .addNewInitContainer().withName("prepare").withImage("busybox:1.35")
+                .withCommand("sh", "-c", "echo initialized > /work/ready")
+                .addNewVolumeMount().withName("work").withMountPath("/work").endVolumeMount().endInitContainer()
+                .addNewContainer().withName("check").withImage("busybox:1.35")
+                .withCommand("sh", "-c").withArgs(check)
+                .addNewEnv().withName("GREETING").withNewValueFrom().withNewConfigMapKeyRef("greeting", "settings", false).endValueFrom().endEnv()
+                .addNewEnv().withName("POD_NAME").withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endValueFrom().endEnv()
+                .addNewEnv().withName("NODE").withNewValueFrom().withNewFieldRef().withFieldPath("spec.nodeName").endFieldRef().endValueFrom().endEnv()
+                .addNewEnv().withName("MESSAGE").withValue("$(GREETING) from $(POD_NAME)").endEnv()
+                .addNewEnv().withName("MEMORY_MI").withNewValueFrom().withNewResourceFieldRef().withResource("limits.memory")
+                .withDivisor(new io.fabric8.kubernetes.api.model.Quantity("1Mi")).endResourceFieldRef().endValueFrom().endEnv()
+                .addNewEnvFrom().withNewConfigMapRef().withName("settings").endConfigMapRef().withPrefix("").endEnvFrom()
+                .addToEnv(new io.fabric8.kubernetes.api.model.EnvVarBuilder().withName("COLOR").withValue("blue").build())
+                .withNewResources().addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("64Mi"))
+                .addToLimits("cpu", new io.fabric8.kubernetes.api.model.Quantity("250m")).endResources()
+                .addNewVolumeMount().withName("work").withMountPath("/work").endVolumeMount()
+                .addNewVolumeMount().withName("config").withMountPath("/config").withReadOnly(true).endVolumeMount()
+                .addNewVolumeMount().withName("info").withMountPath("/info").endVolumeMount()
+                .endContainer()
+                .addNewVolume().withName("work").withNewEmptyDir().endEmptyDir().endVolume()
+                .addNewVolume().withName("config").withNewConfigMap().withName("settings").endConfigMap().endVolume()
+                .addNewVolume().withName("info").withNewDownwardAPI().addNewItem().withPath("labels")
+                .withNewFieldRef().withFieldPath("metadata.labels").endFieldRef().endItem().endDownwardAPI().endVolume()
+                .endSpec().build()).create();
+
+        Pod done = await().atMost(Duration.ofSeconds(60)).until(
+                () -> cluster.client.pods().inNamespace("default").withName("checker").get(),
+                p -> p.getStatus() != null && List.of("Succeeded", "Failed").contains(p.getStatus().getPhase()));
+        assertThat(done.getStatus().getPhase()).as("%s", done.getStatus()).isEqualTo("Succeeded");
+        // The init container sets no resources: the pod is Burstable, not Guaranteed.
+        assertThat(done.getStatus().getQosClass()).isEqualTo("Burstable");
+        assertThat(done.getStatus().getInitContainerStatuses().getFirst().getState().getTerminated().getReason()).isEqualTo("Completed");
+        assertThat(done.getStatus().getContainerStatuses().getFirst().getState().getTerminated().getExitCode()).isZero();
+        assertThat(conditions(done)).containsEntry("Initialized", "True").containsEntry("Ready", "False");
+    }
+
+    @Test
+    void aCrashingContainerIsRestartedWithBackOff() {
+        cluster.client.pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("crasher").endMetadata()
+                .withNewSpec().withNodeName("node-e2e").withTerminationGracePeriodSeconds(1L)
+                .addNewContainer().withName("crash").withImage("busybox:1.35").withCommand("sh", "-c", "exit 3").endContainer()
+                .endSpec().build()).create();
+        Pod crashing = await().atMost(Duration.ofSeconds(60)).until(
+                () -> cluster.client.pods().inNamespace("default").withName("crasher").get(),
+                p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null
+                        && !p.getStatus().getContainerStatuses().isEmpty()
+                        && p.getStatus().getContainerStatuses().getFirst().getState().getWaiting() != null
+                        && "CrashLoopBackOff".equals(p.getStatus().getContainerStatuses().getFirst().getState().getWaiting().getReason()));
+        ContainerStatus status = crashing.getStatus().getContainerStatuses().getFirst();
+        assertThat(status.getRestartCount()).isGreaterThanOrEqualTo(1);
+        assertThat(status.getLastState().getTerminated().getExitCode()).isEqualTo(3);
+        assertThat(status.getLastState().getTerminated().getReason()).isEqualTo("Error");
+        assertThat(crashing.getStatus().getPhase()).isEqualTo("Running");
+        assertThat(conditions(crashing)).containsEntry("Ready", "False");
+        cluster.client.pods().inNamespace("default").withName("crasher").delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.client.pods().inNamespace("default").withName("crasher").get() == null);
+    }
+
+    @Test
+    void theAgentServesContainerLogsFromTheCriLogFiles() throws Exception {
+        cluster.client.pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("talker").endMetadata()
+                .withNewSpec().withNodeName("node-e2e").withRestartPolicy("Never")
+                .addNewContainer().withName("talk").withImage("busybox:1.35")
+                // stderr is a pipe of its own: the pause keeps the order of the two streams in the file.
+                .withCommand("sh", "-c", "for i in 1 2 3 4 5; do echo line $i; done; sleep 1; echo oops >&2").endContainer()
+                .endSpec().build()).create();
+        await().atMost(Duration.ofSeconds(60)).until(
+                () -> cluster.client.pods().inNamespace("default").withName("talker").get(),
+                p -> p.getStatus() != null && "Succeeded".equals(p.getStatus().getPhase()));
+        String base = "http://127.0.0.1:" + cluster.agentPort + "/containerLogs/default/talker/talk";
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            var all = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(all.statusCode()).isEqualTo(200);
+            assertThat(all.body()).isEqualTo("line 1\nline 2\nline 3\nline 4\nline 5\noops\n");
+            var tail = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "?tailLines=2&timestamps=true&follow=true")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(tail.body()).matches("(?s)\\d{4}-\\d\\d-\\d\\dT\\S+Z line 5\n\\S+ oops\n");
+            var previous = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "?previous=true")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(previous.statusCode()).isEqualTo(400);
+            assertThat(previous.body()).isEqualTo("previous terminated container \"talk\" in pod \"talker\" not found");
+            var unknown = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    "http://127.0.0.1:" + cluster.agentPort + "/containerLogs/default/talker/nosuch")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(unknown.body()).isEqualTo("container nosuch is not valid for pod talker");
+        }
+    }
+
+    @Test
+    void aHollowNodeRunsItsPodsAtOnceWithoutAnyProcess() {
+        try (var hollow = io.kube4j.node.NodeAgentApplication.application().run(
+                "--server.port=0", "--kube4j.node.name=hollow-1", "--kube4j.node.runtime=fake",
+                "--kube4j.node.kubeconfig=" + cluster.kubeconfig, "--kube4j.node.pod-cidr=10.99.1.0/24",
+                "--kube4j.node.root-dir=" + cluster.dir.resolve("hollow-1"), "--kube4j.gateway.tls.enabled=false",
+                "--spring.data.redis.port=" + cluster.redisPort, "--spring.main.banner-mode=off")) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Node node = cluster.client.nodes().withName("hollow-1").get();
+                assertThat(node.getMetadata().getLabels()).containsEntry("kube4j.io/hollow", "true");
+                assertThat(condition(node, "Ready")).isEqualTo("True");
+            });
+            cluster.client.pods().inNamespace("default").resource(new PodBuilder()
+                    .withNewMetadata().withName("hollow-pod").endMetadata()
+                    .withNewSpec().withNodeName("hollow-1")
+                    .addNewContainer().withName("app").withImage("nginx:1.22").endContainer()
+                    .endSpec().build()).create();
+            Pod running = await().atMost(Duration.ofSeconds(30)).until(
+                    () -> cluster.client.pods().inNamespace("default").withName("hollow-pod").get(),
+                    p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
+            assertThat(running.getStatus().getPodIP()).startsWith("10.99.1.");
+            assertThat(running.getStatus().getContainerStatuses().getFirst().getReady()).isTrue();
+            cluster.client.pods().inNamespace("default").withName("hollow-pod").delete();
+            await().atMost(Duration.ofSeconds(30)).until(() -> cluster.client.pods().inNamespace("default").withName("hollow-pod").get() == null);
+        }
+    }
+
+    private static String condition(Node node, String type) {
+        return node.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow().getStatus();
+    }
+
+    private static Map<String, String> conditions(Pod pod) {
+        if (pod.getStatus().getConditions() == null) return Map.of();
+        return pod.getStatus().getConditions().stream().collect(Collectors.toMap(PodCondition::getType, PodCondition::getStatus));
+    }
+
+    /** One Redis command over RESP; returns the reply's first line, and for bulk strings "$len value". */
+    private static String redis(String... command) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", cluster.redisPort)) {
+            PrintWriter out = new PrintWriter(socket.getOutputStream(), false, StandardCharsets.UTF_8);
+            out.print("*" + command.length + "\r\n");
+            for (String part : command) out.print("$" + part.getBytes(StandardCharsets.UTF_8).length + "\r\n" + part + "\r\n");
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String first = in.readLine();
+            if (first.startsWith("$") && !first.equals("$-1")) return first + " " + in.readLine();
+            return first;
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
