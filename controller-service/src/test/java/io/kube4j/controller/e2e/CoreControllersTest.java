@@ -10,7 +10,7 @@ import io.kube4j.controller.ControllerApplication;
 import io.kube4j.machinery.ephemeral.EphemeralKeys;
 import io.kube4j.machinery.object.Json;
 import io.kube4j.testcluster.LocalCluster;
-import io.kube4j.testcluster.TestClassesExcluded;
+import io.kube4j.testsupport.TestClassesExcluded;
 import io.kube4j.testsupport.RedisProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
