@@ -86,7 +86,7 @@ public final class Subresources {
                     else spec.remove("finalizers");
                     if (rv != null && !rv.isEmpty()) KubeObject.metadata(next).put("resourceVersion", rv);
                     return next;
-                }, ResourceStorage.Part.MAIN, dryRun);
+                }, ResourceStorage.Part.FINALIZE, dryRun);
                 ApiResponses.write(response, 200, updated, MediaTypes.Rendering.JSON);
             }
             default -> throw ApiException.methodNotSupported(type.group(), type.plural() + "/" + subresource, "update");

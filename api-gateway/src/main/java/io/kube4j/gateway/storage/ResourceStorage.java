@@ -242,9 +242,10 @@ public final class ResourceStorage {
     /**
      * What an update may change: {@code MAIN} keeps the stored status, {@code STATUS} keeps
      * everything but status, {@code ALL} (the server's own subresources, e.g. a pod's binding)
-     * changes both in one write.
+     * changes both in one write, {@code FINALIZE} (a namespace's {@code finalize}) writes the
+     * {@code spec.finalizers} that an ordinary update of a namespace keeps.
      */
-    public enum Part { MAIN, STATUS, ALL }
+    public enum Part { MAIN, STATUS, ALL, FINALIZE }
 
     /** Whether a PUT of an absent object of this type creates it (kube-apiserver's AllowCreateOnUpdate). */
     public static boolean createsOnUpdate(ResourceType type) {
@@ -360,7 +361,13 @@ public final class ResourceStorage {
             meta.remove("generation");
         }
         List<StatusCause> causes = new ArrayList<>(ObjectMetaValidation.validate(type, next, old));
+        JsonNode requestedFinalizers = part == Part.FINALIZE ? next.path("spec").get("finalizers") : null;
         strategy.prepareForUpdate(next, old, context);
+        if (part == Part.FINALIZE) {
+            ObjectNode spec = next.withObjectProperty("spec");
+            if (requestedFinalizers != null) spec.set("finalizers", requestedFinalizers);
+            else spec.remove("finalizers");
+        }
         causes.addAll(strategy.validate(next, old));
         if (!causes.isEmpty()) {
             strategy.abortWrite(next, old, context);

@@ -214,6 +214,27 @@ class ResourceStorageTest {
     }
 
     @Test
+    void finalizeRemovesTheNamespaceFinalizerThatAnUpdateKeeps() {
+        ResourceStorage namespaces = new ResourceStorage(store,
+                new KindStrategies(List.of(new io.kube4j.gateway.admission.NamespaceStrategy())),
+                Clock.fixed(Instant.parse("2026-01-02T03:04:05.678Z"), ZoneOffset.UTC));
+        namespaces.create(BuiltInTypes.NAMESPACE, null, object("{\"metadata\":{\"name\":\"doomed\"}}"), false);
+        namespaces.delete(BuiltInTypes.NAMESPACE, null, "doomed", DeleteOptions.defaults());
+
+        ObjectNode emptied = namespaces.get(BuiltInTypes.NAMESPACE, null, "doomed");
+        emptied.withObjectProperty("spec").putArray("finalizers");
+        namespaces.update(BuiltInTypes.NAMESPACE, null, "doomed", emptied.deepCopy(), ResourceStorage.Part.MAIN, false);
+        assertThat(namespaces.get(BuiltInTypes.NAMESPACE, null, "doomed").path("spec").path("finalizers").get(0).asString())
+                .as("an update keeps spec.finalizers").isEqualTo("kubernetes");
+
+        namespaces.mutate(BuiltInTypes.NAMESPACE, null, "doomed", current -> {
+            current.withObjectProperty("spec").putArray("finalizers");
+            return current;
+        }, ResourceStorage.Part.FINALIZE, false);
+        assertThat(namespaces.find(BuiltInTypes.NAMESPACE, null, "doomed")).as("finalized and gone").isEmpty();
+    }
+
+    @Test
     void foregroundDeletionAddsItsFinalizer() {
         storage.create(CM, "default", configMap("owner"), false);
         DeleteResult result = storage.delete(CM, "default", "owner",

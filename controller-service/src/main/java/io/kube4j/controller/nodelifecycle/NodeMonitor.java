@@ -98,8 +98,9 @@ public final class NodeMonitor implements Reconciler {
             return Result.DONE;
         }
         Node node = found.get();
+        boolean registered = !known.containsKey(name);
         Seen seen = known.compute(name, (k, s) -> s == null ? new Seen(node, now) : new Seen(node, s.since()));
-        if (seen.since().equals(now)) {
+        if (registered) {
             events.event(node, EventRecorder.NORMAL, "RegisteredNode", "Node " + name + " event: Registered Node " + name + " in Controller");
         }
 

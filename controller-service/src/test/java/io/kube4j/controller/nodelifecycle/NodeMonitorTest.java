@@ -110,6 +110,7 @@ class NodeMonitorTest {
         pod("web", 300L, true);
         beats.put("n1", T0);
         monitor.reconcile("n1");
+        monitor.reconcile("n1");
         assertThat(ready(stored())).isEqualTo("True/KubeletReady");
         assertThat(events.events()).containsExactly("Normal RegisteredNode n1: Node n1 event: Registered Node n1 in Controller");
 
