@@ -187,6 +187,25 @@ class NodeAgentEndToEndTest {
     }
 
     @Test
+    void anImageNoOneCanPullLeavesThePodPendingInImagePullBackOff() {
+        cluster.client.pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("unpullable").endMetadata()
+                .withNewSpec().withNodeName("node-e2e")
+                .addNewContainer().withName("app").withImage("registry.invalid/nothing:1").endContainer()
+                .endSpec().build()).create();
+        Pod waiting = await().atMost(Duration.ofSeconds(60)).until(
+                () -> cluster.client.pods().inNamespace("default").withName("unpullable").get(),
+                p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null && !p.getStatus().getContainerStatuses().isEmpty()
+                        && p.getStatus().getContainerStatuses().getFirst().getState().getWaiting() != null
+                        && List.of("ErrImagePull", "ImagePullBackOff").contains(
+                        p.getStatus().getContainerStatuses().getFirst().getState().getWaiting().getReason()));
+        assertThat(waiting.getStatus().getPhase()).isEqualTo("Pending");
+        assertThat(waiting.getStatus().getPodIP()).isNotBlank();
+        cluster.client.pods().inNamespace("default").withName("unpullable").delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.client.pods().inNamespace("default").withName("unpullable").get() == null);
+    }
+
+    @Test
     void theAgentServesContainerLogsFromTheCriLogFiles() throws Exception {
         cluster.client.pods().inNamespace("default").resource(new PodBuilder()
                 .withNewMetadata().withName("talker").endMetadata()
