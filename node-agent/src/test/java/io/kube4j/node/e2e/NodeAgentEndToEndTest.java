@@ -246,6 +246,7 @@ class NodeAgentEndToEndTest {
                 "--spring.data.redis.port=" + cluster.redisPort, "--spring.main.banner-mode=off")) {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 Node node = cluster.client.nodes().withName("hollow-1").get();
+                assertThat(node).isNotNull();
                 assertThat(node.getMetadata().getLabels()).containsEntry("kube4j.io/hollow", "true");
                 assertThat(condition(node, "Ready")).isEqualTo("True");
             });
@@ -265,7 +266,9 @@ class NodeAgentEndToEndTest {
     }
 
     private static String condition(Node node, String type) {
-        return node.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow().getStatus();
+        if (node.getStatus() == null || node.getStatus().getConditions() == null) return "";
+        return node.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst()
+                .map(NodeCondition::getStatus).orElse("");
     }
 
     private static Map<String, String> conditions(Pod pod) {
