@@ -59,6 +59,11 @@ public final class Kubectl {
         }
     }
 
+    /** A kubectl for the kubeconfig a user was handed (e.g. the one {@code ./kube4j compose-kubeconfig} writes). */
+    public static Kubectl forKubeconfig(Path kubeconfig) {
+        return new Kubectl(kubeconfig.toAbsolutePath(), Map.of());
+    }
+
     /** The same kubectl with extra environment variables (e.g. {@code EDITOR}). */
     public Kubectl withEnvironment(Map<String, String> extra) {
         Map<String, String> env = new java.util.HashMap<>(environment);

@@ -1,2 +1,2 @@
-/** Fixtures that run real etcd and Kafka as child processes. */
+/** Fixtures that run real etcd, Kafka and Redis as child processes, and the real kubectl. */
 package io.kube4j.testsupport;

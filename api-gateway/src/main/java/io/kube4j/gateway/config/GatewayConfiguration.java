@@ -71,6 +71,12 @@ public class GatewayConfiguration {
     }
 
     @Bean
+    public io.kube4j.gateway.kubelet.PodStreams podStreams(ResourceStorage storage, GatewayProperties properties) {
+        return new io.kube4j.gateway.kubelet.PodStreams(storage, properties.kubeletConnectTimeout(),
+                properties.kubeletAnswerTimeout());
+    }
+
+    @Bean
     public Subresources subresources(ResourceStorage storage, ObjectPatcher patcher, Clock clock) {
         return new Subresources(storage, patcher, clock);
     }

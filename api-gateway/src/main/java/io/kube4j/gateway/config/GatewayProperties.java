@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param bookmarkInterval      how often a watch that asked for bookmarks gets one when idle
  * @param minWatchTimeout       watches without timeoutSeconds end after 1–2 times this
  * @param anonymousAuth         whether requests without credentials are served as system:anonymous
+ * @param kubeletConnectTimeout how long connecting to a node's agent (logs, exec, port forwarding) may take
+ * @param kubeletAnswerTimeout  how long a node's agent may take to answer a stream's request head
  */
 @ConfigurationProperties("kube4j.gateway")
 public record GatewayProperties(
@@ -20,5 +22,7 @@ public record GatewayProperties(
         @DefaultValue("100000") int watchQueueLimit,
         @DefaultValue("60s") Duration bookmarkInterval,
         @DefaultValue("30m") Duration minWatchTimeout,
-        @DefaultValue("false") boolean anonymousAuth) {
+        @DefaultValue("false") boolean anonymousAuth,
+        @DefaultValue("5s") Duration kubeletConnectTimeout,
+        @DefaultValue("30s") Duration kubeletAnswerTimeout) {
 }

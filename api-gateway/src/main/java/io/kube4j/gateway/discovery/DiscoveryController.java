@@ -43,7 +43,9 @@ public class DiscoveryController {
     }
 
     private DiscoveryDocuments documents() {
-        List<ResourceType> types = registry.all();
+        List<ResourceType> types = new java.util.ArrayList<>(registry.all());
+        // Served by their own handler from the metrics store, never stored: not in the registry.
+        types.addAll(io.kube4j.machinery.registry.BuiltInTypes.METRICS);
         return documents.get(types, () -> new DiscoveryDocuments(types));
     }
 

@@ -42,6 +42,10 @@ public record RequestInfo(String group, String version, String namespace, String
         List<String> rest = parts.subList(i, parts.size());
         boolean watchPath = !rest.isEmpty() && rest.getFirst().equals("watch");
         if (watchPath) rest = rest.subList(1, rest.size());
+        // A proxy subresource is followed by a path of the proxied server's own: not part of what is addressed.
+        int proxyAt = rest.size() > 5 && rest.get(0).equals("namespaces") && rest.get(4).equals("proxy") ? 4
+                : rest.size() > 3 && rest.get(2).equals("proxy") ? 2 : -1;
+        if (proxyAt >= 0) rest = rest.subList(0, proxyAt + 1);
         if (rest.isEmpty() || rest.size() > 5) throw notFound(path);
         String namespace = null;
         if (rest.getFirst().equals("namespaces") && rest.size() >= 3

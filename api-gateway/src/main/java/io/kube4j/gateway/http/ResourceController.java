@@ -52,11 +52,13 @@ public class ResourceController {
     private final Subresources subresources;
     private final FieldValidation fieldValidation;
     private final io.kube4j.gateway.security.Reviews reviews;
+    private final io.kube4j.gateway.kubelet.PodStreams podStreams;
 
     public ResourceController(ResourceRegistry registry, ResourceStorage storage, WatchStreamer watches,
                               BodyDecoder decoder, ObjectPatcher patcher, TablePrinter tables,
                               Subresources subresources, FieldValidation fieldValidation,
-                              io.kube4j.gateway.security.Reviews reviews) {
+                              io.kube4j.gateway.security.Reviews reviews,
+                              io.kube4j.gateway.kubelet.PodStreams podStreams) {
         this.registry = registry;
         this.storage = storage;
         this.watches = watches;
@@ -66,6 +68,7 @@ public class ResourceController {
         this.subresources = subresources;
         this.fieldValidation = fieldValidation;
         this.reviews = reviews;
+        this.podStreams = podStreams;
     }
 
     @RequestMapping(path = {"/api/v1/**", "/apis/{group}/{version}/**"})
@@ -107,6 +110,10 @@ public class ResourceController {
         String method = request.getMethod();
         boolean dryRun = dryRun(request);
         String validation = request.getParameter("fieldValidation");
+        if (io.kube4j.gateway.kubelet.PodStreams.serves(type, info.subresource()) && info.name() != null) {
+            podStreams.serve(info.subresource(), namespace, info.name(), request, response);
+            return;
+        }
         if (reviews.handles(type)) {
             if (!method.equals("POST") || info.name() != null) {
                 throw ApiException.methodNotSupported(type.group(), type.plural(), method.toLowerCase());

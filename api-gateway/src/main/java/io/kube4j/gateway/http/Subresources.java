@@ -44,13 +44,6 @@ public final class Subresources {
                     HttpServletResponse response) throws IOException {
         switch (subresource) {
             case "scale" -> ApiResponses.write(response, 200, scaleOf(storage.get(type, namespace, name)), MediaTypes.Rendering.JSON);
-            case "log" -> {
-                ObjectNode pod = storage.get(type, namespace, name);
-                String node = pod.path("spec").path("nodeName").asString("");
-                throw ApiException.badRequest(node.isEmpty()
-                        ? "pod " + name + " is not scheduled to a node yet"
-                        : "node " + node + " does not serve logs for pod " + name);
-            }
             default -> throw ApiException.methodNotSupported(type.group(), type.plural() + "/" + subresource, "get");
         }
     }

@@ -31,7 +31,9 @@ import java.util.function.Predicate;
  * a 410 Status when it is too old, BOOKMARK events when asked, {@code timeoutSeconds}, and
  * selector transitions (an object that stops matching is sent as DELETED).
  *
- * <p>Runs on the request's own (virtual) thread until the watch ends or the client goes away.
+ * <p>A plain watch runs on the request's own (virtual) thread until the watch ends or the client
+ * goes away; a watch asked for with {@code Upgrade: websocket} sends the same events as WebSocket
+ * messages ({@link WatchSocket}) on a thread of its own once the connection is switched.
  */
 public final class WatchStreamer {
 
@@ -53,13 +55,9 @@ public final class WatchStreamer {
     public void stream(ResourceType served, String namespace, String name, HttpServletRequest request,
                        HttpServletResponse response, MediaTypes.Rendering rendering) throws IOException {
         ResourceType type = io.kube4j.gateway.conversion.VersionConversions.storageType(served);
-        if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
-            // A WebSocket client that got the plain stream instead of a 101 waits for it to end,
-            // i.e. until timeoutSeconds; a prompt, finite refusal lets it fall back to plain HTTP
-            // (fabric8 does so on 503 or 200, as kube-apiserver's clients expect of servers
-            // without WebSocket watches).
-            throw ApiException.serviceUnavailable("watches are not served over WebSocket here; watch over plain HTTP");
-        }
+        // Over WebSocket as kube-apiserver serves it: one message per event. A handshake that
+        // cannot succeed is refused before anything is read.
+        WatchSocket.Handshake handshake = WatchSocket.handshake(request);
         Selectors.Filter filter = Selectors.filter(type, request.getParameter("labelSelector"), request.getParameter("fieldSelector"));
         Predicate<ObjectNode> matches = name == null ? filter.predicate()
                 : filter.predicate().and(o -> name.equals(KubeObject.name(o)));
@@ -89,63 +87,123 @@ public final class WatchStreamer {
         String prefix = type.keyPrefix(namespace) + (name != null && type.namespaced() == (namespace != null) ? name : "");
         EventSource source = open(prefix, from, name);
 
+        Framing framing = new Framing(served, rendering, tables, request.getParameter("includeObject"));
+        Run run = new Run(source, framing, initial, from, deadline, matches, bookmarks, ResourceController.isTrue(sendInitial));
+        if (handshake != null) {
+            try {
+                WatchSocket.upgrade(request, response, handshake, run::pump);
+            } catch (IOException | RuntimeException e) {
+                source.close();
+                throw e;
+            }
+            return;
+        }
         response.setStatus(200);
         response.setContentType(MediaTypes.JSON);
         response.setHeader("Cache-Control", "no-cache, private");
         ServletOutputStream out = response.getOutputStream();
-        Framing framing = new Framing(served, rendering, tables, request.getParameter("includeObject"));
-        try (source) {
-            for (ObjectNode object : initial) framing.write(out, "ADDED", object);
-            if (ResourceController.isTrue(sendInitial) && bookmarks) {
-                framing.bookmark(out, from, true);
+        run.pump(new EventSink() {
+            @Override
+            public void send(byte[] event) throws IOException {
+                out.write(event);
+                out.write('\n');
             }
-            out.flush();
-            if (source.error != null) {
-                framing.error(out, source.error);
+
+            @Override
+            public void flush() throws IOException {
                 out.flush();
-                return;
             }
-            long nextBookmark = System.currentTimeMillis() + bookmarkIntervalMillis;
-            List<CachedEvent> batch = new ArrayList<>();
-            while (true) {
-                long now = System.currentTimeMillis();
-                if (now >= deadline) return;
-                long wait = Math.min(deadline - now, bookmarks ? Math.max(1, nextBookmark - now) : 5_000);
-                CachedEvent event;
-                try {
-                    event = source.poll(wait);
-                } catch (WatchCache.Ended ended) {
-                    return;
-                } catch (StoreException.Compacted compacted) {
-                    framing.error(out, ApiException.gone("too old resource version: " + from + " ("
-                            + compacted.compactedRevision() + ")"));
+        });
+    }
+
+    /**
+     * Where a watch's events go: one JSON document per event, lines on a plain HTTP stream or
+     * messages on a WebSocket. Written by one thread.
+     */
+    public interface EventSink {
+        void send(byte[] event) throws IOException;
+
+        void flush() throws IOException;
+    }
+
+    /** One watch from its first event to its end, over any sink. */
+    private final class Run {
+        private final EventSource source;
+        private final Framing framing;
+        private final List<ObjectNode> initial;
+        private final long deadline;
+        private final Predicate<ObjectNode> matches;
+        private final boolean bookmarks;
+        private final boolean initialEventsEnd;
+        private long from;
+
+        Run(EventSource source, Framing framing, List<ObjectNode> initial, long from, long deadline,
+            Predicate<ObjectNode> matches, boolean bookmarks, boolean initialEventsEnd) {
+            this.source = source;
+            this.framing = framing;
+            this.initial = initial;
+            this.from = from;
+            this.deadline = deadline;
+            this.matches = matches;
+            this.bookmarks = bookmarks;
+            this.initialEventsEnd = initialEventsEnd;
+        }
+
+        /** Sends events until the watch times out, its source ends, the sink fails, or the thread is interrupted. */
+        void pump(EventSink out) throws IOException {
+            try (source) {
+                for (ObjectNode object : initial) framing.write(out, "ADDED", object);
+                if (initialEventsEnd && bookmarks) {
+                    framing.bookmark(out, from, true);
+                }
+                out.flush();
+                if (source.error != null) {
+                    framing.error(out, source.error);
                     out.flush();
                     return;
                 }
-                if (event == null) {
-                    if (bookmarks && System.currentTimeMillis() >= nextBookmark) {
-                        framing.bookmark(out, Math.max(from, cache.revision()), false);
+                long nextBookmark = System.currentTimeMillis() + bookmarkIntervalMillis;
+                List<CachedEvent> batch = new ArrayList<>();
+                while (true) {
+                    long now = System.currentTimeMillis();
+                    if (now >= deadline) return;
+                    long wait = Math.min(deadline - now, bookmarks ? Math.max(1, nextBookmark - now) : 5_000);
+                    CachedEvent event;
+                    try {
+                        event = source.poll(wait);
+                    } catch (WatchCache.Ended ended) {
+                        return;
+                    } catch (StoreException.Compacted compacted) {
+                        framing.error(out, ApiException.gone("too old resource version: " + from + " ("
+                                + compacted.compactedRevision() + ")"));
                         out.flush();
-                        nextBookmark = System.currentTimeMillis() + bookmarkIntervalMillis;
+                        return;
                     }
-                    continue;
+                    if (event == null) {
+                        if (bookmarks && System.currentTimeMillis() >= nextBookmark) {
+                            framing.bookmark(out, Math.max(from, cache.revision()), false);
+                            out.flush();
+                            nextBookmark = System.currentTimeMillis() + bookmarkIntervalMillis;
+                        }
+                        continue;
+                    }
+                    batch.clear();
+                    batch.add(event);
+                    source.drainTo(batch, 256);
+                    for (CachedEvent e : batch) {
+                        from = Math.max(from, e.revision());
+                        writeEvent(out, framing, e, matches);
+                    }
+                    out.flush();
                 }
-                batch.clear();
-                batch.add(event);
-                source.drainTo(batch, 256);
-                for (CachedEvent e : batch) {
-                    from = Math.max(from, e.revision());
-                    writeEvent(out, framing, e, matches);
-                }
-                out.flush();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
     /** Sends the event as the client's selector sees it: a change that moves an object out of the selection is a DELETED. */
-    private static void writeEvent(ServletOutputStream out, Framing framing, CachedEvent event,
+    private static void writeEvent(EventSink out, Framing framing, CachedEvent event,
                                    Predicate<ObjectNode> matches) throws IOException {
         if (event.isDelete()) {
             if (matches.test(event.object())) framing.write(out, "DELETED", event.object());
@@ -251,7 +309,7 @@ public final class WatchStreamer {
             this.includeObject = includeObject == null || includeObject.isEmpty() ? "Metadata" : includeObject;
         }
 
-        void write(ServletOutputStream out, String eventType, ObjectNode object) throws IOException {
+        void write(EventSink out, String eventType, ObjectNode object) throws IOException {
             ObjectNode event = Json.object();
             event.put("type", eventType);
             if (rendering == MediaTypes.Rendering.TABLE) {
@@ -263,11 +321,10 @@ public final class WatchStreamer {
             } else {
                 event.set("object", io.kube4j.gateway.conversion.VersionConversions.fromStorage(type, object));
             }
-            out.write(Json.write(event));
-            out.write('\n');
+            out.send(Json.write(event));
         }
 
-        void bookmark(ServletOutputStream out, long revision, boolean initialEventsEnd) throws IOException {
+        void bookmark(EventSink out, long revision, boolean initialEventsEnd) throws IOException {
             ObjectNode object = Json.object();
             object.put("kind", type.kind());
             object.put("apiVersion", type.apiVersion());
@@ -277,16 +334,14 @@ public final class WatchStreamer {
             ObjectNode event = Json.object();
             event.put("type", "BOOKMARK");
             event.set("object", object);
-            out.write(Json.write(event));
-            out.write('\n');
+            out.send(Json.write(event));
         }
 
-        void error(ServletOutputStream out, ApiException error) throws IOException {
+        void error(EventSink out, ApiException error) throws IOException {
             ObjectNode event = Json.object();
             event.put("type", "ERROR");
             event.set("object", Json.MAPPER.valueToTree(error.toStatus()));
-            out.write(Json.write(event));
-            out.write('\n');
+            out.send(Json.write(event));
         }
     }
 }

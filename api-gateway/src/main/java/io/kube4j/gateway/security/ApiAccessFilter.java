@@ -80,9 +80,15 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
         return authorizer.deny(user, verb(request, info), info.group(), resource, info.namespace(), info.name(), path);
     }
 
+    private static boolean isPodStream(RequestInfo info) {
+        return info.group().isEmpty() && info.resource().equals("pods") && info.subresource() != null
+                && java.util.Set.of("exec", "attach", "portforward").contains(info.subresource());
+    }
+
     static String verb(HttpServletRequest request, RequestInfo info) {
         return switch (request.getMethod()) {
-            case "GET", "HEAD" -> info.watchPath() || io.kube4j.gateway.http.ResourceController.isTrue(request.getParameter("watch")) ? "watch"
+            // Streams into a pod act on it (kube-apiserver checks "create" for their WebSocket GETs too).
+            case "GET", "HEAD" -> isPodStream(info) ? "create" : info.watchPath() || io.kube4j.gateway.http.ResourceController.isTrue(request.getParameter("watch")) ? "watch"
                     : info.name() == null ? "list" : "get";
             case "POST" -> "create";
             case "PUT" -> "update";

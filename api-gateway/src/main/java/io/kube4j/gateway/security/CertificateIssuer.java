@@ -110,10 +110,15 @@ final class CertificateIssuer {
             throws GeneralSecurityException {
         try {
             return new JcaX509CertificateConverter()
-                    .getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE).build(signer)));
+                    .getCertificate(builder.build(new JcaContentSignerBuilder(signatureFor(signer)).build(signer)));
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException(e);
         }
+    }
+
+    /** ECDSA for the keys made here; RSA for a CA made elsewhere (helm's genCA makes RSA keys). */
+    private static String signatureFor(PrivateKey signer) {
+        return "RSA".equals(signer.getAlgorithm()) ? "SHA256withRSA" : SIGNATURE;
     }
 
     private static KeyPair newKeyPair() {

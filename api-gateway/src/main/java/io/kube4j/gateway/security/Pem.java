@@ -57,9 +57,20 @@ final class Pem {
         }
     }
 
-    /** An unencrypted PKCS#8 EC or RSA private key. */
+    /**
+     * An unencrypted private key: PKCS#8 ({@code PRIVATE KEY}, EC or RSA), or PKCS#1
+     * ({@code RSA PRIVATE KEY}), the form helm's {@code genCA} and openssl's traditional output
+     * write a CA key in.
+     */
     static PrivateKey readPrivateKey(Path file) throws IOException {
-        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(firstBlock(file, "PRIVATE KEY"));
+        String text = Files.readString(file, StandardCharsets.US_ASCII);
+        byte[] pkcs8 = block(text, "PRIVATE KEY");
+        if (pkcs8 == null) {
+            byte[] pkcs1 = block(text, "RSA PRIVATE KEY");
+            if (pkcs1 == null) throw new IOException("no PEM block 'PRIVATE KEY' or 'RSA PRIVATE KEY' in " + file);
+            pkcs8 = rsaPkcs1ToPkcs8(pkcs1);
+        }
+        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(pkcs8);
         for (String algorithm : new String[] {"EC", "RSA"}) {
             try {
                 return KeyFactory.getInstance(algorithm).generatePrivate(spec);
@@ -69,7 +80,43 @@ final class Pem {
                 throw new IOException("cannot read private key " + file, e);
             }
         }
-        throw new IOException("no EC or RSA PKCS#8 private key in " + file);
+        throw new IOException("no EC or RSA private key in " + file);
+    }
+
+    /** DER of AlgorithmIdentifier { rsaEncryption (1.2.840.113549.1.1.1), NULL }. */
+    private static final byte[] RSA_ALGORITHM = {
+            0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
+
+    /** PrivateKeyInfo { version 0, rsaEncryption, OCTET STRING pkcs1 } (RFC 5208), in DER. */
+    static byte[] rsaPkcs1ToPkcs8(byte[] pkcs1) {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.writeBytes(new byte[] {0x02, 0x01, 0x00});
+        body.writeBytes(RSA_ALGORITHM);
+        body.write(0x04);
+        body.writeBytes(derLength(pkcs1.length));
+        body.writeBytes(pkcs1);
+        java.io.ByteArrayOutputStream info = new java.io.ByteArrayOutputStream();
+        info.write(0x30);
+        info.writeBytes(derLength(body.size()));
+        info.writeBytes(body.toByteArray());
+        return info.toByteArray();
+    }
+
+    private static byte[] derLength(int length) {
+        if (length < 0x80) return new byte[] {(byte) length};
+        if (length < 0x100) return new byte[] {(byte) 0x81, (byte) length};
+        if (length < 0x10000) return new byte[] {(byte) 0x82, (byte) (length >> 8), (byte) length};
+        return new byte[] {(byte) 0x83, (byte) (length >> 16), (byte) (length >> 8), (byte) length};
+    }
+
+    private static byte[] block(String text, String type) {
+        Matcher matcher = BLOCK.matcher(text);
+        while (matcher.find()) {
+            if (matcher.group(1).equals(type)) {
+                return Base64.getMimeDecoder().decode(matcher.group(2));
+            }
+        }
+        return null;
     }
 
     private static byte[] firstBlock(Path file, String type) throws IOException {

@@ -24,6 +24,7 @@ import java.util.Optional;
 public final class TokenAuthenticator implements Authenticator {
 
     public static final String AUTHENTICATED_GROUP = "system:authenticated";
+    static final String BEARER_PROTOCOL_PREFIX = "base64url.bearer.authorization.k8s.io.";
 
     private record Credential(byte[] digest, UserInfo user) {}
 
@@ -37,7 +38,33 @@ public final class TokenAuthenticator implements Authenticator {
 
     @Override
     public Optional<UserInfo> authenticate(HttpServletRequest request) {
-        return bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION)).flatMap(this::authenticateToken);
+        Optional<String> token = bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION));
+        if (token.isEmpty() && "websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            token = protocolToken(java.util.Collections.list(request.getHeaders("Sec-WebSocket-Protocol")));
+        }
+        return token.flatMap(this::authenticateToken);
+    }
+
+    /**
+     * The token a WebSocket client that cannot set headers (a browser) offers as the subprotocol
+     * {@code base64url.bearer.authorization.k8s.io.<token, unpadded base64url>}, as kube-apiserver
+     * reads it.
+     */
+    static Optional<String> protocolToken(List<String> protocolHeaders) {
+        for (String header : protocolHeaders) {
+            for (String protocol : header.split(",")) {
+                String p = protocol.strip();
+                if (!p.startsWith(BEARER_PROTOCOL_PREFIX)) continue;
+                try {
+                    String token = new String(java.util.Base64.getUrlDecoder().decode(
+                            p.substring(BEARER_PROTOCOL_PREFIX.length())), StandardCharsets.UTF_8);
+                    return token.isEmpty() ? Optional.empty() : Optional.of(token);
+                } catch (IllegalArgumentException malformed) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** The user a token belongs to; empty for an unknown token. */

@@ -279,7 +279,12 @@ public final class ResourceStorage {
                 && parseResourceVersion(precondition) != current.get().modRevision()) {
             throw ApiException.staleResourceVersion(type.group(), type.plural(), name);
         }
-        return applyUpdate(type, namespace, name, current.get(), object, part, dryRun);
+        try {
+            return applyUpdate(type, namespace, name, current.get(), object, part, dryRun);
+        } catch (RetryableConflict e) {
+            // Another writer got in between the read and the compare-and-swap: the object has been modified.
+            throw ApiException.staleResourceVersion(type.group(), type.plural(), name);
+        }
     }
 
     /**

@@ -35,6 +35,28 @@ class ClusterPkiTest {
     @TempDir
     Path dir;
 
+    /** A CA made elsewhere (helm's genCA, openssl's traditional format) has a PKCS#1 key: it is reused. */
+    @Test
+    void aCaWithAPkcs1KeyIsReusedAndSignsTheServingCertificate() throws Exception {
+        PkiFiles files = new PkiFiles(dir);
+        Process openssl = new ProcessBuilder("sh", "-c",
+                "openssl genrsa -traditional -out ca.key 2048 && openssl req -x509 -new -key ca.key -subj /CN=kube4j-ca"
+                        + " -days 3650 -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign"
+                        + " -out ca.crt")
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(openssl.getInputStream().readAllBytes());
+        assertThat(openssl.waitFor()).as(output).isZero();
+        assertThat(Files.readString(files.caKey())).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+
+        ClusterPki.Result result = ClusterPki.ensure(files, NAMES, Instant.now());
+
+        assertThat(result.authority()).isEqualTo(Action.REUSED);
+        assertThat(result.serving()).isEqualTo(Action.CREATED);
+        X509Certificate ca = Pem.readCertificate(files.caCertificate());
+        Pem.readCertificate(files.servingCertificate()).verify(ca.getPublicKey());
+        assertThat(ClusterPki.keyMatches(ca.getPublicKey(), Pem.readPrivateKey(files.caKey()))).isTrue();
+    }
+
     @Test
     void firstStartCreatesCaAndServingCertificateThatChainToIt() throws Exception {
         PkiFiles files = new PkiFiles(dir);

@@ -58,4 +58,20 @@ class TokenAuthenticatorTest {
         assertThat(new TokenAuthenticator(Map.of()).authenticateToken("")).isEmpty();
         assertThat(new TokenAuthenticator(Map.of()).authenticateToken(ADMIN_TOKEN)).isEmpty();
     }
+
+    @ParameterizedTest(name = "[{index}] {0} {1} -> {2}")
+    @CsvSource(nullValues = "NULL", value = {
+            "websocket, 'base64url.bearer.authorization.k8s.io.c2hvcnQ, json',   bob",
+            "websocket, 'json, base64url.bearer.authorization.k8s.io.c2hvcnQ',   bob",
+            "websocket, 'base64url.bearer.authorization.k8s.io.bm9wZQ',          NULL",
+            "websocket, 'base64url.bearer.authorization.k8s.io.!!!',             NULL",
+            "websocket, 'json',                                                  NULL",
+            "NULL,      'base64url.bearer.authorization.k8s.io.c2hvcnQ',         NULL",
+    })
+    void webSocketClientsMayOfferTheirTokenAsASubprotocol(String upgrade, String protocols, String expectedUser) {
+        MockHttpServletRequest request = new MockHttpServletRequest("GET", "/api/v1/namespaces");
+        if (upgrade != null) request.addHeader("Upgrade", upgrade);
+        request.addHeader("Sec-WebSocket-Protocol", protocols);
+        assertThat(authenticator.authenticate(request).map(UserInfo::name)).isEqualTo(Optional.ofNullable(expectedUser));
+    }
 }

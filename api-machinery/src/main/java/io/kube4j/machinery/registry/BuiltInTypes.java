@@ -23,13 +23,13 @@ public final class BuiltInTypes {
     private static final List<String> ALL_CATEGORY = List.of("all");
 
     public static final ResourceType NAMESPACE = cluster("", "v1", "Namespace", "namespaces", List.of("ns"), "status", "finalize");
-    public static final ResourceType POD = ns("", "v1", "Pod", "pods", List.of("po"), ALL_CATEGORY, "status", "binding", "log", "exec", "eviction");
+    public static final ResourceType POD = ns("", "v1", "Pod", "pods", List.of("po"), ALL_CATEGORY, "status", "binding", "log", "exec", "attach", "portforward", "eviction");
     public static final ResourceType SERVICE = ns("", "v1", "Service", "services", List.of("svc"), ALL_CATEGORY, "status");
     public static final ResourceType ENDPOINTS = ns("", "v1", "Endpoints", "endpoints", List.of("ep"), List.of());
     public static final ResourceType CONFIG_MAP = ns("", "v1", "ConfigMap", "configmaps", List.of("cm"), List.of());
     public static final ResourceType SECRET = ns("", "v1", "Secret", "secrets", List.of(), List.of());
     public static final ResourceType SERVICE_ACCOUNT = ns("", "v1", "ServiceAccount", "serviceaccounts", List.of("sa"), List.of());
-    public static final ResourceType NODE = cluster("", "v1", "Node", "nodes", List.of("no"), "status");
+    public static final ResourceType NODE = cluster("", "v1", "Node", "nodes", List.of("no"), "status", "proxy");
     public static final ResourceType EVENT = ns("", "v1", "Event", "events", List.of("ev"), List.of());
     public static final ResourceType PERSISTENT_VOLUME = cluster("", "v1", "PersistentVolume", "persistentvolumes", List.of("pv"), "status");
     public static final ResourceType PERSISTENT_VOLUME_CLAIM = ns("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", List.of("pvc"), List.of(), "status");
@@ -81,6 +81,15 @@ public final class BuiltInTypes {
     /** Kinds that are questions rather than objects: only {@code create}, answered and never stored. */
     public static final java.util.Set<ResourceType> REVIEWS = java.util.Set.of(SELF_SUBJECT_ACCESS_REVIEW,
             SELF_SUBJECT_RULES_REVIEW, SUBJECT_ACCESS_REVIEW, SELF_SUBJECT_REVIEW, TOKEN_REVIEW);
+
+    public static final ResourceType NODE_METRICS = cluster("metrics.k8s.io", "v1beta1", "NodeMetrics", "nodes", List.of());
+    public static final ResourceType POD_METRICS = ns("metrics.k8s.io", "v1beta1", "PodMetrics", "pods", List.of(), List.of());
+
+    /**
+     * The resource metrics API: read-only views of the metrics store (Redis), never stored, so not
+     * in {@link #ALL}; served by their own handler and listed in discovery, with only get and list.
+     */
+    public static final List<ResourceType> METRICS = List.of(NODE_METRICS, POD_METRICS);
 
     public static final ResourceType CUSTOM_RESOURCE_DEFINITION = cluster("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", List.of("crd", "crds"), "status");
 

@@ -87,9 +87,14 @@ public record ResourceType(
         return kind + "List";
     }
 
-    /** The verbs this resource serves: all of {@link #VERBS}, or only {@code create} for the review kinds. */
+    /**
+     * The verbs this resource serves: all of {@link #VERBS}; only {@code create} for the review
+     * kinds; only {@code get} and {@code list} for the metrics kinds.
+     */
     public List<String> verbs() {
-        return BuiltInTypes.REVIEWS.contains(this) ? List.of("create") : VERBS;
+        if (BuiltInTypes.REVIEWS.contains(this)) return List.of("create");
+        if (BuiltInTypes.METRICS.contains(this)) return List.of("get", "list");
+        return VERBS;
     }
 
     public boolean hasSubresource(String name) {

@@ -1,0 +1,42 @@
+package io.kube4j.machinery.client;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Clients of the gateway for kube4j's own roles (scheduler, controllers, node agents): fabric8's
+ * {@link KubernetesClient} over the JDK's HTTP client, configured from a kubeconfig file such as
+ * the one {@code ./kube4j up} writes.
+ *
+ * <p>The roles are the cluster's own control plane, so there is no client-side rate limit (the
+ * gateway is the one to push back) and requests are not retried by the client: reconcilers retry
+ * through their work queues, where the backoff is visible.
+ */
+public final class GatewayClients {
+
+    private GatewayClients() {
+    }
+
+    /** A client for the current context of the kubeconfig at {@code kubeconfig}. */
+    public static KubernetesClient fromKubeconfig(Path kubeconfig) {
+        String text;
+        try {
+            text = Files.readString(kubeconfig);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the kubeconfig " + kubeconfig, e);
+        }
+        Config config = Config.fromKubeconfig(null, text, kubeconfig.toString());
+        config.setRequestRetryBackoffLimit(0);
+        config.setConnectionTimeout(10_000);
+        config.setRequestTimeout(30_000);
+        config.setMaxConcurrentRequests(256);
+        config.setMaxConcurrentRequestsPerHost(256);
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+}

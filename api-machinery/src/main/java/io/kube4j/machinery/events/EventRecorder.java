@@ -1,0 +1,20 @@
+package io.kube4j.machinery.events;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+
+/**
+ * Records core/v1 Events about objects, as client-go's event recorder does: what {@code kubectl
+ * describe} shows under Events. Recording never fails the caller and may be asynchronous: an
+ * event that cannot be written is dropped (events are advisory).
+ */
+public interface EventRecorder {
+
+    String NORMAL = "Normal";
+    String WARNING = "Warning";
+
+    /** Records that {@code reason} happened to {@code object}; {@code type} is {@link #NORMAL} or {@link #WARNING}. */
+    void event(HasMetadata object, String type, String reason, String message);
+
+    /** A recorder that records nothing. */
+    EventRecorder NONE = (object, type, reason, message) -> { };
+}

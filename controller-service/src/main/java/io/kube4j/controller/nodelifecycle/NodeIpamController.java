@@ -1,0 +1,56 @@
+package io.kube4j.controller.nodelifecycle;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.kube4j.controller.runtime.ControllerContext;
+import io.kube4j.controller.runtime.ManagedController;
+import io.kube4j.machinery.controller.Controller;
+import io.kube4j.machinery.registry.BuiltInTypes;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+
+/** kube-controller-manager's {@code nodeipam} controller: a podCIDR for every node ({@link NodeCidrAllocator}). One key for all nodes. */
+@Component
+public final class NodeIpamController implements ManagedController {
+
+    private final NodeLifecycleProperties properties;
+
+    public NodeIpamController(NodeLifecycleProperties properties) {
+        this.properties = properties;
+    }
+
+    @Override
+    public String name() {
+        return "nodeipam";
+    }
+
+    @Override
+    public Controller build(ControllerContext context) {
+        var nodes = context.informers().informer(BuiltInTypes.NODE, Node.class);
+        NodeCidrAllocator allocator = new NodeCidrAllocator(nodes.cache(), context.objects(), context.events("cidrAllocator"),
+                CidrRange.parse(properties.clusterCidr(), properties.nodeCidrMaskSize()));
+        Controller controller = new Controller(name(), allocator, 1, context.shards(name()), () -> List.of(NodeCidrAllocator.KEY));
+        nodes.addHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Node node) {
+                if (isEmpty(NodeCidrAllocator.podCidr(node))) controller.enqueue(NodeCidrAllocator.KEY);
+            }
+
+            @Override
+            public void onUpdate(Node old, Node node) {
+                if (isEmpty(NodeCidrAllocator.podCidr(node))) controller.enqueue(NodeCidrAllocator.KEY);
+            }
+
+            @Override
+            public void onDelete(Node node, boolean unknown) {
+                controller.enqueue(NodeCidrAllocator.KEY);
+            }
+        });
+        return controller;
+    }
+
+    private static boolean isEmpty(String s) {
+        return s == null || s.isEmpty();
+    }
+}

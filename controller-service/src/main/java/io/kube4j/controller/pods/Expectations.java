@@ -1,0 +1,103 @@
+package io.kube4j.controller.pods;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What a controller has asked for and not yet seen in its cache, per controller key — kube's
+ * (UID-tracking) ControllerExpectations. Before creating n pods a controller expects n creations;
+ * each pod's arrival in the informer lowers the count; before deleting it names the pods it
+ * expects gone. While anything is outstanding the controller does not add or remove pods again,
+ * because its cache would make it count wrongly; an expectation older than {@code timeout}
+ * (five minutes in kube) is given up, so a lost event cannot stall a controller for ever.
+ *
+ * <p>Thread-safe: informer handlers lower expectations while workers raise them. Held only in
+ * memory — after a restart the informer's fresh list is the truth, so there is nothing to expect.
+ */
+public final class Expectations {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+
+    private final Map<String, Record> records = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final Duration timeout;
+
+    public Expectations(Clock clock, Duration timeout) {
+        this.clock = clock;
+        this.timeout = timeout;
+    }
+
+    public Expectations() {
+        this(Clock.systemUTC(), DEFAULT_TIMEOUT);
+    }
+
+    private static final class Record {
+        int adds;
+        final Set<String> deletes = new HashSet<>();
+        final Instant since;
+
+        Record(Instant since) {
+            this.since = since;
+        }
+    }
+
+    /** Whether the controller {@code key} may act on its cache: nothing outstanding, or it waited too long. */
+    public boolean satisfied(String key) {
+        Record r = records.get(key);
+        if (r == null) return true;
+        synchronized (r) {
+            return (r.adds <= 0 && r.deletes.isEmpty()) || clock.instant().isAfter(r.since.plus(timeout));
+        }
+    }
+
+    /** Expects {@code count} pods to be created by {@code key}, replacing what was expected before. */
+    public void expectCreations(String key, int count) {
+        Record r = new Record(clock.instant());
+        r.adds = count;
+        records.put(key, r);
+    }
+
+    /** Expects the pods {@code podKeys} to be deleted (or marked for deletion), replacing what was expected before. */
+    public void expectDeletions(String key, Set<String> podKeys) {
+        Record r = new Record(clock.instant());
+        r.deletes.addAll(podKeys);
+        records.put(key, r);
+    }
+
+    /** A pod of {@code key}'s arrived (or its creation failed or was skipped). */
+    public void creationObserved(String key) {
+        Record r = records.get(key);
+        if (r == null) return;
+        synchronized (r) {
+            r.adds--;
+        }
+    }
+
+    /** The pod {@code podKey} of {@code key}'s is gone or going (or its deletion failed). */
+    public void deletionObserved(String key, String podKey) {
+        Record r = records.get(key);
+        if (r == null) return;
+        synchronized (r) {
+            r.deletes.remove(podKey);
+        }
+    }
+
+    /** Forgets {@code key} (its controller is gone). */
+    public void forget(String key) {
+        records.remove(key);
+    }
+
+    /** Outstanding creations and deletions of {@code key}, for tests and logs: {@code "adds=2 deletes=0"}. */
+    public String describe(String key) {
+        Record r = records.get(key);
+        if (r == null) return "none";
+        synchronized (r) {
+            return "adds=" + r.adds + " deletes=" + r.deletes.size();
+        }
+    }
+}

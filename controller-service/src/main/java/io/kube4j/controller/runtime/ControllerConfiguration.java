@@ -1,0 +1,30 @@
+package io.kube4j.controller.runtime;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kube4j.machinery.client.GatewayClients;
+import io.kube4j.machinery.client.GatewayObjectClient;
+import io.kube4j.machinery.client.ObjectClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.util.List;
+
+@Configuration(proxyBeanMethods = false)
+class ControllerConfiguration {
+
+    @Bean(destroyMethod = "close")
+    KubernetesClient gatewayClient(ControllerProperties properties) {
+        return GatewayClients.fromKubeconfig(properties.kubeconfig());
+    }
+
+    @Bean
+    ObjectClient objectClient(KubernetesClient client) {
+        return new GatewayObjectClient(client);
+    }
+
+    @Bean
+    ControllerManager controllerManager(ControllerProperties properties, KubernetesClient client, ObjectClient objects,
+                                        List<ManagedController> controllers) {
+        return new ControllerManager(properties, client, objects, controllers);
+    }
+}

@@ -1,0 +1,59 @@
+package io.kube4j.controller.pods;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ExpectationsTest {
+
+    @Test
+    void satisfiedOnceEveryCreationAndDeletionIsSeenOrTheTimeoutPassed() {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
+        Clock clock = new Clock() {
+            public ZoneOffset getZone() { return ZoneOffset.UTC; }
+            public Clock withZone(java.time.ZoneId zone) { return this; }
+            public Instant instant() { return now.get(); }
+        };
+        Expectations e = new Expectations(clock, Duration.ofMinutes(5));
+        assertThat(e.satisfied("ns/web")).isTrue();
+        e.expectCreations("ns/web", 2);
+        assertThat(e.satisfied("ns/web")).isFalse();
+        e.creationObserved("ns/web");
+        assertThat(e.satisfied("ns/web")).isFalse();
+        e.creationObserved("ns/web");
+        assertThat(e.satisfied("ns/web")).isTrue();
+
+        e.expectDeletions("ns/web", Set.of("ns/a", "ns/b"));
+        e.deletionObserved("ns/web", "ns/a");
+        e.deletionObserved("ns/web", "ns/a");
+        assertThat(e.satisfied("ns/web")).isFalse();
+        now.set(now.get().plus(Duration.ofMinutes(6)));
+        assertThat(e.satisfied("ns/web")).as("expired").isTrue();
+        e.forget("ns/web");
+        assertThat(e.describe("ns/web")).isEqualTo("none");
+    }
+
+    @Test
+    void slowStartStopsAfterTheFirstFailingBatch() throws Exception {
+        var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+        var calls = new java.util.concurrent.atomic.AtomicInteger();
+        var outcome = SlowStart.run(100, 1, executor, () -> {
+            if (calls.incrementAndGet() > 3) throw new IllegalStateException("quota");
+        });
+        // batches 1 and 2 succeed (3 calls), the batch of 4 fails: 7 calls in all, not 100
+        assertThat(calls.get()).isEqualTo(7);
+        assertThat(outcome.successes()).isEqualTo(3);
+        assertThat(outcome.error()).hasMessage("quota");
+
+        calls.set(0);
+        assertThat(SlowStart.run(10, 1, executor, calls::incrementAndGet).successes()).isEqualTo(10);
+        assertThat(calls.get()).isEqualTo(10);
+    }
+}

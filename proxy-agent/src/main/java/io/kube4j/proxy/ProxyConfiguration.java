@@ -1,0 +1,90 @@
+package io.kube4j.proxy;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kube4j.machinery.client.GatewayClients;
+import io.kube4j.proxy.dns.ClusterDnsResolver;
+import io.kube4j.proxy.dns.ClusterDnsServer;
+import io.kube4j.proxy.dns.DnsRecords;
+import io.kube4j.proxy.dns.ResolverUpstream;
+import io.kube4j.proxy.iptables.IptablesBackend;
+import io.kube4j.proxy.ipvs.IpvsBackend;
+import io.kube4j.proxy.ipvs.IpvsDetector;
+import io.kube4j.proxy.nftables.NftablesBackend;
+import io.kube4j.proxy.nftables.ProcessNftRunner;
+import io.kube4j.proxy.nftables.RecordingNftRunner;
+import io.kube4j.proxy.sync.CommandRunner;
+import io.kube4j.proxy.sync.ProxyAgent;
+import io.kube4j.proxy.sync.ProxyBackend;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+@Configuration(proxyBeanMethods = false)
+class ProxyConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    KubernetesClient gatewayClient(ProxyProperties properties) {
+        return GatewayClients.fromKubeconfig(properties.kubeconfig());
+    }
+
+    @Bean
+    ProxyBackend proxyBackend(ProxyProperties properties) {
+        IpvsDetector.Detection ipvs = new IpvsDetector().detect();
+        ProxyModeSelection.Choice choice = ProxyModeSelection.choose(properties.mode(), ipvs.available(), ipvs.reason(),
+                ProcessNftRunner.available());
+        log.info("proxy mode {}: {}{}", choice.mode(), choice.reason(), properties.dryRun() ? " (dry run: nothing is programmed)" : "");
+        CommandRunner commands = CommandRunner.process(properties.netns());
+        return switch (choice.mode()) {
+            case "ipvs" -> new IpvsBackend(commands, properties.dryRun(), System.out);
+            case "iptables" -> new IptablesBackend(properties.dryRun() ? (c, in) -> dryRun(c, in) : commands);
+            default -> new NftablesBackend(properties.table(), properties.dryRun() ? new RecordingNftRunner() : new ProcessNftRunner(properties.netns()));
+        };
+    }
+
+    private static CommandRunner.Result dryRun(List<String> command, String stdin) {
+        log.info("dry run: {}{}", String.join(" ", command), stdin == null ? "" : "\n" + stdin);
+        return new CommandRunner.Result(0, "");
+    }
+
+    @Bean
+    AtomicReference<DnsRecords> dnsRecords(ProxyProperties properties) {
+        return new AtomicReference<>(DnsRecords.empty(properties.dns().clusterDomain()));
+    }
+
+    @Bean
+    ProxyAgent proxyAgent(ProxyProperties properties, KubernetesClient client, ProxyBackend backend,
+                          AtomicReference<DnsRecords> dnsRecords) {
+        return new ProxyAgent(properties, client, backend, dnsRecords);
+    }
+
+    @Bean(destroyMethod = "close")
+    ClusterDnsServer clusterDnsServer(ProxyProperties properties, AtomicReference<DnsRecords> dnsRecords) throws IOException {
+        ProxyProperties.Dns dns = properties.dns();
+        if (!dns.enabled()) return null;
+        ClusterDnsResolver resolver = new ClusterDnsResolver(dnsRecords::get, new ResolverUpstream(dns.upstreams(), dns.upstreamTimeout()));
+        return new ClusterDnsServer(resolver, dns.address(), dns.port());
+    }
+
+    /** DOWN until the first sync programmed the rules: the launcher waits for that. */
+    @Bean
+    HealthIndicator proxyHealth(ProxyAgent agent, ProxyBackend backend) {
+        return () -> {
+            if (agent.synced()) {
+                return Health.up().withDetail("mode", backend.mode()).withDetail("syncs", agent.runner().syncs())
+                        .withDetail("servicePorts", agent.lastRules().services().size()).build();
+            }
+            Health.Builder down = Health.down().withDetail("mode", backend.mode()).withDetail("synced", false);
+            if (agent.startFailure() != null) down.withDetail("error", agent.startFailure());
+            return down.build();
+        };
+    }
+}

@@ -1,0 +1,115 @@
+package io.kube4j.proxy;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Settings of the proxy agent, under {@code kube4j.proxy}.
+ *
+ * @param kubeconfig         the kubeconfig whose current context reaches the gateway (required)
+ * @param nodeName           this node's name (its Node object, endpoints' nodeName); the host name when empty
+ * @param nodeAddresses      addresses NodePorts listen on besides the Node's InternalIP and ExternalIP addresses
+ * @param localhostNodePorts NodePorts on 127.0.0.1 too (sets route_localnet, as kube-proxy's iptables mode does)
+ * @param mode               {@code auto} (IPVS where the kernel has it, else nftables, else iptables), {@code ipvs},
+ *                           {@code nftables} or {@code iptables}
+ * @param dryRun             compute and log (print, for IPVS) what would be programmed, program nothing
+ * @param minSyncInterval    the least time between two syncs once the burst is spent
+ * @param syncBurst          syncs allowed back to back before {@code minSyncInterval} applies
+ * @param maxSyncInterval    a sync at least this often, even without a change (rules recomputed; a back end sends
+ *                           only differences from what it applied, so rules changed by hand stay until a full sync)
+ * @param syncTimeout        how long to wait for the first list of every watch before giving up on starting
+ * @param table              the nftables table ({@code ip <table>}) and iptables chain prefix this agent owns
+ * @param netns              run nft and iptables inside this network namespace (tests, benchmarks); empty for the host's
+ * @param cleanupOnExit      remove the programmed rules when the agent stops
+ * @param dns                cluster DNS
+ */
+@ConfigurationProperties("kube4j.proxy")
+public record ProxyProperties(
+        Path kubeconfig,
+        String nodeName,
+        List<String> nodeAddresses,
+        Boolean localhostNodePorts,
+        String mode,
+        Boolean dryRun,
+        Duration minSyncInterval,
+        Integer syncBurst,
+        Duration maxSyncInterval,
+        Duration syncTimeout,
+        String table,
+        String netns,
+        Boolean cleanupOnExit,
+        Dns dns) {
+
+    public ProxyProperties {
+        if (kubeconfig == null) throw new IllegalArgumentException("kube4j.proxy.kubeconfig is required");
+        if (nodeName == null || nodeName.isBlank()) nodeName = hostName();
+        nodeAddresses = nodeAddresses == null ? List.of() : List.copyOf(nodeAddresses);
+        localhostNodePorts = localhostNodePorts == null || localhostNodePorts;
+        mode = mode == null || mode.isBlank() ? "auto" : mode;
+        if (!List.of("auto", "ipvs", "nftables", "iptables").contains(mode)) {
+            throw new IllegalArgumentException("kube4j.proxy.mode must be auto, ipvs, nftables or iptables, not " + mode);
+        }
+        dryRun = dryRun != null && dryRun;
+        minSyncInterval = minSyncInterval == null ? Duration.ofSeconds(1) : minSyncInterval;
+        syncBurst = syncBurst == null ? 2 : Math.max(1, syncBurst);
+        maxSyncInterval = maxSyncInterval == null ? Duration.ofSeconds(30) : maxSyncInterval;
+        syncTimeout = syncTimeout == null ? Duration.ofMinutes(2) : syncTimeout;
+        table = table == null || table.isBlank() ? "kube4j" : table;
+        netns = netns == null ? "" : netns;
+        cleanupOnExit = cleanupOnExit != null && cleanupOnExit;
+        dns = dns == null ? new Dns(null, null, null, null, null, null, null, null, null) : dns;
+    }
+
+    /**
+     * Cluster DNS settings, under {@code kube4j.proxy.dns}.
+     *
+     * @param enabled         answer DNS at all
+     * @param address         the address the server listens on (UDP and TCP)
+     * @param port            its port
+     * @param clusterDomain   the cluster's domain
+     * @param serviceIP       the cluster IP of the {@code kube-system/kube-dns} Service this agent creates when missing
+     * @param endpointAddress the address the kube-dns EndpointSlice names for this node; the first non-loopback node
+     *                        address when empty
+     * @param upstreams       resolvers for names outside the cluster; those of /etc/resolv.conf when empty
+     * @param upstreamTimeout how long a forwarded query may take
+     * @param manageService   create the kube-dns Service and this node's EndpointSlice for it
+     */
+    public record Dns(
+            Boolean enabled,
+            String address,
+            Integer port,
+            String clusterDomain,
+            String serviceIP,
+            String endpointAddress,
+            List<String> upstreams,
+            Duration upstreamTimeout,
+            Boolean manageService) {
+
+        public Dns {
+            enabled = enabled == null || enabled;
+            address = address == null || address.isBlank() ? "0.0.0.0" : address;
+            port = port == null ? 53 : port;
+            clusterDomain = clusterDomain == null || clusterDomain.isBlank() ? "cluster.local" : clusterDomain;
+            serviceIP = serviceIP == null || serviceIP.isBlank() ? "10.96.0.10" : serviceIP;
+            endpointAddress = endpointAddress == null ? "" : endpointAddress;
+            upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
+            upstreamTimeout = upstreamTimeout == null ? Duration.ofSeconds(2) : upstreamTimeout;
+            manageService = manageService == null || manageService;
+        }
+    }
+
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) return env;
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}

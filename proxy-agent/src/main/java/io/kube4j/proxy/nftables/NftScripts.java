@@ -1,0 +1,156 @@
+package io.kube4j.proxy.nftables;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * {@code nft -f} scripts for the kube4j table: the full one (the table replaced whole, in one
+ * transaction) and the incremental one (only the chains, sets and elements that differ).
+ * Pure functions of their arguments.
+ */
+public final class NftScripts {
+
+    /** Elements per {@code add element} line: long enough to amortize parsing, short enough for nft's buffers. */
+    private static final int ELEMENTS_PER_LINE = 1000;
+
+    private NftScripts() {
+    }
+
+    /**
+     * The fixed part of the table: the dispatch maps, the base chains on the nat and filter hooks,
+     * masquerading by mark and for hairpin traffic, and the reject chain for Services without
+     * endpoints (a refused connection rather than a timeout).
+     */
+    public static List<String> skeleton(String table) {
+        String t = "ip " + table;
+        return List.of(
+                "add table " + t,
+                "add set " + t + " nodeport-ips { type ipv4_addr ; }",
+                "add set " + t + " hairpin { type ipv4_addr . ipv4_addr ; }",
+                "add map " + t + " service-ips { type ipv4_addr . inet_proto . inet_service : verdict ; }",
+                "add map " + t + " service-nodeports { type inet_proto . inet_service : verdict ; }",
+                "add map " + t + " no-endpoint-services { type ipv4_addr . inet_proto . inet_service : verdict ; }",
+                "add map " + t + " no-endpoint-nodeports { type inet_proto . inet_service : verdict ; }",
+                // Endpoint slots: the conntrack mark a Service's chain chose → the endpoint's address and port.
+                "add map " + t + " backends { typeof ct mark : ip daddr . tcp dport ; }",
+                "add chain " + t + " dispatch-tcp",
+                "add rule " + t + " dispatch-tcp meta l4proto tcp dnat ip addr . port to ct mark map @backends",
+                "add chain " + t + " dispatch-udp",
+                "add rule " + t + " dispatch-udp meta l4proto udp dnat ip addr . port to ct mark map @backends",
+                "add chain " + t + " dispatch-sctp",
+                "add rule " + t + " dispatch-sctp meta l4proto sctp dnat ip addr . port to ct mark map @backends",
+                "add chain " + t + " mark-for-masquerade",
+                "add rule " + t + " mark-for-masquerade meta mark set meta mark | 0x4000",
+                "add chain " + t + " reject-chain",
+                "add rule " + t + " reject-chain meta l4proto tcp reject with tcp reset",
+                "add rule " + t + " reject-chain reject",
+                "add chain " + t + " services",
+                "add rule " + t + " services ip daddr . meta l4proto . th dport vmap @service-ips",
+                "add rule " + t + " services ip daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports",
+                "add chain " + t + " nat-prerouting { type nat hook prerouting priority dstnat ; policy accept ; }",
+                "add rule " + t + " nat-prerouting jump services",
+                "add chain " + t + " nat-output { type nat hook output priority -100 ; policy accept ; }",
+                "add rule " + t + " nat-output jump services",
+                "add chain " + t + " nat-postrouting { type nat hook postrouting priority srcnat ; policy accept ; }",
+                "add rule " + t + " nat-postrouting meta mark & 0x4000 == 0x4000 meta mark set meta mark ^ 0x4000 masquerade",
+                "add rule " + t + " nat-postrouting ct status dnat ip saddr . ip daddr @hairpin masquerade",
+                "add chain " + t + " endpoints-check",
+                "add rule " + t + " endpoints-check ip daddr . meta l4proto . th dport vmap @no-endpoint-services",
+                "add rule " + t + " endpoints-check ip daddr @nodeport-ips meta l4proto . th dport vmap @no-endpoint-nodeports",
+                "add chain " + t + " filter-input { type filter hook input priority -110 ; policy accept ; }",
+                "add rule " + t + " filter-input ct state new jump endpoints-check",
+                "add chain " + t + " filter-forward { type filter hook forward priority -110 ; policy accept ; }",
+                "add rule " + t + " filter-forward ct state new jump endpoints-check",
+                "add chain " + t + " filter-output { type filter hook output priority -110 ; policy accept ; }",
+                "add rule " + t + " filter-output ct state new jump endpoints-check");
+    }
+
+    /** Replaces the table whole: whatever it held before (also from another process) is gone after. */
+    public static String full(String table, NftRuleset desired) {
+        StringBuilder sb = new StringBuilder(64 + (int) Math.min(Integer.MAX_VALUE / 2, desired.size() * 80));
+        String t = "ip " + table;
+        // "add" first so that "delete" cannot fail on a fresh host.
+        line(sb, "add table " + t);
+        line(sb, "delete table " + t);
+        skeleton(table).forEach(l -> line(sb, l));
+        desired.sets().forEach((name, body) -> line(sb, "add set " + t + " " + name + " " + body));
+        desired.chains().keySet().forEach(name -> line(sb, "add chain " + t + " " + name));
+        desired.chains().forEach((name, rules) -> rules.forEach(r -> line(sb, "add rule " + t + " " + name + " " + r)));
+        desired.elements().forEach((set, elements) -> addElements(sb, t, set, elements));
+        return sb.toString();
+    }
+
+    /**
+     * What turns the table from {@code applied} into {@code desired}; empty when they are equal.
+     * Order matters to the kernel within the one transaction: elements that point at chains go
+     * before the chains are deleted, chains exist before rules jump to them, and removed chains
+     * are flushed (dropping their references to each other) before any is deleted.
+     */
+    public static String incremental(String table, NftRuleset applied, NftRuleset desired) {
+        StringBuilder sb = new StringBuilder();
+        String t = "ip " + table;
+        for (String set : union(applied.elements().keySet(), desired.elements().keySet())) {
+            SortedMap<String, String> before = applied.elements().getOrDefault(set, new TreeMap<>());
+            SortedMap<String, String> after = desired.elements().getOrDefault(set, new TreeMap<>());
+            List<String> gone = new ArrayList<>();
+            before.forEach((k, v) -> {
+                if (!Objects.equals(after.get(k), v)) gone.add(k);
+            });
+            batches(sb, "delete element " + t + " " + set, gone);
+        }
+        desired.sets().forEach((name, body) -> {
+            if (!applied.sets().containsKey(name)) line(sb, "add set " + t + " " + name + " " + body);
+        });
+        desired.chains().keySet().forEach(name -> {
+            if (!applied.chains().containsKey(name)) line(sb, "add chain " + t + " " + name);
+        });
+        desired.chains().forEach((name, rules) -> {
+            List<String> old = applied.chains().get(name);
+            if (rules.equals(old)) return;
+            if (old != null) line(sb, "flush chain " + t + " " + name);
+            rules.forEach(r -> line(sb, "add rule " + t + " " + name + " " + r));
+        });
+        for (Map.Entry<String, SortedMap<String, String>> e : desired.elements().entrySet()) {
+            SortedMap<String, String> before = applied.elements().getOrDefault(e.getKey(), new TreeMap<>());
+            TreeMap<String, String> added = new TreeMap<>();
+            e.getValue().forEach((k, v) -> {
+                if (!Objects.equals(before.get(k), v)) added.put(k, v);
+            });
+            addElements(sb, t, e.getKey(), added);
+        }
+        List<String> removed = applied.chains().keySet().stream().filter(c -> !desired.chains().containsKey(c)).toList();
+        removed.forEach(c -> line(sb, "flush chain " + t + " " + c));
+        removed.forEach(c -> line(sb, "delete chain " + t + " " + c));
+        applied.sets().keySet().stream().filter(s -> !desired.sets().containsKey(s))
+                .forEach(s -> line(sb, "delete set " + t + " " + s));
+        return sb.toString();
+    }
+
+    private static void addElements(StringBuilder sb, String t, String set, SortedMap<String, String> elements) {
+        List<String> items = new ArrayList<>(elements.size());
+        elements.forEach((k, v) -> items.add(v.isEmpty() ? k : k + " : " + v));
+        batches(sb, "add element " + t + " " + set, items);
+    }
+
+    private static void batches(StringBuilder sb, String prefix, List<String> items) {
+        for (int i = 0; i < items.size(); i += ELEMENTS_PER_LINE) {
+            sb.append(prefix).append(" { ")
+                    .append(String.join(", ", items.subList(i, Math.min(items.size(), i + ELEMENTS_PER_LINE))))
+                    .append(" }\n");
+        }
+    }
+
+    private static List<String> union(java.util.Set<String> a, java.util.Set<String> b) {
+        java.util.TreeSet<String> s = new java.util.TreeSet<>(a);
+        s.addAll(b);
+        return List.copyOf(s);
+    }
+
+    private static void line(StringBuilder sb, String line) {
+        sb.append(line).append('\n');
+    }
+}

@@ -1,0 +1,142 @@
+package io.kube4j.proxy.sync;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kube4j.proxy.ProxyProperties;
+import io.kube4j.proxy.dns.DnsRecords;
+import io.kube4j.proxy.dns.KubeDnsRegistration;
+import io.kube4j.proxy.model.IncrementalRuleComputation;
+import io.kube4j.proxy.model.ProxyRules;
+import io.kube4j.proxy.model.RuleComputation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The agent's life: start the watches, wait for every first list, register the cluster DNS
+ * Service, then run the {@link SyncRunner}, whose every sync computes the rules from the caches
+ * ({@link RuleComputation}, remembering unchanged Services' results), hands them to the {@link ProxyBackend} and refreshes the DNS records.
+ * Start-up waits on its own thread, so the HTTP server (health) is up meanwhile and says DOWN.
+ */
+public final class ProxyAgent implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyAgent.class);
+
+    private final ProxyProperties properties;
+    private final KubernetesClient client;
+    private final ProxyBackend backend;
+    private final ProxyWatches watches;
+    private final SyncRunner runner;
+    private final AtomicReference<DnsRecords> dnsRecords;
+    private final AtomicReference<ProxyRules> lastRules = new AtomicReference<>(ProxyRules.empty());
+    private final IncrementalRuleComputation computation = new IncrementalRuleComputation();
+    private volatile String startFailure;
+    private volatile boolean running;
+    private Thread starter;
+
+    public ProxyAgent(ProxyProperties properties, KubernetesClient client, ProxyBackend backend,
+                      AtomicReference<DnsRecords> dnsRecords) {
+        this.properties = properties;
+        this.client = client;
+        this.backend = backend;
+        this.dnsRecords = dnsRecords;
+        this.runner = new SyncRunner(this::syncOnce, properties.minSyncInterval(), properties.syncBurst(), properties.maxSyncInterval());
+        this.watches = new ProxyWatches(client, properties.nodeName(), properties.nodeAddresses(), runner::request);
+    }
+
+    /** One sync: compute from the caches, program, refresh DNS. Called on the runner's thread only. */
+    void syncOnce() throws Exception {
+        long start = System.nanoTime();
+        List<String> addresses = new ArrayList<>(watches.nodeAddresses());
+        if (properties.localhostNodePorts() && !addresses.contains("127.0.0.1")) addresses.add("127.0.0.1");
+        ProxyRules rules = computation.compute(watches.snapshot(addresses));
+        dnsRecords.set(DnsRecords.build(properties.dns().clusterDomain(), watches.services(), watches.endpointSlices()));
+        backend.sync(rules);
+        lastRules.set(rules);
+        log.debug("synced {} service ports with {} in {} ms ({} statements)", rules.services().size(), backend.mode(),
+                (System.nanoTime() - start) / 1_000_000, backend.lastSyncSize());
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        starter = Thread.ofPlatform().name("proxy-start").daemon().start(() -> {
+            try {
+                if (properties.localhostNodePorts() && !properties.dryRun() && properties.netns().isEmpty()) allowLocalhostNodePorts();
+                watches.startAndAwaitSynced(properties.syncTimeout());
+                log.info("watches listed: {} services, {} endpoint slices; node {} addresses {}", watches.services().size(),
+                        watches.endpointSlices().size(), properties.nodeName(), watches.nodeAddresses());
+                if (properties.dns().enabled() && properties.dns().manageService()) registerDns();
+                runner.start();
+            } catch (Exception e) {
+                startFailure = e.toString();
+                log.error("the proxy agent could not start", e);
+            }
+        });
+    }
+
+    private void registerDns() {
+        ProxyProperties.Dns dns = properties.dns();
+        String address = dns.endpointAddress();
+        if (address.isEmpty()) {
+            address = watches.nodeAddresses().stream().filter(a -> !a.startsWith("127.")).findFirst().orElse("127.0.0.1");
+        }
+        try {
+            KubeDnsRegistration.ensure(client, dns.serviceIP(), properties.nodeName(), address, dns.port());
+        } catch (RuntimeException e) {
+            // DNS by the Service's address is a convenience; the rules must not wait for it.
+            log.warn("could not register the kube-dns Service and this node's EndpointSlice: {}", e.getMessage());
+        }
+    }
+
+    /** NodePorts on 127.0.0.1: DNAT of a loopback-sourced packet to a pod needs route_localnet. */
+    private static void allowLocalhostNodePorts() {
+        Path p = Path.of("/proc/sys/net/ipv4/conf/all/route_localnet");
+        try {
+            if (!"1".equals(Files.readString(p).trim())) Files.writeString(p, "1");
+        } catch (Exception e) {
+            log.warn("cannot set {} (NodePorts on 127.0.0.1 will not answer): {}", p, e.getMessage());
+        }
+    }
+
+    public boolean synced() {
+        return runner.synced();
+    }
+
+    public String startFailure() {
+        return startFailure;
+    }
+
+    public SyncRunner runner() {
+        return runner;
+    }
+
+    public ProxyRules lastRules() {
+        return lastRules.get();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (starter != null) starter.interrupt();
+        runner.close();
+        watches.close();
+        if (properties.cleanupOnExit()) {
+            try {
+                backend.cleanup();
+            } catch (Exception e) {
+                log.warn("cleanup of the {} rules failed", backend.mode(), e);
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

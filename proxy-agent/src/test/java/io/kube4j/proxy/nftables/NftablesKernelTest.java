@@ -1,0 +1,143 @@
+package io.kube4j.proxy.nftables;
+
+import io.kube4j.proxy.model.Backend;
+import io.kube4j.proxy.model.ProxyRules;
+import io.kube4j.proxy.model.Protocol;
+import io.kube4j.proxy.model.ServicePortName;
+import io.kube4j.proxy.model.ServicePortRules;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The nftables back end against the real kernel: a node namespace whose table the back end
+ * programs, two "pods" in another namespace behind a veth, and a client namespace outside the
+ * node. Requests go to the node's service addresses and must reach the pods.
+ */
+class NftablesKernelTest {
+
+    static final String VIP = "10.96.100.10";
+    static final String NODE_POD_SIDE = "10.200.0.1";
+    static final String POD_A = "10.200.0.2";
+    static final String POD_B = "10.200.0.3";
+    static final String NODE_CLIENT_SIDE = "10.201.0.1";
+    static final String CLIENT = "10.201.0.2";
+
+    static NetworkNamespaces netns;
+    static String node;
+    static String pods;
+    static String client;
+    static NftablesBackend backend;
+
+    @BeforeAll
+    static void namespaces() throws Exception {
+        netns = new NetworkNamespaces();
+        node = netns.add("node");
+        pods = netns.add("pods");
+        client = netns.add("client");
+        netns.link(node, NODE_POD_SIDE, pods, POD_A);
+        netns.addAddress(pods, "k4jb0", POD_B + "/24");
+        netns.link(node, NODE_CLIENT_SIDE, client, CLIENT);
+        // A host has a default route: without one, the node's own connections to a virtual IP fail
+        // at routing, before netfilter sees them.
+        netns.exec(node, "ip", "route", "replace", "default", "via", CLIENT);
+        netns.sysctl(node, "net.ipv4.ip_forward", "1");
+        // NodePorts on 127.0.0.1: DNAT of a loopback-sourced packet to another interface needs it.
+        netns.sysctl(node, "net.ipv4.conf.all.route_localnet", "1");
+        netns.echoServer(pods, POD_A, 8080, "a");
+        netns.echoServer(pods, POD_B, 8080, "b");
+        netns.udpEchoServer(pods, POD_B, 5353, "dns-b");
+        backend = new NftablesBackend("kube4j", new ProcessNftRunner(node));
+    }
+
+    @AfterAll
+    static void cleanup() throws Exception {
+        if (netns != null) netns.close();
+    }
+
+    static ServicePortRules service(String name, String vip, int nodePort, List<Backend> endpoints, boolean local,
+                                    List<Backend> localEndpoints, int affinity, List<String> externalIPs) {
+        return new ServicePortRules(new ServicePortName("default", name, "http", Protocol.TCP), vip, 80, nodePort,
+                externalIPs, endpoints, local, localEndpoints, affinity);
+    }
+
+    static List<Backend> both() {
+        return List.of(new Backend(POD_A, 8080), new Backend(POD_B, 8080));
+    }
+
+    static ProxyRules rules(ServicePortRules... services) {
+        return new ProxyRules(List.of(services), List.of(NODE_CLIENT_SIDE, NODE_POD_SIDE, "127.0.0.1"));
+    }
+
+    @Test
+    void clusterIpBalancesAcrossEndpointsAndNodePortsMasqueradeOutsideTraffic() throws Exception {
+        backend.sync(rules(service("web", VIP, 30080, both(), false, List.of(), 0, List.of("10.202.0.9"))));
+
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 40 && seen.size() < 2; i++) seen.add(netns.get(node, VIP, 80).split(" ")[0]);
+        assertThat(seen).as("both endpoints answer through the virtual IP").containsExactlyInAnyOrder("a", "b");
+
+        // From outside the node, through the node port: masqueraded, so the pod sees the node's address.
+        String viaNodePort = netns.get(client, NODE_CLIENT_SIDE, 30080);
+        assertThat(viaNodePort).isNotNull();
+        assertThat(viaNodePort.split(" ")[1]).isEqualTo(NODE_POD_SIDE);
+        // On the node itself, on every node address and on 127.0.0.1.
+        assertThat(netns.get(node, NODE_POD_SIDE, 30080)).isNotNull();
+        assertThat(netns.get(node, "127.0.0.1", 30080)).isNotNull();
+        // An external IP, routed to the node.
+        netns.exec(client, "ip", "route", "replace", "10.202.0.9/32", "via", NODE_CLIENT_SIDE);
+        assertThat(netns.get(client, "10.202.0.9", 80)).isNotNull();
+    }
+
+    @Test
+    void aServiceWithoutEndpointsRefusesAndAnUpdateReachesTheNewEndpoint() throws Exception {
+        backend.sync(rules(service("empty", "10.96.100.11", 0, List.of(), false, List.of(), 0, List.of())));
+        assertThat(netns.getExitCode(node, "10.96.100.11", 80)).as("curl: connection refused").isEqualTo(7);
+
+        backend.sync(rules(service("empty", "10.96.100.11", 0, List.of(new Backend(POD_B, 8080)), false, List.of(), 0, List.of())));
+        assertThat(netns.get(node, "10.96.100.11", 80)).startsWith("b ");
+        assertThat(backend.lastSyncSize()).as("an incremental sync, not the whole table").isLessThan(10);
+
+        backend.sync(rules());
+        assertThat(netns.getExitCode(node, "10.96.100.11", 80)).as("no rule left: nothing answers").isNotZero();
+    }
+
+    @Test
+    void udpServicesDnatToo() throws Exception {
+        ServicePortRules dns = new ServicePortRules(new ServicePortName("kube-system", "kube-dns", "dns", Protocol.UDP), "10.96.0.10", 53, 0,
+                List.of(), List.of(new Backend(POD_B, 5353)), false, List.of(), 0);
+        backend.sync(new ProxyRules(List.of(dns), List.of(NODE_POD_SIDE)));
+        assertThat(netns.udp(node, "10.96.0.10", 53)).isEqualTo("dns-b");
+    }
+
+    @Test
+    void sessionAffinityKeepsAClientOnOneEndpoint() throws Exception {
+        backend.sync(rules(service("sticky", "10.96.100.12", 0, both(), false, List.of(), 600, List.of())));
+        netns.exec(client, "ip", "route", "replace", "10.96.100.12/32", "via", NODE_CLIENT_SIDE);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 12; i++) seen.add(netns.get(client, "10.96.100.12", 80).split(" ")[0]);
+        assertThat(seen).as("every request of one client went to one endpoint").hasSize(1);
+    }
+
+    @Test
+    void externalTrafficPolicyLocalKeepsTheClientAddress() throws Exception {
+        backend.sync(rules(service("local", "10.96.100.13", 30081, both(), true, List.of(new Backend(POD_A, 8080)), 0, List.of())));
+        for (int i = 0; i < 6; i++) {
+            String reply = netns.get(client, NODE_CLIENT_SIDE, 30081);
+            assertThat(reply).as("only the local endpoint, and the client's own address").isEqualTo("a " + CLIENT);
+        }
+    }
+
+    @Test
+    void aPodReachingItselfThroughItsServiceIsMasqueraded() throws Exception {
+        backend.sync(rules(service("self", "10.96.100.14", 0, List.of(new Backend(POD_A, 8080)), false, List.of(), 0, List.of())));
+        String reply = netns.get(pods, "10.96.100.14", 80);
+        assertThat(reply).isEqualTo("a " + NODE_POD_SIDE);
+    }
+}
