@@ -235,6 +235,8 @@ class NodeAgentEndToEndTest {
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(unknown.body()).isEqualTo("container nosuch is not valid for pod talker");
         }
+        // The same through the gateway's pods/log, which relays to the agent at the Node's address and port.
+        assertThat(cluster.client.pods().inNamespace("default").withName("talker").tailingLines(1).getLog()).isEqualTo("oops\n");
     }
 
     @Test
