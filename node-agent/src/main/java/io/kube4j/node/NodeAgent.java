@@ -98,7 +98,9 @@ public final class NodeAgent implements AutoCloseable {
         holder[0] = workers;
         syncer.setWorkers(workers);
 
-        informer = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).inform(new ResourceEventHandler<>() {
+        // Assigned before it starts: its first events call back into cachedPod.
+        informer = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
+        informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
                 workers.enqueue(key(pod));
@@ -113,8 +115,15 @@ public final class NodeAgent implements AutoCloseable {
             public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
                 workers.enqueue(key(pod));
             }
-        }, 0);
-        informer.hasSynced();
+        });
+        try {
+            informer.start().toCompletableFuture().get(2, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot list the pods bound to " + nodeName + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listing the pods bound to " + nodeName, e);
+        }
 
         scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("node-" + nodeName).daemon().factory());
         scheduler.scheduleWithFixedDelay(this::resync, properties.syncPeriod().toMillis(), properties.syncPeriod().toMillis(), TimeUnit.MILLISECONDS);

@@ -31,6 +31,7 @@ public class NodeAgentConfiguration {
         }
         try {
             Config config = Config.fromKubeconfig(Files.readString(Path.of(properties.kubeconfig())));
+            config.setRequestTimeout(30_000);
             return new KubernetesClientBuilder().withConfig(config).build();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the kubeconfig " + properties.kubeconfig(), e);
@@ -58,13 +59,22 @@ public class NodeAgentConfiguration {
         return new NodeAgentStarter(properties, client, runtime, heartbeat);
     }
 
-    /** Starts the agent when the web server listens (the Node reports that port); closes it with the context. */
+    /**
+     * Starts the agent once the web server listens (the Node reports that port), on a thread of
+     * its own so that the agent's health and HTTP paths answer while it reaches the runtime and
+     * the gateway; retries every few seconds until it started. Closes it with the context.
+     */
     public static final class NodeAgentStarter implements ApplicationListener<WebServerInitializedEvent>, AutoCloseable {
+        private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NodeAgentStarter.class);
+        private static final java.time.Duration RETRY = java.time.Duration.ofSeconds(5);
+
         private final NodeAgentProperties properties;
         private final KubernetesClient client;
         private final ContainerRuntime runtime;
         private final Heartbeat heartbeat;
-        private NodeAgent agent;
+        private volatile NodeAgent agent;
+        private volatile boolean closed;
+        private Thread starter;
 
         NodeAgentStarter(NodeAgentProperties properties, KubernetesClient client, ContainerRuntime runtime, Heartbeat heartbeat) {
             this.properties = properties;
@@ -75,18 +85,48 @@ public class NodeAgentConfiguration {
 
         @Override
         public synchronized void onApplicationEvent(WebServerInitializedEvent event) {
-            if (agent != null || "management".equals(event.getApplicationContext().getServerNamespace())) return;
-            agent = new NodeAgent(properties, client, runtime, heartbeat, event.getWebServer().getPort(), Clock.systemUTC());
-            agent.start();
+            if (starter != null || "management".equals(event.getApplicationContext().getServerNamespace())) return;
+            int port = event.getWebServer().getPort();
+            starter = Thread.ofVirtual().name("node-agent-start").start(() -> {
+                while (!closed) {
+                    NodeAgent candidate = new NodeAgent(properties, client, runtime, heartbeat, port, Clock.systemUTC());
+                    try {
+                        candidate.start();
+                        synchronized (this) {
+                            if (closed) {
+                                candidate.close();
+                            } else {
+                                agent = candidate;
+                            }
+                        }
+                        return;
+                    } catch (RuntimeException e) {
+                        candidate.close();
+                        log.warn("node agent not started, retrying in {}: {}", RETRY, e.toString());
+                        try {
+                            Thread.sleep(RETRY);
+                        } catch (InterruptedException interrupted) {
+                            return;
+                        }
+                    }
+                }
+            });
         }
 
-        public synchronized NodeAgent agent() {
+        /** The running agent, or null while it starts. */
+        public NodeAgent agent() {
             return agent;
         }
 
         @Override
-        public synchronized void close() {
-            if (agent != null) agent.close();
+        public void close() {
+            Thread thread;
+            synchronized (this) {
+                closed = true;
+                thread = starter;
+                if (agent != null) agent.close();
+            }
+            if (thread != null) thread.interrupt();
             if (runtime instanceof AutoCloseable closeable) {
                 try {
                     closeable.close();

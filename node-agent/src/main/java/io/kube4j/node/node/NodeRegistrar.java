@@ -45,7 +45,11 @@ public final class NodeRegistrar {
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) throw e;
             Node existing = client.nodes().withName(nodeName).get();
-            if (existing != null && existing.getStatus() != null) written = null;
+            // The Node's current status is the base: conditions keep their transition times across agent restarts.
+            if (existing != null && existing.getStatus() != null && existing.getStatus().getConditions() != null
+                    && !existing.getStatus().getConditions().isEmpty()) {
+                written = existing.getStatus();
+            }
             String patch = client.getKubernetesSerialization().asJson(Map.of(
                     "metadata", Map.of("labels", labels),
                     "spec", Map.of("podCIDR", podCidr, "podCIDRs", List.of(podCidr))));

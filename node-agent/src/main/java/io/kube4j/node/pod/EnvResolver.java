@@ -68,7 +68,8 @@ public final class EnvResolver {
                     if (optional) continue;
                     throw new EnvError(what + " not found");
                 }
-                data.forEach((k, v) -> env.put(prefix + k, v));
+                // Sorted: the same pod gets the same environment order on every start.
+                new java.util.TreeMap<>(data).forEach((k, v) -> env.put(prefix + k, v));
             }
         }
         if (container.getEnv() != null) {

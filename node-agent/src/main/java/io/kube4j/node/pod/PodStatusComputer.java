@@ -22,7 +22,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The pod status the kubelet would report: phase, conditions, IPs, container statuses and QoS
@@ -254,7 +253,7 @@ public final class PodStatusComputer {
                 Quantity limit = limits.get(resource);
                 Quantity request = requests.getOrDefault(resource, limit);
                 if (limit == null || request == null
-                        || !Objects.equals(Quantity.getAmountInBytes(limit), Quantity.getAmountInBytes(request))) {
+                        || Quantity.getAmountInBytes(limit).compareTo(Quantity.getAmountInBytes(request)) != 0) {
                     guaranteed = false;
                 }
             }

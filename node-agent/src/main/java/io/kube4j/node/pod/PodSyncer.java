@@ -139,6 +139,7 @@ public final class PodSyncer {
             }
         }
         PodRuntimeStatus after = actions.isEmpty() ? before : runtime.snapshot().pod(uid);
+        if (removeDead(after)) after = runtime.snapshot().pod(uid);
         String podIP = after.sandbox() == null || after.sandbox().ips().isEmpty() ? null : after.sandbox().ips().getFirst();
         probes.update(key, pod, after, podIP);
         waiting.putAll(currentErrors(pod, now));
@@ -276,6 +277,33 @@ public final class PodSyncer {
         } finally {
             terminating.remove(uid);
         }
+    }
+
+    /**
+     * Garbage of a crash loop or a replaced sandbox: keeps the newest two instances of each
+     * container (the current one and the one {@code --previous} reads) and the newest sandbox.
+     */
+    private boolean removeDead(PodRuntimeStatus status) {
+        boolean removed = false;
+        SandboxState newest = status.sandbox();
+        for (SandboxState s : status.sandboxes()) {
+            if (s == newest || s.ready()) continue;
+            for (ContainerState c : status.containers()) {
+                if (c.sandboxId().equals(s.id()) && c.exited()) runtime.removeContainer(c.id());
+            }
+            runtime.removePodSandbox(s.id());
+            removed = true;
+        }
+        java.util.Map<String, Integer> seen = new HashMap<>();
+        for (ContainerState c : status.containers()) {
+            if (newest == null || !c.sandboxId().equals(newest.id())) continue;
+            int n = seen.merge(c.name(), 1, Integer::sum);
+            if (n > 2 && c.exited()) {
+                runtime.removeContainer(c.id());
+                removed = true;
+            }
+        }
+        return removed;
     }
 
     /** Removes what the runtime and the disk hold for a pod uid that is gone (idempotent). */

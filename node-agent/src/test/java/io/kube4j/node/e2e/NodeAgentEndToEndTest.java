@@ -187,6 +187,25 @@ class NodeAgentEndToEndTest {
     }
 
     @Test
+    void anImageNoOneCanPullLeavesThePodPendingInImagePullBackOff() {
+        cluster.client.pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("unpullable").endMetadata()
+                .withNewSpec().withNodeName("node-e2e")
+                .addNewContainer().withName("app").withImage("registry.invalid/nothing:1").endContainer()
+                .endSpec().build()).create();
+        Pod waiting = await().atMost(Duration.ofSeconds(60)).until(
+                () -> cluster.client.pods().inNamespace("default").withName("unpullable").get(),
+                p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null && !p.getStatus().getContainerStatuses().isEmpty()
+                        && p.getStatus().getContainerStatuses().getFirst().getState().getWaiting() != null
+                        && List.of("ErrImagePull", "ImagePullBackOff").contains(
+                        p.getStatus().getContainerStatuses().getFirst().getState().getWaiting().getReason()));
+        assertThat(waiting.getStatus().getPhase()).isEqualTo("Pending");
+        assertThat(waiting.getStatus().getPodIP()).isNotBlank();
+        cluster.client.pods().inNamespace("default").withName("unpullable").delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.client.pods().inNamespace("default").withName("unpullable").get() == null);
+    }
+
+    @Test
     void theAgentServesContainerLogsFromTheCriLogFiles() throws Exception {
         cluster.client.pods().inNamespace("default").resource(new PodBuilder()
                 .withNewMetadata().withName("talker").endMetadata()
@@ -216,6 +235,8 @@ class NodeAgentEndToEndTest {
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(unknown.body()).isEqualTo("container nosuch is not valid for pod talker");
         }
+        // The same through the gateway's pods/log, which relays to the agent at the Node's address and port.
+        assertThat(cluster.client.pods().inNamespace("default").withName("talker").tailingLines(1).getLog()).isEqualTo("oops\n");
     }
 
     @Test
@@ -227,6 +248,7 @@ class NodeAgentEndToEndTest {
                 "--spring.data.redis.port=" + cluster.redisPort, "--spring.main.banner-mode=off")) {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 Node node = cluster.client.nodes().withName("hollow-1").get();
+                assertThat(node).isNotNull();
                 assertThat(node.getMetadata().getLabels()).containsEntry("kube4j.io/hollow", "true");
                 assertThat(condition(node, "Ready")).isEqualTo("True");
             });
@@ -246,7 +268,9 @@ class NodeAgentEndToEndTest {
     }
 
     private static String condition(Node node, String type) {
-        return node.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow().getStatus();
+        if (node.getStatus() == null || node.getStatus().getConditions() == null) return "";
+        return node.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst()
+                .map(NodeCondition::getStatus).orElse("");
     }
 
     private static Map<String, String> conditions(Pod pod) {

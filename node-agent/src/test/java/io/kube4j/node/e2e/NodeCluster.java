@@ -53,7 +53,11 @@ final class NodeCluster implements AutoCloseable {
         this.kubeconfig = kubeconfig;
         this.nodeName = nodeName;
         try {
-            this.client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
+            Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+            // A loaded machine may answer a create after the default 10 s; a retry would then see AlreadyExists.
+            config.setRequestTimeout(60_000);
+            config.setRequestRetryBackoffLimit(0);
+            this.client = new KubernetesClientBuilder().withConfig(config).build();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,131 @@
+package io.kube4j.node.volume;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.kube4j.node.pod.EnvResolver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class VolumeManagerTest {
+
+    @TempDir
+    Path dir;
+
+    final Map<String, Map<String, String>> configMaps = new HashMap<>();
+
+    final EnvResolver.Objects objects = new EnvResolver.Objects() {
+        @Override
+        public Map<String, String> configMap(String namespace, String name) {
+            return configMaps.get(name);
+        }
+
+        @Override
+        public Map<String, String> secret(String namespace, String name) {
+            return "tls".equals(name) ? Map.of("tls.key", "KEY") : null;
+        }
+    };
+
+    /** What is at the path before: none, dir, file; the hostPath type; ok or the error's end. */
+    @ParameterizedTest(name = "{1} on {0}: {2}")
+    @CsvSource({
+            "none, DirectoryOrCreate, ok",
+            "dir,  DirectoryOrCreate, ok",
+            "file, DirectoryOrCreate, is not a directory",
+            "dir,  Directory,         ok",
+            "none, Directory,         is not a directory",
+            "none, FileOrCreate,      ok",
+            "file, FileOrCreate,      ok",
+            "dir,  FileOrCreate,      is not a file",
+            "file, File,              ok",
+            "none, File,              is not a file",
+            "file, Socket,            is not a socket",
+            "none, CharDevice,        does not exist",
+            "file, BlockDevice,       is not a block device",
+            "none, '',                ok"})
+    void hostPathTypesAreChecked(String existing, String type, String outcome) throws Exception {
+        Path target = dir.resolve("host/target");
+        Files.createDirectories(target.getParent());
+        if (existing.equals("dir")) Files.createDirectory(target);
+        if (existing.equals("file")) Files.writeString(target, "x");
+        Pod pod = pod().editSpec().addNewVolume().withName("h").withNewHostPath().withPath(target.toString())
+                .withType(type.isEmpty() ? null : type).endHostPath().endVolume().endSpec().build();
+        VolumeManager volumes = new VolumeManager(dir.resolve("pods"), objects);
+        if (outcome.equals("ok")) {
+            assertThat(volumes.setUp(pod, null, null)).containsEntry("h", target);
+            if (type.equals("DirectoryOrCreate")) assertThat(target).isDirectory();
+            if (type.equals("FileOrCreate")) assertThat(target).isRegularFile();
+        } else {
+            assertThatThrownBy(() -> volumes.setUp(pod, null, null))
+                    .isInstanceOf(VolumeManager.VolumeError.class).hasMessageEndingWith(outcome);
+        }
+    }
+
+    @Test
+    void aCharacterDeviceIsOne() {
+        Pod pod = pod().editSpec().addNewVolume().withName("null").withNewHostPath().withPath("/dev/null").withType("CharDevice")
+                .endHostPath().endVolume().endSpec().build();
+        assertThat(new VolumeManager(dir.resolve("pods"), objects).setUp(pod, null, null)).containsEntry("null", Path.of("/dev/null"));
+    }
+
+    @Test
+    void configMapFilesFollowItemsAndModesAndUpdates() throws Exception {
+        configMaps.put("cfg", Map.of("a", "1", "b", "2", "c", "3"));
+        Pod pod = pod().editSpec()
+                .addNewVolume().withName("all").withNewConfigMap().withName("cfg").withDefaultMode(0400).endConfigMap().endVolume()
+                .addNewVolume().withName("some").withNewConfigMap().withName("cfg").addNewItem().withKey("b").withPath("sub/bee")
+                .withMode(0600).endItem().endConfigMap().endVolume()
+                .addNewVolume().withName("sec").withNewSecret().withSecretName("tls").endSecret().endVolume()
+                .endSpec().build();
+        VolumeManager volumes = new VolumeManager(dir.resolve("pods"), objects);
+        Map<String, Path> paths = volumes.setUp(pod, null, null);
+        assertThat(paths.get("all").resolve("a")).hasContent("1");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(paths.get("all").resolve("a")))).isEqualTo("r--------");
+        assertThat(paths.get("some").resolve("sub/bee")).hasContent("2");
+        assertThat(paths.get("some").resolve("a")).doesNotExist();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(paths.get("some").resolve("sub/bee")))).isEqualTo("rw-------");
+        assertThat(paths.get("sec").resolve("tls.key")).hasContent("KEY");
+
+        configMaps.put("cfg", Map.of("a", "one", "b", "2"));
+        volumes.setUp(pod, null, null);
+        assertThat(paths.get("all").resolve("a")).hasContent("one");
+        assertThat(paths.get("all").resolve("c")).doesNotExist();
+
+        volumes.tearDown("u1");
+        assertThat(dir.resolve("pods/u1")).doesNotExist();
+    }
+
+    @Test
+    void aMissingConfigMapThatIsNotOptionalIsAnError() {
+        Pod pod = pod().editSpec().addNewVolume().withName("c").withNewConfigMap().withName("absent").endConfigMap().endVolume()
+                .endSpec().build();
+        assertThatThrownBy(() -> new VolumeManager(dir.resolve("pods"), objects).setUp(pod, null, null))
+                .isInstanceOf(VolumeManager.VolumeError.class).hasMessage("configmap \"absent\" not found");
+    }
+
+    @Test
+    void downwardApiFilesHoldThePodsFields() throws Exception {
+        Pod pod = pod().editSpec().addNewVolume().withName("info").withNewDownwardAPI()
+                .addNewItem().withPath("name").withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endItem()
+                .addNewItem().withPath("labels").withNewFieldRef().withFieldPath("metadata.labels").endFieldRef().endItem()
+                .endDownwardAPI().endVolume().endSpec().build();
+        Path info = new VolumeManager(dir.resolve("pods"), objects).setUp(pod, "10.0.0.5", null).get("info");
+        assertThat(info.resolve("name")).hasContent("p");
+        assertThat(Files.readString(info.resolve("labels"))).isEqualTo("app=\"web\"\ntier=\"front\"");
+    }
+
+    private static PodBuilder pod() {
+        return new PodBuilder().withNewMetadata().withName("p").withNamespace("ns").withUid("u1")
+                .withLabels(Map.of("tier", "front", "app", "web")).endMetadata().withNewSpec().endSpec();
+    }
+}
