@@ -30,7 +30,9 @@ class ControllerCrashTest {
             var kubectl = cluster.kubectl();
             kubectl.ok("create", "namespace", NS);
             controllers.start();
-            kubectl.runWithInput(WorkloadsEndToEndTest.manifest(NS, 100, "nginx:1", ""), "apply", "-f", "-");
+            // Ten pods a step: a rollout long enough to be killed in the middle, short enough for CI.
+            kubectl.runWithInput(WorkloadsEndToEndTest.manifest(NS, 100, "nginx:1", "")
+                    .replace("{maxSurge: 1, maxUnavailable: 1}", "{maxSurge: 10, maxUnavailable: 10}"), "apply", "-f", "-");
             await(Duration.ofSeconds(180), () -> availableReplicas(cluster) == 100, () -> controllers.tail());
 
             kubectl.ok("set", "image", "deployment/web", "web=nginx:2", "-n", NS);
