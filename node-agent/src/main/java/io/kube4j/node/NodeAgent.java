@@ -94,6 +94,7 @@ public final class NodeAgent implements AutoCloseable {
         probes = new ProbeManager(runtime, key -> holder[0].enqueue(key), properties.hollow());
         syncer = new PodSyncer(client, runtime, volumes, probes, objects, this::cachedPod,
                 new PodSyncer.NodeFacts(nodeName, hostIP, allocatable), root.resolve("logs"), clock);
+        syncer.setEndpointDrain(properties.endpointDrain());
         workers = new PodWorkers(syncer::sync);
         holder[0] = workers;
         syncer.setWorkers(workers);

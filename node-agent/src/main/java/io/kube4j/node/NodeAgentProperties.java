@@ -24,6 +24,9 @@ import java.util.Map;
  * @param syncPeriod     how often every pod is synced even without an event (the kubelet relists every second)
  * @param statusPeriod   how often the Node's status is recomputed (written only when it changed)
  * @param labels         extra labels of the Node
+ * @param endpointDrain  how long a deleted pod that was serving keeps running before its containers
+ *                       are stopped (at most half its grace period), so that Services stop sending it
+ *                       new connections first — the {@code preStop: sleep} users otherwise add
  */
 @ConfigurationProperties("kube4j.node")
 public record NodeAgentProperties(
@@ -37,7 +40,8 @@ public record NodeAgentProperties(
         @DefaultValue("110") int maxPods,
         @DefaultValue("1s") Duration syncPeriod,
         @DefaultValue("10s") Duration statusPeriod,
-        Map<String, String> labels) {
+        Map<String, String> labels,
+        @DefaultValue("3s") Duration endpointDrain) {
 
     public NodeAgentProperties {
         labels = labels == null ? Map.of() : Map.copyOf(labels);

@@ -73,6 +73,8 @@ public final class PodSyncer {
     private record PullFailure(int count, Instant at, String message) {
     }
 
+    private volatile Duration endpointDrain = Duration.ZERO;
+
     public PodSyncer(KubernetesClient client, ContainerRuntime runtime, VolumeManager volumes, ProbeManager probes,
                      EnvResolver.Objects objects, Function<String, Pod> cache, NodeFacts node, Path logsDir, Clock clock) {
         this.client = client;
@@ -246,16 +248,39 @@ public final class PodSyncer {
         return out;
     }
 
+    /** See {@link io.kube4j.node.NodeAgentProperties#endpointDrain()}. */
+    public void setEndpointDrain(Duration drain) {
+        this.endpointDrain = drain;
+    }
+
+    /**
+     * How long a pod being deleted keeps serving before its containers are stopped: while it was
+     * Ready it was an endpoint, and the endpoint controllers and every node's proxy learn of the
+     * deletion a moment later than this agent. Pods that were not Ready, and kills that are not
+     * deletions (liveness, restart policy), are stopped at once.
+     */
+    static Duration drainFor(Pod pod, Duration grace, Duration endpointDrain) {
+        if (pod.getMetadata().getDeletionTimestamp() == null || endpointDrain.isZero()) return Duration.ZERO;
+        boolean wasReady = pod.getStatus() != null && pod.getStatus().getConditions() != null
+                && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        if (!wasReady) return Duration.ZERO;
+        Duration half = grace.dividedBy(2);
+        return endpointDrain.compareTo(half) < 0 ? endpointDrain : half;
+    }
+
     private void killPod(Pod pod, PodRuntimeStatus status, Duration grace) {
         String uid = pod.getMetadata().getUid();
         if (!terminating.add(uid)) return;
         try {
+            // The grace period counts from now, the drain included.
+            Instant deadline = clock.instant().plus(grace);
+            Duration drain = drainFor(pod, grace, endpointDrain);
+            if (!drain.isZero()) Thread.sleep(drain.toMillis());
             List<Thread> stops = new ArrayList<>();
             for (ContainerState c : status.containers()) {
                 if (c.exited()) continue;
                 Container spec = PodConfigs.allContainers(pod).stream().filter(x -> x.getName().equals(c.name())).findFirst().orElse(null);
                 stops.add(Thread.ofVirtual().start(() -> {
-                    Instant deadline = clock.instant().plus(grace);
                     if (spec != null && spec.getLifecycle() != null && spec.getLifecycle().getPreStop() != null
                             && spec.getLifecycle().getPreStop().getExec() != null && c.running()) {
                         try {
