@@ -1,0 +1,79 @@
+package io.kube4j.controller.cronjob;
+
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.kube4j.controller.pods.Owners;
+import io.kube4j.controller.pods.SpamFilteredEvents;
+import io.kube4j.controller.runtime.ControllerContext;
+import io.kube4j.controller.runtime.ManagedController;
+import io.kube4j.machinery.controller.Controller;
+import io.kube4j.machinery.informer.ObjectKeys;
+import io.kube4j.machinery.registry.BuiltInTypes;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+
+/**
+ * kube-controller-manager's {@code cronjob} controller. CronJob events enqueue the CronJob; Job
+ * events enqueue the CronJob that controls the Job. The reconciler asks to be woken at the next
+ * start time, so no periodic poll is needed.
+ */
+@Component
+public final class CronJobController implements ManagedController {
+
+    @Override
+    public String name() {
+        return "cronjob";
+    }
+
+    @Override
+    public Controller build(ControllerContext context) {
+        var cronJobs = context.informers().informer(BuiltInTypes.CRON_JOB, CronJob.class);
+        var jobs = context.informers().informer(BuiltInTypes.JOB, Job.class);
+        Clock clock = Clock.systemUTC();
+        var reconciler = new CronJobReconciler(cronJobs.cache(), jobs.cache(), context.objects(),
+                new SpamFilteredEvents(context.events("cronjob-controller"), clock), clock);
+        Controller controller = context.controller(name(), reconciler, cronJobs.cache());
+        cronJobs.addHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(CronJob cj) {
+                controller.enqueue(ObjectKeys.key(cj));
+            }
+
+            @Override
+            public void onUpdate(CronJob old, CronJob cj) {
+                controller.enqueue(ObjectKeys.key(cj));
+            }
+
+            @Override
+            public void onDelete(CronJob cj, boolean unknown) {
+            }
+        });
+        jobs.addHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Job job) {
+                enqueueOwner(job);
+            }
+
+            @Override
+            public void onUpdate(Job old, Job job) {
+                enqueueOwner(job);
+            }
+
+            @Override
+            public void onDelete(Job job, boolean unknown) {
+                enqueueOwner(job);
+            }
+
+            private void enqueueOwner(Job job) {
+                OwnerReference ref = Owners.controllerOf(job);
+                if (ref != null && "CronJob".equals(ref.getKind())) {
+                    controller.enqueue(ObjectKeys.key(job.getMetadata().getNamespace(), ref.getName()));
+                }
+            }
+        });
+        return controller;
+    }
+}
