@@ -59,6 +59,10 @@ public final class RuleComputation {
             List<EndpointSlice> slices = slicesByService.getOrDefault(key, List.of());
             Endpoints legacy = slices.isEmpty() && (spec.getSelector() == null || spec.getSelector().isEmpty())
                     ? endpointsByService.get(key) : null;
+            // A Service with a selector and no EndpointSlice yet has endpoints nobody has computed,
+            // not zero endpoints: it is left out, so that a new connection's first SYN is dropped by
+            // the node-port guard (the client sends it again a second later) rather than refused.
+            if (slices.isEmpty() && spec.getSelector() != null && !spec.getSelector().isEmpty()) continue;
             for (ServicePort port : spec.getPorts() == null ? List.<ServicePort>of() : spec.getPorts()) {
                 Protocol protocol = Protocol.parse(port.getProtocol()).orElse(null);
                 if (protocol == null || port.getPort() == null) continue;

@@ -17,13 +17,16 @@ public final class NftScripts {
     /** Elements per {@code add element} line: long enough to amortize parsing, short enough for nft's buffers. */
     private static final int ELEMENTS_PER_LINE = 1000;
 
+    /** The gateway's default NodePort range, which the node-port guard covers. */
+    static final String NODE_PORT_RANGE = "30000-32767";
+
     private NftScripts() {
     }
 
     /**
      * The fixed part of the table: the dispatch maps, the base chains on the nat and filter hooks,
-     * masquerading by mark and for hairpin traffic, and the reject chain for Services without
-     * endpoints (a refused connection rather than a timeout).
+     * masquerading by mark and for hairpin traffic, the reject chain for Services without
+     * endpoints (a refused connection rather than a timeout), and the node-port guard.
      */
     public static List<String> skeleton(String table) {
         String t = "ip " + table;
@@ -31,6 +34,7 @@ public final class NftScripts {
                 "add table " + t,
                 "add set " + t + " nodeport-ips { type ipv4_addr ; }",
                 "add set " + t + " hairpin { type ipv4_addr . ipv4_addr ; }",
+                "add set " + t + " known-nodeports { type inet_proto . inet_service ; }",
                 "add map " + t + " service-ips { type ipv4_addr . inet_proto . inet_service : verdict ; }",
                 "add map " + t + " service-nodeports { type inet_proto . inet_service : verdict ; }",
                 "add map " + t + " no-endpoint-services { type ipv4_addr . inet_proto . inet_service : verdict ; }",
@@ -61,6 +65,11 @@ public final class NftScripts {
                 "add chain " + t + " endpoints-check",
                 "add rule " + t + " endpoints-check ip daddr . meta l4proto . th dport vmap @no-endpoint-services",
                 "add rule " + t + " endpoints-check ip daddr @nodeport-ips meta l4proto . th dport vmap @no-endpoint-nodeports",
+                // The node-port guard: a new TCP connection to a node port no Service holds yet (a Service
+                // just created, before its rules) is dropped, not refused, so the client's retransmitted SYN
+                // reaches the rules once they exist.
+                "add rule " + t + " endpoints-check ip daddr @nodeport-ips meta l4proto tcp th dport " + NODE_PORT_RANGE
+                        + " meta l4proto . th dport != @known-nodeports drop",
                 "add chain " + t + " filter-input { type filter hook input priority -110 ; policy accept ; }",
                 "add rule " + t + " filter-input ct state new jump endpoints-check",
                 "add chain " + t + " filter-forward { type filter hook forward priority -110 ; policy accept ; }",

@@ -54,6 +54,8 @@ public final class NftablesRenderer {
     public static final String HAIRPIN = "hairpin";
     public static final String NODEPORT_IPS = "nodeport-ips";
     public static final String BACKENDS = "backends";
+    /** Every node port a Service holds, with or without endpoints: what the node-port guard lets through. */
+    public static final String KNOWN_NODEPORTS = "known-nodeports";
     static final String REJECT = "goto reject-chain";
 
     private NftablesRenderer() {
@@ -85,7 +87,7 @@ public final class NftablesRenderer {
         TreeMap<String, List<String>> chains = new TreeMap<>();
         TreeMap<String, String> sets = new TreeMap<>();
         TreeMap<String, SortedMap<String, String>> elements = new TreeMap<>();
-        for (String name : List.of(SERVICE_IPS, SERVICE_NODEPORTS, NO_ENDPOINT_SERVICES, NO_ENDPOINT_NODEPORTS, HAIRPIN, NODEPORT_IPS, BACKENDS)) {
+        for (String name : List.of(SERVICE_IPS, SERVICE_NODEPORTS, NO_ENDPOINT_SERVICES, NO_ENDPOINT_NODEPORTS, HAIRPIN, NODEPORT_IPS, BACKENDS, KNOWN_NODEPORTS)) {
             elements.put(name, new TreeMap<>());
         }
         for (Fragment f : fragments) {
@@ -107,7 +109,7 @@ public final class NftablesRenderer {
         TreeMap<String, List<String>> chains = new TreeMap<>();
         TreeMap<String, String> sets = new TreeMap<>();
         TreeMap<String, SortedMap<String, String>> elements = new TreeMap<>();
-        for (String name : List.of(SERVICE_IPS, SERVICE_NODEPORTS, NO_ENDPOINT_SERVICES, NO_ENDPOINT_NODEPORTS, BACKENDS)) {
+        for (String name : List.of(SERVICE_IPS, SERVICE_NODEPORTS, NO_ENDPOINT_SERVICES, NO_ENDPOINT_NODEPORTS, BACKENDS, KNOWN_NODEPORTS)) {
             elements.put(name, new TreeMap<>());
         }
         String id = id(s);
@@ -155,7 +157,10 @@ public final class NftablesRenderer {
             String verdict = ext.isEmpty() ? REJECT : "goto " + extChain;
             if (!ext.isEmpty()) chains.put(extChain, ext);
             for (String ip : s.externalIPs()) ips.put(ip + " . " + proto + " . " + s.port(), verdict);
-            if (s.nodePort() > 0) ports.put(proto + " . " + s.nodePort(), verdict);
+            if (s.nodePort() > 0) {
+                ports.put(proto + " . " + s.nodePort(), verdict);
+                elements.get(KNOWN_NODEPORTS).put(proto + " . " + s.nodePort(), "");
+            }
         }
         return new Fragment(chains, sets, elements, hairpin);
     }
