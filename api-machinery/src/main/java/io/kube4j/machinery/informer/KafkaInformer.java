@@ -231,7 +231,7 @@ public final class KafkaInformer<T extends HasMetadata> implements Informer<T> {
     }
 
     private static long revisionOf(ConsumerRecord<String, byte[]> record) {
-        Header header = record.headers().lastHeader("kube4j-revision");
+        Header header = record.headers().lastHeader(KafkaSource.REVISION_HEADER);
         byte[] value = header == null ? REVISION_HEADER_MISSING : header.value();
         if (value.length == 0) return 0;
         try {

@@ -14,6 +14,9 @@ import java.util.Map;
  */
 public record KafkaSource(String bootstrapServers, int partitions, Duration pollTimeout, Map<String, Object> clientProperties) {
 
+    /** The record header in which the relay writes each change's etcd revision, as a decimal string. */
+    public static final String REVISION_HEADER = "kube4j-revision";
+
     public KafkaSource {
         if (bootstrapServers == null || bootstrapServers.isBlank()) throw new IllegalArgumentException("bootstrapServers is required");
         if (partitions < 1) throw new IllegalArgumentException("partitions must be positive");

@@ -11,5 +11,5 @@ package io.kube4j.store.relay;
 public record RelayRecord(String topic, String key, byte[] value, long revision) {
 
     /** The header that carries the revision as a decimal string, so consumers can skip what they have seen without parsing. */
-    public static final String REVISION_HEADER = "kube4j-revision";
+    public static final String REVISION_HEADER = io.kube4j.machinery.informer.KafkaSource.REVISION_HEADER;
 }
