@@ -58,7 +58,7 @@ public final class NodeEligibility {
     }
 
     /** Whether a node selector's terms (ORed; an empty term matches nothing) accept the node. */
-    static boolean matches(NodeSelector selector, String nodeName, Map<String, String> labels) {
+    public static boolean matches(NodeSelector selector, String nodeName, Map<String, String> labels) {
         for (NodeSelectorTerm term : selector.getNodeSelectorTerms() == null ? List.<NodeSelectorTerm>of() : selector.getNodeSelectorTerms()) {
             List<NodeSelectorRequirement> expressions = term.getMatchExpressions() == null ? List.of() : term.getMatchExpressions();
             List<NodeSelectorRequirement> fields = term.getMatchFields() == null ? List.of() : term.getMatchFields();
