@@ -85,7 +85,7 @@ public final class NodeAgent implements AutoCloseable {
 
         Path root = properties.rootDir();
         ClusterObjects objects = new ClusterObjects(client);
-        VolumeManager volumes = new VolumeManager(root.resolve("pods"), objects);
+        VolumeManager volumes = new VolumeManager(root.resolve("pods"), objects, io.kube4j.node.volume.ClaimedVolumes.gateway(client));
         MachineInfo machine = MachineInfo.read(root);
         Map<String, Quantity> allocatable = Map.of(
                 "cpu", new Quantity(String.valueOf(machine.cpus())),
