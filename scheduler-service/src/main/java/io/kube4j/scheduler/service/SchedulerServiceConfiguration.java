@@ -85,7 +85,8 @@ class SchedulerServiceConfiguration {
 
     @Bean(destroyMethod = "close")
     GatewayEventRecorder eventRecorder(KubernetesClient client, SchedulerProperties properties) {
-        return new GatewayEventRecorder(client, "default-scheduler", properties.replicaId());
+        return new GatewayEventRecorder(client, "default-scheduler", properties.replicaId(),
+                properties.eventQps(), properties.eventBurst());
     }
 
     @Bean
