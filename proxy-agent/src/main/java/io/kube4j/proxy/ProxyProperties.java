@@ -26,6 +26,8 @@ import java.util.List;
  * @param table              the nftables table ({@code ip <table>}) and iptables chain prefix this agent owns
  * @param netns              run nft and iptables inside this network namespace (tests, benchmarks); empty for the host's
  * @param cleanupOnExit      remove the programmed rules when the agent stops
+ * @param networkPolicy      enforce NetworkPolicies for this node's pods (nftables table {@code ip <table>-policy},
+ *                           in every proxy mode); watches Pods and Namespaces too
  * @param dns                cluster DNS
  */
 @ConfigurationProperties("kube4j.proxy")
@@ -43,6 +45,7 @@ public record ProxyProperties(
         String table,
         String netns,
         Boolean cleanupOnExit,
+        Boolean networkPolicy,
         Dns dns) {
 
     public ProxyProperties {
@@ -62,6 +65,7 @@ public record ProxyProperties(
         table = table == null || table.isBlank() ? "kube4j" : table;
         netns = netns == null ? "" : netns;
         cleanupOnExit = cleanupOnExit != null && cleanupOnExit;
+        networkPolicy = networkPolicy == null || networkPolicy;
         dns = dns == null ? new Dns(null, null, null, null, null, null, null, null, null) : dns;
     }
 

@@ -7,6 +7,10 @@ import io.kube4j.proxy.dns.KubeDnsRegistration;
 import io.kube4j.proxy.model.IncrementalRuleComputation;
 import io.kube4j.proxy.model.ProxyRules;
 import io.kube4j.proxy.model.RuleComputation;
+import io.kube4j.proxy.policy.NetworkPolicyComputation;
+import io.kube4j.proxy.policy.PolicyBackend;
+import io.kube4j.proxy.policy.PolicyRules;
+import io.kube4j.proxy.policy.PolicyState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -20,7 +24,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The agent's life: start the watches, wait for every first list, register the cluster DNS
  * Service, then run the {@link SyncRunner}, whose every sync computes the rules from the caches
- * ({@link RuleComputation}, remembering unchanged Services' results), hands them to the {@link ProxyBackend} and refreshes the DNS records.
+ * ({@link RuleComputation}, remembering unchanged Services' results), hands them to the {@link ProxyBackend}, computes
+ * this node's pods' NetworkPolicy filtering ({@link NetworkPolicyComputation}) for the {@link PolicyBackend}, and
+ * refreshes the DNS records.
  * Start-up waits on its own thread, so the HTTP server (health) is up meanwhile and says DOWN.
  */
 public final class ProxyAgent implements SmartLifecycle {
@@ -30,23 +36,28 @@ public final class ProxyAgent implements SmartLifecycle {
     private final ProxyProperties properties;
     private final KubernetesClient client;
     private final ProxyBackend backend;
+    private final PolicyBackend policyBackend;
     private final ProxyWatches watches;
     private final SyncRunner runner;
     private final AtomicReference<DnsRecords> dnsRecords;
     private final AtomicReference<ProxyRules> lastRules = new AtomicReference<>(ProxyRules.empty());
+    private final AtomicReference<PolicyRules> lastPolicy = new AtomicReference<>(PolicyRules.empty());
     private final IncrementalRuleComputation computation = new IncrementalRuleComputation();
     private volatile String startFailure;
     private volatile boolean running;
     private Thread starter;
 
-    public ProxyAgent(ProxyProperties properties, KubernetesClient client, ProxyBackend backend,
+    /** {@code policyBackend} null: NetworkPolicies are not enforced (and Pods, Namespaces not watched). */
+    public ProxyAgent(ProxyProperties properties, KubernetesClient client, ProxyBackend backend, PolicyBackend policyBackend,
                       AtomicReference<DnsRecords> dnsRecords) {
         this.properties = properties;
         this.client = client;
         this.backend = backend;
+        this.policyBackend = policyBackend;
         this.dnsRecords = dnsRecords;
         this.runner = new SyncRunner(this::syncOnce, properties.minSyncInterval(), properties.syncBurst(), properties.maxSyncInterval());
-        this.watches = new ProxyWatches(client, properties.nodeName(), properties.nodeAddresses(), runner::request);
+        this.watches = new ProxyWatches(client, properties.nodeName(), properties.nodeAddresses(), policyBackend != null,
+                runner::request);
     }
 
     /** One sync: compute from the caches, program, refresh DNS. Called on the runner's thread only. */
@@ -58,6 +69,12 @@ public final class ProxyAgent implements SmartLifecycle {
         dnsRecords.set(DnsRecords.build(properties.dns().clusterDomain(), watches.services(), watches.endpointSlices()));
         backend.sync(rules);
         lastRules.set(rules);
+        PolicyState policyState = watches.policySnapshot();
+        if (policyBackend != null && policyState != null) {
+            PolicyRules policy = NetworkPolicyComputation.compute(policyState);
+            policyBackend.sync(policy);
+            lastPolicy.set(policy);
+        }
         log.debug("synced {} service ports with {} in {} ms ({} statements)", rules.services().size(), backend.mode(),
                 (System.nanoTime() - start) / 1_000_000, backend.lastSyncSize());
     }
@@ -120,6 +137,11 @@ public final class ProxyAgent implements SmartLifecycle {
         return lastRules.get();
     }
 
+    /** The NetworkPolicy filtering the last sync programmed (empty with policy off). */
+    public PolicyRules lastPolicy() {
+        return lastPolicy.get();
+    }
+
     @Override
     public void stop() {
         running = false;
@@ -131,6 +153,13 @@ public final class ProxyAgent implements SmartLifecycle {
                 backend.cleanup();
             } catch (Exception e) {
                 log.warn("cleanup of the {} rules failed", backend.mode(), e);
+            }
+            if (policyBackend != null) {
+                try {
+                    policyBackend.cleanup();
+                } catch (Exception e) {
+                    log.warn("cleanup of the network-policy rules failed", e);
+                }
             }
         }
     }

@@ -1,6 +1,12 @@
 package io.kube4j.proxy.e2e;
 
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
@@ -180,6 +186,51 @@ class ProxyAgentTest {
         assertThat(answers(resolver, "_http._tcp.web.default.svc.cluster.local.", Type.SRV))
                 .containsExactly("0 100 80 web.default.svc.cluster.local.");
         assertThat(answers(resolver, "kube-dns.kube-system.svc.cluster.local.", Type.A)).containsExactly("10.96.0.10");
+    }
+
+    @Test
+    void aNetworkPolicyWrittenThroughTheApiDropsWhatItDoesNotAllow() throws Exception {
+        String client = netns.add("client");
+        netns.link(node, "10.212.0.1", client, "10.212.0.2");
+        netns.sysctl(node, "net.ipv4.ip_forward", "1");
+        var pods = cluster.client().pods().inNamespace("default");
+        Pod pod = pods.resource(new PodBuilder().withNewMetadata().withName("web").withLabels(Map.of("app", "web")).endMetadata()
+                .withNewSpec().withNodeName("node-1").addNewContainer().withName("web").withImage("nginx")
+                .addNewPort().withName("http").withContainerPort(8080).endPort().endContainer().endSpec().build()).create();
+        pod.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(POD_A).build());
+        pods.resource(pod).updateStatus();
+        assertThat(first(get(client, POD_A, 8080))).isEqualTo("a");
+
+        var policies = cluster.client().network().v1().networkPolicies().inNamespace("default");
+        NetworkPolicy policy = new NetworkPolicyBuilder().withNewMetadata().withName("web-ingress").endMetadata()
+                .withNewSpec().withNewPodSelector().withMatchLabels(Map.of("app", "web")).endPodSelector()
+                .addNewIngress().addNewFrom().withNewIpBlock().withCidr("10.210.0.0/24").endIpBlock().endFrom()
+                .addNewPort().withNewPort("http").endPort().endIngress().endSpec().build();
+        policies.resource(policy).create();
+        await(() -> exitCode(client, POD_A, 8080) == 28);
+        assertThat(first(get(node, POD_A, 8080))).as("the node's own traffic (probes) is not filtered").isEqualTo("a");
+
+        policy.getSpec().getIngress().getFirst().getFrom().add(new NetworkPolicyPeerBuilder().withNewIpBlock().withCidr("10.212.0.0/24").endIpBlock().build());
+        policies.resource(policy).update();
+        await(() -> "a".equals(first(get(client, POD_A, 8080))));
+
+        policies.withName("web-ingress").delete();
+        pods.withName("web").delete();
+        await(() -> {
+            try {
+                return !netns.tryExec(node, "nft", "list", "map", "ip", "kube4j-policy", "ingress-pods").output().contains(POD_A);
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    static int exitCode(String ns, String address, int port) {
+        try {
+            return netns.getExitCode(ns, address, port);
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     static List<String> answers(SimpleResolver resolver, String name, int type) {
