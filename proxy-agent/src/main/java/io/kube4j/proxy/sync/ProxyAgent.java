@@ -4,6 +4,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kube4j.proxy.ProxyProperties;
 import io.kube4j.proxy.dns.DnsRecords;
 import io.kube4j.proxy.dns.KubeDnsRegistration;
+import io.kube4j.proxy.ingress.IngressRouting;
+import io.kube4j.proxy.ingress.IngressServer;
+import io.kube4j.proxy.ingress.IngressStatusWriter;
+import io.kube4j.proxy.ingress.RouteTable;
 import io.kube4j.proxy.model.IncrementalRuleComputation;
 import io.kube4j.proxy.model.ProxyRules;
 import io.kube4j.proxy.model.RuleComputation;
@@ -41,6 +45,10 @@ public final class ProxyAgent implements SmartLifecycle {
     private final SyncRunner runner;
     private final AtomicReference<DnsRecords> dnsRecords;
     private final AtomicReference<ProxyRules> lastRules = new AtomicReference<>(ProxyRules.empty());
+    private final AtomicReference<RouteTable> routes = new AtomicReference<>(RouteTable.empty());
+    /** Null with the ingress controller off. */
+    private final IngressServer ingressServer;
+    private final IngressStatusWriter ingressStatus;
     private final AtomicReference<PolicyRules> lastPolicy = new AtomicReference<>(PolicyRules.empty());
     private final IncrementalRuleComputation computation = new IncrementalRuleComputation();
     private volatile String startFailure;
@@ -57,7 +65,9 @@ public final class ProxyAgent implements SmartLifecycle {
         this.dnsRecords = dnsRecords;
         this.runner = new SyncRunner(this::syncOnce, properties.minSyncInterval(), properties.syncBurst(), properties.maxSyncInterval());
         this.watches = new ProxyWatches(client, properties.nodeName(), properties.nodeAddresses(), policyBackend != null,
-                runner::request);
+                properties.ingress().enabled(), runner::request);
+        this.ingressServer = properties.ingress().enabled() ? new IngressServer(routes::get, properties.ingress().responseTimeout()) : null;
+        this.ingressStatus = new IngressStatusWriter(client);
     }
 
     /** One sync: compute from the caches, program, refresh DNS. Called on the runner's thread only. */
@@ -69,6 +79,7 @@ public final class ProxyAgent implements SmartLifecycle {
         dnsRecords.set(DnsRecords.build(properties.dns().clusterDomain(), watches.services(), watches.endpointSlices()));
         backend.sync(rules);
         lastRules.set(rules);
+        if (ingressServer != null) syncIngress(rules);
         PolicyState policyState = watches.policySnapshot();
         if (policyBackend != null && policyState != null) {
             PolicyRules policy = NetworkPolicyComputation.compute(policyState);
@@ -77,6 +88,19 @@ public final class ProxyAgent implements SmartLifecycle {
         }
         log.debug("synced {} service ports with {} in {} ms ({} statements)", rules.services().size(), backend.mode(),
                 (System.nanoTime() - start) / 1_000_000, backend.lastSyncSize());
+    }
+
+    private void syncIngress(ProxyRules rules) {
+        String className = properties.ingress().className();
+        var classes = watches.ingressClasses();
+        routes.set(IngressRouting.compute(watches.ingresses(), classes, className, rules));
+        var served = watches.ingresses().stream().filter(i -> i.getSpec() != null && IngressRouting.serves(i, className, classes)).toList();
+        ingressStatus.write(served, IngressStatusWriter.addresses(watches.nodes()));
+    }
+
+    /** The ingress controller's routes (empty with it off). */
+    public RouteTable routes() {
+        return routes.get();
     }
 
     @Override
@@ -89,12 +113,25 @@ public final class ProxyAgent implements SmartLifecycle {
                 log.info("watches listed: {} services, {} endpoint slices; node {} addresses {}", watches.services().size(),
                         watches.endpointSlices().size(), properties.nodeName(), watches.nodeAddresses());
                 if (properties.dns().enabled() && properties.dns().manageService()) registerDns();
+                if (ingressServer != null) startIngress();
                 runner.start();
             } catch (Exception e) {
                 startFailure = e.toString();
                 log.error("the proxy agent could not start", e);
             }
         });
+    }
+
+    private void startIngress() {
+        ProxyProperties.Ingress ingress = properties.ingress();
+        if (ingress.manageClass()) ingressStatus.ensureClass(ingress.className());
+        try {
+            int port = ingressServer.start(ingress.address(), ingress.httpPort());
+            log.info("ingress controller (class {}) listens on {}:{}", ingress.className(), ingress.address(), port);
+        } catch (RuntimeException e) {
+            // Another controller may hold the port: Services must still be programmed.
+            log.error("the ingress controller cannot listen on {}:{}: {}", ingress.address(), ingress.httpPort(), e.getMessage());
+        }
     }
 
     private void registerDns() {
@@ -148,6 +185,7 @@ public final class ProxyAgent implements SmartLifecycle {
         if (starter != null) starter.interrupt();
         runner.close();
         watches.close();
+        if (ingressServer != null) ingressServer.close();
         if (properties.cleanupOnExit()) {
             try {
                 backend.cleanup();

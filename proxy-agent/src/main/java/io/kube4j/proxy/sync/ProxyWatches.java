@@ -3,6 +3,9 @@ package io.kube4j.proxy.sync;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
@@ -27,7 +30,8 @@ import java.util.concurrent.TimeoutException;
  * The agent's view of the cluster: list-and-watch informers on the gateway for Services,
  * EndpointSlices, Endpoints and Nodes (per-node agents watch through the gateway, as kube-proxy
  * does, rather than each reading the whole change feed), and with network policy on, for
- * NetworkPolicies, Pods and Namespaces; every event handed to one {@link ChangeTracker}.
+ * NetworkPolicies, Pods and Namespaces, and with the ingress controller on, for Ingresses,
+ * IngressClasses and Secrets (TLS); every event handed to one {@link ChangeTracker}.
  */
 public final class ProxyWatches implements AutoCloseable {
 
@@ -39,11 +43,15 @@ public final class ProxyWatches implements AutoCloseable {
     private final SharedIndexInformer<NetworkPolicy> policies;
     private final SharedIndexInformer<Pod> pods;
     private final SharedIndexInformer<Namespace> namespaces;
+    /** Null with the ingress controller off. */
+    private final SharedIndexInformer<Ingress> ingresses;
+    private final SharedIndexInformer<IngressClass> ingressClasses;
+    private final SharedIndexInformer<Secret> secrets;
     private final String nodeName;
     private final List<String> extraAddresses;
 
     public ProxyWatches(KubernetesClient client, String nodeName, List<String> extraAddresses, boolean networkPolicy,
-                        Runnable requestSync) {
+                        boolean ingress, Runnable requestSync) {
         this.nodeName = nodeName;
         this.extraAddresses = List.copyOf(extraAddresses);
         this.services = client.services().inAnyNamespace().runnableInformer(0);
@@ -66,11 +74,24 @@ public final class ProxyWatches implements AutoCloseable {
             this.pods = null;
             this.namespaces = null;
         }
+        if (ingress) {
+            this.ingresses = client.network().v1().ingresses().inAnyNamespace().runnableInformer(0);
+            this.ingressClasses = client.network().v1().ingressClasses().runnableInformer(0);
+            this.secrets = client.secrets().inAnyNamespace().runnableInformer(0);
+            ingresses.addEventHandler(new ChangeTracker<>(requestSync));
+            ingressClasses.addEventHandler(new ChangeTracker<>(requestSync));
+            secrets.addEventHandler(new ChangeTracker<>(requestSync));
+        } else {
+            this.ingresses = null;
+            this.ingressClasses = null;
+            this.secrets = null;
+        }
     }
 
     private List<SharedIndexInformer<?>> informers() {
         List<SharedIndexInformer<?>> all = new ArrayList<>(List.of(services, slices, endpoints, nodes));
         if (policies != null) all.addAll(List.of(policies, pods, namespaces));
+        if (ingresses != null) all.addAll(List.of(ingresses, ingressClasses, secrets));
         return all;
     }
 
@@ -118,6 +139,24 @@ public final class ProxyWatches implements AutoCloseable {
     public ClusterState snapshot(List<String> nodePortAddresses) {
         return new ClusterState(services.getStore().list(), slices.getStore().list(), endpoints.getStore().list(),
                 nodeName, nodePortAddresses);
+    }
+
+    public List<Node> nodes() {
+        return nodes.getStore().list();
+    }
+
+    /** Every Ingress; empty with the ingress controller off. */
+    public List<Ingress> ingresses() {
+        return ingresses == null ? List.of() : ingresses.getStore().list();
+    }
+
+    public List<IngressClass> ingressClasses() {
+        return ingressClasses == null ? List.of() : ingressClasses.getStore().list();
+    }
+
+    /** The TLS Secret {@code namespace/name}, or null. */
+    public Secret tlsSecret(String namespace, String name) {
+        return secrets == null ? null : secrets.getStore().getByKey(namespace + "/" + name);
     }
 
     /** A snapshot for the network-policy computation; null with network policy off. */

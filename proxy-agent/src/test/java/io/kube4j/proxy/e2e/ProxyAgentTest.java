@@ -1,6 +1,10 @@
 package io.kube4j.proxy.e2e;
 
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -53,6 +57,7 @@ class ProxyAgentTest {
     static String pods;
     static ConfigurableApplicationContext agent;
     static int dnsPort;
+    static int ingressPort;
 
     @BeforeAll
     static void start() throws Exception {
@@ -69,6 +74,9 @@ class ProxyAgentTest {
         try (ServerSocket s = new ServerSocket(0)) {
             dnsPort = s.getLocalPort();
         }
+        try (ServerSocket s = new ServerSocket(0)) {
+            ingressPort = s.getLocalPort();
+        }
         agent = TestClassesExcluded.application(ProxyAgentApplication.class).run(
                 "--server.port=0",
                 "--spring.main.banner-mode=off",
@@ -78,6 +86,8 @@ class ProxyAgentTest {
                 "--kube4j.proxy.mode=nftables",
                 "--kube4j.proxy.netns=" + node,
                 "--kube4j.proxy.min-sync-interval=200ms",
+                "--kube4j.proxy.ingress.address=127.0.0.1",
+                "--kube4j.proxy.ingress.http-port=" + ingressPort,
                 "--kube4j.proxy.dns.address=127.0.0.1",
                 "--kube4j.proxy.dns.port=" + dnsPort,
                 "--kube4j.proxy.dns.endpoint-address=" + NODE_IP,
@@ -223,6 +233,68 @@ class ProxyAgentTest {
                 return false;
             }
         });
+    }
+
+    @Test
+    void anIngressRoutesByHostToItsServiceAndShowsTheNodeAddresses() throws Exception {
+        com.sun.net.httpserver.HttpServer backend = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        backend.createContext("/", exchange -> {
+            byte[] out = ("shop " + exchange.getRequestURI() + " " + exchange.getRequestHeaders().getFirst("Host")).getBytes();
+            exchange.sendResponseHeaders(200, out.length);
+            exchange.getResponseBody().write(out);
+            exchange.close();
+        });
+        backend.start();
+        try {
+            var client = cluster.client();
+            client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-1").endMetadata().build()).create();
+            Node n = client.nodes().withName("node-1").get();
+            n.setStatus(new NodeStatusBuilder().addNewAddress().withType("InternalIP").withAddress(NODE_IP).endAddress().build());
+            client.nodes().resource(n).updateStatus();
+            client.services().inNamespace("default").resource(new ServiceBuilder().withNewMetadata().withName("shop").endMetadata()
+                    .withNewSpec().addNewPort().withName("http").withProtocol("TCP").withPort(80).endPort().endSpec().build()).create();
+            client.discovery().v1().endpointSlices().inNamespace("default").resource(new EndpointSliceBuilder()
+                    .withNewMetadata().withName("shop-1").withLabels(Map.of("kubernetes.io/service-name", "shop")).endMetadata()
+                    .withAddressType("IPv4").addNewPort().withName("http").withProtocol("TCP").withPort(backend.getAddress().getPort()).endPort()
+                    .addNewEndpoint().withAddresses("127.0.0.1").withNewConditions().withReady(true).endConditions().endEndpoint().build()).create();
+            client.network().v1().ingresses().inNamespace("default").resource(new IngressBuilder().withNewMetadata().withName("shop").endMetadata()
+                    .withNewSpec().addNewRule().withHost("shop.example.com").withNewHttp().addNewPath().withPath("/").withPathType("Prefix")
+                    .withNewBackend().withNewService().withName("shop").withNewPort().withNumber(80).endPort().endService().endBackend()
+                    .endPath().endHttp().endRule().endSpec().build()).create();
+
+            await(() -> client.network().v1().ingressClasses().withName("kube4j").get() != null);
+            await(() -> httpStatus("shop.example.com", "/cart") == 200);
+            assertThat(httpBody("shop.example.com", "/cart?x=1")).isEqualTo("shop /cart?x=1 shop.example.com");
+            assertThat(httpStatus("nobody.example.org", "/")).isEqualTo(404);
+            await(() -> {
+                var status = client.network().v1().ingresses().inNamespace("default").withName("shop").get().getStatus();
+                return status != null && status.getLoadBalancer() != null && status.getLoadBalancer().getIngress() != null
+                        && status.getLoadBalancer().getIngress().stream().map(i -> i.getIp()).toList().equals(List.of(NODE_IP));
+            });
+        } finally {
+            backend.stop(0);
+        }
+    }
+
+    static int httpStatus(String host, String path) {
+        String reply = http(host, path);
+        return reply == null ? -1 : Integer.parseInt(reply.split(" ")[1]);
+    }
+
+    static String httpBody(String host, String path) {
+        String reply = http(host, path);
+        return reply == null ? null : reply.substring(reply.indexOf("\r\n\r\n") + 4);
+    }
+
+    /** A raw HTTP/1.1 exchange with the ingress controller, so that the Host header is the test's. */
+    static String http(String host, String path) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", ingressPort)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes());
+            return new String(s.getInputStream().readAllBytes());
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     static int exitCode(String ns, String address, int port) {
