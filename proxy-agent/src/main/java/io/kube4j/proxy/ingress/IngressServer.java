@@ -4,6 +4,9 @@ import io.kube4j.proxy.model.Backend;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.AsyncMapping;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +17,12 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.tcp.SslProvider;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -43,6 +52,8 @@ public final class IngressServer implements AutoCloseable {
     private final ConnectionProvider connections;
     private final HttpClient client;
     private DisposableServer server;
+    private DisposableServer tlsServer;
+    private final Map<TlsHosts.KeyPair, SslProvider> providers = new ConcurrentHashMap<>();
 
     public IngressServer(Supplier<RouteTable> routes, Duration responseTimeout) {
         this.routes = routes;
@@ -54,6 +65,49 @@ public final class IngressServer implements AutoCloseable {
     public synchronized int start(String address, int port) {
         server = HttpServer.create().host(address).port(port).handle(this::handle).bindNow(Duration.ofSeconds(10));
         return ((InetSocketAddress) server.address()).getPort();
+    }
+
+    /**
+     * Listens for HTTPS on {@code address:port}; each handshake takes the certificate that
+     * {@code tls} names for the client's server name (SNI) at that moment, so Secrets and
+     * Ingresses changed later take effect without a restart. {@code tls} must name a fallback
+     * now (the server needs one certificate to start). Returns the bound port.
+     */
+    public synchronized int startTls(String address, int port, Supplier<TlsHosts> tls) {
+        SslProvider initial = provider(tls.get().fallback());
+        AsyncMapping<String, SslProvider> sni = (serverName, promise) -> {
+            try {
+                TlsHosts.KeyPair pair = tls.get().forServerName(serverName);
+                return promise.setSuccess(pair == null ? initial : provider(pair));
+            } catch (RuntimeException e) {
+                return promise.setFailure(e);
+            }
+        };
+        tlsServer = HttpServer.create().host(address).port(port)
+                .secure(spec -> spec.sslContext(initial.getSslContext()).setSniAsyncMappings(sni))
+                .handle(this::handle).bindNow(Duration.ofSeconds(10));
+        return ((InetSocketAddress) tlsServer.address()).getPort();
+    }
+
+    public synchronized boolean tlsStarted() {
+        return tlsServer != null;
+    }
+
+    /** The parsed form of a key pair, kept while the Secret's resourceVersion stays; throws on a bad PEM. */
+    private SslProvider provider(TlsHosts.KeyPair pair) {
+        SslProvider cached = providers.get(pair);
+        if (cached != null) return cached;
+        try {
+            SslContext context = SslContextBuilder.forServer(
+                    new ByteArrayInputStream(pair.certificatePem().getBytes(StandardCharsets.US_ASCII)),
+                    new ByteArrayInputStream(pair.keyPem().getBytes(StandardCharsets.US_ASCII))).build();
+            SslProvider provider = SslProvider.builder().sslContext(context).build();
+            providers.keySet().removeIf(k -> k.secret().equals(pair.secret()));
+            providers.put(pair, provider);
+            return provider;
+        } catch (Exception e) {
+            throw new IllegalArgumentException("the TLS Secret " + pair.secret() + " holds no usable key pair: " + e.getMessage(), e);
+        }
     }
 
     private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
@@ -105,6 +159,7 @@ public final class IngressServer implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (server != null) server.disposeNow(Duration.ofSeconds(5));
+        if (tlsServer != null) tlsServer.disposeNow(Duration.ofSeconds(5));
         connections.disposeLater().block(Duration.ofSeconds(5));
     }
 }

@@ -8,6 +8,7 @@ import io.kube4j.proxy.ingress.IngressRouting;
 import io.kube4j.proxy.ingress.IngressServer;
 import io.kube4j.proxy.ingress.IngressStatusWriter;
 import io.kube4j.proxy.ingress.RouteTable;
+import io.kube4j.proxy.ingress.TlsHosts;
 import io.kube4j.proxy.model.IncrementalRuleComputation;
 import io.kube4j.proxy.model.ProxyRules;
 import io.kube4j.proxy.model.RuleComputation;
@@ -49,6 +50,8 @@ public final class ProxyAgent implements SmartLifecycle {
     /** Null with the ingress controller off. */
     private final IngressServer ingressServer;
     private final IngressStatusWriter ingressStatus;
+    private final AtomicReference<TlsHosts> tlsHosts = new AtomicReference<>(TlsHosts.empty());
+    private boolean tlsTried;
     private final AtomicReference<PolicyRules> lastPolicy = new AtomicReference<>(PolicyRules.empty());
     private final IncrementalRuleComputation computation = new IncrementalRuleComputation();
     private volatile String startFailure;
@@ -95,6 +98,18 @@ public final class ProxyAgent implements SmartLifecycle {
         var classes = watches.ingressClasses();
         routes.set(IngressRouting.compute(watches.ingresses(), classes, className, rules));
         var served = watches.ingresses().stream().filter(i -> i.getSpec() != null && IngressRouting.serves(i, className, classes)).toList();
+        tlsHosts.set(TlsHosts.compute(served, watches::tlsSecret));
+        // HTTPS starts with the first certificate an Ingress names (the server needs one to start).
+        if (!tlsTried && properties.ingress().httpsPort() > 0 && tlsHosts.get().fallback() != null) {
+            tlsTried = true;
+            try {
+                int port = ingressServer.startTls(properties.ingress().address(), properties.ingress().httpsPort(), tlsHosts::get);
+                log.info("ingress controller serves HTTPS on {}:{}", properties.ingress().address(), port);
+            } catch (RuntimeException e) {
+                log.error("the ingress controller cannot serve HTTPS on {}:{}: {}", properties.ingress().address(),
+                        properties.ingress().httpsPort(), e.getMessage());
+            }
+        }
         ingressStatus.write(served, IngressStatusWriter.addresses(watches.nodes()));
     }
 
