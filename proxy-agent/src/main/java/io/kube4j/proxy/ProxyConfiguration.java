@@ -12,6 +12,8 @@ import io.kube4j.proxy.ipvs.IpvsDetector;
 import io.kube4j.proxy.nftables.NftablesBackend;
 import io.kube4j.proxy.nftables.ProcessNftRunner;
 import io.kube4j.proxy.nftables.RecordingNftRunner;
+import io.kube4j.proxy.policy.NftPolicyBackend;
+import io.kube4j.proxy.policy.PolicyBackend;
 import io.kube4j.proxy.sync.CommandRunner;
 import io.kube4j.proxy.sync.ProxyAgent;
 import io.kube4j.proxy.sync.ProxyBackend;
@@ -55,6 +57,22 @@ class ProxyConfiguration {
         return new CommandRunner.Result(0, "");
     }
 
+    /** Null (policies not enforced) when switched off or where no nft runs. */
+    @Bean
+    PolicyBackendHolder policyBackend(ProxyProperties properties) {
+        if (!properties.networkPolicy()) return new PolicyBackendHolder(null);
+        if (properties.dryRun()) return new PolicyBackendHolder(new NftPolicyBackend(properties.table() + "-policy", new RecordingNftRunner()));
+        if (!ProcessNftRunner.available()) {
+            log.warn("no nft binary: NetworkPolicies are not enforced on this node");
+            return new PolicyBackendHolder(null);
+        }
+        return new PolicyBackendHolder(new NftPolicyBackend(properties.table() + "-policy", new ProcessNftRunner(properties.netns())));
+    }
+
+    /** A bean may not be null: the optional policy back end travels in this. */
+    record PolicyBackendHolder(PolicyBackend backend) {
+    }
+
     @Bean
     AtomicReference<DnsRecords> dnsRecords(ProxyProperties properties) {
         return new AtomicReference<>(DnsRecords.empty(properties.dns().clusterDomain()));
@@ -62,8 +80,8 @@ class ProxyConfiguration {
 
     @Bean
     ProxyAgent proxyAgent(ProxyProperties properties, KubernetesClient client, ProxyBackend backend,
-                          AtomicReference<DnsRecords> dnsRecords) {
-        return new ProxyAgent(properties, client, backend, dnsRecords);
+                          PolicyBackendHolder policyBackend, AtomicReference<DnsRecords> dnsRecords) {
+        return new ProxyAgent(properties, client, backend, policyBackend.backend(), dnsRecords);
     }
 
     @Bean(destroyMethod = "close")
@@ -80,7 +98,8 @@ class ProxyConfiguration {
         return () -> {
             if (agent.synced()) {
                 return Health.up().withDetail("mode", backend.mode()).withDetail("syncs", agent.runner().syncs())
-                        .withDetail("servicePorts", agent.lastRules().services().size()).build();
+                        .withDetail("servicePorts", agent.lastRules().services().size())
+                        .withDetail("policyIsolatedPods", agent.lastPolicy().pods().size()).build();
             }
             Health.Builder down = Health.down().withDetail("mode", backend.mode()).withDetail("synced", false);
             if (agent.startFailure() != null) down.withDetail("error", agent.startFailure());

@@ -26,6 +26,9 @@ import java.util.List;
  * @param table              the nftables table ({@code ip <table>}) and iptables chain prefix this agent owns
  * @param netns              run nft and iptables inside this network namespace (tests, benchmarks); empty for the host's
  * @param cleanupOnExit      remove the programmed rules when the agent stops
+ * @param networkPolicy      enforce NetworkPolicies for this node's pods (nftables table {@code ip <table>-policy},
+ *                           in every proxy mode); watches Pods and Namespaces too
+ * @param ingress            the ingress controller
  * @param dns                cluster DNS
  */
 @ConfigurationProperties("kube4j.proxy")
@@ -43,6 +46,8 @@ public record ProxyProperties(
         String table,
         String netns,
         Boolean cleanupOnExit,
+        Boolean networkPolicy,
+        Ingress ingress,
         Dns dns) {
 
     public ProxyProperties {
@@ -62,6 +67,8 @@ public record ProxyProperties(
         table = table == null || table.isBlank() ? "kube4j" : table;
         netns = netns == null ? "" : netns;
         cleanupOnExit = cleanupOnExit != null && cleanupOnExit;
+        networkPolicy = networkPolicy == null || networkPolicy;
+        ingress = ingress == null ? new Ingress(null, null, null, null, null, null, null) : ingress;
         dns = dns == null ? new Dns(null, null, null, null, null, null, null, null, null) : dns;
     }
 
@@ -100,6 +107,37 @@ public record ProxyProperties(
             upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
             upstreamTimeout = upstreamTimeout == null ? Duration.ofSeconds(2) : upstreamTimeout;
             manageService = manageService == null || manageService;
+        }
+    }
+
+    /**
+     * The ingress controller, under {@code kube4j.proxy.ingress}.
+     *
+     * @param enabled         serve Ingresses at all
+     * @param address         the address it listens on
+     * @param httpPort        the HTTP port (kube-proxy-style controllers use the node's 80)
+     * @param httpsPort       the HTTPS port, served once some Ingress names a TLS Secret; 0 for none
+     * @param className       the IngressClass this controller serves
+     * @param manageClass     create that IngressClass, marked default, when missing
+     * @param responseTimeout how long a backend may take to start its response
+     */
+    public record Ingress(
+            Boolean enabled,
+            String address,
+            Integer httpPort,
+            Integer httpsPort,
+            String className,
+            Boolean manageClass,
+            Duration responseTimeout) {
+
+        public Ingress {
+            enabled = enabled == null || enabled;
+            address = address == null || address.isBlank() ? "0.0.0.0" : address;
+            httpPort = httpPort == null ? 80 : httpPort;
+            httpsPort = httpsPort == null ? 443 : httpsPort;
+            className = className == null || className.isBlank() ? "kube4j" : className;
+            manageClass = manageClass == null || manageClass;
+            responseTimeout = responseTimeout == null ? Duration.ofSeconds(60) : responseTimeout;
         }
     }
 

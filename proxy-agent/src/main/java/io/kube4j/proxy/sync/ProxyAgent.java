@@ -4,9 +4,18 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kube4j.proxy.ProxyProperties;
 import io.kube4j.proxy.dns.DnsRecords;
 import io.kube4j.proxy.dns.KubeDnsRegistration;
+import io.kube4j.proxy.ingress.IngressRouting;
+import io.kube4j.proxy.ingress.IngressServer;
+import io.kube4j.proxy.ingress.IngressStatusWriter;
+import io.kube4j.proxy.ingress.RouteTable;
+import io.kube4j.proxy.ingress.TlsHosts;
 import io.kube4j.proxy.model.IncrementalRuleComputation;
 import io.kube4j.proxy.model.ProxyRules;
 import io.kube4j.proxy.model.RuleComputation;
+import io.kube4j.proxy.policy.NetworkPolicyComputation;
+import io.kube4j.proxy.policy.PolicyBackend;
+import io.kube4j.proxy.policy.PolicyRules;
+import io.kube4j.proxy.policy.PolicyState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -20,7 +29,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The agent's life: start the watches, wait for every first list, register the cluster DNS
  * Service, then run the {@link SyncRunner}, whose every sync computes the rules from the caches
- * ({@link RuleComputation}, remembering unchanged Services' results), hands them to the {@link ProxyBackend} and refreshes the DNS records.
+ * ({@link RuleComputation}, remembering unchanged Services' results), hands them to the {@link ProxyBackend}, computes
+ * this node's pods' NetworkPolicy filtering ({@link NetworkPolicyComputation}) for the {@link PolicyBackend}, and
+ * refreshes the DNS records.
  * Start-up waits on its own thread, so the HTTP server (health) is up meanwhile and says DOWN.
  */
 public final class ProxyAgent implements SmartLifecycle {
@@ -30,23 +41,36 @@ public final class ProxyAgent implements SmartLifecycle {
     private final ProxyProperties properties;
     private final KubernetesClient client;
     private final ProxyBackend backend;
+    private final PolicyBackend policyBackend;
     private final ProxyWatches watches;
     private final SyncRunner runner;
     private final AtomicReference<DnsRecords> dnsRecords;
     private final AtomicReference<ProxyRules> lastRules = new AtomicReference<>(ProxyRules.empty());
+    private final AtomicReference<RouteTable> routes = new AtomicReference<>(RouteTable.empty());
+    /** Null with the ingress controller off. */
+    private final IngressServer ingressServer;
+    private final IngressStatusWriter ingressStatus;
+    private final AtomicReference<TlsHosts> tlsHosts = new AtomicReference<>(TlsHosts.empty());
+    private boolean tlsTried;
+    private final AtomicReference<PolicyRules> lastPolicy = new AtomicReference<>(PolicyRules.empty());
     private final IncrementalRuleComputation computation = new IncrementalRuleComputation();
     private volatile String startFailure;
     private volatile boolean running;
     private Thread starter;
 
-    public ProxyAgent(ProxyProperties properties, KubernetesClient client, ProxyBackend backend,
+    /** {@code policyBackend} null: NetworkPolicies are not enforced (and Pods, Namespaces not watched). */
+    public ProxyAgent(ProxyProperties properties, KubernetesClient client, ProxyBackend backend, PolicyBackend policyBackend,
                       AtomicReference<DnsRecords> dnsRecords) {
         this.properties = properties;
         this.client = client;
         this.backend = backend;
+        this.policyBackend = policyBackend;
         this.dnsRecords = dnsRecords;
         this.runner = new SyncRunner(this::syncOnce, properties.minSyncInterval(), properties.syncBurst(), properties.maxSyncInterval());
-        this.watches = new ProxyWatches(client, properties.nodeName(), properties.nodeAddresses(), runner::request);
+        this.watches = new ProxyWatches(client, properties.nodeName(), properties.nodeAddresses(), policyBackend != null,
+                properties.ingress().enabled(), runner::request);
+        this.ingressServer = properties.ingress().enabled() ? new IngressServer(routes::get, properties.ingress().responseTimeout()) : null;
+        this.ingressStatus = new IngressStatusWriter(client);
     }
 
     /** One sync: compute from the caches, program, refresh DNS. Called on the runner's thread only. */
@@ -58,8 +82,40 @@ public final class ProxyAgent implements SmartLifecycle {
         dnsRecords.set(DnsRecords.build(properties.dns().clusterDomain(), watches.services(), watches.endpointSlices()));
         backend.sync(rules);
         lastRules.set(rules);
+        if (ingressServer != null) syncIngress(rules);
+        PolicyState policyState = watches.policySnapshot();
+        if (policyBackend != null && policyState != null) {
+            PolicyRules policy = NetworkPolicyComputation.compute(policyState);
+            policyBackend.sync(policy);
+            lastPolicy.set(policy);
+        }
         log.debug("synced {} service ports with {} in {} ms ({} statements)", rules.services().size(), backend.mode(),
                 (System.nanoTime() - start) / 1_000_000, backend.lastSyncSize());
+    }
+
+    private void syncIngress(ProxyRules rules) {
+        String className = properties.ingress().className();
+        var classes = watches.ingressClasses();
+        routes.set(IngressRouting.compute(watches.ingresses(), classes, className, rules));
+        var served = watches.ingresses().stream().filter(i -> i.getSpec() != null && IngressRouting.serves(i, className, classes)).toList();
+        tlsHosts.set(TlsHosts.compute(served, watches::tlsSecret));
+        // HTTPS starts with the first certificate an Ingress names (the server needs one to start).
+        if (!tlsTried && properties.ingress().httpsPort() > 0 && tlsHosts.get().fallback() != null) {
+            tlsTried = true;
+            try {
+                int port = ingressServer.startTls(properties.ingress().address(), properties.ingress().httpsPort(), tlsHosts::get);
+                log.info("ingress controller serves HTTPS on {}:{}", properties.ingress().address(), port);
+            } catch (RuntimeException e) {
+                log.error("the ingress controller cannot serve HTTPS on {}:{}: {}", properties.ingress().address(),
+                        properties.ingress().httpsPort(), e.getMessage());
+            }
+        }
+        ingressStatus.write(served, IngressStatusWriter.addresses(watches.nodes()));
+    }
+
+    /** The ingress controller's routes (empty with it off). */
+    public RouteTable routes() {
+        return routes.get();
     }
 
     @Override
@@ -72,12 +128,25 @@ public final class ProxyAgent implements SmartLifecycle {
                 log.info("watches listed: {} services, {} endpoint slices; node {} addresses {}", watches.services().size(),
                         watches.endpointSlices().size(), properties.nodeName(), watches.nodeAddresses());
                 if (properties.dns().enabled() && properties.dns().manageService()) registerDns();
+                if (ingressServer != null) startIngress();
                 runner.start();
             } catch (Exception e) {
                 startFailure = e.toString();
                 log.error("the proxy agent could not start", e);
             }
         });
+    }
+
+    private void startIngress() {
+        ProxyProperties.Ingress ingress = properties.ingress();
+        if (ingress.manageClass()) ingressStatus.ensureClass(ingress.className());
+        try {
+            int port = ingressServer.start(ingress.address(), ingress.httpPort());
+            log.info("ingress controller (class {}) listens on {}:{}", ingress.className(), ingress.address(), port);
+        } catch (RuntimeException e) {
+            // Another controller may hold the port: Services must still be programmed.
+            log.error("the ingress controller cannot listen on {}:{}: {}", ingress.address(), ingress.httpPort(), e.getMessage());
+        }
     }
 
     private void registerDns() {
@@ -120,17 +189,30 @@ public final class ProxyAgent implements SmartLifecycle {
         return lastRules.get();
     }
 
+    /** The NetworkPolicy filtering the last sync programmed (empty with policy off). */
+    public PolicyRules lastPolicy() {
+        return lastPolicy.get();
+    }
+
     @Override
     public void stop() {
         running = false;
         if (starter != null) starter.interrupt();
         runner.close();
         watches.close();
+        if (ingressServer != null) ingressServer.close();
         if (properties.cleanupOnExit()) {
             try {
                 backend.cleanup();
             } catch (Exception e) {
                 log.warn("cleanup of the {} rules failed", backend.mode(), e);
+            }
+            if (policyBackend != null) {
+                try {
+                    policyBackend.cleanup();
+                } catch (Exception e) {
+                    log.warn("cleanup of the network-policy rules failed", e);
+                }
             }
         }
     }

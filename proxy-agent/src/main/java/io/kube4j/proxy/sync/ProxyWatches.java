@@ -1,6 +1,12 @@
 package io.kube4j.proxy.sync;
 
 import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.Service;
@@ -9,6 +15,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kube4j.proxy.model.ClusterState;
 import io.kube4j.proxy.model.Ipv4;
+import io.kube4j.proxy.policy.PolicyState;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,8 +29,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * The agent's view of the cluster: list-and-watch informers on the gateway for Services,
  * EndpointSlices, Endpoints and Nodes (per-node agents watch through the gateway, as kube-proxy
- * does, rather than each reading the whole change feed), every event handed to one
- * {@link ChangeTracker}.
+ * does, rather than each reading the whole change feed), and with network policy on, for
+ * NetworkPolicies, Pods and Namespaces, and with the ingress controller on, for Ingresses,
+ * IngressClasses and Secrets (TLS); every event handed to one {@link ChangeTracker}.
  */
 public final class ProxyWatches implements AutoCloseable {
 
@@ -31,10 +39,19 @@ public final class ProxyWatches implements AutoCloseable {
     private final SharedIndexInformer<EndpointSlice> slices;
     private final SharedIndexInformer<Endpoints> endpoints;
     private final SharedIndexInformer<Node> nodes;
+    /** Null with network policy off. */
+    private final SharedIndexInformer<NetworkPolicy> policies;
+    private final SharedIndexInformer<Pod> pods;
+    private final SharedIndexInformer<Namespace> namespaces;
+    /** Null with the ingress controller off. */
+    private final SharedIndexInformer<Ingress> ingresses;
+    private final SharedIndexInformer<IngressClass> ingressClasses;
+    private final SharedIndexInformer<Secret> secrets;
     private final String nodeName;
     private final List<String> extraAddresses;
 
-    public ProxyWatches(KubernetesClient client, String nodeName, List<String> extraAddresses, Runnable requestSync) {
+    public ProxyWatches(KubernetesClient client, String nodeName, List<String> extraAddresses, boolean networkPolicy,
+                        boolean ingress, Runnable requestSync) {
         this.nodeName = nodeName;
         this.extraAddresses = List.copyOf(extraAddresses);
         this.services = client.services().inAnyNamespace().runnableInformer(0);
@@ -45,12 +62,43 @@ public final class ProxyWatches implements AutoCloseable {
         slices.addEventHandler(new ChangeTracker<>(requestSync));
         endpoints.addEventHandler(new ChangeTracker<>(requestSync));
         nodes.addEventHandler(new ChangeTracker<>(requestSync));
+        if (networkPolicy) {
+            this.policies = client.network().v1().networkPolicies().inAnyNamespace().runnableInformer(0);
+            this.pods = client.pods().inAnyNamespace().runnableInformer(0);
+            this.namespaces = client.namespaces().runnableInformer(0);
+            policies.addEventHandler(new ChangeTracker<>(requestSync));
+            pods.addEventHandler(new ChangeTracker<>(requestSync));
+            namespaces.addEventHandler(new ChangeTracker<>(requestSync));
+        } else {
+            this.policies = null;
+            this.pods = null;
+            this.namespaces = null;
+        }
+        if (ingress) {
+            this.ingresses = client.network().v1().ingresses().inAnyNamespace().runnableInformer(0);
+            this.ingressClasses = client.network().v1().ingressClasses().runnableInformer(0);
+            this.secrets = client.secrets().inAnyNamespace().runnableInformer(0);
+            ingresses.addEventHandler(new ChangeTracker<>(requestSync));
+            ingressClasses.addEventHandler(new ChangeTracker<>(requestSync));
+            secrets.addEventHandler(new ChangeTracker<>(requestSync));
+        } else {
+            this.ingresses = null;
+            this.ingressClasses = null;
+            this.secrets = null;
+        }
+    }
+
+    private List<SharedIndexInformer<?>> informers() {
+        List<SharedIndexInformer<?>> all = new ArrayList<>(List.of(services, slices, endpoints, nodes));
+        if (policies != null) all.addAll(List.of(policies, pods, namespaces));
+        if (ingresses != null) all.addAll(List.of(ingresses, ingressClasses, secrets));
+        return all;
     }
 
     /** Starts every informer and waits for each one's first list. */
     public void startAndAwaitSynced(Duration timeout) throws InterruptedException, TimeoutException {
         List<CompletableFuture<Void>> started = new ArrayList<>();
-        for (SharedIndexInformer<?> informer : List.of(services, slices, endpoints, nodes)) {
+        for (SharedIndexInformer<?> informer : informers()) {
             started.add(informer.start().toCompletableFuture());
         }
         try {
@@ -61,7 +109,7 @@ public final class ProxyWatches implements AutoCloseable {
     }
 
     public boolean synced() {
-        return services.hasSynced() && slices.hasSynced() && endpoints.hasSynced() && nodes.hasSynced();
+        return informers().stream().allMatch(SharedIndexInformer::hasSynced);
     }
 
     public List<Service> services() {
@@ -93,8 +141,32 @@ public final class ProxyWatches implements AutoCloseable {
                 nodeName, nodePortAddresses);
     }
 
+    public List<Node> nodes() {
+        return nodes.getStore().list();
+    }
+
+    /** Every Ingress; empty with the ingress controller off. */
+    public List<Ingress> ingresses() {
+        return ingresses == null ? List.of() : ingresses.getStore().list();
+    }
+
+    public List<IngressClass> ingressClasses() {
+        return ingressClasses == null ? List.of() : ingressClasses.getStore().list();
+    }
+
+    /** The TLS Secret {@code namespace/name}, or null. */
+    public Secret tlsSecret(String namespace, String name) {
+        return secrets == null ? null : secrets.getStore().getByKey(namespace + "/" + name);
+    }
+
+    /** A snapshot for the network-policy computation; null with network policy off. */
+    public PolicyState policySnapshot() {
+        if (policies == null) return null;
+        return new PolicyState(policies.getStore().list(), pods.getStore().list(), namespaces.getStore().list(), nodeName);
+    }
+
     @Override
     public void close() {
-        for (SharedIndexInformer<?> informer : List.of(services, slices, endpoints, nodes)) informer.close();
+        for (SharedIndexInformer<?> informer : informers()) informer.close();
     }
 }

@@ -1,6 +1,16 @@
 package io.kube4j.proxy.e2e;
 
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
@@ -47,6 +57,7 @@ class ProxyAgentTest {
     static String pods;
     static ConfigurableApplicationContext agent;
     static int dnsPort;
+    static int ingressPort;
 
     @BeforeAll
     static void start() throws Exception {
@@ -63,6 +74,9 @@ class ProxyAgentTest {
         try (ServerSocket s = new ServerSocket(0)) {
             dnsPort = s.getLocalPort();
         }
+        try (ServerSocket s = new ServerSocket(0)) {
+            ingressPort = s.getLocalPort();
+        }
         agent = TestClassesExcluded.application(ProxyAgentApplication.class).run(
                 "--server.port=0",
                 "--spring.main.banner-mode=off",
@@ -72,6 +86,8 @@ class ProxyAgentTest {
                 "--kube4j.proxy.mode=nftables",
                 "--kube4j.proxy.netns=" + node,
                 "--kube4j.proxy.min-sync-interval=200ms",
+                "--kube4j.proxy.ingress.address=127.0.0.1",
+                "--kube4j.proxy.ingress.http-port=" + ingressPort,
                 "--kube4j.proxy.dns.address=127.0.0.1",
                 "--kube4j.proxy.dns.port=" + dnsPort,
                 "--kube4j.proxy.dns.endpoint-address=" + NODE_IP,
@@ -180,6 +196,113 @@ class ProxyAgentTest {
         assertThat(answers(resolver, "_http._tcp.web.default.svc.cluster.local.", Type.SRV))
                 .containsExactly("0 100 80 web.default.svc.cluster.local.");
         assertThat(answers(resolver, "kube-dns.kube-system.svc.cluster.local.", Type.A)).containsExactly("10.96.0.10");
+    }
+
+    @Test
+    void aNetworkPolicyWrittenThroughTheApiDropsWhatItDoesNotAllow() throws Exception {
+        String client = netns.add("client");
+        netns.link(node, "10.212.0.1", client, "10.212.0.2");
+        netns.sysctl(node, "net.ipv4.ip_forward", "1");
+        var pods = cluster.client().pods().inNamespace("default");
+        Pod pod = pods.resource(new PodBuilder().withNewMetadata().withName("web").withLabels(Map.of("app", "web")).endMetadata()
+                .withNewSpec().withNodeName("node-1").addNewContainer().withName("web").withImage("nginx")
+                .addNewPort().withName("http").withContainerPort(8080).endPort().endContainer().endSpec().build()).create();
+        pod.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(POD_A).build());
+        pods.resource(pod).updateStatus();
+        assertThat(first(get(client, POD_A, 8080))).isEqualTo("a");
+
+        var policies = cluster.client().network().v1().networkPolicies().inNamespace("default");
+        NetworkPolicy policy = new NetworkPolicyBuilder().withNewMetadata().withName("web-ingress").endMetadata()
+                .withNewSpec().withNewPodSelector().withMatchLabels(Map.of("app", "web")).endPodSelector()
+                .addNewIngress().addNewFrom().withNewIpBlock().withCidr("10.210.0.0/24").endIpBlock().endFrom()
+                .addNewPort().withNewPort("http").endPort().endIngress().endSpec().build();
+        policies.resource(policy).create();
+        await(() -> exitCode(client, POD_A, 8080) == 28);
+        assertThat(first(get(node, POD_A, 8080))).as("the node's own traffic (probes) is not filtered").isEqualTo("a");
+
+        policy.getSpec().getIngress().getFirst().getFrom().add(new NetworkPolicyPeerBuilder().withNewIpBlock().withCidr("10.212.0.0/24").endIpBlock().build());
+        policies.resource(policy).update();
+        await(() -> "a".equals(first(get(client, POD_A, 8080))));
+
+        policies.withName("web-ingress").delete();
+        pods.withName("web").delete();
+        await(() -> {
+            try {
+                return !netns.tryExec(node, "nft", "list", "map", "ip", "kube4j-policy", "ingress-pods").output().contains(POD_A);
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    void anIngressRoutesByHostToItsServiceAndShowsTheNodeAddresses() throws Exception {
+        com.sun.net.httpserver.HttpServer backend = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        backend.createContext("/", exchange -> {
+            byte[] out = ("shop " + exchange.getRequestURI() + " " + exchange.getRequestHeaders().getFirst("Host")).getBytes();
+            exchange.sendResponseHeaders(200, out.length);
+            exchange.getResponseBody().write(out);
+            exchange.close();
+        });
+        backend.start();
+        try {
+            var client = cluster.client();
+            client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-1").endMetadata().build()).create();
+            Node n = client.nodes().withName("node-1").get();
+            n.setStatus(new NodeStatusBuilder().addNewAddress().withType("InternalIP").withAddress(NODE_IP).endAddress().build());
+            client.nodes().resource(n).updateStatus();
+            client.services().inNamespace("default").resource(new ServiceBuilder().withNewMetadata().withName("shop").endMetadata()
+                    .withNewSpec().addNewPort().withName("http").withProtocol("TCP").withPort(80).endPort().endSpec().build()).create();
+            client.discovery().v1().endpointSlices().inNamespace("default").resource(new EndpointSliceBuilder()
+                    .withNewMetadata().withName("shop-1").withLabels(Map.of("kubernetes.io/service-name", "shop")).endMetadata()
+                    .withAddressType("IPv4").addNewPort().withName("http").withProtocol("TCP").withPort(backend.getAddress().getPort()).endPort()
+                    .addNewEndpoint().withAddresses("127.0.0.1").withNewConditions().withReady(true).endConditions().endEndpoint().build()).create();
+            client.network().v1().ingresses().inNamespace("default").resource(new IngressBuilder().withNewMetadata().withName("shop").endMetadata()
+                    .withNewSpec().addNewRule().withHost("shop.example.com").withNewHttp().addNewPath().withPath("/").withPathType("Prefix")
+                    .withNewBackend().withNewService().withName("shop").withNewPort().withNumber(80).endPort().endService().endBackend()
+                    .endPath().endHttp().endRule().endSpec().build()).create();
+
+            await(() -> client.network().v1().ingressClasses().withName("kube4j").get() != null);
+            await(() -> httpStatus("shop.example.com", "/cart") == 200);
+            assertThat(httpBody("shop.example.com", "/cart?x=1")).isEqualTo("shop /cart?x=1 shop.example.com");
+            assertThat(httpStatus("nobody.example.org", "/")).isEqualTo(404);
+            await(() -> {
+                var status = client.network().v1().ingresses().inNamespace("default").withName("shop").get().getStatus();
+                return status != null && status.getLoadBalancer() != null && status.getLoadBalancer().getIngress() != null
+                        && status.getLoadBalancer().getIngress().stream().map(i -> i.getIp()).toList().equals(List.of(NODE_IP));
+            });
+        } finally {
+            backend.stop(0);
+        }
+    }
+
+    static int httpStatus(String host, String path) {
+        String reply = http(host, path);
+        return reply == null ? -1 : Integer.parseInt(reply.split(" ")[1]);
+    }
+
+    static String httpBody(String host, String path) {
+        String reply = http(host, path);
+        return reply == null ? null : reply.substring(reply.indexOf("\r\n\r\n") + 4);
+    }
+
+    /** A raw HTTP/1.1 exchange with the ingress controller, so that the Host header is the test's. */
+    static String http(String host, String path) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", ingressPort)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes());
+            return new String(s.getInputStream().readAllBytes());
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    static int exitCode(String ns, String address, int port) {
+        try {
+            return netns.getExitCode(ns, address, port);
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     static List<String> answers(SimpleResolver resolver, String name, int type) {
