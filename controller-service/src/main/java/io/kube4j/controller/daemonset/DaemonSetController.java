@@ -75,9 +75,11 @@ public final class DaemonSetController implements ManagedController {
 
             @Override
             public void onUpdate(Node old, Node node) {
+                var oldSpec = old.getSpec() == null ? new io.fabric8.kubernetes.api.model.NodeSpec() : old.getSpec();
+                var spec = node.getSpec() == null ? new io.fabric8.kubernetes.api.model.NodeSpec() : node.getSpec();
                 if (Objects.equals(old.getMetadata().getLabels(), node.getMetadata().getLabels())
-                        && Objects.equals(old.getSpec().getTaints(), node.getSpec().getTaints())
-                        && Objects.equals(old.getSpec().getUnschedulable(), node.getSpec().getUnschedulable())) return;
+                        && Objects.equals(oldSpec.getTaints(), spec.getTaints())
+                        && Objects.equals(oldSpec.getUnschedulable(), spec.getUnschedulable())) return;
                 sets.cache().keys().forEach(controller::enqueue);
             }
 

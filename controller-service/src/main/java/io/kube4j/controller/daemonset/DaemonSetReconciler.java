@@ -43,6 +43,9 @@ import java.util.Set;
  * once the pods bound to a node that no longer exists — then writes the status and deletes the
  * revisions beyond {@code revisionHistoryLimit} that no pod uses.
  *
+ * <p>A failed pod is replaced with a per-node backoff (1 s doubling to 15 min), as kube does, so a
+ * node agent that keeps rejecting the pod is not fought in a hot loop.
+ *
  * <p>Creations and deletions are {@link Expectations}: until the cache has seen them, a pass
  * only writes status, so a lagging cache never doubles a node's pod. Keys are
  * {@code namespace/name}; a set that is gone is success; idempotent; one key is never
@@ -59,6 +62,13 @@ public final class DaemonSetReconciler implements Reconciler {
     private final EventRecorder events;
     private final Expectations expectations;
     private final Clock clock;
+    private final Map<String, FailedBackoff> failedBackoff = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static final Duration FAILED_BACKOFF_INITIAL = Duration.ofSeconds(1);
+    static final Duration FAILED_BACKOFF_MAX = Duration.ofMinutes(15);
+
+    /** The wait before replacing the next failed pod of a set on a node, and when it last grew. */
+    private record FailedBackoff(Duration delay, Instant updated) {}
 
     public DaemonSetReconciler(Cache<DaemonSet> sets, Cache<Pod> pods, Cache<Node> nodes, Cache<ControllerRevision> revisions,
                                ObjectClient objects, PodRemover remover, EventRecorder events, Expectations expectations, Clock clock) {
@@ -78,6 +88,7 @@ public final class DaemonSetReconciler implements Reconciler {
         DaemonSet set = sets.get(key).orElse(null);
         if (set == null) {
             expectations.forget(key);
+            failedBackoff.keySet().removeIf(k -> k.startsWith(key + "/"));
             return Result.DONE;
         }
         if (set.getMetadata().getDeletionTimestamp() != null) return Result.DONE;
@@ -101,13 +112,43 @@ public final class DaemonSetReconciler implements Reconciler {
         List<Node> nodeList = nodes.list();
         Instant now = clock.instant();
 
+        Result result = Result.DONE;
         if (expectations.satisfied(key)) {
             DaemonSetPlan.Actions actions = DaemonSetPlan.plan(set, spec, nodeList, owned, hash, now);
+            List<Pod> held = new ArrayList<>();
+            for (Pod failed : actions.failed()) {
+                Duration wait = backoff(key + "/" + DaemonPods.targetNode(failed), now);
+                if (wait != null) {
+                    held.add(failed);
+                    result = result.merge(Result.requeueAfter(wait));
+                }
+            }
+            if (!held.isEmpty()) {
+                List<Pod> delete = new ArrayList<>(actions.delete());
+                delete.removeAll(held);
+                List<Pod> failed = new ArrayList<>(actions.failed());
+                failed.removeAll(held);
+                actions = new DaemonSetPlan.Actions(actions.createOn(), delete, actions.force(), failed);
+            }
             execute(key, set, template, hash, actions);
         }
         writeStatus(set, DaemonSetPlan.status(set, spec, nodeList, owned, hash, now));
         truncateHistory(set, history, owned, update);
-        return requeueForAvailability(set, owned, now);
+        return result.merge(requeueForAvailability(set, owned, now));
+    }
+
+    /** How long a failed pod on this set's node must wait before it is replaced, or null when it may go now (and the wait grows). */
+    private Duration backoff(String setAndNode, Instant now) {
+        FailedBackoff last = failedBackoff.get(setAndNode);
+        if (last != null && now.isBefore(last.updated().plus(last.delay()))) return Duration.between(now, last.updated().plus(last.delay()));
+        Duration next = last == null || now.isAfter(last.updated().plus(FAILED_BACKOFF_MAX.multipliedBy(2)))
+                ? FAILED_BACKOFF_INITIAL : min(last.delay().multipliedBy(2), FAILED_BACKOFF_MAX);
+        failedBackoff.put(setAndNode, new FailedBackoff(next, now));
+        return null;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private void execute(String key, DaemonSet set, PodTemplateSpec template, String hash, DaemonSetPlan.Actions actions) {

@@ -23,7 +23,8 @@ import java.util.function.Consumer;
 /**
  * kube-controller-manager's {@code persistentvolume-binder}, with the {@code local-path}
  * provisioner. A claim's events enqueue the claim (and, when it goes, the volumes bound to it); a
- * volume's events enqueue the volume and the claim it names; a pod that lands on a node enqueues
+ * volume's events enqueue the volume and the claim it names (an Available one, every claim still
+ * waiting for a volume); a pod that lands on a node enqueues
  * the claims it uses (a WaitForFirstConsumer claim now has its node); a new StorageClass enqueues
  * the claims of its name. The default class is made when this replica gets its shard.
  */
@@ -62,7 +63,16 @@ public final class PersistentVolumeController implements ManagedController {
         Consumer<PersistentVolume> volume = v -> {
             controller.enqueue(PersistentVolumeReconciler.VOLUME + v.getMetadata().getName());
             var ref = v.getSpec().getClaimRef();
-            if (ref != null && ref.getName() != null) controller.enqueue(PersistentVolumeReconciler.CLAIM + ObjectKeys.key(ref.getNamespace(), ref.getName()));
+            if (ref != null && ref.getName() != null) {
+                controller.enqueue(PersistentVolumeReconciler.CLAIM + ObjectKeys.key(ref.getNamespace(), ref.getName()));
+            } else if ("Available".equals(VolumeMatching.phase(v))) {
+                // A volume free to take: every claim still waiting for one may now bind.
+                for (PersistentVolumeClaim c : claims.cache().list()) {
+                    if (c.getSpec().getVolumeName() == null || c.getSpec().getVolumeName().isEmpty()) {
+                        controller.enqueue(PersistentVolumeReconciler.CLAIM + ObjectKeys.key(c));
+                    }
+                }
+            }
         };
         claims.addHandler(new ResourceEventHandler<>() {
             @Override

@@ -152,4 +152,33 @@ class DaemonSetReconcilerTest {
                 .singleElement().satisfies(r -> assertThat(r.getRevision()).isEqualTo(3L));
         assertThat(set.getMetadata().getName()).isEqualTo("agent");
     }
+
+    @Test
+    void aPodThatKeepsFailingOnANodeIsReplacedWithBackoff() {
+        seed(DaemonSetPlanTest.set(""));
+        DaemonSetPlanTest.nodes("a").forEach(nodes::put);
+        reconciler().reconcile("default/agent");
+        sync();
+        DaemonSetReconciler reconciler = reconciler();
+
+        for (int round = 0; round < 2; round++) {
+            Pod pod = fake.list(Pod.class).getFirst();
+            pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Failed").build());
+            fake.updateStatus(pod);
+            sync();
+            var result = reconciler.reconcile("default/agent");
+            if (round == 0) {
+                // The first failure: deleted at once (the next pass creates its replacement).
+                assertThat(fake.list(Pod.class)).isEmpty();
+                assertThat(events.events()).anySatisfy(e -> assertThat(e).startsWith("Warning FailedDaemonPod default/agent: Found failed daemon pod default/agent-"));
+                sync();
+                reconciler.reconcile("default/agent");
+                sync();
+            } else {
+                // Failing again within the backoff: kept for now, and the set looks again when the wait is over.
+                assertThat(fake.list(Pod.class)).singleElement().satisfies(p -> assertThat(p.getStatus().getPhase()).isEqualTo("Failed"));
+                assertThat(result.requeueAfter()).isEqualTo(DaemonSetReconciler.FAILED_BACKOFF_INITIAL);
+            }
+        }
+    }
 }

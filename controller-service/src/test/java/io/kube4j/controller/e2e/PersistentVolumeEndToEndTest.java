@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * by the real kubectl: the default StorageClass {@code local-path} appears; a claim that names no
  * class gets it from the gateway's admission, waits for its first consumer, and once a pod that
  * uses it is on a node gets a provisioned hostPath volume pinned to that node; a hand-made volume
- * binds to the claim that fits, is Released when the claim goes and kept (Retain).
+ * comes after the claim that waits for it, binds to it (by class, size and selector), is Released
+ * when the claim goes and kept (Retain).
  */
 class PersistentVolumeEndToEndTest {
 
@@ -81,18 +82,8 @@ class PersistentVolumeEndToEndTest {
                 .getMatchExpressions().getFirst().getValues()).containsExactly("n1");
         assertThat(kubectl.ok("get", "pvc", "data", "-n", "vol")).containsPattern("data\\s+Bound\\s+" + volumeName + "\\s+1Gi\\s+RWO\\s+local-path");
 
-        // A hand-made volume, Retain: the fitting claim binds to it; when the claim goes, it is Released and kept.
+        // A claim with nothing to bind to waits; a hand-made volume (Retain) that fits comes, and it binds.
         kubectl.runWithInput("""
-                apiVersion: v1
-                kind: PersistentVolume
-                metadata: {name: manual, labels: {tier: gold}}
-                spec:
-                  capacity: {storage: 5Gi}
-                  accessModes: [ReadWriteOnce, ReadOnlyMany]
-                  persistentVolumeReclaimPolicy: Retain
-                  storageClassName: manual
-                  hostPath: {path: /tmp/kube4j-manual}
-                ---
                 apiVersion: v1
                 kind: PersistentVolumeClaim
                 metadata: {name: logs, namespace: vol}
@@ -102,7 +93,30 @@ class PersistentVolumeEndToEndTest {
                   selector: {matchLabels: {tier: gold}}
                   resources: {requests: {storage: 2Gi}}
                 """, "apply", "-f", "-");
+        await(() -> "Pending".equals(phase(claim("logs"))));
+        kubectl.runWithInput("""
+                apiVersion: v1
+                kind: PersistentVolume
+                metadata: {name: small}
+                spec:
+                  capacity: {storage: 1Gi}
+                  accessModes: [ReadWriteOnce]
+                  storageClassName: manual
+                  hostPath: {path: /tmp/kube4j-small}
+                ---
+                apiVersion: v1
+                kind: PersistentVolume
+                metadata: {name: manual, labels: {tier: gold}}
+                spec:
+                  capacity: {storage: 5Gi}
+                  accessModes: [ReadWriteOnce, ReadOnlyMany]
+                  persistentVolumeReclaimPolicy: Retain
+                  storageClassName: manual
+                  hostPath: {path: /tmp/kube4j-manual}
+                """, "apply", "-f", "-");
         await(() -> "Bound".equals(phase(claim("logs"))));
+        // The other volume is too small and lacks the label the claim selects: it stays free.
+        await(() -> kubectl.ok("get", "pv", "small").matches("(?s).*small\\s+1Gi\\s+RWO\\s+Retain\\s+Available.*"));
         assertThat(kubectl.ok("get", "pv", "manual")).containsPattern("manual\\s+5Gi\\s+RWO,ROX\\s+Retain\\s+Bound\\s+vol/logs\\s+manual");
         kubectl.ok("delete", "pvc", "logs", "-n", "vol");
         await(() -> kubectl.ok("get", "pv", "manual").contains("Released"));
