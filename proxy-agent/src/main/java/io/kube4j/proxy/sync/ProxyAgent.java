@@ -151,6 +151,7 @@ public final class ProxyAgent implements SmartLifecycle {
         starter = Thread.ofPlatform().name("proxy-start").daemon().start(() -> {
             try {
                 if (properties.localhostNodePorts() && !properties.dryRun() && properties.netns().isEmpty()) allowLocalhostNodePorts();
+                if (policyBackend != null && !properties.dryRun() && properties.netns().isEmpty()) filterBridgedTraffic();
                 watches.startAndAwaitSynced(properties.syncTimeout());
                 log.info("watches listed: {} services, {} endpoint slices; node {} addresses {}", watches.services().size(),
                         watches.endpointSlices().size(), properties.nodeName(), watches.nodeAddresses());
@@ -197,6 +198,24 @@ public final class ProxyAgent implements SmartLifecycle {
             if (!"1".equals(Files.readString(p).trim())) Files.writeString(p, "1");
         } catch (Exception e) {
             log.warn("cannot set {} (NodePorts on 127.0.0.1 will not answer): {}", p, e.getMessage());
+        }
+    }
+
+    /**
+     * Pods of one node talk over the CNI bridge: the policy table's forward hook sees that traffic
+     * only while bridged IPv4 is passed to netfilter (br_netfilter). The module itself is the
+     * host's to load; without it, policies hold between nodes and from outside only.
+     */
+    private static void filterBridgedTraffic() {
+        Path p = Path.of("/proc/sys/net/bridge/bridge-nf-call-iptables");
+        try {
+            if (!Files.exists(p)) {
+                log.warn("br_netfilter is not loaded: NetworkPolicies do not apply between pods of this node (modprobe br_netfilter)");
+                return;
+            }
+            if (!"1".equals(Files.readString(p).trim())) Files.writeString(p, "1");
+        } catch (Exception e) {
+            log.warn("cannot set {} (NetworkPolicies may not apply between pods of this node): {}", p, e.getMessage());
         }
     }
 
