@@ -48,13 +48,13 @@ spec:
         {{- toYaml . | nindent 8 }}
       {{- end }}
       {{- if $role.pki }}
-      # Every replica starts from the release's CA and admin token and issues its own serving
+      # Every replica starts from the release's CA, admin token and ServiceAccount token key and issues its own serving
       # certificate from that CA, so clients trust all replicas alike.
       initContainers:
         - name: pki
           image: {{ include "kube4j.image" (dict "root" $root "name" $role.image) }}
           imagePullPolicy: {{ $root.Values.image.pullPolicy }}
-          command: [sh, -c, "cp /var/lib/kube4j/pki-seed/ca.crt /var/lib/kube4j/pki-seed/ca.key /var/lib/kube4j/pki-seed/tokens.csv /var/lib/kube4j/pki/"]
+          command: [sh, -c, "cp /var/lib/kube4j/pki-seed/ca.crt /var/lib/kube4j/pki-seed/ca.key /var/lib/kube4j/pki-seed/tokens.csv /var/lib/kube4j/pki-seed/sa.key /var/lib/kube4j/pki/"]
           securityContext:
             {{- include "kube4j.containerSecurityContext" $root | nindent 12 }}
           resources:

@@ -33,10 +33,13 @@ import java.util.concurrent.Semaphore;
  * scheduler runs) or is also bound to a node ({@code --until=bound}, once a scheduler runs); then
  * marks every pod Ready (untimed) and times a rolling update of all of them to a new image, during
  * which the bench marks each new pod Ready through {@code pods/{name}/status} as it appears — the
- * node agent's part.
+ * node agent's part. The nodes are hollow: labelled {@code kube4j.io/hollow=true} (the pods' node
+ * selector, so no pod lands on a real node), kept Ready by heartbeats the bench writes into Redis
+ * for them ({@link HollowHeartbeats}) as their agents would.
  *
- * <p>Arguments ({@code --name=value}): kubeconfig (required), replicas (1000), nodes (100),
- * until (exist|bound), keep (false: delete what it made).
+ * <p>Arguments ({@code --name=value}): kubeconfig (required), redis (host:port of the cluster's
+ * Redis; the launcher passes it), replicas (1000), nodes (100), until (exist|bound), keep (false:
+ * delete what it made).
  */
 public final class ControllersBench {
 
@@ -44,6 +47,10 @@ public final class ControllersBench {
     private final KubernetesClient client;
     private final ExecutorService writers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory());
     private final Semaphore inFlight = new Semaphore(64);
+    /** As often as a node agent beats, well inside the node lifecycle controller's grace period. */
+    private static final int HEARTBEAT_SECONDS = 5;
+    /** The label of the bench's nodes, and its pods' node selector: they go nowhere a real agent would run them. */
+    private static final String HOLLOW_LABEL = "kube4j.io/hollow";
 
     private ControllersBench(Map<String, String> args) {
         this.args = args;
@@ -68,6 +75,27 @@ public final class ControllersBench {
         String ns = "bench-controllers-" + Long.toString(System.currentTimeMillis(), 36);
 
         createNodes(nodes);
+        try (HollowHeartbeats beats = heartbeats(nodes)) {
+            measure(ns, replicas, nodes, untilBound);
+        }
+    }
+
+    /**
+     * The bench's nodes have no agent: without heartbeats the node lifecycle controller takes them
+     * for silent after its grace period (40 s) and marks them and their pods not ready mid-run.
+     */
+    private HollowHeartbeats heartbeats(int nodes) throws java.io.IOException {
+        String redis = args.get("redis");
+        if (redis == null) {
+            System.out.println("no --redis: the bench's nodes get no heartbeats and turn NotReady after the node grace period");
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) names.add(nodeName(i));
+        return new HollowHeartbeats(redis, names).start(HEARTBEAT_SECONDS);
+    }
+
+    private void measure(String ns, int replicas, int nodes, boolean untilBound) throws Exception {
         warmUp(ns + "-warm", Math.min(200, replicas));
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
         PodTracker tracker = new PodTracker();
@@ -141,11 +169,11 @@ public final class ControllersBench {
         List<java.util.concurrent.Future<?>> creates = new ArrayList<>();
         ExecutorService few = Executors.newFixedThreadPool(8, Thread.ofVirtual().factory());
         for (int i = 0; i < count; i++) {
-            String name = "bench-node-" + i;
+            String name = nodeName(i);
             creates.add(few.submit(() -> {
                 if (client.nodes().withName(name).get() != null) return null;
                 client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
-                        .addToLabels("kubernetes.io/hostname", name).addToLabels("kube4j.io/hollow", "true").endMetadata()
+                        .addToLabels("kubernetes.io/hostname", name).addToLabels(HOLLOW_LABEL, "true").endMetadata()
                         .withNewStatus()
                         .addToCapacity("cpu", new Quantity("32")).addToCapacity("memory", new Quantity("128Gi")).addToCapacity("pods", new Quantity("110"))
                         .addToAllocatable("cpu", new Quantity("32")).addToAllocatable("memory", new Quantity("128Gi")).addToAllocatable("pods", new Quantity("110"))
@@ -158,12 +186,17 @@ public final class ControllersBench {
         few.shutdown();
     }
 
+    private static String nodeName(int i) {
+        return "bench-node-" + i;
+    }
+
     private static Deployment deployment(String ns, int replicas, String image) {
         return new DeploymentBuilder().withNewMetadata().withNamespace(ns).withName("bench").endMetadata()
                 .withNewSpec().withReplicas(replicas)
                 .withNewSelector().addToMatchLabels("app", "bench").endSelector()
                 .withNewTemplate().withNewMetadata().addToLabels("app", "bench").endMetadata()
-                .withNewSpec().addNewContainer().withName("c").withImage(image).endContainer().endSpec()
+                .withNewSpec().addToNodeSelector(HOLLOW_LABEL, "true")
+                .addNewContainer().withName("c").withImage(image).endContainer().endSpec()
                 .endTemplate().endSpec().build();
     }
 
@@ -188,7 +221,7 @@ public final class ControllersBench {
     private void cleanUp(String ns, int nodes) {
         cleanUpNamespace(ns);
         try {
-            for (int i = 0; i < nodes; i++) client.nodes().withName("bench-node-" + i).delete();
+            for (int i = 0; i < nodes; i++) client.nodes().withName(nodeName(i)).delete();
         } catch (RuntimeException e) {
             System.err.println("deleting the bench's nodes failed: " + e.getMessage());
         }

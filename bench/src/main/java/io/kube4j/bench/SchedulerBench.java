@@ -108,8 +108,9 @@ public final class SchedulerBench {
             int pods = intArg("e2e-pods", 3000);
             var result = new SchedulerEndToEndRun(client, intArg("e2e-concurrency", 64))
                     .run(nodes, pods, Duration.ofSeconds(intArg("e2e-timeout-s", 300)));
-            System.out.printf("  e2e      %5d nodes: %d pods created and %d bound in %.2f s = %.0f pods/s%n",
-                    result.nodes(), result.pods(), result.bound(), result.seconds(), result.podsPerSecond());
+            System.out.printf("  e2e      %5d nodes: %d pods created in %.2f s (%.0f creates/s), %d bound in %.2f s = %.0f pods/s%n",
+                    result.nodes(), result.pods(), result.createSeconds(), result.createsPerSecond(), result.bound(),
+                    result.seconds(), result.podsPerSecond());
             return result.bound() == pods ? String.format("%.0f", result.podsPerSecond()) : "n/a";
         } catch (Exception e) {
             System.out.println("e2e failed (" + e + "): e2e_pods_per_s=n/a");

@@ -38,10 +38,20 @@ import java.util.function.IntFunction;
  */
 public final class SchedulerEndToEndRun {
 
-    /** What one run measured. */
-    public record Result(int nodes, int pods, int bound, double seconds) {
+    /**
+     * What one run measured.
+     *
+     * @param createSeconds from the first create to the last create's answer: the rate the benchmark itself
+     *                      feeds pods at, the ceiling of the end-to-end rate
+     * @param seconds       from the first create to the last pod seen bound
+     */
+    public record Result(int nodes, int pods, int bound, double createSeconds, double seconds) {
         public double podsPerSecond() {
             return bound / seconds;
+        }
+
+        public double createsPerSecond() {
+            return pods / createSeconds;
         }
     }
 
@@ -77,10 +87,11 @@ public final class SchedulerEndToEndRun {
             })) {
                 long start = System.nanoTime();
                 all(pool, podCount, i -> () -> client.pods().inNamespace(namespace).resource(pod(namespace, i)).create());
+                double createSeconds = (System.nanoTime() - start) / 1e9;
                 boolean done = allBound.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 if (!done) System.out.printf("  only %d of %d pods bound within %s%n", bound.size(), podCount, timeout);
-                return new Result(nodeCount, podCount, bound.size(), seconds);
+                return new Result(nodeCount, podCount, bound.size(), createSeconds, seconds);
             }
         } finally {
             cleanUp(namespace);

@@ -31,7 +31,8 @@ class SchedulerEndToEndRunTest {
             int nodes = Integer.getInteger("bench.e2e.nodes", 20);
             int pods = Integer.getInteger("bench.e2e.pods", 100);
             SchedulerEndToEndRun.Result r = new SchedulerEndToEndRun(cluster.client(), 64).run(nodes, pods, Duration.ofSeconds(300));
-            System.out.printf("e2e: %d nodes, %d pods bound in %.2f s = %.0f pods/s%n", r.nodes(), r.bound(), r.seconds(), r.podsPerSecond());
+            System.out.printf("e2e: %d nodes, %d pods created in %.2f s (%.0f creates/s), %d bound in %.2f s = %.0f pods/s%n",
+                    r.nodes(), r.pods(), r.createSeconds(), r.createsPerSecond(), r.bound(), r.seconds(), r.podsPerSecond());
             assertThat(r.bound()).isEqualTo(pods);
             assertThat(r.podsPerSecond()).isPositive();
             // At the full scale, deleting 1,000 nodes may outlast the client timeout on a loaded machine; the run reports it.

@@ -85,7 +85,7 @@ public final class NodeAgent implements AutoCloseable {
 
         Path root = properties.rootDir();
         ClusterObjects objects = new ClusterObjects(client);
-        VolumeManager volumes = new VolumeManager(root.resolve("pods"), objects);
+        VolumeManager volumes = new VolumeManager(root.resolve("pods"), objects, io.kube4j.node.volume.ClaimedVolumes.gateway(client));
         MachineInfo machine = MachineInfo.read(root);
         Map<String, Quantity> allocatable = Map.of(
                 "cpu", new Quantity(String.valueOf(machine.cpus())),
@@ -214,6 +214,48 @@ public final class NodeAgent implements AutoCloseable {
             return new LogLocation(null, null, "container \"" + container + "\" in pod \"" + podName + "\" has no log");
         }
         return new LogLocation(java.nio.file.Path.of(instance.logPath()), instance.id(), null);
+    }
+
+    /**
+     * What a streaming request addresses in the runtime: a running container's id (or, for port
+     * forwarding, the pod's ready sandbox id), or the HTTP status and message of why there is none.
+     */
+    public record StreamTarget(String runtimeId, int errorCode, String error) {
+        static StreamTarget of(String id) {
+            return new StreamTarget(id, 0, null);
+        }
+
+        static StreamTarget refused(int code, String message) {
+            return new StreamTarget(null, code, message);
+        }
+    }
+
+    /** The running container {@code container} of the pod, for exec and attach. */
+    public StreamTarget runningContainer(String namespace, String podName, String container) {
+        Pod pod = informer == null ? null : informer.getIndexer().getByKey(namespace + "/" + podName);
+        if (pod == null) return StreamTarget.refused(404, "pod \"" + podName + "\" not found on node " + nodeName);
+        boolean known = io.kube4j.node.pod.PodConfigs.allContainers(pod).stream().anyMatch(c -> c.getName().equals(container));
+        if (!known) return StreamTarget.refused(400, "container " + container + " is not valid for pod " + podName);
+        var instance = runtime.snapshot().pod(pod.getMetadata().getUid()).latest(container);
+        if (instance == null || !instance.running()) {
+            return StreamTarget.refused(400, "container " + container + " is not running in pod " + podName);
+        }
+        return StreamTarget.of(instance.id());
+    }
+
+    /** The pod's ready sandbox, for port forwarding into its network namespace. */
+    public StreamTarget readySandbox(String namespace, String podName) {
+        Pod pod = informer == null ? null : informer.getIndexer().getByKey(namespace + "/" + podName);
+        if (pod == null) return StreamTarget.refused(404, "pod \"" + podName + "\" not found on node " + nodeName);
+        var sandbox = runtime.snapshot().pod(pod.getMetadata().getUid()).sandbox();
+        if (sandbox == null || !sandbox.ready()) {
+            return StreamTarget.refused(400, "pod " + podName + " has no running sandbox");
+        }
+        return StreamTarget.of(sandbox.id());
+    }
+
+    public ContainerRuntime runtime() {
+        return runtime;
     }
 
     /** Whether the container with that id is running now. */

@@ -143,8 +143,8 @@ class HelmChartTest {
     }
 
     /**
-     * The chart makes the gateway's CA with helm's genCA (an RSA key in PKCS#1 form) and the admin
-     * token record: a gateway starting from that seed keeps the CA, issues its serving certificate
+     * The chart makes the gateway's CA with helm's genCA (an RSA key in PKCS#1 form), the admin
+     * token record and the ServiceAccount token key (genPrivateKey, PKCS#1 too): a gateway starting from that seed keeps the CA, issues its serving certificate
      * from it, and knows the admin in system:masters, as the kubeconfig Secret's token says.
      */
     @Test
@@ -152,9 +152,18 @@ class HelmChartTest {
         List<Map<String, Object>> objects = objects(new Helm(CHART).template().withKubeVersion(KUBE_VERSION)
                 .withName("kube4j").withNamespace("pki").call());
         Map<String, String> seed = secretData(objects, "kube4j-pki");
-        for (String file : List.of("ca.crt", "ca.key", "tokens.csv")) {
+        for (String file : List.of("ca.crt", "ca.key", "tokens.csv", "sa.key")) {
             Files.write(dir.resolve(file), Base64.getDecoder().decode(seed.get(file)));
         }
+        // Every replica signs ServiceAccount tokens with the seed's key, so each accepts the others' tokens.
+        String saKey = Files.readString(dir.resolve("sa.key"));
+        var tokens = new io.kube4j.gateway.security.ServiceAccountTokens(
+                io.kube4j.gateway.security.ServiceAccountKey.loadOrCreate(new PkiFiles(dir)));
+        var replica = new io.kube4j.gateway.security.ServiceAccountTokens(
+                io.kube4j.gateway.security.ServiceAccountKey.loadOrCreate(new PkiFiles(dir)));
+        assertThat(Files.readString(dir.resolve("sa.key"))).isEqualTo(saKey);
+        assertThat(replica.verify(tokens.issue("default", "default", "u", List.of(), Instant.now(), 3600), Instant.now()))
+                .isPresent();
 
         ClusterPki.Result result = ClusterPki.ensure(new PkiFiles(dir),
                 SubjectAltName.forGateway(Optional.empty(), List.of("kube4j-gateway.pki.svc")), Instant.now());

@@ -78,8 +78,18 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    public Subresources subresources(ResourceStorage storage, ObjectPatcher patcher, Clock clock) {
-        return new Subresources(storage, patcher, clock);
+    public Subresources subresources(ResourceStorage storage, ObjectPatcher patcher, Clock clock,
+                                     io.kube4j.gateway.security.ServiceAccountTokens serviceAccountTokens) {
+        return new Subresources(storage, patcher, clock,
+                new io.kube4j.gateway.security.TokenRequests(serviceAccountTokens, clock));
+    }
+
+    @Bean
+    public io.kube4j.gateway.security.ServiceAccountTokenAuthenticator serviceAccountTokenAuthenticator(
+            io.kube4j.gateway.security.ServiceAccountTokens serviceAccountTokens, ResourceStorage storage, Clock clock) {
+        return new io.kube4j.gateway.security.ServiceAccountTokenAuthenticator(serviceAccountTokens,
+                (namespace, name) -> storage.find(io.kube4j.machinery.registry.BuiltInTypes.SERVICE_ACCOUNT, namespace, name),
+                clock);
     }
 
     @Bean

@@ -27,6 +27,7 @@ public record Subresource(String name, String group, String version, String kind
             case "scale" -> new Subresource(name, "autoscaling", "v1", "Scale", READ_WRITE);
             case "binding" -> new Subresource(name, "", "v1", "Binding", List.of("create"));
             case "eviction" -> new Subresource(name, "policy", "v1", "Eviction", List.of("create"));
+            case "token" -> new Subresource(name, "authentication.k8s.io", "v1", "TokenRequest", List.of("create"));
             case "log" -> new Subresource(name, g, v, parent.kind(), List.of("get"));
             case "exec" -> new Subresource(name, "", "v1", "PodExecOptions", List.of("create", "get"));
             case "attach" -> new Subresource(name, "", "v1", "PodAttachOptions", List.of("create", "get"));

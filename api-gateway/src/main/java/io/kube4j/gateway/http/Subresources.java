@@ -23,18 +23,21 @@ import java.util.List;
 /**
  * The subresources that are views of their object: {@code scale} (autoscaling/v1 Scale over
  * {@code spec.replicas}), {@code binding} (assigns a pod to a node), {@code eviction}, and a
- * namespace's {@code finalize}. {@code status} is handled with the object itself.
+ * namespace's {@code finalize}, and a ServiceAccount's {@code token} (a TokenRequest). {@code status} is handled with the object itself.
  */
 public final class Subresources {
 
     private final ResourceStorage storage;
     private final ObjectPatcher patcher;
     private final Clock clock;
+    private final io.kube4j.gateway.security.TokenRequests tokenRequests;
 
-    public Subresources(ResourceStorage storage, ObjectPatcher patcher, Clock clock) {
+    public Subresources(ResourceStorage storage, ObjectPatcher patcher, Clock clock,
+                        io.kube4j.gateway.security.TokenRequests tokenRequests) {
         this.storage = storage;
         this.patcher = patcher;
         this.clock = clock;
+        this.tokenRequests = tokenRequests;
     }
 
     private static final ResourceType SCALE = new ResourceType("autoscaling", "v1", "Scale", "scale", "scale", true,
@@ -52,6 +55,8 @@ public final class Subresources {
                      boolean dryRun, HttpServletResponse response) throws IOException {
         switch (subresource) {
             case "binding" -> bind(namespace, name, body, dryRun, response);
+            case "token" -> ApiResponses.write(response, 201,
+                    tokenRequests.answer(storage.get(type, namespace, name), body), MediaTypes.Rendering.JSON);
             case "eviction" -> {
                 DeleteOptions options = DeleteOptions.defaults();
                 JsonNode deleteOptions = body.path("deleteOptions");

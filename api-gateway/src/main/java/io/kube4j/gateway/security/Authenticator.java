@@ -13,6 +13,14 @@ public interface Authenticator {
 
     Optional<UserInfo> authenticate(HttpServletRequest request);
 
+    /**
+     * The user a bearer token belongs to, for a TokenReview; empty when this authenticator does
+     * not know the token (or reads no tokens).
+     */
+    default Optional<UserInfo> authenticateToken(String token) {
+        return Optional.empty();
+    }
+
     /** An authenticated user: name, uid and groups, as in Kubernetes' user.Info. */
     record UserInfo(String name, String uid, java.util.List<String> groups) {}
 }

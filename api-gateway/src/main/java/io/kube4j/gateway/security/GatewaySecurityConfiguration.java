@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** The authentication pieces: the static token authenticator over {@code <pki-dir>/tokens.csv}. */
+/**
+ * The authentication pieces: the static token authenticator over {@code <pki-dir>/tokens.csv}
+ * and the key that signs ServiceAccount tokens.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(GatewaySecurityProperties.class)
 public class GatewaySecurityConfiguration {
@@ -32,5 +35,17 @@ public class GatewaySecurityConfiguration {
         var tokens = StaticTokenFile.read(file);
         log.info("{} token(s) from {}", tokens.size(), file);
         return new TokenAuthenticator(tokens);
+    }
+
+    /**
+     * The ServiceAccount token signer over {@code <pki-dir>/sa.key}, created on first start. A
+     * gateway without TLS writes no files, so it signs with a key of its own that ends with it.
+     */
+    @Bean
+    public ServiceAccountTokens serviceAccountTokens(GatewaySecurityProperties properties) throws IOException {
+        if (!properties.tls().enabled()) {
+            return new ServiceAccountTokens(ServiceAccountTokens.newKey());
+        }
+        return new ServiceAccountTokens(ServiceAccountKey.loadOrCreate(properties.files()));
     }
 }

@@ -1,5 +1,6 @@
 package io.kube4j.gateway.security;
 
+import io.kube4j.gateway.GatewayApplication;
 import org.apache.commons.logging.Log;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -25,6 +26,13 @@ import java.util.Set;
  * {@code server.ssl.bundle}. The properties are added with the lowest precedence, so any
  * explicit {@code server.ssl.*} configuration wins.
  *
+ * <p>It acts only for the gateway application itself, one whose sources include
+ * {@link GatewayApplication}, or for an application that asks for it explicitly with
+ * {@code kube4j.gateway.tls.enabled=true} (a slice of the gateway in a test): Spring Boot runs every {@code EnvironmentPostProcessor} on its class
+ * path in every application, and another application that merely has the gateway's jar on its
+ * class path (a test of another module, a cluster assembled in one process) must neither get a
+ * PKI directory written into its working directory nor have its own server switched to HTTPS.
+ *
  * <p>With {@code kube4j.gateway.tls.enabled=false} it does nothing: the gateway serves plain
  * HTTP and writes no files. Runs once per application start, under a file lock in the PKI
  * directory so that gateways sharing the directory do not create two CAs.
@@ -33,6 +41,7 @@ public class GatewayTlsEnvironmentPostProcessor implements EnvironmentPostProces
 
     public static final String BUNDLE = "kube4j-gateway";
     static final String PROPERTY_SOURCE = "kube4jGatewayTls";
+    private static final String ENABLED = "kube4j.gateway.tls.enabled";
 
     private final Log log;
 
@@ -48,6 +57,9 @@ public class GatewayTlsEnvironmentPostProcessor implements EnvironmentPostProces
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        if (!isGateway(application) && !environment.getProperty(ENABLED, Boolean.class, false)) {
+            return;
+        }
         GatewaySecurityProperties properties = Binder.get(environment)
                 .bindOrCreate("kube4j.gateway", GatewaySecurityProperties.class);
         if (!properties.tls().enabled()) {
@@ -81,5 +93,10 @@ public class GatewayTlsEnvironmentPostProcessor implements EnvironmentPostProces
                 "spring.ssl.bundle.pem." + BUNDLE + ".keystore.private-key", "file:" + files.servingKey(),
                 "server.ssl.bundle", BUNDLE,
                 "server.ssl.enabled", "true")));
+    }
+
+    /** Whether {@code application} is the gateway: {@link GatewayApplication} is one of its sources. */
+    static boolean isGateway(SpringApplication application) {
+        return application != null && application.getAllSources().contains(GatewayApplication.class);
     }
 }

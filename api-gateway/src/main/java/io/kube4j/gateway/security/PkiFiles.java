@@ -24,4 +24,9 @@ public record PkiFiles(Path dir) {
     public Path tokens() {
         return dir.resolve("tokens.csv");
     }
+
+    /** The key that signs ServiceAccount tokens (kube-apiserver's {@code sa.key}). */
+    public Path serviceAccountKey() {
+        return dir.resolve("sa.key");
+    }
 }

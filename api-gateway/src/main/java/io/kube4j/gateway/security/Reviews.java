@@ -116,10 +116,8 @@ public final class Reviews {
 
     private Optional<Authenticator.UserInfo> authenticate(String token) {
         for (Authenticator authenticator : authenticators) {
-            if (authenticator instanceof TokenAuthenticator tokens) {
-                Optional<Authenticator.UserInfo> user = tokens.authenticateToken(token);
-                if (user.isPresent()) return user;
-            }
+            Optional<Authenticator.UserInfo> user = authenticator.authenticateToken(token);
+            if (user.isPresent()) return user;
         }
         return Optional.empty();
     }

@@ -68,6 +68,7 @@ public final class TokenAuthenticator implements Authenticator {
     }
 
     /** The user a token belongs to; empty for an unknown token. */
+    @Override
     public Optional<UserInfo> authenticateToken(String token) {
         byte[] presented = digest(token);
         UserInfo match = null;

@@ -14,7 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * RBAC as a Kubernetes user meets it, with the real kubectl: the default roles exist, a user with
  * no binding is refused with kube-apiserver's words, a RoleBinding opens one namespace, an
- * aggregated ClusterRole grows with the roles it selects, and impersonation needs permission.
+ * aggregated ClusterRole grows with the roles it selects, impersonation needs permission, and a
+ * ServiceAccount's token from {@code kubectl create token} is that account, under RBAC, for as
+ * long as the account exists.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KubectlRbacTest {
@@ -94,6 +96,39 @@ class KubectlRbacTest {
         assertThat(kubectl.run("auth", "can-i", "impersonate", "users").out().trim()).isEqualTo("yes");
         assertThat(kubectl.ok("auth", "whoami", "--as=jane", "--as-group=dev", "-o", "jsonpath={.status.userInfo.username} {.status.userInfo.groups}"))
                 .isEqualTo("jane [\"dev\",\"system:authenticated\"]");
+    }
+
+    @Test
+    void aServiceAccountTokenAuthenticatesAsTheAccountUnderRbac() throws Exception {
+        kubectl.ok("create", "serviceaccount", "default", "-n", "team");
+        String token = kubectl.ok("create", "token", "default", "-n", "team", "--duration=20m").trim();
+        Kubectl.Result tooShort = kubectl.run("create", "token", "default", "-n", "team", "--duration=5m");
+        assertThat(tooShort.exitCode()).isNotZero();
+        assertThat(tooShort.err()).contains("may not specify a duration less than 10 minutes");
+        assertThat(kubectl.run("create", "token", "nobody", "-n", "team").err())
+                .contains("serviceaccounts \"nobody\" not found");
+
+        assertThat(kubectl.ok("--token=" + token, "auth", "whoami", "-o",
+                "jsonpath={.status.userInfo.username} {.status.userInfo.groups}"))
+                .isEqualTo("system:serviceaccount:team:default "
+                        + "[\"system:serviceaccounts\",\"system:serviceaccounts:team\",\"system:authenticated\"]");
+        Kubectl.Result refused = kubectl.run("--token=" + token, "get", "pods", "-n", "team");
+        assertThat(refused.err()).contains("pods is forbidden: User \"system:serviceaccount:team:default\" "
+                + "cannot list resource \"pods\" in API group \"\" in the namespace \"team\"");
+
+        kubectl.ok("create", "role", "sa-pod-reader", "-n", "team", "--verb=get,list", "--resource=pods");
+        kubectl.ok("create", "rolebinding", "sa-reads", "-n", "team", "--role=sa-pod-reader",
+                "--serviceaccount=team:default");
+        await(() -> kubectl.run("--token=" + token, "get", "pods", "-n", "team").ok());
+        assertThat(kubectl.run("--token=" + token, "get", "pods", "-n", "other").err()).contains("Forbidden");
+
+        kubectl.ok("delete", "serviceaccount", "default", "-n", "team");
+        Kubectl.Result afterDeletion = kubectl.run("--token=" + token, "get", "pods", "-n", "team");
+        assertThat(afterDeletion.exitCode()).isNotZero();
+        assertThat(afterDeletion.err()).contains("Unauthorized");
+        kubectl.ok("create", "serviceaccount", "default", "-n", "team");
+        assertThat(kubectl.run("--token=" + token, "get", "pods", "-n", "team").err())
+                .as("a token of the deleted account does not name its successor").contains("Unauthorized");
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {

@@ -18,6 +18,12 @@ import java.util.concurrent.TimeUnit;
  * name them ({@code {object}.{hex nanos}}), with {@code source.component} and
  * {@code reportingController} set to the component. When more than 1,000 events wait, new ones
  * are dropped rather than slowing the controllers down.
+ *
+ * <p>Optionally rate-limited, as kube's event broadcaster writes through its client's rate
+ * limiter: at most {@code qps} writes a second after a burst of {@code burst}. A component whose
+ * every action yields an event (the scheduler's {@code Scheduled}) then does not spend the
+ * gateway's capacity on the story of its work while the work itself waits for the gateway; the
+ * events trail behind a burst and, past the queue's 1,000, are dropped.
  */
 public final class GatewayEventRecorder implements EventRecorder, AutoCloseable {
 
@@ -29,11 +35,31 @@ public final class GatewayEventRecorder implements EventRecorder, AutoCloseable 
     private final ThreadPoolExecutor writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(1000), Thread.ofPlatform().name("events").daemon().factory(), new ThreadPoolExecutor.DiscardPolicy());
 
+    /** Null: no limit. Used by the single writer thread only. */
+    private final TokenBucket bucket;
+
     /** @param component e.g. {@code deployment-controller}, {@code default-scheduler}, {@code kubelet} */
     public GatewayEventRecorder(KubernetesClient client, String component, String host) {
+        this(client, component, host, 0, 0);
+    }
+
+    /**
+     * @param qps   event writes per second at most; 0 or less: no limit
+     * @param burst writes allowed at once after a quiet spell (at least 1)
+     */
+    public GatewayEventRecorder(KubernetesClient client, String component, String host, double qps, int burst) {
         this.client = client;
         this.component = component;
         this.host = host;
+        this.bucket = qps > 0 ? new TokenBucket(qps, burst, System.nanoTime()) : null;
+    }
+
+    /** Waits for a token of the bucket; runs on the single writer thread only. */
+    private void awaitToken() throws InterruptedException {
+        if (bucket == null) return;
+        for (long wait = bucket.tryTake(System.nanoTime()); wait > 0; wait = bucket.tryTake(System.nanoTime())) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
     }
 
     @Override
@@ -54,7 +80,10 @@ public final class GatewayEventRecorder implements EventRecorder, AutoCloseable 
                 .build();
         writer.execute(() -> {
             try {
+                awaitToken();
                 client.resource(event).create();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 log.debug("dropping event {} for {}: {}", reason, meta.getName(), e.getMessage());
             }
@@ -65,7 +94,7 @@ public final class GatewayEventRecorder implements EventRecorder, AutoCloseable 
     public void close() {
         writer.shutdown();
         try {
-            writer.awaitTermination(5, TimeUnit.SECONDS);
+            if (!writer.awaitTermination(5, TimeUnit.SECONDS)) writer.shutdownNow();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -28,7 +28,7 @@ public final class BuiltInTypes {
     public static final ResourceType ENDPOINTS = ns("", "v1", "Endpoints", "endpoints", List.of("ep"), List.of());
     public static final ResourceType CONFIG_MAP = ns("", "v1", "ConfigMap", "configmaps", List.of("cm"), List.of());
     public static final ResourceType SECRET = ns("", "v1", "Secret", "secrets", List.of(), List.of());
-    public static final ResourceType SERVICE_ACCOUNT = ns("", "v1", "ServiceAccount", "serviceaccounts", List.of("sa"), List.of());
+    public static final ResourceType SERVICE_ACCOUNT = ns("", "v1", "ServiceAccount", "serviceaccounts", List.of("sa"), List.of(), "token");
     public static final ResourceType NODE = cluster("", "v1", "Node", "nodes", List.of("no"), "status", "proxy");
     public static final ResourceType EVENT = ns("", "v1", "Event", "events", List.of("ev"), List.of());
     public static final ResourceType PERSISTENT_VOLUME = cluster("", "v1", "PersistentVolume", "persistentvolumes", List.of("pv"), "status");

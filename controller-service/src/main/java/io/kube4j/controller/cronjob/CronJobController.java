@@ -1,15 +1,13 @@
 package io.kube4j.controller.cronjob;
 
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.kube4j.controller.pods.Owners;
+import io.kube4j.controller.runtime.EnqueueHandler;
+import io.kube4j.controller.runtime.EnqueueHandler.Event;
 import io.kube4j.controller.pods.SpamFilteredEvents;
 import io.kube4j.controller.runtime.ControllerContext;
 import io.kube4j.controller.runtime.ManagedController;
 import io.kube4j.machinery.controller.Controller;
-import io.kube4j.machinery.informer.ObjectKeys;
 import io.kube4j.machinery.registry.BuiltInTypes;
 import org.springframework.stereotype.Component;
 
@@ -36,44 +34,8 @@ public final class CronJobController implements ManagedController {
         var reconciler = new CronJobReconciler(cronJobs.cache(), jobs.cache(), context.objects(),
                 new SpamFilteredEvents(context.events("cronjob-controller"), clock), clock);
         Controller controller = context.controller(name(), reconciler, cronJobs.cache());
-        cronJobs.addHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(CronJob cj) {
-                controller.enqueue(ObjectKeys.key(cj));
-            }
-
-            @Override
-            public void onUpdate(CronJob old, CronJob cj) {
-                controller.enqueue(ObjectKeys.key(cj));
-            }
-
-            @Override
-            public void onDelete(CronJob cj, boolean unknown) {
-            }
-        });
-        jobs.addHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Job job) {
-                enqueueOwner(job);
-            }
-
-            @Override
-            public void onUpdate(Job old, Job job) {
-                enqueueOwner(job);
-            }
-
-            @Override
-            public void onDelete(Job job, boolean unknown) {
-                enqueueOwner(job);
-            }
-
-            private void enqueueOwner(Job job) {
-                OwnerReference ref = Owners.controllerOf(job);
-                if (ref != null && "CronJob".equals(ref.getKind())) {
-                    controller.enqueue(ObjectKeys.key(job.getMetadata().getNamespace(), ref.getName()));
-                }
-            }
-        });
+        cronJobs.addHandler(EnqueueHandler.<CronJob>forObject(controller).on(Event.ADD, Event.UPDATE));
+        jobs.addHandler(EnqueueHandler.forOwner(controller, "CronJob"));
         return controller;
     }
 }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.kube4j.controller.runtime.EnqueueHandler;
 import io.kube4j.controller.pods.Owners;
 import io.kube4j.controller.pods.Selectors;
 import io.kube4j.controller.runtime.ControllerContext;
@@ -40,22 +41,7 @@ public final class DeploymentController implements ManagedController {
         var reconciler = new DeploymentReconciler(deployments.cache(), sets.cache(), pods.cache(), context.objects(),
                 context.events("deployment-controller"), Clock.systemUTC());
         Controller controller = context.controller(name(), reconciler, deployments.cache());
-        deployments.addHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Deployment d) {
-                controller.enqueue(ObjectKeys.key(d));
-            }
-
-            @Override
-            public void onUpdate(Deployment old, Deployment d) {
-                controller.enqueue(ObjectKeys.key(d));
-            }
-
-            @Override
-            public void onDelete(Deployment d, boolean unknown) {
-                controller.enqueue(ObjectKeys.key(d));
-            }
-        });
+        deployments.addHandler(EnqueueHandler.forObject(controller));
         sets.addHandler(new ReplicaSetHandler(deployments.cache(), controller));
         pods.addHandler(new ResourceEventHandler<>() {
             @Override

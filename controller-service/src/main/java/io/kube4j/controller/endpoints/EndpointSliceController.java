@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.kube4j.controller.runtime.EnqueueHandler;
 import io.kube4j.controller.runtime.ControllerContext;
 import io.kube4j.controller.runtime.ManagedController;
 import io.kube4j.machinery.controller.Controller;
@@ -42,22 +42,7 @@ public final class EndpointSliceController implements ManagedController {
                 new SliceTracker(java.time.Clock.systemUTC())), services.cache());
         services.addHandler(ServicePodHandlers.services(controller));
         pods.addHandler(ServicePodHandlers.pods(controller, services.cache()));
-        slices.addHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(EndpointSlice s) {
-                EndpointSliceReconciler.serviceOf(s).forEach(controller::enqueue);
-            }
-
-            @Override
-            public void onUpdate(EndpointSlice old, EndpointSlice s) {
-                EndpointSliceReconciler.serviceOf(s).forEach(controller::enqueue);
-            }
-
-            @Override
-            public void onDelete(EndpointSlice s, boolean unknown) {
-                EndpointSliceReconciler.serviceOf(s).forEach(controller::enqueue);
-            }
-        });
+        slices.addHandler(EnqueueHandler.forKeys(controller, EndpointSliceReconciler::serviceOf));
         return controller;
     }
 }

@@ -3,11 +3,11 @@ package io.kube4j.controller.endpoints;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.kube4j.controller.runtime.EnqueueHandler;
+import io.kube4j.controller.runtime.EnqueueHandler.Event;
 import io.kube4j.controller.runtime.ControllerContext;
 import io.kube4j.controller.runtime.ManagedController;
 import io.kube4j.machinery.controller.Controller;
-import io.kube4j.machinery.informer.ObjectKeys;
 import io.kube4j.machinery.registry.BuiltInTypes;
 import org.springframework.stereotype.Component;
 
@@ -29,22 +29,9 @@ public final class EndpointsController implements ManagedController {
                 context.objects(), context.events("endpoint-controller")), services.cache());
         services.addHandler(ServicePodHandlers.services(controller));
         pods.addHandler(ServicePodHandlers.pods(controller, services.cache()));
-        endpoints.addHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Endpoints e) {
-            }
-
-            @Override
-            public void onUpdate(Endpoints old, Endpoints e) {
-                // Someone else changed endpoints this controller keeps: put them back.
-                if (EndpointsReconciler.managed(e)) controller.enqueue(ObjectKeys.key(e));
-            }
-
-            @Override
-            public void onDelete(Endpoints e, boolean unknown) {
-                controller.enqueue(ObjectKeys.key(e));
-            }
-        });
+        // Someone else changed endpoints this controller keeps: put them back.
+        endpoints.addHandler(EnqueueHandler.<Endpoints>forObject(controller).on(Event.UPDATE).when(EndpointsReconciler::managed));
+        endpoints.addHandler(EnqueueHandler.<Endpoints>forObject(controller).on(Event.DELETE));
         return controller;
     }
 }

@@ -3,6 +3,7 @@ package io.kube4j.controller.endpoints;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.kube4j.controller.runtime.EnqueueHandler;
 import io.kube4j.machinery.controller.Controller;
 import io.kube4j.machinery.informer.Cache;
 import io.kube4j.machinery.informer.ObjectKeys;
@@ -17,22 +18,7 @@ final class ServicePodHandlers {
     }
 
     static ResourceEventHandler<Service> services(Controller controller) {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Service s) {
-                controller.enqueue(ObjectKeys.key(s));
-            }
-
-            @Override
-            public void onUpdate(Service old, Service s) {
-                controller.enqueue(ObjectKeys.key(s));
-            }
-
-            @Override
-            public void onDelete(Service s, boolean unknown) {
-                controller.enqueue(ObjectKeys.key(s));
-            }
-        };
+        return EnqueueHandler.forObject(controller);
     }
 
     static ResourceEventHandler<Pod> pods(Controller controller, Cache<Service> services) {

@@ -1,5 +1,6 @@
 package io.kube4j.controller.gc;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.kube4j.machinery.client.ObjectClient;
@@ -32,10 +33,12 @@ import java.util.function.Function;
  * Idempotent; every write is guarded (resourceVersion, or the uid for deletes), so a stale cache
  * yields a conflict and a retry, never a wrong deletion.
  *
- * @param classes the model class of each watched type, for the typed client
+ * @param classes the model class of each watched built-in type, for the typed client; null for a
+ *                custom resource type, whose objects go through {@code custom}
+ * @param custom  reads and writes of custom resources
  */
-public record Collector(Graph graph, ObjectClient objects, Function<ResourceType, Class<? extends HasMetadata>> classes)
-        implements Reconciler {
+public record Collector(Graph graph, ObjectClient objects, Function<ResourceType, Class<? extends HasMetadata>> classes,
+                        CustomObjects custom) implements Reconciler {
 
     private static final Logger log = LoggerFactory.getLogger(Collector.class);
 
@@ -84,8 +87,21 @@ public record Collector(Graph graph, ObjectClient objects, Function<ResourceType
     }
 
     private Optional<HasMetadata> live(ResourceType type, String namespace, OwnerReference ref) {
-        Optional<? extends HasMetadata> current = objects.get(classes.apply(type), type.namespaced() ? namespace : null, ref.getName());
+        String ns = type.namespaced() ? namespace : null;
+        Class<? extends HasMetadata> cls = classes.apply(type);
+        Optional<? extends HasMetadata> current = cls != null ? objects.get(cls, ns, ref.getName()) : custom.get(type, ns, ref.getName());
         return current.filter(o -> ref.getUid().equals(o.getMetadata().getUid())).map(o -> (HasMetadata) o);
+    }
+
+    private void update(ResourceType type, HasMetadata object) {
+        if (classes.apply(type) == null && object instanceof GenericKubernetesResource generic) custom.update(type, generic);
+        else objects.update(object);
+    }
+
+    private void delete(Graph.Item item, String propagation) {
+        Class<? extends HasMetadata> cls = classes.apply(item.type());
+        if (cls != null) objects.delete(cls, item.namespace(), item.name(), item.uid(), propagation);
+        else custom.delete(item.type(), item.namespace(), item.name(), item.uid(), propagation);
     }
 
     private void attemptToDelete(Graph.Item item) {
@@ -99,7 +115,7 @@ public record Collector(Graph graph, ObjectClient objects, Function<ResourceType
             HasMetadata copy = copy(item.object());
             copy.getMetadata().setOwnerReferences(refs(copy).stream().filter(r -> !drop.contains(r.getUid())).toList());
             log.info("removing references to owners {} from {}", drop, item.key());
-            objects.update(copy);
+            update(item.type(), copy);
             return;
         }
         if (deleting(item.object())) return;
@@ -110,7 +126,7 @@ public record Collector(Graph graph, ObjectClient objects, Function<ResourceType
         else policy = "Background";
         log.info("deleting {} ({}): its owners {} are gone or going", item.key(), policy,
                 refs(item.object()).stream().map(r -> r.getKind() + "/" + r.getName()).toList());
-        objects.delete(classes.apply(item.type()), item.namespace(), item.name(), item.uid(), policy);
+        delete(item, policy);
     }
 
     private void deleteDependentsFirst(Graph.Item owner) {
@@ -131,7 +147,7 @@ public record Collector(Graph graph, ObjectClient objects, Function<ResourceType
             HasMetadata copy = copy(dependent.object());
             copy.getMetadata().setOwnerReferences(refs(copy).stream().filter(r -> !owner.uid().equals(r.getUid())).toList());
             try {
-                objects.update(copy);
+                update(dependent.type(), copy);
             } catch (RuntimeException e) {
                 if (!ObjectClient.isNotFound(e)) throw e;
             }
@@ -144,7 +160,7 @@ public record Collector(Graph graph, ObjectClient objects, Function<ResourceType
         HasMetadata copy = copy(item.object());
         copy.getMetadata().setFinalizers(copy.getMetadata().getFinalizers().stream().filter(f -> !f.equals(finalizer)).toList());
         try {
-            objects.update(copy);
+            update(item.type(), copy);
         } catch (RuntimeException e) {
             if (!ObjectClient.isNotFound(e)) throw e;
         }

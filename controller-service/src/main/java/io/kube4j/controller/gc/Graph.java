@@ -11,11 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The owner–dependent graph the collector reads: one cache per watched type, each indexed by the
  * uids its objects name as owners ({@link #OWNER_INDEX}). Edges are never stored apart from the
- * objects, so the graph is exactly as fresh as the caches. Read-only; thread-safe as its caches are.
+ * objects, so the graph is exactly as fresh as the caches. Types join while it runs (custom
+ * resources, {@link #add}); otherwise read-only. Thread-safe as its caches are.
  *
  * <p>Work-queue keys name an object of any type: {@code {plural}[.{group}]/{namespace}/{name}}
  * (cluster-scoped: {@code {plural}[.{group}]/{name}}).
@@ -25,16 +27,34 @@ public final class Graph {
     /** The index every watched cache carries: the uids of an object's owners. */
     public static final String OWNER_INDEX = "gc-owner-uid";
 
-    private final Map<ResourceType, Cache<? extends HasMetadata>> caches;
-    private final Map<String, ResourceType> byResourceId = new LinkedHashMap<>();
-    private final Map<String, ResourceType> byGroupKind = new LinkedHashMap<>();
+    /** Replaced whole on {@link #add}, so readers iterate a stable map without locking. */
+    private volatile Map<ResourceType, Cache<? extends HasMetadata>> caches = Map.of();
+    private final Map<String, ResourceType> byResourceId = new ConcurrentHashMap<>();
+    private final Map<String, ResourceType> byGroupKind = new ConcurrentHashMap<>();
 
     public Graph(Map<ResourceType, Cache<? extends HasMetadata>> caches) {
-        this.caches = Map.copyOf(caches);
-        for (ResourceType type : caches.keySet()) {
-            byResourceId.put(resourceId(type), type);
-            byGroupKind.put(type.group() + "/" + type.kind(), type);
-        }
+        caches.forEach(this::add);
+    }
+
+    /**
+     * Watches one more type, e.g. one a CustomResourceDefinition added; its cache must carry
+     * {@link #OWNER_INDEX}. Adding a resource already watched changes nothing. Returns whether
+     * the type was added.
+     */
+    public synchronized boolean add(ResourceType type, Cache<? extends HasMetadata> cache) {
+        if (byResourceId.containsKey(resourceId(type))) return false;
+        Map<ResourceType, Cache<? extends HasMetadata>> next = new LinkedHashMap<>(caches);
+        next.put(type, cache);
+        // The cache first: a reader that finds the type by name must find its cache.
+        caches = java.util.Collections.unmodifiableMap(next);
+        byResourceId.put(resourceId(type), type);
+        byGroupKind.put(type.group() + "/" + type.kind(), type);
+        return true;
+    }
+
+    /** Whether objects of {@code group}/{@code kind} are watched. */
+    public boolean watches(String group, String kind) {
+        return byGroupKind.containsKey(group + "/" + kind);
     }
 
     /** An object of a watched type together with its type. */

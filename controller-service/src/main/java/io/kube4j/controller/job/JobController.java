@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.kube4j.controller.runtime.EnqueueHandler;
 import io.kube4j.controller.pods.Expectations;
 import io.kube4j.controller.pods.Owners;
 import io.kube4j.controller.pods.Selectors;
@@ -44,23 +45,7 @@ public final class JobController implements ManagedController {
                 new SpamFilteredEvents(context.events("job-controller"), clock), expectations,
                 Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("job-pods-", 0).factory()), clock);
         Controller controller = context.controller(name(), reconciler, jobs.cache());
-        jobs.addHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Job job) {
-                controller.enqueue(ObjectKeys.key(job));
-            }
-
-            @Override
-            public void onUpdate(Job old, Job job) {
-                controller.enqueue(ObjectKeys.key(job));
-            }
-
-            @Override
-            public void onDelete(Job job, boolean unknown) {
-                expectations.forget(ObjectKeys.key(job));
-                controller.enqueue(ObjectKeys.key(job));
-            }
-        });
+        jobs.addHandler(EnqueueHandler.<Job>forObject(controller).beforeDelete(job -> expectations.forget(ObjectKeys.key(job))));
         pods.addHandler(new PodHandler(jobs.cache(), expectations, controller));
         return controller;
     }

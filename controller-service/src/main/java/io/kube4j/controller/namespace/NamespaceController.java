@@ -2,7 +2,8 @@ package io.kube4j.controller.namespace;
 
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.kube4j.controller.runtime.EnqueueHandler;
+import io.kube4j.controller.runtime.EnqueueHandler.Event;
 import io.kube4j.controller.runtime.ControllerContext;
 import io.kube4j.controller.runtime.ManagedController;
 import io.kube4j.machinery.controller.Controller;
@@ -26,21 +27,8 @@ public final class NamespaceController implements ManagedController {
         var definitions = context.informers().informer(BuiltInTypes.CUSTOM_RESOURCE_DEFINITION, CustomResourceDefinition.class);
         Controller controller = context.controller(name(), new NamespaceDeleter(namespaces.cache(), definitions.cache(),
                 new GatewayNamespaceContent(context.client()), context.objects(), Clock.systemUTC()), namespaces.cache());
-        namespaces.addHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Namespace ns) {
-                if (ns.getMetadata().getDeletionTimestamp() != null) controller.enqueue(ns.getMetadata().getName());
-            }
-
-            @Override
-            public void onUpdate(Namespace old, Namespace ns) {
-                if (ns.getMetadata().getDeletionTimestamp() != null) controller.enqueue(ns.getMetadata().getName());
-            }
-
-            @Override
-            public void onDelete(Namespace ns, boolean unknown) {
-            }
-        });
+        namespaces.addHandler(EnqueueHandler.<Namespace>forObject(controller).on(Event.ADD, Event.UPDATE)
+                .when(ns -> ns.getMetadata().getDeletionTimestamp() != null));
         return controller;
     }
 }

@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceCondition;
 import io.fabric8.kubernetes.api.model.NamespaceConditionBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.kube4j.controller.runtime.CustomResourceTypes;
 import io.kube4j.machinery.client.ObjectClient;
 import io.kube4j.machinery.controller.Reconciler;
 import io.kube4j.machinery.controller.Result;
@@ -88,15 +88,7 @@ public record NamespaceDeleter(Cache<Namespace> namespaces, Cache<CustomResource
             if (type.namespaced() && type != BuiltInTypes.HORIZONTAL_POD_AUTOSCALER_V1) types.add(type);
         }
         for (CustomResourceDefinition crd : definitions) {
-            var spec = crd.getSpec();
-            if (spec == null || !"Namespaced".equals(spec.getScope()) || spec.getVersions() == null) continue;
-            Optional<String> version = spec.getVersions().stream().filter(v -> Boolean.TRUE.equals(v.getStorage()))
-                    .map(CustomResourceDefinitionVersion::getName).findFirst()
-                    .or(() -> spec.getVersions().stream().filter(v -> Boolean.TRUE.equals(v.getServed()))
-                            .map(CustomResourceDefinitionVersion::getName).findFirst());
-            if (version.isEmpty()) continue;
-            types.add(new ResourceType(spec.getGroup(), version.get(), spec.getNames().getKind(), spec.getNames().getPlural(),
-                    spec.getNames().getSingular(), true, List.of(), List.of(), java.util.Set.of()));
+            CustomResourceTypes.of(crd).filter(ResourceType::namespaced).ifPresent(types::add);
         }
         return types;
     }

@@ -1,7 +1,8 @@
 package io.kube4j.controller.nodelifecycle;
 
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.kube4j.controller.runtime.EnqueueHandler;
+import io.kube4j.controller.runtime.EnqueueHandler.Event;
 import io.kube4j.controller.runtime.ControllerContext;
 import io.kube4j.controller.runtime.ManagedController;
 import io.kube4j.machinery.controller.Controller;
@@ -31,22 +32,9 @@ public final class NodeIpamController implements ManagedController {
         NodeCidrAllocator allocator = new NodeCidrAllocator(nodes.cache(), context.objects(), context.events("cidrAllocator"),
                 CidrRange.parse(properties.clusterCidr(), properties.nodeCidrMaskSize()));
         Controller controller = new Controller(name(), allocator, 1, context.shards(name()), () -> List.of(NodeCidrAllocator.KEY));
-        nodes.addHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Node node) {
-                if (isEmpty(NodeCidrAllocator.podCidr(node))) controller.enqueue(NodeCidrAllocator.KEY);
-            }
-
-            @Override
-            public void onUpdate(Node old, Node node) {
-                if (isEmpty(NodeCidrAllocator.podCidr(node))) controller.enqueue(NodeCidrAllocator.KEY);
-            }
-
-            @Override
-            public void onDelete(Node node, boolean unknown) {
-                controller.enqueue(NodeCidrAllocator.KEY);
-            }
-        });
+        nodes.addHandler(EnqueueHandler.<Node>forKeys(controller, node -> List.of(NodeCidrAllocator.KEY)).on(Event.ADD, Event.UPDATE)
+                .when(node -> isEmpty(NodeCidrAllocator.podCidr(node))));
+        nodes.addHandler(EnqueueHandler.<Node>forKeys(controller, node -> List.of(NodeCidrAllocator.KEY)).on(Event.DELETE));
         return controller;
     }
 

@@ -2,7 +2,7 @@ package io.kube4j.controller.nodelifecycle;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.kube4j.controller.runtime.EnqueueHandler;
 import io.kube4j.controller.runtime.ControllerContext;
 import io.kube4j.controller.runtime.ManagedController;
 import io.kube4j.machinery.controller.Controller;
@@ -35,22 +35,7 @@ public final class NodeLifecycleController implements ManagedController {
         var pods = context.informers().informer(BuiltInTypes.POD, Pod.class).addIndex(NodeMonitor.NODE_INDEX, NodeMonitor::nodeOf);
         Controller controller = context.controller(name(), new NodeMonitor(nodes.cache(), pods.cache(), heartbeats, context.objects(),
                 context.events("node-controller"), properties, Clock.systemUTC()), nodes.cache());
-        nodes.addHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Node node) {
-                controller.enqueue(node.getMetadata().getName());
-            }
-
-            @Override
-            public void onUpdate(Node old, Node node) {
-                controller.enqueue(node.getMetadata().getName());
-            }
-
-            @Override
-            public void onDelete(Node node, boolean unknown) {
-                controller.enqueue(node.getMetadata().getName());
-            }
-        });
+        nodes.addHandler(EnqueueHandler.forObject(controller));
         return controller;
     }
 }

@@ -69,6 +69,14 @@ public final class Expectations {
         records.put(key, r);
     }
 
+    /** Expects {@code adds} creations and the deletions of {@code podKeys} at once, replacing what was expected before. */
+    public void expect(String key, int adds, Set<String> podKeys) {
+        Record r = new Record(clock.instant());
+        r.adds = adds;
+        r.deletes.addAll(podKeys);
+        records.put(key, r);
+    }
+
     /** A pod of {@code key}'s arrived (or its creation failed or was skipped). */
     public void creationObserved(String key) {
         Record r = records.get(key);

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.kube4j.controller.runtime.EnqueueHandler;
 import io.kube4j.controller.pods.Expectations;
 import io.kube4j.controller.pods.Owners;
 import io.kube4j.controller.pods.Pods;
@@ -53,23 +54,7 @@ public final class ReplicaSetController implements ManagedController {
                 Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("replicaset-pods-", 0).factory()),
                 clock, properties.burstReplicas(), properties.podWrites());
         Controller controller = context.controller(name(), reconciler, sets.cache());
-        sets.addHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(ReplicaSet rs) {
-                controller.enqueue(ObjectKeys.key(rs));
-            }
-
-            @Override
-            public void onUpdate(ReplicaSet old, ReplicaSet rs) {
-                controller.enqueue(ObjectKeys.key(rs));
-            }
-
-            @Override
-            public void onDelete(ReplicaSet rs, boolean unknown) {
-                expectations.forget(ObjectKeys.key(rs));
-                controller.enqueue(ObjectKeys.key(rs));
-            }
-        });
+        sets.addHandler(EnqueueHandler.<ReplicaSet>forObject(controller).beforeDelete(rs -> expectations.forget(ObjectKeys.key(rs))));
         pods.addHandler(new PodHandler(sets.cache(), expectations, controller));
         return controller;
     }

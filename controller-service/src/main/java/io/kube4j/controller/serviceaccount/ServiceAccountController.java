@@ -3,7 +3,8 @@ package io.kube4j.controller.serviceaccount;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.kube4j.controller.runtime.EnqueueHandler;
+import io.kube4j.controller.runtime.EnqueueHandler.Event;
 import io.kube4j.controller.runtime.ControllerContext;
 import io.kube4j.controller.runtime.ManagedController;
 import io.kube4j.machinery.client.ObjectClient;
@@ -34,35 +35,9 @@ public final class ServiceAccountController implements ManagedController {
         var namespaces = context.informers().informer(BuiltInTypes.NAMESPACE, Namespace.class);
         var accounts = context.informers().informer(BuiltInTypes.SERVICE_ACCOUNT, ServiceAccount.class);
         Controller controller = context.controller(name(), new DefaultAccount(namespaces.cache(), accounts.cache(), context.objects()), namespaces.cache());
-        namespaces.addHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Namespace ns) {
-                controller.enqueue(ns.getMetadata().getName());
-            }
-
-            @Override
-            public void onUpdate(Namespace old, Namespace ns) {
-                controller.enqueue(ns.getMetadata().getName());
-            }
-
-            @Override
-            public void onDelete(Namespace ns, boolean unknown) {
-            }
-        });
-        accounts.addHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(ServiceAccount sa) {
-            }
-
-            @Override
-            public void onUpdate(ServiceAccount old, ServiceAccount sa) {
-            }
-
-            @Override
-            public void onDelete(ServiceAccount sa, boolean unknown) {
-                if (DEFAULT.equals(sa.getMetadata().getName())) controller.enqueue(sa.getMetadata().getNamespace());
-            }
-        });
+        namespaces.addHandler(EnqueueHandler.<Namespace>forObject(controller).on(Event.ADD, Event.UPDATE));
+        accounts.addHandler(EnqueueHandler.<ServiceAccount>forKeys(controller, sa -> java.util.List.of(sa.getMetadata().getNamespace()))
+                .on(Event.DELETE).when(sa -> DEFAULT.equals(sa.getMetadata().getName())));
         return controller;
     }
 

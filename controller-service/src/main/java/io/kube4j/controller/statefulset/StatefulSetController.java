@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.kube4j.controller.runtime.EnqueueHandler;
+import io.kube4j.controller.runtime.EnqueueHandler.Event;
 import io.kube4j.controller.pods.Owners;
 import io.kube4j.controller.pods.Selectors;
 import io.kube4j.controller.pods.SpamFilteredEvents;
@@ -41,21 +43,7 @@ public final class StatefulSetController implements ManagedController {
         var reconciler = new StatefulSetReconciler(sets.cache(), pods.cache(), revisions.cache(), context.objects(),
                 new SpamFilteredEvents(context.events("statefulset-controller"), clock), clock);
         Controller controller = context.controller(name(), reconciler, sets.cache());
-        sets.addHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(StatefulSet set) {
-                controller.enqueue(ObjectKeys.key(set));
-            }
-
-            @Override
-            public void onUpdate(StatefulSet old, StatefulSet set) {
-                controller.enqueue(ObjectKeys.key(set));
-            }
-
-            @Override
-            public void onDelete(StatefulSet set, boolean unknown) {
-            }
-        });
+        sets.addHandler(EnqueueHandler.<StatefulSet>forObject(controller).on(Event.ADD, Event.UPDATE));
         pods.addHandler(new OwnedHandler<>(sets.cache(), controller));
         revisions.addHandler(new OwnedHandler<>(sets.cache(), controller));
         return controller;

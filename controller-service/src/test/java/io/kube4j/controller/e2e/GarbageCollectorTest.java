@@ -55,6 +55,62 @@ class GarbageCollectorTest {
         return cluster.client().configMaps().inNamespace("default").withName(name).get();
     }
 
+    /** A CustomResourceDefinition created after the collector started, then custom resources as owners and as dependents. */
+    @Test
+    void customResourcesOwnAndAreOwned() throws Exception {
+        cluster.kubectl().runWithInput("""
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: gizmos.example.com}
+                spec:
+                  group: example.com
+                  scope: Namespaced
+                  names: {kind: Gizmo, plural: gizmos, singular: gizmo}
+                  versions:
+                  - name: v1
+                    served: true
+                    storage: true
+                    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+                """, "apply", "-f", "-");
+        await(() -> cluster.kubectl().run("get", "gizmos", "-n", "default").ok());
+        var gizmos = cluster.client().genericKubernetesResources("example.com/v1", "Gizmo").inNamespace("default");
+
+        // A custom resource owns a ConfigMap: deleting it in the background takes the ConfigMap.
+        cluster.kubectl().runWithInput("""
+                apiVersion: example.com/v1
+                kind: Gizmo
+                metadata: {name: owner, namespace: default}
+                """, "apply", "-f", "-");
+        dependent("gizmo-1", gizmos.withName("owner").get(), false);
+        cluster.kubectl().ok("delete", "gizmo", "owner", "--cascade=background");
+        await(() -> configMap("gizmo-1") == null);
+
+        // Foreground on a custom owner: its blocking dependent goes first, then the owner.
+        cluster.kubectl().runWithInput("""
+                apiVersion: example.com/v1
+                kind: Gizmo
+                metadata: {name: fg-owner, namespace: default}
+                """, "apply", "-f", "-");
+        dependent("gizmo-2", gizmos.withName("fg-owner").get(), true);
+        cluster.kubectl().ok("delete", "gizmo", "fg-owner", "--cascade=foreground", "--wait=false");
+        await(() -> configMap("gizmo-2") == null && gizmos.withName("fg-owner").get() == null);
+
+        // A custom resource owned by a Deployment goes with it.
+        Deployment d = deployment("gizmo-owner");
+        cluster.kubectl().runWithInput("""
+                apiVersion: example.com/v1
+                kind: Gizmo
+                metadata:
+                  name: owned
+                  namespace: default
+                  ownerReferences:
+                  - {apiVersion: apps/v1, kind: Deployment, name: gizmo-owner, uid: %s}
+                """.formatted(d.getMetadata().getUid()), "apply", "-f", "-");
+        assertThat(gizmos.withName("owned").get()).isNotNull();
+        cluster.kubectl().ok("delete", "deployment", "gizmo-owner", "--cascade=background");
+        await(() -> gizmos.withName("owned").get() == null);
+    }
+
     @Test
     void backgroundDeletesDependentsAndTheirDependents() throws Exception {
         Deployment d = deployment("bg");

@@ -1,5 +1,6 @@
 package io.kube4j.controller.gc;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -36,7 +37,28 @@ class CollectorTest {
         final IndexedCache<Pod> pods = new IndexedCache<Pod>().addIndex(Graph.OWNER_INDEX, Graph::ownerUids);
         final IndexedCache<ReplicaSet> replicaSets = new IndexedCache<ReplicaSet>().addIndex(Graph.OWNER_INDEX, Graph::ownerUids);
         final IndexedCache<Deployment> deployments = new IndexedCache<Deployment>().addIndex(Graph.OWNER_INDEX, Graph::ownerUids);
+        final IndexedCache<GenericKubernetesResource> widgets = new IndexedCache<GenericKubernetesResource>()
+                .addIndex(Graph.OWNER_INDEX, Graph::ownerUids);
         final FakeObjectClient objects = new FakeObjectClient();
+        final FakeCustomObjects custom = new FakeCustomObjects();
+
+        GenericKubernetesResource bothCustom(GenericKubernetesResource object) {
+            GenericKubernetesResource stored = custom.seed(object);
+            widgets.put(stored);
+            return stored;
+        }
+
+        /** What the collector did through both clients: the typed one's actions, then the custom one's. */
+        List<String> actions() {
+            List<String> all = new ArrayList<>(objects.actions());
+            all.addAll(custom.actions);
+            return all;
+        }
+
+        void clearActions() {
+            objects.clearActions();
+            custom.actions.clear();
+        }
 
         <T extends HasMetadata> T both(IndexedCache<T> cache, T object) {
             T stored = objects.seed(object);
@@ -50,8 +72,54 @@ class CollectorTest {
             caches.put(BuiltInTypes.REPLICA_SET, replicaSets);
             caches.put(BuiltInTypes.DEPLOYMENT, deployments);
             Map<ResourceType, Class<? extends HasMetadata>> classes = GarbageCollectorController.modelClasses(List.copyOf(caches.keySet()));
-            return new Collector(new Graph(caches), objects, classes::get);
+            caches.put(WIDGET, widgets);
+            return new Collector(new Graph(caches), objects, classes::get, custom);
         }
+    }
+
+    /** A custom resource type, as a CustomResourceDefinition adds it. */
+    static final ResourceType WIDGET = new ResourceType("example.com", "v1", "Widget", "widgets", "widget", true,
+            List.of(), List.of(), java.util.Set.of());
+
+    /** {@link CustomObjects} in memory, keyed by namespace and name (one custom type here). */
+    static final class FakeCustomObjects implements CustomObjects {
+        final Map<String, GenericKubernetesResource> stored = new LinkedHashMap<>();
+        final List<String> actions = new ArrayList<>();
+
+        GenericKubernetesResource seed(GenericKubernetesResource object) {
+            stored.put(object.getMetadata().getNamespace() + "/" + object.getMetadata().getName(), object);
+            return object;
+        }
+
+        @Override
+        public java.util.Optional<GenericKubernetesResource> get(ResourceType type, String namespace, String name) {
+            return java.util.Optional.ofNullable(stored.get(namespace + "/" + name));
+        }
+
+        @Override
+        public GenericKubernetesResource update(ResourceType type, GenericKubernetesResource object) {
+            actions.add("update " + type.kind() + " " + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName());
+            return seed(object);
+        }
+
+        @Override
+        public void delete(ResourceType type, String namespace, String name, String preconditionUid, String propagation) {
+            if (stored.remove(namespace + "/" + name) != null) actions.add("delete " + type.kind() + " " + namespace + "/" + name);
+        }
+    }
+
+    static GenericKubernetesResource widget(String name, String uid, String deletedAt, List<OwnerReference> owners, String... finalizers) {
+        GenericKubernetesResource w = new GenericKubernetesResource();
+        w.setApiVersion("example.com/v1");
+        w.setKind("Widget");
+        w.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace("ns").withName(name).withUid(uid)
+                .withResourceVersion("1").withDeletionTimestamp(deletedAt).withOwnerReferences(owners).withFinalizers(finalizers).build());
+        return w;
+    }
+
+    static OwnerReference widgetOwner(String name, String uid, Boolean block) {
+        return new OwnerReferenceBuilder().withApiVersion("example.com/v1").withKind("Widget").withName(name).withUid(uid)
+                .withController(true).withBlockOwnerDeletion(block).build();
     }
 
     static ReplicaSet rs(String name, String uid, String deletedAt, String... finalizers) {
@@ -98,9 +166,39 @@ class CollectorTest {
             w.both(w.pods, pod("a", null, owner("ReplicaSet", "web", "rs-1", true), owner("ReplicaSet", "old", "rs-0", true)));
         }, "pods/ns/a", List.of("update Pod ns/a")));
         cases.add(new Case("an owner of a kind the collector does not watch counts as present", w ->
-                w.both(w.pods, pod("a", null, new OwnerReferenceBuilder().withApiVersion("example.com/v1").withKind("Widget")
-                        .withName("w").withUid("w-1").build())),
+                w.both(w.pods, pod("a", null, new OwnerReferenceBuilder().withApiVersion("example.com/v1").withKind("Gadget")
+                        .withName("g").withUid("g-1").build())),
                 "pods/ns/a", List.of()));
+        cases.add(new Case("a pod whose custom resource owner exists is left", w -> {
+            w.bothCustom(widget("w", "w-1", null, List.of()));
+            w.both(w.pods, pod("a", null, widgetOwner("w", "w-1", true)));
+        }, "pods/ns/a", List.of()));
+        cases.add(new Case("a pod whose custom resource owner is gone is deleted", w ->
+                w.both(w.pods, pod("a", null, widgetOwner("w", "w-1", true))),
+                "pods/ns/a", List.of("delete Pod ns/a")));
+        cases.add(new Case("a custom resource owner the cache has not seen yet but the gateway has keeps its dependent", w -> {
+            w.custom.seed(widget("w", "w-1", null, List.of()));
+            w.both(w.pods, pod("a", null, widgetOwner("w", "w-1", true)));
+        }, "pods/ns/a", List.of()));
+        cases.add(new Case("a custom resource whose owner is gone is deleted", w ->
+                w.bothCustom(widget("w", "w-1", null, List.of(owner("ReplicaSet", "web", "rs-1", true)))),
+                "widgets.example.com/ns/w", List.of("delete Widget ns/w")));
+        cases.add(new Case("a custom resource with one live owner loses only the reference to the gone one", w -> {
+            w.both(w.replicaSets, rs("web", "rs-1", null));
+            w.bothCustom(widget("w", "w-1", null, List.of(owner("ReplicaSet", "web", "rs-1", true), owner("ReplicaSet", "old", "rs-0", true))));
+        }, "widgets.example.com/ns/w", List.of("update Widget ns/w")));
+        cases.add(new Case("foreground on a custom resource owner: a blocking dependent is deleted and the owner waits", w -> {
+            w.bothCustom(widget("w", "w-1", DELETED_AT, List.of(), "foregroundDeletion"));
+            w.both(w.pods, pod("a", null, widgetOwner("w", "w-1", true)));
+        }, "widgets.example.com/ns/w", List.of("delete Pod ns/a")));
+        cases.add(new Case("foreground on a custom resource owner: without blocking dependents the finalizer goes", w -> {
+            w.bothCustom(widget("w", "w-1", DELETED_AT, List.of(), "foregroundDeletion"));
+            w.both(w.pods, pod("a", null, widgetOwner("w", "w-1", false)));
+        }, "widgets.example.com/ns/w", List.of("delete Pod ns/a", "update Widget ns/w")));
+        cases.add(new Case("orphan on a custom resource owner: dependents lose the reference, then the finalizer goes", w -> {
+            w.bothCustom(widget("w", "w-1", DELETED_AT, List.of(), "orphan"));
+            w.both(w.pods, pod("a", null, widgetOwner("w", "w-1", true)));
+        }, "widgets.example.com/ns/w", List.of("update Pod ns/a", "update Widget ns/w")));
         cases.add(new Case("a dependent already being deleted is not deleted again", w ->
                 w.both(w.pods, pod("a", DELETED_AT, owner("ReplicaSet", "web", "rs-1", true))),
                 "pods/ns/a", List.of()));
@@ -137,9 +235,9 @@ class CollectorTest {
     void collects(Case c) {
         World world = new World();
         c.setup().accept(world);
-        world.objects.clearActions();
+        world.clearActions();
         world.collector().reconcile(c.key());
-        assertThat(world.objects.actions()).isEqualTo(c.actions());
+        assertThat(world.actions()).isEqualTo(c.actions());
     }
 
     @Test

@@ -3,7 +3,12 @@ package io.kube4j.node.cri;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
+import io.kube4j.node.cri.api.AttachRequest;
 import io.kube4j.node.cri.api.ContainerConfig;
+import io.kube4j.node.cri.api.ContainerStats;
+import io.kube4j.node.cri.api.ExecRequest;
+import io.kube4j.node.cri.api.ListContainerStatsRequest;
+import io.kube4j.node.cri.api.PortForwardRequest;
 import io.kube4j.node.cri.api.ContainerStatusRequest;
 import io.kube4j.node.cri.api.CreateContainerRequest;
 import io.kube4j.node.cri.api.ExecSyncRequest;
@@ -38,6 +43,7 @@ import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.unix.DomainSocketAddress;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -227,6 +233,51 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
                 .execSync(ExecSyncRequest.newBuilder().setContainerId(containerId).addAllCmd(command)
                         .setTimeout(Math.max(1, timeout.toSeconds())).build()));
         return new ExecResult(r.getExitCode(), r.getStdout().toByteArray(), r.getStderr().toByteArray());
+    }
+
+    @Override
+    public URI exec(String containerId, List<String> command, StreamFlags flags) {
+        return uri(call("Exec", () -> rt().exec(ExecRequest.newBuilder().setContainerId(containerId).addAllCmd(command)
+                .setStdin(flags.stdin()).setStdout(flags.stdout()).setStderr(flags.stderr()).setTty(flags.tty())
+                .build())).getUrl());
+    }
+
+    @Override
+    public URI attach(String containerId, StreamFlags flags) {
+        return uri(call("Attach", () -> rt().attach(AttachRequest.newBuilder().setContainerId(containerId)
+                .setStdin(flags.stdin()).setStdout(flags.stdout()).setStderr(flags.stderr()).setTty(flags.tty())
+                .build())).getUrl());
+    }
+
+    @Override
+    public URI portForward(String sandboxId, List<Integer> ports) {
+        return uri(call("PortForward", () -> rt().portForward(PortForwardRequest.newBuilder().setPodSandboxId(sandboxId)
+                .addAllPort(ports).build())).getUrl());
+    }
+
+    private static URI uri(String url) {
+        try {
+            return URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new RuntimeError("the runtime answered a malformed streaming URL: " + url, e);
+        }
+    }
+
+    @Override
+    public List<ContainerUsage> containerStats() {
+        List<ContainerStats> stats = call("ListContainerStats",
+                () -> rt().listContainerStats(ListContainerStatsRequest.getDefaultInstance())).getStatsList();
+        List<ContainerUsage> usage = new ArrayList<>(stats.size());
+        for (ContainerStats s : stats) {
+            var attributes = s.getAttributes();
+            String podUid = attributes.getLabelsOrDefault(RuntimeSnapshot.LABEL_POD_UID, "");
+            if (podUid.isEmpty()) continue;
+            String name = attributes.getLabelsOrDefault(RuntimeSnapshot.LABEL_CONTAINER_NAME, attributes.getMetadata().getName());
+            long timestamp = s.getCpu().getTimestamp() != 0 ? s.getCpu().getTimestamp() : s.getMemory().getTimestamp();
+            usage.add(new ContainerUsage(attributes.getId(), podUid, name, nanos(timestamp),
+                    s.getCpu().getUsageCoreNanoSeconds().getValue(), s.getMemory().getWorkingSetBytes().getValue()));
+        }
+        return usage;
     }
 
     @Override

@@ -3,7 +3,9 @@ package io.kube4j.node.runtime;
 import io.kube4j.node.cri.api.ContainerConfig;
 import io.kube4j.node.cri.api.PodSandboxConfig;
 
+import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -46,11 +48,48 @@ public interface ContainerRuntime {
     /** Runs a command in a running container and waits for it (at most {@code timeout}). */
     ExecResult execSync(String containerId, List<String> command, Duration timeout);
 
+    /**
+     * Prepares an interactive command in a running container and returns the URL where the
+     * runtime's streaming server runs it once a client connects with one of the kubelet's streaming
+     * protocols (remotecommand over SPDY/3.1 or WebSocket). The URL is single-use and expires
+     * after a short while if no one connects.
+     */
+    default URI exec(String containerId, List<String> command, StreamFlags flags) {
+        throw new RuntimeError(version() + " does not stream exec sessions", null);
+    }
+
+    /** As {@link #exec}, for attaching to the container's main process. */
+    default URI attach(String containerId, StreamFlags flags) {
+        throw new RuntimeError(version() + " does not stream attach sessions", null);
+    }
+
+    /** As {@link #exec}, for forwarding connections to {@code ports} in the sandbox's network namespace. */
+    default URI portForward(String sandboxId, List<Integer> ports) {
+        throw new RuntimeError(version() + " does not forward ports", null);
+    }
+
+    /** CPU and memory of every container the runtime runs; empty when it measures nothing. */
+    default List<ContainerUsage> containerStats() {
+        return List.of();
+    }
+
     /** The image's id (e.g. {@code sha256:…}) when the runtime has it, else null. */
     String imageId(String image);
 
     /** Pulls an image; returns its reference. Fails with a {@link RuntimeError} when it cannot. */
     String pullImage(String image);
+
+    /** Which standard streams a streaming session carries, and whether it runs in a terminal. */
+    record StreamFlags(boolean stdin, boolean stdout, boolean stderr, boolean tty) {
+    }
+
+    /**
+     * One container's usage as the runtime measured it at {@code timestamp}: its cumulative CPU
+     * time and its memory working set.
+     */
+    record ContainerUsage(String containerId, String podUid, String containerName, Instant timestamp,
+                          long cpuUsageCoreNanos, long memoryWorkingSetBytes) {
+    }
 
     /** The result of {@link #execSync}. */
     record ExecResult(int exitCode, byte[] stdout, byte[] stderr) {

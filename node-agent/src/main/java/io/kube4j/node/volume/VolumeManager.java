@@ -26,7 +26,8 @@ import java.util.stream.Stream;
 
 /**
  * A pod's volumes on the node's disk, under {@code {podsDir}/{uid}/volumes/{name}}: emptyDir,
- * hostPath (with its type checks), and the file-backed ones — configMap, secret, downwardAPI and
+ * hostPath (with its type checks), persistentVolumeClaim (the hostPath or local directory of the
+ * volume the claim is bound to, see {@link ClaimedVolumes}), and the file-backed ones — configMap, secret, downwardAPI and
  * projected — whose files {@link #setUp} writes again on every call, so updates reach running
  * pods. Thread-safe per pod: the pod's worker is the only caller for its pod.
  */
@@ -41,10 +42,16 @@ public final class VolumeManager {
 
     private final Path podsDir;
     private final EnvResolver.Objects objects;
+    private final ClaimedVolumes claims;
 
-    public VolumeManager(Path podsDir, EnvResolver.Objects objects) {
+    public VolumeManager(Path podsDir, EnvResolver.Objects objects, ClaimedVolumes claims) {
         this.podsDir = podsDir;
         this.objects = objects;
+        this.claims = claims;
+    }
+
+    public VolumeManager(Path podsDir, EnvResolver.Objects objects) {
+        this(podsDir, objects, ClaimedVolumes.NONE);
     }
 
     /** Sets up every volume of the pod (idempotent); returns volume name → host path. */
@@ -57,6 +64,8 @@ public final class VolumeManager {
                 Path dir = base.resolve(v.getName());
                 if (v.getHostPath() != null) {
                     paths.put(v.getName(), hostPath(v.getHostPath()));
+                } else if (v.getPersistentVolumeClaim() != null) {
+                    paths.put(v.getName(), claimed(claims.volumeOf(ns(pod), v.getPersistentVolumeClaim().getClaimName())));
                 } else if (v.getEmptyDir() != null) {
                     Files.createDirectories(dir);
                     Files.setPosixFilePermissions(dir, perms(0777));
@@ -195,6 +204,18 @@ public final class VolumeManager {
                 if (!wanted.contains(p)) Files.deleteIfExists(p);
             }
         }
+    }
+
+    /** Where a claimed volume's data lives on this node: its hostPath (type-checked), or its local path, which must exist. */
+    private static Path claimed(io.fabric8.kubernetes.api.model.PersistentVolume volume) throws IOException {
+        var spec = volume.getSpec();
+        if (spec.getHostPath() != null) return hostPath(spec.getHostPath());
+        if (spec.getLocal() != null) {
+            Path path = Path.of(spec.getLocal().getPath());
+            if (!Files.exists(path)) throw new VolumeError("local volume " + volume.getMetadata().getName() + ": " + path + " does not exist");
+            return path;
+        }
+        throw new VolumeError("persistentvolume \"" + volume.getMetadata().getName() + "\" is of a kind this node cannot mount (only hostPath and local)");
     }
 
     private static Path hostPath(HostPathVolumeSource src) throws IOException {

@@ -124,6 +124,42 @@ class VolumeManagerTest {
         assertThat(Files.readString(info.resolve("labels"))).isEqualTo("app=\"web\"\ntier=\"front\"");
     }
 
+    /** The claim's volume: {@code hostPath}, {@code local} (existing or not), {@code nfs} (not served), or {@code unbound}. */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource({
+            "hostPath,      ok",
+            "local,         ok",
+            "local-missing, does not exist",
+            "nfs,           cannot mount (only hostPath and local)",
+            "unbound,       is not bound"})
+    void aClaimedVolumeIsTheDirectoryOfItsBoundVolume(String kind, String outcome) throws Exception {
+        Path data = dir.resolve("local-path/ns_data_pvc-1");
+        if (kind.equals("local")) Files.createDirectories(data);
+        ClaimedVolumes claims = (namespace, claim) -> {
+            assertThat(namespace + "/" + claim).isEqualTo("ns/data");
+            var pv = new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder().withNewMetadata().withName("pvc-1").endMetadata().withNewSpec().endSpec();
+            switch (kind) {
+                case "hostPath" -> pv.editSpec().withNewHostPath().withPath(data.toString()).withType("DirectoryOrCreate").endHostPath().endSpec();
+                case "local", "local-missing" -> pv.editSpec().withNewLocal().withPath(data.toString()).endLocal().endSpec();
+                case "nfs" -> pv.editSpec().withNewNfs().withServer("nfs").withPath("/x").endNfs().endSpec();
+                default -> throw new VolumeManager.VolumeError("persistentvolumeclaim \"data\" is not bound");
+            }
+            return pv.build();
+        };
+        Pod pod = pod().editSpec().addNewVolume().withName("d").withNewPersistentVolumeClaim().withClaimName("data").endPersistentVolumeClaim()
+                .endVolume().endSpec().build();
+        VolumeManager volumes = new VolumeManager(dir.resolve("pods"), objects, claims);
+        if (outcome.equals("ok")) {
+            assertThat(volumes.setUp(pod, null, null)).containsEntry("d", data);
+            assertThat(data).isDirectory();
+            // The pod's teardown leaves the claimed data in place.
+            volumes.tearDown("u1");
+            assertThat(data).isDirectory();
+        } else {
+            assertThatThrownBy(() -> volumes.setUp(pod, null, null)).isInstanceOf(VolumeManager.VolumeError.class).hasMessageEndingWith(outcome);
+        }
+    }
+
     private static PodBuilder pod() {
         return new PodBuilder().withNewMetadata().withName("p").withNamespace("ns").withUid("u1")
                 .withLabels(Map.of("tier", "front", "app", "web")).endMetadata().withNewSpec().endSpec();

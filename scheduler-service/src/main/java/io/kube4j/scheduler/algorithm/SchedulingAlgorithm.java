@@ -99,7 +99,7 @@ public final class SchedulingAlgorithm {
         Set<String> rejectingPlugins = new HashSet<>();
         List<NodeInfo> feasible;
         try {
-            feasible = findFeasible(fwk, state, pod, candidates, restricted, all.size(), statuses, rejectingPlugins);
+            feasible = findFeasible(fwk, state, pod, cluster, candidates, restricted, all.size(), statuses, rejectingPlugins);
         } catch (FilterError e) {
             return new ScheduleResult.Failed(e.status);
         }
@@ -143,7 +143,7 @@ public final class SchedulingAlgorithm {
     }
 
     private List<NodeInfo> findFeasible(Framework fwk, CycleState state, io.kube4j.scheduler.framework.PodInfo pod,
-                                        List<NodeInfo> nodes, boolean restricted, int numAllNodes,
+                                        ClusterView cluster, List<NodeInfo> nodes, boolean restricted, int numAllNodes,
                                         Map<String, Status> statuses, Set<String> rejectingPlugins) {
         int n = nodes.size();
         int toFind = restricted ? n : numFeasibleNodesToFind(fwk.percentageOfNodesToScore(), percentageOfNodesToScore, n);
@@ -160,7 +160,7 @@ public final class SchedulingAlgorithm {
         AtomicInteger processed = new AtomicInteger();
         java.util.function.IntPredicate check = i -> {
             NodeInfo node = nodes.get((start + i) % n);
-            Status s = fwk.runFilterPlugins(state, pod, node);
+            Status s = fwk.runFilterPluginsWithNominatedPods(state, pod, node, cluster);
             if (s.isSuccess()) {
                 if (found.incrementAndGet() > toFind) {
                     found.decrementAndGet();

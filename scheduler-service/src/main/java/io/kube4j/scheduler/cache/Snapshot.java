@@ -25,6 +25,7 @@ public final class Snapshot implements ClusterView {
     Map<String, Map<String, String>> namespaceLabels = Map.of();
     long cacheVersion = -1;
     long nodeObjectsVersion = -1;
+    private Map<String, List<io.kube4j.scheduler.framework.PodInfo>> nominated = Map.of();
     /** Nodes per image, counted on first use after the Node objects changed (pods do not change it). */
     private Map<String, Integer> imageCounts;
 
@@ -88,6 +89,16 @@ public final class Snapshot implements ClusterView {
         }
         withAffinity = a;
         withRequiredAntiAffinity = r;
+    }
+
+    /** The pods nominated to each node, as of the start of the cycle (the scheduling thread sets it). */
+    public void setNominatedPods(Map<String, List<io.kube4j.scheduler.framework.PodInfo>> byNode) {
+        nominated = byNode;
+    }
+
+    @Override
+    public List<io.kube4j.scheduler.framework.PodInfo> nominatedPods(String nodeName) {
+        return nominated.isEmpty() ? List.of() : nominated.getOrDefault(nodeName, List.of());
     }
 
     @Override

@@ -20,14 +20,24 @@ public final class ProfileFactory {
 
     private final PluginRegistry registry;
     private final List<String> defaultBinders;
+    private final List<String> defaultPostFilters;
 
     /**
      * @param registry       the plugins known by name
      * @param defaultBinders the Bind plugins every profile has unless disabled (e.g. the gateway binder)
      */
     public ProfileFactory(PluginRegistry registry, List<String> defaultBinders) {
+        this(registry, defaultBinders, List.of());
+    }
+
+    /**
+     * @param defaultPostFilters the PostFilter plugins every profile has unless disabled (DefaultPreemption, which
+     *                           needs the gateway, so the service registers it)
+     */
+    public ProfileFactory(PluginRegistry registry, List<String> defaultBinders, List<String> defaultPostFilters) {
         this.registry = registry;
         this.defaultBinders = List.copyOf(defaultBinders);
+        this.defaultPostFilters = List.copyOf(defaultPostFilters);
     }
 
     /** The frameworks by schedulerName, in the configuration's order. */
@@ -64,7 +74,7 @@ public final class ProfileFactory {
         List<String> binders = merge(defaultBinders, plugins.at("bind"), multi);
         List<String> preFilterOff = plugins.at("preFilter").disabled().stream().map(SchedulerConfiguration.PluginRef::name).toList();
         List<String> preScoreOff = plugins.at("preScore").disabled().stream().map(SchedulerConfiguration.PluginRef::name).toList();
-        List<String> postFilters = merge(List.of(), plugins.at("postFilter"), multi);
+        List<String> postFilters = merge(defaultPostFilters, plugins.at("postFilter"), multi);
         List<String> reserves = merge(List.of(), plugins.at("reserve"), multi);
 
         Framework.Builder b = Framework.builder(profile.schedulerName())

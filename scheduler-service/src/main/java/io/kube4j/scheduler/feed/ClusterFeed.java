@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.kube4j.scheduler.cache.SchedulerCache;
 import io.kube4j.scheduler.framework.ClusterEvent;
 import io.kube4j.scheduler.framework.PodInfo;
+import io.kube4j.scheduler.queue.Nominator;
 import io.kube4j.scheduler.queue.SchedulingQueue;
 
 import java.util.Objects;
@@ -26,11 +27,22 @@ public final class ClusterFeed {
     private final SchedulerCache cache;
     private final SchedulingQueue queue;
     private final Predicate<String> handlesSchedulerName;
+    private final Nominator nominator;
 
     public ClusterFeed(SchedulerCache cache, SchedulingQueue queue, Predicate<String> handlesSchedulerName) {
+        this(cache, queue, handlesSchedulerName, new Nominator());
+    }
+
+    /**
+     * @param nominator the scheduler's nominations: a pod bound or deleted leaves it, and a pending pod whose
+     *                  {@code status.nominatedNodeName} is set (by this or an earlier leader) enters it
+     */
+    public ClusterFeed(SchedulerCache cache, SchedulingQueue queue, Predicate<String> handlesSchedulerName,
+                       Nominator nominator) {
         this.cache = cache;
         this.queue = queue;
         this.handlesSchedulerName = handlesSchedulerName;
+        this.nominator = nominator;
     }
 
     private static String key(Pod pod) {
@@ -49,6 +61,7 @@ public final class ClusterFeed {
 
     public void podAdded(Pod pod) {
         if (bound(pod)) {
+            nominator.remove(key(pod));
             queue.delete(key(pod));
             if (finished(pod)) return;
             cache.addPod(pod);
@@ -61,6 +74,7 @@ public final class ClusterFeed {
     public void podUpdated(Pod old, Pod pod) {
         String key = key(pod);
         if (bound(pod)) {
+            nominator.remove(key);
             queue.delete(key);
             if (finished(pod)) {
                 if (cache.nodeOf(key).isPresent()) {
@@ -93,6 +107,7 @@ public final class ClusterFeed {
 
     public void podDeleted(Pod pod) {
         String key = key(pod);
+        nominator.remove(key);
         queue.delete(key);
         if (cache.nodeOf(key).isPresent()) {
             cache.removePod(key);
@@ -106,11 +121,13 @@ public final class ClusterFeed {
 
     private void enqueueIfPending(Pod pod, boolean retry) {
         if (pod.getMetadata().getDeletionTimestamp() != null || finished(pod)) {
+            nominator.remove(key(pod));
             queue.delete(key(pod));
             return;
         }
         PodInfo info = PodInfo.of(pod);
         if (!handlesSchedulerName.test(info.schedulerName())) return;
+        if (info.nominatedNodeName() != null) nominator.nominate(info, info.nominatedNodeName());
         if (cache.isAssumed(info.key())) return; // being bound by this scheduler
         if (retry) queue.add(info);
         else queue.refresh(info);

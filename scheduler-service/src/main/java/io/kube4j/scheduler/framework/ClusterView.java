@@ -28,6 +28,14 @@ public interface ClusterView {
         return n;
     }
 
+    /**
+     * The pending pods nominated to this node by a preemption (their room is being made there), or none. Filters
+     * count those of at least the scheduled pod's priority as if they ran there.
+     */
+    default List<PodInfo> nominatedPods(String nodeName) {
+        return List.of();
+    }
+
     /** The labels of a namespace (for namespaceSelector), empty when it is unknown. */
     Map<String, String> namespaceLabels(String namespace);
 }

@@ -86,12 +86,36 @@ public final class Framework {
         return Status.SUCCESS;
     }
 
+    /**
+     * Runs the Filters as kube-scheduler does when pods are nominated to the node (they wait there for room a
+     * preemption made): first with the nominated pods of at least this pod's priority added, so the pod does not
+     * take their room, then (if that passed) without them, since a nominated pod may never come (affinity). A node
+     * without nominations costs one pass.
+     */
+    public Status runFilterPluginsWithNominatedPods(CycleState state, PodInfo pod, NodeInfo node, ClusterView cluster) {
+        java.util.List<PodInfo> nominated = cluster.nominatedPods(node.name());
+        if (!nominated.isEmpty()) {
+            NodeInfo with = null;
+            for (PodInfo n : nominated) {
+                if (n.key().equals(pod.key()) || n.priority() < pod.priority()) continue;
+                if (with == null) with = node.copy();
+                with.addPod(n);
+            }
+            if (with != null) {
+                Status s = runFilterPlugins(state, pod, with);
+                if (!s.isSuccess()) return s;
+            }
+        }
+        return runFilterPlugins(state, pod, node);
+    }
+
     /** Runs the PostFilters until one succeeds or fails with an error; null when the profile has none. */
     public PostFilterPlugin.Result runPostFilterPlugins(CycleState state, PodInfo pod, Map<String, Status> statuses,
                                                         ClusterView cluster) {
         PostFilterPlugin.Result last = null;
+        NodeFilter filters = (st, p0, node) -> runFilterPluginsWithNominatedPods(st, p0, node, cluster);
         for (PostFilterPlugin p : postFilters) {
-            PostFilterPlugin.Result r = p.postFilter(state, pod, statuses, cluster);
+            PostFilterPlugin.Result r = p.postFilter(state, pod, statuses, cluster, filters);
             if (r.status().isSuccess() || r.status().code() == Code.ERROR) return r;
             last = r;
         }

@@ -58,6 +58,9 @@ public final class PodInfo {
     private final List<String> images;
     private final boolean terminating;
     private final String nodeName;
+    private final boolean preemptionNever;
+    private final String nominatedNodeName;
+    private final String startTime;
 
     private PodInfo(PodInfo other, String nodeName) {
         this.pod = other.pod;
@@ -83,6 +86,9 @@ public final class PodInfo {
         this.images = other.images;
         this.terminating = other.terminating;
         this.nodeName = nodeName;
+        this.preemptionNever = other.preemptionNever;
+        this.nominatedNodeName = other.nominatedNodeName;
+        this.startTime = other.startTime;
     }
 
     /** This pod as the cache holds it once assumed on a node: the same, with {@link #nodeName()} set. */
@@ -102,6 +108,12 @@ public final class PodInfo {
         PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
         this.priority = spec.getPriority() == null ? 0 : spec.getPriority();
         this.nodeName = spec.getNodeName() == null || spec.getNodeName().isEmpty() ? null : spec.getNodeName();
+        this.preemptionNever = "Never".equals(spec.getPreemptionPolicy());
+        var status = pod.getStatus();
+        this.nominatedNodeName = status == null || status.getNominatedNodeName() == null
+                || status.getNominatedNodeName().isEmpty() ? null : status.getNominatedNodeName();
+        String started = status == null ? null : status.getStartTime();
+        this.startTime = started != null ? started : meta.getCreationTimestamp();
 
         Resource sum = new Resource();
         long cpu = 0;
@@ -242,6 +254,12 @@ public final class PodInfo {
     public List<TopologySpreadConstraint> spreadConstraints() { return spreadConstraints; }
     public List<String> images() { return images; }
     public boolean terminating() { return terminating; }
+    /** Whether {@code spec.preemptionPolicy} is {@code Never}: the pod waits for room instead of making it. */
+    public boolean preemptionNever() { return preemptionNever; }
+    /** {@code status.nominatedNodeName}: the node a preemption made room on for this pod, or null. */
+    public String nominatedNodeName() { return nominatedNodeName; }
+    /** {@code status.startTime}, else the creation timestamp (RFC 3339, comparable as text); null when neither is set. */
+    public String startTime() { return startTime; }
     /** The node the pod is bound (or nominated by binding) to, or null. */
     public String nodeName() { return nodeName; }
 

@@ -14,5 +14,11 @@ public interface PostFilterPlugin extends Plugin {
     record Result(Status status, String nominatedNode) {
     }
 
-    Result postFilter(CycleState state, PodInfo pod, Map<String, Status> nodeStatuses, ClusterView cluster);
+    /**
+     * @param nodeStatuses each filtered node's rejection, by node name
+     * @param filters      the profile's Filters (with the pods nominated to each node accounted), to try the pod
+     *                     on a changed copy of a node
+     */
+    Result postFilter(CycleState state, PodInfo pod, Map<String, Status> nodeStatuses, ClusterView cluster,
+                      NodeFilter filters);
 }

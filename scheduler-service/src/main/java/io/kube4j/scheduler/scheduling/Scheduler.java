@@ -11,6 +11,7 @@ import io.kube4j.scheduler.framework.Framework;
 import io.kube4j.scheduler.framework.PodInfo;
 import io.kube4j.scheduler.framework.PostFilterPlugin;
 import io.kube4j.scheduler.framework.Status;
+import io.kube4j.scheduler.queue.Nominator;
 import io.kube4j.scheduler.queue.QueuedPod;
 import io.kube4j.scheduler.queue.SchedulingQueue;
 import org.slf4j.Logger;
@@ -39,6 +40,7 @@ public final class Scheduler {
     private final SchedulingAlgorithm algorithm;
     private final Executor binding;
     private final SchedulingEvents events;
+    private final Nominator nominator;
     private final Snapshot snapshot = new Snapshot();
 
     /**
@@ -47,6 +49,13 @@ public final class Scheduler {
      */
     public Scheduler(SchedulerCache cache, SchedulingQueue queue, Map<String, Framework> profiles,
                      SchedulingAlgorithm algorithm, Executor binding, SchedulingEvents events) {
+        this(cache, queue, profiles, algorithm, binding, events, new Nominator());
+    }
+
+    /** @param nominator the pods preemption nominated to nodes, shared with the informer feed */
+    public Scheduler(SchedulerCache cache, SchedulingQueue queue, Map<String, Framework> profiles,
+                     SchedulingAlgorithm algorithm, Executor binding, SchedulingEvents events, Nominator nominator) {
+        this.nominator = nominator;
         this.cache = cache;
         this.queue = queue;
         this.profiles = Map.copyOf(profiles);
@@ -76,6 +85,7 @@ public final class Scheduler {
             return null;
         }
         cache.updateSnapshot(snapshot);
+        snapshot.setNominatedPods(nominator.byNode());
         CycleState state = new CycleState();
         ScheduleResult result;
         try {
@@ -89,7 +99,9 @@ public final class Scheduler {
             case ScheduleResult.Unschedulable u -> {
                 FitError error = u.error();
                 PostFilterPlugin.Result post = fwk.runPostFilterPlugins(state, pod, error.nodeStatuses(), snapshot);
-                if (post != null && !post.status().isSuccess() && !post.status().reasons().isEmpty()) {
+                if (post != null && post.status().isSuccess() && post.nominatedNode() != null) {
+                    nominate(pod, post.nominatedNode());
+                } else if (post != null && !post.status().isSuccess() && !post.status().reasons().isEmpty()) {
                     error = error.withPostFilterMessage(post.status().message());
                 }
                 queue.addUnschedulable(queued, error.unschedulablePlugins(), cycle);
@@ -105,8 +117,18 @@ public final class Scheduler {
         return result;
     }
 
+    /** The pod waits for the room preemption makes on the node; lower-priority pods nominated there lose it. */
+    private void nominate(PodInfo pod, String nodeName) {
+        for (PodInfo other : snapshot.nominatedPods(nodeName)) {
+            if (other.priority() < pod.priority()) nominator.remove(other.key());
+        }
+        nominator.nominate(pod, nodeName);
+        log.info("pod {} preempted pods on {} and waits for the room", pod.key(), nodeName);
+    }
+
     private void assumeAndBind(Framework fwk, CycleState state, QueuedPod queued, String nodeName) {
         PodInfo assumed = queued.pod().assumedOn(nodeName);
+        nominator.remove(assumed.key());
         try {
             cache.assumePod(assumed, nodeName);
         } catch (IllegalStateException e) {

@@ -16,8 +16,13 @@ import java.time.Duration;
  * @param leaseNamespace        the Lease's namespace
  * @param leaseName             the Lease's name
  * @param leaseDuration         how long a silent leader keeps the Lease
- * @param bindingThreads        bindings in flight at once
+ * @param bindingThreads        bindings in flight at once: each waits a gateway round trip (a read and a
+ *                              compare-and-swap of the pod), so under load this, not the scheduling loop, bounds
+ *                              the pods bound a second (16 gave 57-74 pods/s end to end, 64 gave 114)
  * @param replicaId             this replica's identity in the Lease and in events; the host name when empty
+ * @param eventQps              Event writes a second at most (Scheduled, FailedScheduling, Preempted), so a burst
+ *                              of placements spends the gateway on bindings first; 0: no limit
+ * @param eventBurst            Event writes allowed at once after a quiet spell
  */
 @ConfigurationProperties("kube4j.scheduler")
 public record SchedulerProperties(
@@ -30,7 +35,9 @@ public record SchedulerProperties(
         String leaseName,
         Duration leaseDuration,
         Integer bindingThreads,
-        String replicaId) {
+        String replicaId,
+        Double eventQps,
+        Integer eventBurst) {
 
     public SchedulerProperties {
         if (kubeconfig == null) throw new IllegalArgumentException("kube4j.scheduler.kubeconfig is required");
@@ -42,7 +49,9 @@ public record SchedulerProperties(
         leaseNamespace = leaseNamespace == null || leaseNamespace.isBlank() ? "kube-system" : leaseNamespace;
         leaseName = leaseName == null || leaseName.isBlank() ? "kube-scheduler" : leaseName;
         leaseDuration = leaseDuration == null ? Duration.ofSeconds(15) : leaseDuration;
-        bindingThreads = bindingThreads == null ? 16 : bindingThreads;
+        bindingThreads = bindingThreads == null ? 64 : bindingThreads;
+        eventQps = eventQps == null ? 20.0 : eventQps;
+        eventBurst = eventBurst == null ? 100 : eventBurst;
         if (replicaId == null || replicaId.isBlank()) {
             String host = System.getenv("HOSTNAME");
             replicaId = (host == null || host.isBlank() ? "scheduler" : host) + "-" + ProcessHandle.current().pid();

@@ -23,6 +23,9 @@ import io.kube4j.scheduler.framework.Framework;
 import io.kube4j.scheduler.framework.Parallelizer;
 import io.kube4j.scheduler.framework.Plugin;
 import io.kube4j.scheduler.plugins.PluginRegistry;
+import io.kube4j.scheduler.plugins.defaultpreemption.DefaultPreemption;
+import io.kube4j.scheduler.preemption.GatewayPreemptionActions;
+import io.kube4j.scheduler.queue.Nominator;
 import io.kube4j.scheduler.queue.SchedulingQueue;
 import io.kube4j.scheduler.scheduling.Scheduler;
 import org.springframework.context.annotation.Bean;
@@ -57,10 +60,18 @@ class SchedulerServiceConfiguration {
     }
 
     @Bean
-    Map<String, Framework> profiles(SchedulerConfiguration config, KubernetesClient client) {
+    Map<String, Framework> profiles(SchedulerConfiguration config, KubernetesClient client, GatewayEventRecorder recorder) {
         GatewayBinder binder = new GatewayBinder(client);
-        PluginRegistry registry = new PluginRegistry().register(GatewayBinder.NAME, args -> binder);
-        return new ProfileFactory(registry, List.of(GatewayBinder.NAME)).build(config);
+        GatewayPreemptionActions preemption = new GatewayPreemptionActions(client, recorder);
+        PluginRegistry registry = new PluginRegistry()
+                .register(GatewayBinder.NAME, args -> binder)
+                .register(DefaultPreemption.NAME, args -> new DefaultPreemption(preemption));
+        return new ProfileFactory(registry, List.of(GatewayBinder.NAME), List.of(DefaultPreemption.NAME)).build(config);
+    }
+
+    @Bean
+    Nominator nominator() {
+        return new Nominator();
     }
 
     @Bean
@@ -85,7 +96,8 @@ class SchedulerServiceConfiguration {
 
     @Bean(destroyMethod = "close")
     GatewayEventRecorder eventRecorder(KubernetesClient client, SchedulerProperties properties) {
-        return new GatewayEventRecorder(client, "default-scheduler", properties.replicaId());
+        return new GatewayEventRecorder(client, "default-scheduler", properties.replicaId(),
+                properties.eventQps(), properties.eventBurst());
     }
 
     @Bean
@@ -97,15 +109,16 @@ class SchedulerServiceConfiguration {
     @Bean
     Scheduler scheduler(SchedulerCache cache, SchedulingQueue queue, Map<String, Framework> profiles,
                         SchedulerConfiguration config, Parallelizer parallelizer, ExecutorService bindingExecutor,
-                        GatewayEventRecorder recorder, KubernetesClient client) {
+                        GatewayEventRecorder recorder, KubernetesClient client, Nominator nominator) {
         return new Scheduler(cache, queue, profiles,
                 new SchedulingAlgorithm(config.percentageOfNodesToScore(), parallelizer, 64, new SplittableRandom()),
-                bindingExecutor, new RecorderSchedulingEvents(recorder, new PodConditions(client)));
+                bindingExecutor, new RecorderSchedulingEvents(recorder, new PodConditions(client)), nominator);
     }
 
     @Bean
     SchedulerRunner schedulerRunner(SchedulerProperties properties, KubernetesClient client, Scheduler scheduler,
-                                    SchedulerCache cache, SchedulingQueue queue, ExecutorService bindingExecutor) {
+                                    SchedulerCache cache, SchedulingQueue queue, ExecutorService bindingExecutor,
+                                    Nominator nominator) {
         KafkaSource kafka = KafkaSource.of(properties.kafkaBootstrapServers(), properties.partitions());
         var pods = new KafkaInformer<>(BuiltInTypes.POD, Pod.class,
                 ObjectLister.gateway(client, BuiltInTypes.POD, Pod.class, 500), kafka);
@@ -113,7 +126,7 @@ class SchedulerServiceConfiguration {
                 ObjectLister.gateway(client, BuiltInTypes.NODE, Node.class, 500), kafka);
         var namespaces = new KafkaInformer<>(BuiltInTypes.NAMESPACE, Namespace.class,
                 ObjectLister.gateway(client, BuiltInTypes.NAMESPACE, Namespace.class, 500), kafka);
-        ClusterFeed feed = new ClusterFeed(cache, queue, scheduler::handles);
+        ClusterFeed feed = new ClusterFeed(cache, queue, scheduler::handles, nominator);
         namespaces.addHandler(feed.namespaceHandler());
         nodes.addHandler(feed.nodeHandler());
         pods.addHandler(feed.podHandler());

@@ -159,8 +159,11 @@ class SchedulerEndToEndTest {
         Event failed = events("full", "next").stream().filter(e -> "FailedScheduling".equals(e.getReason())).findFirst().orElseThrow();
         assertThat(failed.getType()).isEqualTo("Warning");
         // The other tests' nodes, when they exist, fail on the nodeSelector.
+        // Preemption finds no lower-priority pod on the full node and is of no use on the others, as kube-scheduler says.
         assertThat(failed.getMessage()).matches(
-                "0/\\d+ nodes are available: 1 Insufficient cpu(, \\d+ node\\(s\\) didn't match Pod's node affinity/selector)?\\.");
+                "0/\\d+ nodes are available: 1 Insufficient cpu(, \\d+ node\\(s\\) didn't match Pod's node affinity/selector)?\\."
+                        + " preemption: 0/\\d+ nodes are available: 1 No preemption victims found for incoming pod"
+                        + "(, \\d+ Preemption is not helpful for scheduling)?\\.");
         assertThat(nodeOf("full", "next")).isEmpty();
         await(() -> {
             Pod p = cluster.client().pods().inNamespace("full").withName("next").get();
@@ -173,6 +176,40 @@ class SchedulerEndToEndTest {
         // Room is made: the waiting pod is retried on the deletion, not on a timer.
         cluster.client().pods().inNamespace("full").withName("big").withGracePeriod(0).delete();
         await(() -> nodeOf("full", "next").equals("full-a"), "next bound after big went away");
+    }
+
+    @Test
+    void aHigherPriorityPodPreemptsTheFewestLowerPriorityPods() throws Exception {
+        namespace("preempt");
+        cluster.kubectl().ok("create", "priorityclass", "preempt-high", "--value=1000");
+        cluster.kubectl().ok("create", "priorityclass", "preempt-polite", "--value=1000", "--preemption-policy=Never");
+        suiteNode("preempt-a", "preempt", "2");
+        for (String low : List.of("low-1", "low-2")) {
+            create(suitePod("preempt", low, "preempt", "1").editSpec().withTerminationGracePeriodSeconds(0L).endSpec().build());
+        }
+        await(() -> boundIn("preempt").size() == 2, "the low-priority pods fill the node");
+
+        // preemptionPolicy Never: the pod waits and says why it does not make room.
+        create(suitePod("preempt", "polite", "preempt", "1").editSpec().withPriorityClassName("preempt-polite").endSpec().build());
+        await(() -> events("preempt", "polite").stream().anyMatch(e -> "FailedScheduling".equals(e.getReason())
+                && e.getMessage().endsWith("preemption: not eligible due to preemptionPolicy=Never.")), "polite waits");
+        assertThat(boundIn("preempt")).containsOnlyKeys("low-1", "low-2");
+        cluster.client().pods().inNamespace("preempt").withName("polite").withGracePeriod(0).delete();
+        await(() -> cluster.client().pods().inNamespace("preempt").withName("polite").get() == null, "polite gone");
+
+        Pod urgent = create(suitePod("preempt", "urgent", "preempt", "1").editSpec().withPriorityClassName("preempt-high").endSpec().build());
+        assertThat(urgent.getSpec().getPriority()).as("the gateway resolves the PriorityClass").isEqualTo(1000);
+        await(() -> nodeOf("preempt", "urgent").equals("preempt-a"), "urgent bound once room was made");
+        Map<String, String> bound = boundIn("preempt");
+        assertThat(bound).as("one victim is enough").hasSize(2).containsKey("urgent");
+        String victim = bound.containsKey("low-1") ? "low-2" : "low-1";
+        assertThat(cluster.client().pods().inNamespace("preempt").withName(victim).get()).isNull();
+        await(() -> events("preempt", victim).stream().anyMatch(e -> "Preempted".equals(e.getReason())), "the Preempted event");
+        Event preempted = events("preempt", victim).stream().filter(e -> "Preempted".equals(e.getReason())).findFirst().orElseThrow();
+        assertThat(preempted.getType()).isEqualTo("Normal");
+        assertThat(preempted.getMessage()).isEqualTo("Preempted by pod " + urgent.getMetadata().getUid() + " on node preempt-a");
+        Pod placed = cluster.client().pods().inNamespace("preempt").withName("urgent").get();
+        assertThat(placed.getStatus().getNominatedNodeName()).isEqualTo("preempt-a");
     }
 
     @Test

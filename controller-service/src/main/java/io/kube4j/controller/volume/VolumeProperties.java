@@ -1,0 +1,20 @@
+package io.kube4j.controller.volume;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.nio.file.Path;
+
+/**
+ * Settings of the PersistentVolume controller, under {@code kube4j.controllers.volumes}.
+ *
+ * @param localPathDir   where on a node the {@code local-path} provisioner puts its volumes
+ * @param defaultClass   whether to create the default StorageClass {@code local-path} when it is missing
+ */
+@ConfigurationProperties("kube4j.controllers.volumes")
+public record VolumeProperties(Path localPathDir, Boolean defaultClass) {
+
+    public VolumeProperties {
+        localPathDir = localPathDir == null ? Path.of("/var/lib/kube4j/local-path") : localPathDir;
+        defaultClass = defaultClass == null || defaultClass;
+    }
+}

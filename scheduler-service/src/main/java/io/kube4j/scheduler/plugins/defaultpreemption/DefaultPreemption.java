@@ -1,0 +1,114 @@
+package io.kube4j.scheduler.plugins.defaultpreemption;
+
+import io.kube4j.scheduler.framework.ClusterView;
+import io.kube4j.scheduler.framework.Code;
+import io.kube4j.scheduler.framework.CycleState;
+import io.kube4j.scheduler.framework.NodeFilter;
+import io.kube4j.scheduler.framework.NodeInfo;
+import io.kube4j.scheduler.framework.PodInfo;
+import io.kube4j.scheduler.framework.PostFilterPlugin;
+import io.kube4j.scheduler.framework.Status;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * kube-scheduler's DefaultPreemption PostFilter: when no node fits a pod, look for the node where evicting the
+ * fewest, least important lower-priority pods makes it fit ({@link Victims}), evict them through
+ * {@link PreemptionActions}, and nominate the node for the pod. The pod itself is scheduled in a later cycle,
+ * once the victims' deletions free the room (the nomination keeps lower-priority pods off it meanwhile).
+ *
+ * <p>Not eligible: a pod with {@code preemptionPolicy: Never}, and a pod already nominated to a node where a
+ * lower-priority pod is still terminating (its room is coming). Nodes rejected as unresolvable (labels, taints,
+ * names) are not tried. The rejections read as kube-scheduler's, e.g. {@code preemption: 0/3 nodes are available:
+ * 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling}.
+ *
+ * <p>Stateless apart from its actions; called from the scheduling thread. PreFilter state is not adjusted for the
+ * removed pods (kube-scheduler's PreFilter extensions), so preemption helps with what the Filters read from the
+ * node itself (resources, host ports, pod counts), not with inter-pod affinity or spreading. PodDisruptionBudgets
+ * are not consulted.
+ */
+public final class DefaultPreemption implements PostFilterPlugin {
+
+    public static final String NAME = "DefaultPreemption";
+    static final String NOT_HELPFUL = "Preemption is not helpful for scheduling";
+    static final String NO_VICTIMS = "No preemption victims found for incoming pod";
+
+    private final PreemptionActions actions;
+
+    public DefaultPreemption(PreemptionActions actions) {
+        this.actions = actions;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Result postFilter(CycleState state, PodInfo pod, Map<String, Status> nodeStatuses, ClusterView cluster,
+                             NodeFilter filters) {
+        String notEligible = notEligible(pod, cluster);
+        if (notEligible != null) return rejected("preemption: " + notEligible);
+        Map<String, Integer> reasons = new HashMap<>();
+        List<Candidate> candidates = new ArrayList<>();
+        int total = cluster.nodes().size();
+        for (NodeInfo node : cluster.nodes()) {
+            Status s = nodeStatuses.get(node.name());
+            if (s == null || s.code() != Code.UNSCHEDULABLE) {
+                reasons.merge(NOT_HELPFUL, 1, Integer::sum);
+                continue;
+            }
+            Optional<Candidate> c = Victims.selectOnNode(filters, state, pod, node);
+            if (c.isPresent()) {
+                candidates.add(c.get());
+            } else {
+                reasons.merge(NO_VICTIMS, 1, Integer::sum);
+            }
+        }
+        Optional<Candidate> best = Victims.pickOne(candidates);
+        if (best.isEmpty()) return rejected("preemption: " + summary(total, reasons));
+        Candidate c = best.get();
+        List<PodInfo> displaced = new ArrayList<>();
+        for (PodInfo p : cluster.nominatedPods(c.nodeName())) {
+            if (p.priority() < pod.priority() && !p.key().equals(pod.key())) displaced.add(p);
+        }
+        Status done = actions.preempt(pod, c.nodeName(), c.victims(), displaced);
+        if (!done.isSuccess()) return new Result(Status.error("preemption: " + done.message()), null);
+        return new Result(Status.SUCCESS, c.nodeName());
+    }
+
+    /**
+     * Why the pod may not preempt (kube-scheduler's {@code PodEligibleToPreemptOthers}), or null when it may.
+     */
+    static String notEligible(PodInfo pod, ClusterView cluster) {
+        if (pod.preemptionNever()) return "not eligible due to preemptionPolicy=Never";
+        String nominated = pod.nominatedNodeName();
+        if (nominated != null) {
+            NodeInfo node = cluster.node(nominated);
+            if (node != null) {
+                for (PodInfo p : node.pods()) {
+                    if (p.terminating() && p.priority() < pod.priority()) {
+                        return "not eligible due to a terminating pod on the nominated node";
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** {@code 0/N nodes are available: <count> <reason>, ...}, reasons sorted as FitError sorts them. */
+    static String summary(int total, Map<String, Integer> reasons) {
+        List<String> lines = new ArrayList<>();
+        reasons.forEach((reason, n) -> lines.add(n + " " + reason));
+        lines.sort(null);
+        return "0/" + total + " nodes are available: " + String.join(", ", lines);
+    }
+
+    private static Result rejected(String message) {
+        return new Result(Status.unschedulable(message), null);
+    }
+}

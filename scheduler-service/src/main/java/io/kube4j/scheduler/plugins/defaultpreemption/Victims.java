@@ -1,0 +1,97 @@
+package io.kube4j.scheduler.plugins.defaultpreemption;
+
+import io.kube4j.scheduler.framework.CycleState;
+import io.kube4j.scheduler.framework.NodeFilter;
+import io.kube4j.scheduler.framework.NodeInfo;
+import io.kube4j.scheduler.framework.PodInfo;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Victim selection as kube-scheduler's DefaultPreemption does it, as pure functions over NodeInfos: on one node,
+ * the fewest lower-priority pods whose removal lets the preemptor pass the Filters; among nodes, the candidate
+ * that disturbs least.
+ */
+public final class Victims {
+
+    /** kube-scheduler's {@code MoreImportantPod}: higher priority first, then the one that started earlier. */
+    static final Comparator<PodInfo> MORE_IMPORTANT_FIRST = Comparator
+            .comparingInt(PodInfo::priority).reversed()
+            .thenComparing(PodInfo::startTime, Comparator.nullsLast(Comparator.naturalOrder()));
+
+    private Victims() {
+    }
+
+    /**
+     * The victims on one node: every pod of lower priority than the preemptor is removed from a copy of the node;
+     * if the preemptor then fits, each of them is put back in turn, most important first, and stays (is
+     * reprieved) when the preemptor still fits. Pods of the same or higher priority are never victims.
+     *
+     * @param node a NodeInfo this call does not change (it works on a copy)
+     * @return the candidate, or empty when removing every lower-priority pod is not enough
+     */
+    public static Optional<Candidate> selectOnNode(NodeFilter filters, CycleState state, PodInfo preemptor, NodeInfo node) {
+        NodeInfo trial = node.copy();
+        List<PodInfo> potential = new ArrayList<>();
+        for (PodInfo p : node.pods()) {
+            if (p.priority() < preemptor.priority()) {
+                potential.add(p);
+                trial.removePod(p.key());
+            }
+        }
+        if (!filters.filter(state, preemptor, trial).isSuccess()) return Optional.empty();
+        potential.sort(MORE_IMPORTANT_FIRST);
+        List<PodInfo> victims = new ArrayList<>();
+        for (PodInfo p : potential) {
+            trial.addPod(p);
+            if (!filters.filter(state, preemptor, trial).isSuccess()) {
+                trial.removePod(p.key());
+                victims.add(p);
+            }
+        }
+        return Optional.of(new Candidate(node.name(), victims, 0));
+    }
+
+    /**
+     * kube-scheduler's {@code pickOneNodeForPreemption}: a candidate with no victims at once; else the fewest
+     * PodDisruptionBudget violations, then the lowest highest-priority victim, then the lowest sum of victim
+     * priorities, then the fewest victims, then the latest start among the highest-priority victims; the first
+     * in the given order on a tie.
+     *
+     * @return the chosen candidate, or empty for an empty list
+     */
+    public static Optional<Candidate> pickOne(List<Candidate> candidates) {
+        for (Candidate c : candidates) if (c.victims().isEmpty()) return Optional.of(c);
+        Comparator<Candidate> order = Comparator
+                .comparingInt(Candidate::pdbViolations)
+                .thenComparingInt(c -> c.victims().getFirst().priority())
+                .thenComparingLong(Victims::prioritySum)
+                .thenComparingInt(c -> c.victims().size())
+                .thenComparing(Victims::earliestStartOfMostImportant,
+                        Comparator.nullsFirst(Comparator.<String>naturalOrder()).reversed());
+        Candidate best = null;
+        for (Candidate c : candidates) if (best == null || order.compare(c, best) < 0) best = c;
+        return Optional.ofNullable(best);
+    }
+
+    /** The victims' priorities summed, each shifted to be non-negative (priorities may be negative). */
+    static long prioritySum(Candidate c) {
+        long sum = 0;
+        for (PodInfo p : c.victims()) sum += (long) p.priority() - Integer.MIN_VALUE;
+        return sum;
+    }
+
+    /** The earliest start among the victims of the highest priority: the later it is, the less work is lost. */
+    static String earliestStartOfMostImportant(Candidate c) {
+        int top = c.victims().getFirst().priority();
+        String earliest = null;
+        for (PodInfo p : c.victims()) {
+            if (p.priority() != top || p.startTime() == null) continue;
+            if (earliest == null || p.startTime().compareTo(earliest) < 0) earliest = p.startTime();
+        }
+        return earliest;
+    }
+}

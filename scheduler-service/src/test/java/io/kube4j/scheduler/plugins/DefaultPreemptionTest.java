@@ -1,0 +1,263 @@
+package io.kube4j.scheduler.plugins;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.kube4j.scheduler.cache.Snapshot;
+import io.kube4j.scheduler.framework.Code;
+import io.kube4j.scheduler.framework.CycleState;
+import io.kube4j.scheduler.framework.Framework;
+import io.kube4j.scheduler.framework.NodeFilter;
+import io.kube4j.scheduler.framework.NodeInfo;
+import io.kube4j.scheduler.framework.PodInfo;
+import io.kube4j.scheduler.framework.PostFilterPlugin;
+import io.kube4j.scheduler.framework.Status;
+import io.kube4j.scheduler.plugins.defaultpreemption.Candidate;
+import io.kube4j.scheduler.plugins.defaultpreemption.DefaultPreemption;
+import io.kube4j.scheduler.plugins.defaultpreemption.PreemptionActions;
+import io.kube4j.scheduler.plugins.defaultpreemption.Victims;
+import io.kube4j.scheduler.plugins.nodename.NodeName;
+import io.kube4j.scheduler.plugins.noderesources.NodeResourcesFit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static io.kube4j.scheduler.Objects.node;
+import static io.kube4j.scheduler.Objects.requesting;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** DefaultPreemption: victims on one node, the choice among nodes, and the PostFilter as a whole. */
+class DefaultPreemptionTest {
+
+    /** A pod requesting cpu with a priority; {@code started} is its status.startTime (null: unset). */
+    static Pod pod(String name, int priority, String cpu, String started) {
+        PodBuilder b = requesting(name, cpu, "100Mi").editSpec().withPriority(priority).endSpec();
+        if (started != null) b.withNewStatus().withStartTime(started).endStatus();
+        return b.build();
+    }
+
+    static Pod pod(String name, int priority, String cpu) {
+        return pod(name, priority, cpu, null);
+    }
+
+    static NodeInfo placed(Node node, Pod... pods) {
+        NodeInfo info = new NodeInfo(node);
+        for (Pod p : pods) {
+            info.addPod(PodInfo.of(new PodBuilder(p).editSpec().withNodeName(node.getMetadata().getName()).endSpec().build()));
+        }
+        return info;
+    }
+
+    static final Framework FRAMEWORK = Framework.builder("default-scheduler")
+            .plugin(new NodeName(), true, false, 0)
+            .plugin(new NodeResourcesFit(), true, false, 0)
+            .build();
+
+    /** The profile's filters after its PreFilters ran for the preemptor, as the scheduling cycle leaves them. */
+    static NodeFilter filtersFor(CycleState state, PodInfo preemptor, Snapshot cluster) {
+        assertThat(FRAMEWORK.runPreFilterPlugins(state, preemptor, cluster).status().isSuccess()).isTrue();
+        return (s, p, n) -> FRAMEWORK.runFilterPluginsWithNominatedPods(s, p, n, cluster);
+    }
+
+    record VictimCase(String name, Pod preemptor, NodeInfo node, List<String> victims) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<VictimCase> victimCases() {
+        Node four = node("n1", "4", "8Gi", 110).build();
+        return Stream.of(
+                new VictimCase("only as many lower-priority pods as needed, the later started ones go",
+                        pod("big", 10, "2"),
+                        placed(four, pod("a", 0, "1", "2026-01-01T10:00:00Z"), pod("b", 0, "1", "2026-01-01T11:00:00Z"),
+                                pod("c", 0, "2", "2026-01-01T12:00:00Z")),
+                        List.of("c")),
+                new VictimCase("pods of the same or a higher priority are never victims",
+                        pod("big", 10, "2"),
+                        placed(four, pod("same", 10, "3"), pod("low", 0, "1")),
+                        null),
+                new VictimCase("the more important lower-priority pod is reprieved first",
+                        pod("big", 10, "2"),
+                        placed(four, pod("mid", 5, "2"), pod("low", 1, "2")),
+                        List.of("low")),
+                new VictimCase("several victims when one is not enough",
+                        pod("big", 10, "2"),
+                        placed(four, pod("x", 0, "1"), pod("y", 0, "1"), pod("z", 0, "1"), pod("keep", 20, "1")),
+                        List.of("y", "z")),
+                new VictimCase("a node too small even when empty is no candidate",
+                        pod("huge", 10, "8"),
+                        placed(four, pod("low", 0, "1")),
+                        null),
+                new VictimCase("the pod-count limit counts: one pod goes",
+                        pod("tiny", 10, "100m"),
+                        placed(node("n1", "4", "8Gi", 2).build(), pod("p", 0, "100m", "2026-01-01T10:00:00Z"),
+                                pod("q", 0, "100m", "2026-01-01T11:00:00Z")),
+                        List.of("q")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("victimCases")
+    void selectsTheFewestLeastImportantVictims(VictimCase c) {
+        PodInfo preemptor = PodInfo.of(c.preemptor());
+        Snapshot cluster = Snapshot.of(List.of(c.node()));
+        CycleState state = new CycleState();
+        int podsBefore = c.node().pods().size();
+        var candidate = Victims.selectOnNode(filtersFor(state, preemptor, cluster), state, preemptor, c.node());
+        if (c.victims() == null) {
+            assertThat(candidate).isEmpty();
+        } else {
+            assertThat(candidate).isPresent();
+            assertThat(candidate.get().victims()).extracting(PodInfo::name).containsExactlyInAnyOrderElementsOf(c.victims());
+        }
+        assertThat(c.node().pods()).as("the node given is not changed").hasSize(podsBefore);
+    }
+
+    record PickCase(String name, List<Candidate> candidates, String chosen) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Candidate candidate(String node, Pod... victims) {
+        List<PodInfo> v = new ArrayList<>();
+        for (Pod p : victims) v.add(PodInfo.of(p));
+        v.sort((a, b) -> Integer.compare(b.priority(), a.priority()));
+        return new Candidate(node, v, 0);
+    }
+
+    static Stream<PickCase> pickCases() {
+        return Stream.of(
+                new PickCase("a node that needs no victim at all",
+                        List.of(candidate("n1", pod("a", 0, "1")), candidate("n2")), "n2"),
+                new PickCase("the lowest highest-priority victim",
+                        List.of(candidate("n1", pod("a", 5, "1")), candidate("n2", pod("b", 1, "1"), pod("c", 1, "1"))), "n2"),
+                new PickCase("then the lowest sum of priorities",
+                        List.of(candidate("n1", pod("a", 3, "1"), pod("b", 2, "1")), candidate("n2", pod("c", 3, "1"), pod("d", 1, "1"))), "n2"),
+                new PickCase("then the fewest victims",
+                        List.of(candidate("n1", pod("a", 0, "1"), pod("b", 0, "1")), candidate("n2", pod("c", 0, "1"))), "n2"),
+                new PickCase("then the latest start among the most important victims",
+                        List.of(candidate("n1", pod("a", 1, "1", "2026-01-01T10:00:00Z")),
+                                candidate("n2", pod("b", 1, "1", "2026-01-01T11:00:00Z"))), "n2"),
+                new PickCase("a full tie: the first",
+                        List.of(candidate("n1", pod("a", 1, "1")), candidate("n2", pod("b", 1, "1"))), "n1"),
+                new PickCase("fewer budget violations beat everything else",
+                        List.of(new Candidate("n1", List.of(PodInfo.of(pod("a", 0, "1"))), 1),
+                                new Candidate("n2", List.of(PodInfo.of(pod("b", 9, "1"))), 0)), "n2"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pickCases")
+    void picksTheNodeThatDisturbsLeast(PickCase c) {
+        assertThat(Victims.pickOne(c.candidates())).map(Candidate::nodeName).hasValue(c.chosen());
+    }
+
+    @Test
+    void noCandidatesNoChoice() {
+        assertThat(Victims.pickOne(List.of())).isEmpty();
+    }
+
+    /** The actions a preemption took, recorded. */
+    static final class Recorded implements PreemptionActions {
+        final List<String> calls = new ArrayList<>();
+
+        @Override
+        public Status preempt(PodInfo preemptor, String nodeName, List<PodInfo> victims, List<PodInfo> displaced) {
+            calls.add(preemptor.name() + "@" + nodeName + " evicts " + victims.stream().map(PodInfo::name).toList()
+                    + " displaces " + displaced.stream().map(PodInfo::name).toList());
+            return Status.SUCCESS;
+        }
+    }
+
+    record PostFilterCase(String name, Pod preemptor, List<NodeInfo> nodes, Map<String, Status> statuses,
+                          Map<String, List<PodInfo>> nominated, String nominatedNode, String message, List<String> calls) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Map<String, Status> statuses(Object... nodeAndCode) {
+        Map<String, Status> m = new HashMap<>();
+        for (int i = 0; i < nodeAndCode.length; i += 2) {
+            m.put((String) nodeAndCode[i], new Status((Code) nodeAndCode[i + 1], List.of("why"), "P"));
+        }
+        return m;
+    }
+
+    static Stream<PostFilterCase> postFilterCases() {
+        Node n1 = node("n1", "2", "8Gi", 110).build();
+        Node n2 = node("n2", "2", "8Gi", 110).build();
+        PodInfo waiting = PodInfo.of(pod("waiting", 1, "1"));
+        return Stream.of(
+                new PostFilterCase("evicts on the node with the least important victims and nominates it",
+                        pod("big", 10, "2"),
+                        List.of(placed(n1, pod("a", 5, "2")), placed(n2, pod("b", 1, "2"))),
+                        statuses("n1", Code.UNSCHEDULABLE, "n2", Code.UNSCHEDULABLE), Map.of(),
+                        "n2", null, List.of("big@n2 evicts [b] displaces []")),
+                new PostFilterCase("preemptionPolicy Never: not eligible, nothing evicted",
+                        new PodBuilder(pod("polite", 10, "2")).editSpec().withPreemptionPolicy("Never").endSpec().build(),
+                        List.of(placed(n1, pod("a", 0, "2"))),
+                        statuses("n1", Code.UNSCHEDULABLE), Map.of(),
+                        null, "preemption: not eligible due to preemptionPolicy=Never", List.of()),
+                new PostFilterCase("unresolvable nodes are not tried; nodes without victims are counted",
+                        pod("big", 10, "2"),
+                        List.of(placed(n1, pod("a", 10, "2")), placed(n2, pod("b", 0, "2"))),
+                        statuses("n1", Code.UNSCHEDULABLE, "n2", Code.UNSCHEDULABLE_AND_UNRESOLVABLE), Map.of(),
+                        null, "preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, "
+                                + "1 Preemption is not helpful for scheduling", List.of()),
+                new PostFilterCase("a lower-priority pod nominated to the node loses its nomination",
+                        pod("big", 10, "2"),
+                        List.of(placed(n1, pod("a", 0, "2"))),
+                        statuses("n1", Code.UNSCHEDULABLE), Map.of("n1", List.of(waiting)),
+                        "n1", null, List.of("big@n1 evicts [a] displaces [waiting]")),
+                new PostFilterCase("room held for a nominated pod of higher priority is not preempted for",
+                        pod("big", 10, "1"),
+                        List.of(placed(n1, pod("a", 0, "1"))),
+                        statuses("n1", Code.UNSCHEDULABLE), Map.of("n1", List.of(PodInfo.of(pod("vip", 20, "2")))),
+                        null, "preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod", List.of()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("postFilterCases")
+    void preemptsAsKubeSchedulerDoes(PostFilterCase c) {
+        PodInfo preemptor = PodInfo.of(c.preemptor());
+        Snapshot cluster = Snapshot.of(c.nodes());
+        cluster.setNominatedPods(c.nominated());
+        CycleState state = new CycleState();
+        NodeFilter filters = filtersFor(state, preemptor, cluster);
+        Recorded actions = new Recorded();
+        PostFilterPlugin.Result r = new DefaultPreemption(actions).postFilter(state, preemptor, c.statuses(), cluster, filters);
+        assertThat(r.nominatedNode()).isEqualTo(c.nominatedNode());
+        if (c.message() == null) {
+            assertThat(r.status().isSuccess()).isTrue();
+        } else {
+            assertThat(r.status().code()).isEqualTo(Code.UNSCHEDULABLE);
+            assertThat(r.status().message()).isEqualTo(c.message());
+        }
+        assertThat(actions.calls).isEqualTo(c.calls());
+    }
+
+    @Test
+    void aPodNominatedWhereAVictimStillTerminatesWaits() {
+        Node n1 = node("n1", "2", "8Gi", 110).build();
+        Pod leaving = new PodBuilder(pod("leaving", 0, "2")).editMetadata().withDeletionTimestamp("2026-01-01T10:00:00Z").endMetadata().build();
+        Pod preemptor = new PodBuilder(pod("big", 10, "2")).withNewStatus().withNominatedNodeName("n1").endStatus().build();
+        Snapshot cluster = Snapshot.of(List.of(placed(n1, leaving)));
+        CycleState state = new CycleState();
+        PodInfo p = PodInfo.of(preemptor);
+        Recorded actions = new Recorded();
+        PostFilterPlugin.Result r = new DefaultPreemption(actions).postFilter(state, p,
+                statuses("n1", Code.UNSCHEDULABLE), cluster, filtersFor(state, p, cluster));
+        assertThat(r.status().message()).isEqualTo("preemption: not eligible due to a terminating pod on the nominated node");
+        assertThat(actions.calls).isEmpty();
+    }
+}
