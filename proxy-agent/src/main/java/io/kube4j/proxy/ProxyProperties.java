@@ -28,6 +28,7 @@ import java.util.List;
  * @param cleanupOnExit      remove the programmed rules when the agent stops
  * @param networkPolicy      enforce NetworkPolicies for this node's pods (nftables table {@code ip <table>-policy},
  *                           in every proxy mode); watches Pods and Namespaces too
+ * @param podRoutes          route other nodes' podCIDRs through their InternalIPs (direct routing between nodes)
  * @param ingress            the ingress controller
  * @param dns                cluster DNS
  */
@@ -47,6 +48,7 @@ public record ProxyProperties(
         String netns,
         Boolean cleanupOnExit,
         Boolean networkPolicy,
+        Boolean podRoutes,
         Ingress ingress,
         Dns dns) {
 
@@ -68,6 +70,7 @@ public record ProxyProperties(
         netns = netns == null ? "" : netns;
         cleanupOnExit = cleanupOnExit != null && cleanupOnExit;
         networkPolicy = networkPolicy == null || networkPolicy;
+        podRoutes = podRoutes == null || podRoutes;
         ingress = ingress == null ? new Ingress(null, null, null, null, null, null, null) : ingress;
         dns = dns == null ? new Dns(null, null, null, null, null, null, null, null, null) : dns;
     }

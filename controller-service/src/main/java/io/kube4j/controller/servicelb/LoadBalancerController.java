@@ -1,8 +1,8 @@
 package io.kube4j.controller.servicelb;
 
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.kube4j.controller.runtime.ControllerContext;
+import io.kube4j.controller.runtime.EnqueueHandler;
 import io.kube4j.controller.runtime.ManagedController;
 import io.kube4j.machinery.controller.Controller;
 import io.kube4j.machinery.registry.BuiltInTypes;
@@ -31,26 +31,9 @@ public final class LoadBalancerController implements ManagedController {
         LoadBalancerAllocator allocator = new LoadBalancerAllocator(services.cache(), context.objects(), context.events("service-lb-controller"),
                 AddressPool.parse(properties.pool()));
         Controller controller = new Controller(name(), allocator, 1, context.shards(name()), () -> List.of(LoadBalancerAllocator.KEY));
-        services.addHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Service s) {
-                if (LoadBalancerAllocator.wants(s) || !LoadBalancerAllocator.addresses(s).isEmpty()) controller.enqueue(LoadBalancerAllocator.KEY);
-            }
-
-            @Override
-            public void onUpdate(Service old, Service s) {
-                if (LoadBalancerAllocator.wants(s) != LoadBalancerAllocator.wants(old)
-                        || !LoadBalancerAllocator.addresses(s).equals(LoadBalancerAllocator.addresses(old))
-                        || LoadBalancerAllocator.wants(s) && LoadBalancerAllocator.addresses(s).isEmpty()) {
-                    controller.enqueue(LoadBalancerAllocator.KEY);
-                }
-            }
-
-            @Override
-            public void onDelete(Service s, boolean unknown) {
-                if (!LoadBalancerAllocator.addresses(s).isEmpty()) controller.enqueue(LoadBalancerAllocator.KEY);
-            }
-        });
+        // Every change to a Service that holds or wants an address: one key, so the allocation runs once for a burst.
+        services.addHandler(EnqueueHandler.<Service>forKeys(controller, s -> List.of(LoadBalancerAllocator.KEY))
+                .when(s -> LoadBalancerAllocator.wants(s) || !LoadBalancerAllocator.addresses(s).isEmpty()));
         return controller;
     }
 }

@@ -59,6 +59,7 @@ class CoreControllersTest {
                 "--kube4j.controllers.replica-id=core-a",
                 "--kube4j.controllers.nodes.grace-period=4s",
                 "--kube4j.controllers.nodes.monitor-period=1s",
+                "--kube4j.controllers.load-balancer.pool=192.168.77.1-192.168.77.2",
                 "--spring.data.redis.host=127.0.0.1",
                 "--spring.data.redis.port=" + redis.port());
     }
@@ -221,6 +222,26 @@ class CoreControllersTest {
 
         cluster.kubectl().ok("delete", "service", "web", "-n", "net");
         await(() -> out("get", "endpointslices,endpoints", "-n", "net", "-o", "name").isBlank());
+    }
+
+    // ------------------------------------------------------------------ service-lb
+
+    @Test
+    void loadBalancerServicesGetAddressesOfThePoolWhichComeBackWhenTheyAreDeleted() throws Exception {
+        cluster.kubectl().ok("create", "namespace", "lb");
+        cluster.kubectl().ok("create", "service", "loadbalancer", "web", "--tcp=80:8080", "-n", "lb");
+        cluster.kubectl().ok("create", "service", "loadbalancer", "api", "--tcp=80:8080", "-n", "lb");
+        String ip = "jsonpath={.status.loadBalancer.ingress[*].ip}";
+        await(() -> out("get", "service", "web", "-n", "lb", "-o", ip).equals("192.168.77.1"));
+        await(() -> out("get", "service", "api", "-n", "lb", "-o", ip).equals("192.168.77.2"));
+        assertThat(out("get", "service", "web", "-n", "lb")).contains("LoadBalancer").contains("192.168.77.1");
+
+        cluster.kubectl().ok("create", "service", "loadbalancer", "third", "--tcp=80:8080", "-n", "lb");
+        Thread.sleep(2000);
+        assertThat(out("get", "service", "third", "-n", "lb", "-o", ip)).as("the pool is spent: pending").isEmpty();
+        assertThat(out("get", "service", "third", "-n", "lb")).contains("<pending>");
+        cluster.kubectl().ok("delete", "service", "web", "-n", "lb");
+        await(() -> out("get", "service", "third", "-n", "lb", "-o", ip).equals("192.168.77.1"));
     }
 
     @Test

@@ -16,6 +16,9 @@ import io.kube4j.proxy.policy.NetworkPolicyComputation;
 import io.kube4j.proxy.policy.PolicyBackend;
 import io.kube4j.proxy.policy.PolicyRules;
 import io.kube4j.proxy.policy.PolicyState;
+import io.kube4j.proxy.routes.PodRoute;
+import io.kube4j.proxy.routes.PodRouteProgrammer;
+import io.kube4j.proxy.routes.PodRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -52,6 +55,9 @@ public final class ProxyAgent implements SmartLifecycle {
     private final IngressStatusWriter ingressStatus;
     private final AtomicReference<TlsHosts> tlsHosts = new AtomicReference<>(TlsHosts.empty());
     private boolean tlsTried;
+    /** Null with pod routes off or in a dry run. */
+    private final PodRouteProgrammer podRoutes;
+    private List<PodRoute> appliedRoutes;
     private final AtomicReference<PolicyRules> lastPolicy = new AtomicReference<>(PolicyRules.empty());
     private final IncrementalRuleComputation computation = new IncrementalRuleComputation();
     private volatile String startFailure;
@@ -71,6 +77,8 @@ public final class ProxyAgent implements SmartLifecycle {
                 properties.ingress().enabled(), runner::request);
         this.ingressServer = properties.ingress().enabled() ? new IngressServer(routes::get, properties.ingress().responseTimeout()) : null;
         this.ingressStatus = new IngressStatusWriter(client);
+        this.podRoutes = properties.podRoutes() && !properties.dryRun()
+                ? new PodRouteProgrammer(CommandRunner.process(properties.netns())) : null;
     }
 
     /** One sync: compute from the caches, program, refresh DNS. Called on the runner's thread only. */
@@ -83,6 +91,7 @@ public final class ProxyAgent implements SmartLifecycle {
         backend.sync(rules);
         lastRules.set(rules);
         if (ingressServer != null) syncIngress(rules);
+        if (podRoutes != null) syncRoutes();
         PolicyState policyState = watches.policySnapshot();
         if (policyBackend != null && policyState != null) {
             PolicyRules policy = NetworkPolicyComputation.compute(policyState);
@@ -91,6 +100,24 @@ public final class ProxyAgent implements SmartLifecycle {
         }
         log.debug("synced {} service ports with {} in {} ms ({} statements)", rules.services().size(), backend.mode(),
                 (System.nanoTime() - start) / 1_000_000, backend.lastSyncSize());
+    }
+
+    /** Routes to other nodes' pods; a failed route is logged and tried again at the next sync, the Service rules are not held up. */
+    private void syncRoutes() {
+        List<PodRoute> desired = PodRoutes.compute(watches.nodes(), properties.nodeName());
+        if (desired.equals(appliedRoutes)) return;
+        try {
+            List<String> failures = podRoutes.sync(desired);
+            if (failures.isEmpty()) {
+                appliedRoutes = desired;
+            } else {
+                appliedRoutes = null;
+                log.warn("routes to other nodes' pods not programmed: {}", failures);
+            }
+        } catch (java.io.IOException e) {
+            appliedRoutes = null;
+            log.warn("cannot program routes to other nodes' pods: {}", e.getMessage());
+        }
     }
 
     private void syncIngress(ProxyRules rules) {
@@ -124,6 +151,7 @@ public final class ProxyAgent implements SmartLifecycle {
         starter = Thread.ofPlatform().name("proxy-start").daemon().start(() -> {
             try {
                 if (properties.localhostNodePorts() && !properties.dryRun() && properties.netns().isEmpty()) allowLocalhostNodePorts();
+                if (policyBackend != null && !properties.dryRun() && properties.netns().isEmpty()) filterBridgedTraffic();
                 watches.startAndAwaitSynced(properties.syncTimeout());
                 log.info("watches listed: {} services, {} endpoint slices; node {} addresses {}", watches.services().size(),
                         watches.endpointSlices().size(), properties.nodeName(), watches.nodeAddresses());
@@ -170,6 +198,24 @@ public final class ProxyAgent implements SmartLifecycle {
             if (!"1".equals(Files.readString(p).trim())) Files.writeString(p, "1");
         } catch (Exception e) {
             log.warn("cannot set {} (NodePorts on 127.0.0.1 will not answer): {}", p, e.getMessage());
+        }
+    }
+
+    /**
+     * Pods of one node talk over the CNI bridge: the policy table's forward hook sees that traffic
+     * only while bridged IPv4 is passed to netfilter (br_netfilter). The module itself is the
+     * host's to load; without it, policies hold between nodes and from outside only.
+     */
+    private static void filterBridgedTraffic() {
+        Path p = Path.of("/proc/sys/net/bridge/bridge-nf-call-iptables");
+        try {
+            if (!Files.exists(p)) {
+                log.warn("br_netfilter is not loaded: NetworkPolicies do not apply between pods of this node (modprobe br_netfilter)");
+                return;
+            }
+            if (!"1".equals(Files.readString(p).trim())) Files.writeString(p, "1");
+        } catch (Exception e) {
+            log.warn("cannot set {} (NetworkPolicies may not apply between pods of this node): {}", p, e.getMessage());
         }
     }
 

@@ -66,6 +66,39 @@ class PolicyKernelTest {
         if (netns != null) netns.close();
     }
 
+    @Test
+    void podsOnOneBridgeAreFilteredToo() throws Exception {
+        // As the CNI bridge plugin wires a node's pods: one Linux bridge, a veth per pod, bridged
+        // IPv4 passed to netfilter (what the agent switches on), so the forward hook sees it.
+        String bridged = netns.add("bridged");
+        String p1 = netns.add("p1");
+        String p2 = netns.add("p2");
+        netns.exec(bridged, "ip", "link", "add", "k4jbr0", "type", "bridge");
+        netns.exec(bridged, "ip", "link", "set", "k4jbr0", "up");
+        netns.sysctl(bridged, "net.bridge.bridge-nf-call-iptables", "1");
+        int i = 0;
+        for (String pod : List.of(p1, p2)) {
+            i++;
+            netns.exec(bridged, "ip", "link", "add", "k4jv" + i, "type", "veth", "peer", "name", "eth0", "netns", pod);
+            netns.exec(bridged, "ip", "link", "set", "k4jv" + i, "master", "k4jbr0", "up");
+            netns.exec(pod, "ip", "addr", "add", "10.246.0.1" + i + "/24", "dev", "eth0");
+            netns.exec(pod, "ip", "link", "set", "eth0", "up");
+        }
+        netns.echoServer(p1, "10.246.0.11", 8080, "p1");
+        assertThat(netns.get(p2, "10.246.0.11", 8080)).startsWith("p1 ");
+
+        NftPolicyBackend onBridge = new NftPolicyBackend("kube4j-policy", new ProcessNftRunner(bridged));
+        var pods = List.of(pod("prod", "p1", "10.246.0.11", "node", Map.of("app", "p1")),
+                pod("prod", "p2", "10.246.0.12", "node", Map.of("app", "p2")));
+        onBridge.sync(NetworkPolicyComputation.compute(new PolicyState(List.of(policy("prod", "deny", """
+                podSelector: {matchLabels: {app: p1}}
+                policyTypes: [Ingress]
+                """)), pods, List.of(namespace("prod", Map.of())), "node")));
+        assertThat(netns.getExitCode(p2, "10.246.0.11", 8080)).as("denied across the bridge").isEqualTo(28);
+        onBridge.sync(PolicyRules.empty());
+        assertThat(netns.get(p2, "10.246.0.11", 8080)).startsWith("p1 ");
+    }
+
     static PolicyRules compute(String... specs) {
         var pods = List.of(pod("prod", "web", WEB, "node", Map.of("app", "web")),
                 pod("prod", "tool", TOOL, "node", Map.of("app", "tool")));
