@@ -27,10 +27,12 @@ class SchedulerEndToEndRunTest {
                      "--kube4j.scheduler.kafka-bootstrap-servers=" + cluster.kafkaBootstrapServers(),
                      "--kube4j.scheduler.partitions=" + LocalCluster.PARTITIONS,
                      "--kube4j.scheduler.leader-elect=false")) {
-            // -Dbench.e2e.nodes / -Dbench.e2e.pods run it at the benchmark's scale (1,000 / 3,000) on this stack.
+            // -Dbench.e2e.nodes / -Dbench.e2e.pods run it at the benchmark's scale (1,000 / 3,000) on this stack;
+            // -Dbench.e2e.concurrency sets the creates in flight (the benchmark's default 64).
             int nodes = Integer.getInteger("bench.e2e.nodes", 20);
             int pods = Integer.getInteger("bench.e2e.pods", 100);
-            SchedulerEndToEndRun.Result r = new SchedulerEndToEndRun(cluster.client(), 64).run(nodes, pods, Duration.ofSeconds(300));
+            int concurrency = Integer.getInteger("bench.e2e.concurrency", 64);
+            SchedulerEndToEndRun.Result r = new SchedulerEndToEndRun(cluster.client(), concurrency).run(nodes, pods, Duration.ofSeconds(300));
             System.out.printf("e2e: %d nodes, %d pods created in %.2f s (%.0f creates/s), %d bound in %.2f s = %.0f pods/s%n",
                     r.nodes(), r.pods(), r.createSeconds(), r.createsPerSecond(), r.bound(), r.seconds(), r.podsPerSecond());
             assertThat(r.bound()).isEqualTo(pods);

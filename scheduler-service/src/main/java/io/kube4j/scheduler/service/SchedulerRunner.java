@@ -70,7 +70,9 @@ public final class SchedulerRunner implements SmartLifecycle {
     private synchronized void startLoop() {
         if (!running || loop != null) return;
         log.info("{} schedules now", properties.replicaId());
-        loop = Thread.ofPlatform().name("scheduler-loop").start(() -> {
+        // Published before it starts: the thread runs while it is the one in `loop`, and with informers already
+        // synced it checks that at once (started first, it could find `loop` still null and end silently).
+        Thread t = Thread.ofPlatform().name("scheduler-loop").unstarted(() -> {
             try {
                 for (Informer<?> informer : informers) {
                     while (!informer.awaitSynced(Duration.ofSeconds(30))) {
@@ -86,6 +88,8 @@ public final class SchedulerRunner implements SmartLifecycle {
                 log.error("the scheduling loop stopped", e);
             }
         });
+        loop = t;
+        t.start();
     }
 
     private synchronized void stopLoop() {

@@ -12,6 +12,9 @@ import io.kube4j.scheduler.framework.Plugin;
 import io.kube4j.scheduler.framework.PodInfo;
 import io.kube4j.scheduler.framework.Status;
 import io.kube4j.scheduler.plugins.PluginRegistry;
+import io.kube4j.scheduler.plugins.defaultpreemption.DefaultPreemption;
+import io.kube4j.scheduler.plugins.defaultpreemption.PreemptionActions;
+import io.kube4j.scheduler.queue.Nominator;
 import io.kube4j.scheduler.queue.SchedulingQueue;
 import org.junit.jupiter.api.Test;
 
@@ -155,5 +158,42 @@ class SchedulerTest {
     void unusedPluginTypesStayOut() {
         Plugin p = registry.create("RecordingBinder", null);
         assertThat(p).isSameAs(binder);
+    }
+
+    @Test
+    void aPreemptorKeepsTheRoomItMadeFromLowerPriorityPods() throws InterruptedException {
+        List<String> preempted = new ArrayList<>();
+        PreemptionActions actions = (preemptor, node, victims, displaced) -> {
+            preempted.add(preemptor.name() + "@" + node + " " + victims.stream().map(PodInfo::name).toList());
+            return Status.SUCCESS;
+        };
+        PluginRegistry withPreemption = new PluginRegistry().register(binder.name(), a -> binder)
+                .register(DefaultPreemption.NAME, a -> new DefaultPreemption(actions));
+        Nominator nominator = new Nominator();
+        Scheduler preempting = new Scheduler(cache, queue,
+                new ProfileFactory(withPreemption, List.of(binder.name()), List.of(DefaultPreemption.NAME))
+                        .build(SchedulerConfiguration.defaults()),
+                new SchedulingAlgorithm(0, null, 1, new SplittableRandom(1)), Runnable::run, events, nominator);
+        cache.addOrUpdateNode(node("a", "2", "4Gi", 110).build());
+        cache.addPod(requesting("low", "2", "1Gi").editSpec().withNodeName("a").withPriority(0).endSpec().build());
+
+        queue.add(PodInfo.of(requesting("high", "2", "1Gi").editSpec().withPriority(100).endSpec().build()));
+        assertThat(preempting.scheduleOne(Duration.ZERO)).isInstanceOf(ScheduleResult.Unschedulable.class);
+        assertThat(preempted).containsExactly("high@a [low]");
+        assertThat(nominator.nominatedNode("default/high")).isEqualTo("a");
+
+        // The victim goes; a lower-priority pod that comes first must not take the room held for the preemptor.
+        cache.removePod("default/low");
+        queue.onClusterEvent(io.kube4j.scheduler.framework.ClusterEvent.POD_DELETE);
+        queue.add(PodInfo.of(requesting("sneaky", "1", "1Gi").build()));
+        assertThat(preempting.scheduleOne(Duration.ZERO)).isInstanceOf(ScheduleResult.Unschedulable.class);
+        assertThat(events.events).last().asString().startsWith("FailedScheduling default/sneaky 0/1 nodes are available: 1 Insufficient cpu.");
+        assertThat(binder.bound).isEmpty();
+
+        now.addAndGet(Duration.ofSeconds(2).toNanos());
+        queue.flushBackoffCompleted();
+        assertThat(preempting.scheduleOne(Duration.ZERO)).isInstanceOf(ScheduleResult.Scheduled.class);
+        assertThat(binder.bound).containsOnly(Map.entry("default/high", "a"));
+        assertThat(nominator.nominatedNode("default/high")).as("a bound pod holds no nomination").isNull();
     }
 }

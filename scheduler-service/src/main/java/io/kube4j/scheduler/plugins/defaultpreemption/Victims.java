@@ -30,18 +30,20 @@ public final class Victims {
      * if the preemptor then fits, each of them is put back in turn, most important first, and stays (is
      * reprieved) when the preemptor still fits. Pods of the same or higher priority are never victims.
      *
-     * @param node a NodeInfo this call does not change (it works on a copy)
-     * @return the candidate, or empty when removing every lower-priority pod is not enough
+     * @param node a NodeInfo the Filters rejected for the preemptor; this call does not change it (it works on a
+     *             copy)
+     * @return the candidate, or empty when the node holds no lower-priority pod or removing them all is not enough
      */
     public static Optional<Candidate> selectOnNode(NodeFilter filters, CycleState state, PodInfo preemptor, NodeInfo node) {
-        NodeInfo trial = node.copy();
         List<PodInfo> potential = new ArrayList<>();
         for (PodInfo p : node.pods()) {
-            if (p.priority() < preemptor.priority()) {
-                potential.add(p);
-                trial.removePod(p.key());
-            }
+            if (p.priority() < preemptor.priority()) potential.add(p);
         }
+        // Nothing to remove: the node stays as the Filters just rejected it. This spares a copy per node for
+        // the common case of a cluster of equal priorities, where every pod that fits nowhere comes here.
+        if (potential.isEmpty()) return Optional.empty();
+        NodeInfo trial = node.copy();
+        for (PodInfo p : potential) trial.removePod(p.key());
         if (!filters.filter(state, preemptor, trial).isSuccess()) return Optional.empty();
         potential.sort(MORE_IMPORTANT_FIRST);
         List<PodInfo> victims = new ArrayList<>();
