@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  *       the JVM's own base, extrapolated linearly from that cost.</li>
  * </ol>
  * Arguments ({@code --name=value}): kubeconfig (required), node (the first Node not labelled
- * hollow), pods, hollow-nodes, hollow-pods, agent-jar and java (the hollow phase is skipped
+ * hollow), pods (0 skips the first part), hollow-nodes, hollow-pods, agent-jar and java (the hollow phase is skipped
  * without them), redis (host:port), keep (false).
  */
 public final class PodStartupBench {
@@ -67,12 +67,16 @@ public final class PodStartupBench {
 
     private void run() throws Exception {
         int pods = Integer.parseInt(args.getOrDefault("pods", "100"));
-        String node = args.getOrDefault("node", realNode());
-        long[] latencies = startPods(node, pods);
-        long p50 = percentile(latencies, 50);
-        long p99 = percentile(latencies, 99);
-        System.out.printf("pod start-up on %s: %d pods, p50 %d ms, p99 %d ms, max %d ms%n", node, pods, p50, p99,
-                latencies[latencies.length - 1]);
+        String p50 = "n/a";
+        String p99 = "n/a";
+        if (pods > 0) {
+            String node = args.containsKey("node") ? args.get("node") : realNode();
+            long[] latencies = startPods(node, pods);
+            p50 = Long.toString(percentile(latencies, 50));
+            p99 = Long.toString(percentile(latencies, 99));
+            System.out.printf("pod start-up on %s: %d pods, p50 %s ms, p99 %s ms, max %d ms%n", node, pods, p50, p99,
+                    latencies[latencies.length - 1]);
+        }
         String hollow = "n/a";
         if (args.containsKey("agent-jar") && args.containsKey("java")) {
             hollow = Long.toString(hollowNodesPer2g(Integer.parseInt(args.getOrDefault("hollow-nodes", "50")),
@@ -80,7 +84,7 @@ public final class PodStartupBench {
         } else {
             System.out.println("hollow nodes: skipped (no --agent-jar and --java)");
         }
-        System.out.printf("bench pod-startup: p50_ms=%d p99_ms=%d hollow_nodes_per_2g=%s%n", p50, p99, hollow);
+        System.out.printf("bench pod-startup: p50_ms=%s p99_ms=%s hollow_nodes_per_2g=%s%n", p50, p99, hollow);
     }
 
     private String realNode() {
@@ -267,9 +271,9 @@ public final class PodStartupBench {
             Path jcmd = java.resolveSibling("jcmd");
             run(jcmd.toString(), Long.toString(process.pid()), "GC.run");
             String info = run(jcmd.toString(), Long.toString(process.pid()), "GC.heap_info");
-            Matcher m = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(info);
+            Matcher m = Pattern.compile("garbage-first heap .*?used (\\d+)K").matcher(info);
             if (!m.find()) throw new IllegalStateException("no heap usage in: " + info);
-            return Long.parseLong(m.group(2)) * 1024;
+            return Long.parseLong(m.group(1)) * 1024;
         }
 
         private static String run(String... command) throws IOException, InterruptedException {
