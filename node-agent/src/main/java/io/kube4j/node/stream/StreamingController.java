@@ -41,8 +41,8 @@ import java.util.function.Function;
  * {@code v5.channel.k8s.io} or {@code v4.channel.k8s.io}, translated to the runtime's SPDY streams
  * ({@link ChannelBridge}); port forwarding speaks {@code SPDY/3.1+portforward.k8s.io}, SPDY carried
  * in WebSocket messages. A WebSocket client offering none of those is refused with 400, on which
- * kubectl falls back to SPDY/3.1; so is every WebSocket client unless
- * {@code kube4j.node.websocket-streams} is true. Errors are plain-text answers with the kubelet's codes, which the
+ * kubectl falls back to SPDY/3.1; so is every WebSocket client when
+ * {@code kube4j.node.websocket-streams} is false (it is true by default). Errors are plain-text answers with the kubelet's codes, which the
  * gateway turns into Status errors.
  */
 @Controller
@@ -61,7 +61,7 @@ public class StreamingController {
      *                   by the agent (true) or refused so that they fall back to SPDY/3.1 (false)
      */
     public StreamingController(NodeAgentStarter starter,
-                               @Value("${kube4j.node.websocket-streams:false}") boolean webSockets) {
+                               @Value("${kube4j.node.websocket-streams:true}") boolean webSockets) {
         this.starter = starter;
         this.webSockets = webSockets;
     }

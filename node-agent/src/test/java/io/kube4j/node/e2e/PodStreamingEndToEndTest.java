@@ -75,6 +75,14 @@ class PodStreamingEndToEndTest {
     }
 
     @Test
+    void kubectlStreamsOverWebSocketWithoutFallingBackToSpdy() {
+        // client-go logs its fallback to SPDY at verbosity 4.
+        Kubectl.Result exec = kubectl.runWithInput("over websocket\n", "-v=4", "exec", "-i", "shell", "--", "cat");
+        assertThat(exec.out()).isEqualTo("over websocket\n");
+        assertThat(exec.err()).doesNotContainIgnoringCase("fallback");
+    }
+
+    @Test
     void kubectlStillStreamsOverSpdyWhenToldTo() {
         Kubectl spdy = kubectl.withEnvironment(java.util.Map.of("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false"));
         Kubectl.Result cat = spdy.runWithInput("over spdy\n", "exec", "-i", "shell", "--", "cat");
