@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kube4j.machinery.ephemeral.EphemeralKeys;
+import io.kube4j.node.metrics.MetricsCollector;
+import io.kube4j.node.metrics.MetricsSink;
 import io.kube4j.node.node.Heartbeat;
 import io.kube4j.node.node.MachineInfo;
 import io.kube4j.node.node.NodeRegistrar;
@@ -48,6 +50,7 @@ public final class NodeAgent implements AutoCloseable {
     private final KubernetesClient client;
     private final ContainerRuntime runtime;
     private final Heartbeat heartbeat;
+    private final MetricsSink metrics;
     private final int port;
     private final Clock clock;
     private final String nodeName;
@@ -61,7 +64,8 @@ public final class NodeAgent implements AutoCloseable {
     private volatile String runtimeVersion = "";
 
     public NodeAgent(NodeAgentProperties properties, KubernetesClient client, ContainerRuntime runtime, Heartbeat heartbeat,
-                     int port, Clock clock) {
+                     MetricsSink metrics, int port, Clock clock) {
+        this.metrics = metrics;
         this.properties = properties;
         this.client = client;
         this.runtime = runtime;
@@ -130,6 +134,11 @@ public final class NodeAgent implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::resync, properties.syncPeriod().toMillis(), properties.syncPeriod().toMillis(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::safeReportStatus, properties.statusPeriod().toMillis(), properties.statusPeriod().toMillis(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(() -> heartbeat.beat(nodeName, clock.millis()), 0, EphemeralKeys.HEARTBEAT_INTERVAL_SECONDS, TimeUnit.SECONDS);
+        if (!properties.hollow()) {
+            // A hollow node runs nothing to measure; its host's /proc is not its own.
+            MetricsCollector collector = new MetricsCollector(nodeName, runtime, metrics, Path.of("/proc"), clock);
+            scheduler.scheduleAtFixedRate(collector::collect, 0, EphemeralKeys.METRICS_INTERVAL_SECONDS, TimeUnit.SECONDS);
+        }
     }
 
     private Map<String, String> labels() {

@@ -27,6 +27,9 @@ import java.util.Map;
  * @param endpointDrain  how long a deleted pod that was serving keeps running before its containers
  *                       are stopped (at most half its grace period), so that Services stop sending it
  *                       new connections first — the {@code preStop: sleep} users otherwise add
+ * @param hollowCount    with the {@code fake} runtime, how many hollow nodes this process hosts: more
+ *                       than one are named {@code name-0 … name-(n-1)}, node i with the i-th /24 after
+ *                       {@code podCidr}'s own
  */
 @ConfigurationProperties("kube4j.node")
 public record NodeAgentProperties(
@@ -41,10 +44,38 @@ public record NodeAgentProperties(
         @DefaultValue("1s") Duration syncPeriod,
         @DefaultValue("10s") Duration statusPeriod,
         Map<String, String> labels,
-        @DefaultValue("3s") Duration endpointDrain) {
+        @DefaultValue("3s") Duration endpointDrain,
+        @DefaultValue("1") int hollowCount) {
 
     public NodeAgentProperties {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+        if (hollowCount < 1) throw new IllegalArgumentException("kube4j.node.hollow-count must be at least 1, not " + hollowCount);
+        if (hollowCount > 1 && !"fake".equalsIgnoreCase(runtime)) {
+            throw new IllegalArgumentException("kube4j.node.hollow-count above 1 needs kube4j.node.runtime=fake");
+        }
+    }
+
+    /** How many nodes this process runs: {@link #hollowCount} for the fake runtime, else one. */
+    public int nodeCount() {
+        return hollow() ? hollowCount : 1;
+    }
+
+    /**
+     * The settings of node {@code index} of a process hosting {@link #nodeCount()} nodes: itself when
+     * it hosts one; else named {@code name-index}, with the index-th /24 after {@code podCidr}'s.
+     */
+    public NodeAgentProperties node(int index) {
+        if (nodeCount() == 1) return this;
+        return new NodeAgentProperties(nodeName() + "-" + index, kubeconfig, nthSubnet(podCidr, index), runtime, criSocket,
+                rootDir, address, maxPods, syncPeriod, statusPeriod, labels, endpointDrain, 1);
+    }
+
+    /** The /24 {@code index} places after the one {@code cidr} starts in, e.g. 10.99.0.0/24 and 3 → 10.99.3.0/24. */
+    static String nthSubnet(String cidr, int index) {
+        String[] octets = cidr.substring(0, cidr.indexOf('/')).split("\\.");
+        long base = (Long.parseLong(octets[0]) << 24) | (Long.parseLong(octets[1]) << 16) | (Long.parseLong(octets[2]) << 8);
+        long net = base + ((long) index << 8);
+        return ((net >> 24) & 255) + "." + ((net >> 16) & 255) + "." + ((net >> 8) & 255) + ".0/24";
     }
 
     /** The Node's name: the configured one, else the host name in lower case. */

@@ -274,7 +274,9 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
             if (podUid.isEmpty()) continue;
             String name = attributes.getLabelsOrDefault(RuntimeSnapshot.LABEL_CONTAINER_NAME, attributes.getMetadata().getName());
             long timestamp = s.getCpu().getTimestamp() != 0 ? s.getCpu().getTimestamp() : s.getMemory().getTimestamp();
-            usage.add(new ContainerUsage(attributes.getId(), podUid, name, nanos(timestamp),
+            usage.add(new ContainerUsage(attributes.getId(), podUid,
+                    attributes.getLabelsOrDefault(RuntimeSnapshot.LABEL_POD_NAMESPACE, ""),
+                    attributes.getLabelsOrDefault(RuntimeSnapshot.LABEL_POD_NAME, ""), name, nanos(timestamp),
                     s.getCpu().getUsageCoreNanoSeconds().getValue(), s.getMemory().getWorkingSetBytes().getValue()));
         }
         return usage;

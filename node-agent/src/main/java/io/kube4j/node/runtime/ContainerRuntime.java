@@ -87,7 +87,8 @@ public interface ContainerRuntime {
      * One container's usage as the runtime measured it at {@code timestamp}: its cumulative CPU
      * time and its memory working set.
      */
-    record ContainerUsage(String containerId, String podUid, String containerName, Instant timestamp,
+    record ContainerUsage(String containerId, String podUid, String podNamespace, String podName,
+                          String containerName, Instant timestamp,
                           long cpuUsageCoreNanos, long memoryWorkingSetBytes) {
     }
 

@@ -59,6 +59,17 @@ public final class StreamRequests {
         return false;
     }
 
+    /**
+     * The first of {@code served} (in its order of preference) that the client offers in its
+     * {@code Sec-WebSocket-Protocol} headers (each a comma-separated list; case-insensitive), or null.
+     */
+    public static String choose(List<String> served, List<String> offeredHeaders) {
+        List<String> offered = offeredHeaders.stream().flatMap(h -> java.util.Arrays.stream(h.split(",")))
+                .map(p -> p.trim().toLowerCase(Locale.ROOT)).toList();
+        for (String p : served) if (offered.contains(p.toLowerCase(Locale.ROOT))) return p;
+        return null;
+    }
+
     private static boolean flag(Map<String, String[]> query, String name) {
         String[] values = query.get(name);
         if (values == null || values.length == 0) return false;

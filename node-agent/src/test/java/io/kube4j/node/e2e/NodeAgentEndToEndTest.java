@@ -240,6 +240,28 @@ class NodeAgentEndToEndTest {
     }
 
     @Test
+    void kubectlTopShowsTheNodesAndThePodsUsage() {
+        cluster.client.pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("idler").endMetadata()
+                .withNewSpec().withNodeName("node-e2e")
+                .addNewContainer().withName("idle").withImage("busybox:1.35").withCommand("sleep", "3600").endContainer()
+                .endSpec().build()).create();
+        await().atMost(Duration.ofSeconds(60)).until(() -> cluster.client.pods().inNamespace("default").withName("idler").get(),
+                p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
+        io.kube4j.testsupport.Kubectl kubectl = io.kube4j.testsupport.Kubectl.forKubeconfig(cluster.kubeconfig);
+        // Two samples 15 s apart make the first rate.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> {
+            var nodes = kubectl.run("top", "nodes", "--no-headers");
+            assertThat(nodes.out()).as(nodes.toString()).containsPattern("(?m)^node-e2e\\s+\\d+m\\s+\\d+%\\s+\\d+Mi\\s+\\d+%");
+        });
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> {
+            var pods = kubectl.run("top", "pods", "--containers", "--no-headers");
+            assertThat(pods.out()).as(pods.toString()).containsPattern("(?m)^idler\\s+idle\\s+\\d+m\\s+\\d+Mi");
+        });
+        cluster.client.pods().inNamespace("default").withName("idler").withGracePeriod(0).delete();
+    }
+
+    @Test
     void aHollowNodeRunsItsPodsAtOnceWithoutAnyProcess() {
         try (var hollow = io.kube4j.node.NodeAgentApplication.application().run(
                 "--server.port=0", "--kube4j.node.name=hollow-1", "--kube4j.node.runtime=fake",

@@ -67,21 +67,23 @@ final class NodeCluster implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory("kube4j-node-e2e");
             EtcdProcess etcd = EtcdProcess.start(dir.resolve("etcd"));
+            int redisPort = ServerProcess.freePort();
+            Process redis = new ProcessBuilder("redis-server", "--bind", "127.0.0.1", "--port", String.valueOf(redisPort),
+                    "--save", "", "--appendonly", "no").redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("redis.log").toFile()).start();
             ConfigurableApplicationContext gateway = new SpringApplication(GatewayApplication.class).run(
                     "--server.port=0",
                     "--kube4j.etcd.endpoints=" + etcd.endpoint(),
                     "--kube4j.gateway.pki-dir=" + dir.resolve("pki"),
                     "--kube4j.gateway.tls.enabled=true",
+                    // The agent writes metrics there and the gateway serves them as metrics.k8s.io.
+                    "--spring.data.redis.port=" + redisPort,
                     "--management.server.port=-1",
                     "--server.shutdown=immediate",
                     "--spring.main.banner-mode=off");
             int gatewayPort = ((WebServerApplicationContext) gateway).getWebServer().getPort();
             Path kubeconfig = writeKubeconfig(dir, gatewayPort);
 
-            int redisPort = ServerProcess.freePort();
-            Process redis = new ProcessBuilder("redis-server", "--bind", "127.0.0.1", "--port", String.valueOf(redisPort),
-                    "--save", "", "--appendonly", "no").redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("redis.log").toFile()).start();
 
             ContainerdProcess containerd = ContainerdProcess.start();
             List<String> args = new ArrayList<>(List.of(

@@ -75,6 +75,23 @@ class PodStreamingEndToEndTest {
     }
 
     @Test
+    void kubectlStreamsOverWebSocketWithoutFallingBackToSpdy() {
+        // client-go logs its fallback to SPDY at verbosity 4.
+        Kubectl.Result exec = kubectl.runWithInput("over websocket\n", "-v=4", "exec", "-i", "shell", "--", "cat");
+        assertThat(exec.out()).isEqualTo("over websocket\n");
+        assertThat(exec.err()).doesNotContainIgnoringCase("fallback");
+    }
+
+    @Test
+    void kubectlStillStreamsOverSpdyWhenToldTo() {
+        Kubectl spdy = kubectl.withEnvironment(java.util.Map.of("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false"));
+        Kubectl.Result cat = spdy.runWithInput("over spdy\n", "exec", "-i", "shell", "--", "cat");
+        assertThat(cat.out()).as(cat.toString()).isEqualTo("over spdy\n");
+        Kubectl.Result three = spdy.run("exec", "shell", "--", "sh", "-c", "exit 3");
+        assertThat(three.exitCode()).isEqualTo(3);
+    }
+
+    @Test
     void execWithStdinEndsWhenTheInputEnds() {
         Kubectl.Result cat = kubectl.runWithInput("one\ntwo\n", "exec", "-i", "shell", "--", "cat");
         assertThat(cat.exitCode()).as(cat.toString()).isZero();
@@ -113,13 +130,16 @@ class PodStreamingEndToEndTest {
     void attachReachesTheMainProcessesStdinAndOutput() {
         create(new PodBuilder().withNewMetadata().withName("reader").endMetadata()
                 .withNewSpec().withNodeName(cluster.nodeName).withRestartPolicy("Never")
-                .addNewContainer().withName("read").withImage("busybox:1.35").withStdin(true)
+                // stdinOnce: the runtime closes the container's stdin when the attached client ends its
+                // input, and keeps the output flowing until the container exits (kubectl run -i's shape).
+                .addNewContainer().withName("read").withImage("busybox:1.35").withStdin(true).withStdinOnce(true)
                 .withCommand("sh", "-c", "read line; echo got $line").endContainer()
                 .endSpec().build());
         await().atMost(Duration.ofSeconds(60)).until(() -> cluster.client.pods().inNamespace("default").withName("reader").get(),
                 p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
         Kubectl.Result attached = kubectl.runWithInput("hello\n", "attach", "-i", "reader");
         assertThat(attached.out()).as(attached.toString()).contains("got hello");
+        assertThat(attached.exitCode()).isZero();
     }
 
     @Test
