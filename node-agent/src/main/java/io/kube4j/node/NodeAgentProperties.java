@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -27,6 +28,9 @@ import java.util.Map;
  * @param endpointDrain  how long a deleted pod that was serving keeps running before its containers
  *                       are stopped (at most half its grace period), so that Services stop sending it
  *                       new connections first — the {@code preStop: sleep} users otherwise add
+ * @param clusterDns     the nameservers of {@code ClusterFirst} pods: the kube-dns Service's IP (the
+ *                       proxy agent's default); empty gives every pod the node's own resolver
+ * @param clusterDomain  the cluster's DNS domain, the tail of the pods' search path
  */
 @ConfigurationProperties("kube4j.node")
 public record NodeAgentProperties(
@@ -41,10 +45,13 @@ public record NodeAgentProperties(
         @DefaultValue("1s") Duration syncPeriod,
         @DefaultValue("10s") Duration statusPeriod,
         Map<String, String> labels,
-        @DefaultValue("3s") Duration endpointDrain) {
+        @DefaultValue("3s") Duration endpointDrain,
+        @DefaultValue("10.96.0.10") List<String> clusterDns,
+        @DefaultValue("cluster.local") String clusterDomain) {
 
     public NodeAgentProperties {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+        clusterDns = clusterDns == null ? List.of() : List.copyOf(clusterDns);
     }
 
     /** The Node's name: the configured one, else the host name in lower case. */
