@@ -259,7 +259,12 @@ class WorkloadsOnRealNodeTest {
             String ip = kubectl.ok("get", "pod", pod, "-o", "jsonpath={.status.podIP}").trim();
             String name = pod + ".nginx.default.svc.cluster.local";
             eventually(Duration.ofSeconds(30), () -> lookUp(name), ip::equals);
+            // And from a pod, through the kube-dns Service IP its resolv.conf names.
+            assertThat(eventually(Duration.ofSeconds(30), () -> kubectl.run("exec", "dns-client", "--", "nslookup", name),
+                    r -> r.ok() && r.out().contains(ip)).out()).contains(ip);
         }
+        assertThat(eventually(Duration.ofSeconds(30), () -> kubectl.run("exec", "dns-client", "--", "timeout", "5", "wget", "-q",
+                "-O", "-", "http://web-1.nginx"), Kubectl.Result::ok).out()).as("a short name through the search path").contains("nginx");
 
         // DaemonSet: its pod on the node, then a rollout restart replaces it.
         kubectl.ok("rollout", "status", "daemonset/node-logger", "--timeout=90s");
