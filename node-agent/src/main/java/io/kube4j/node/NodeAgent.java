@@ -97,7 +97,8 @@ public final class NodeAgent implements AutoCloseable {
         PodWorkers[] holder = new PodWorkers[1];
         probes = new ProbeManager(runtime, key -> holder[0].enqueue(key), properties.hollow());
         syncer = new PodSyncer(client, runtime, volumes, probes, objects, this::cachedPod,
-                new PodSyncer.NodeFacts(nodeName, hostIP, allocatable), root.resolve("logs"), clock);
+                new PodSyncer.NodeFacts(nodeName, hostIP, allocatable,
+                        new io.kube4j.node.pod.PodDns.ClusterDns(properties.clusterDns(), properties.clusterDomain())), root.resolve("logs"), clock);
         syncer.setEndpointDrain(properties.endpointDrain());
         workers = new PodWorkers(syncer::sync);
         holder[0] = workers;

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -30,6 +31,9 @@ import java.util.Map;
  * @param hollowCount    with the {@code fake} runtime, how many hollow nodes this process hosts: more
  *                       than one are named {@code name-0 … name-(n-1)}, node i with the i-th /24 after
  *                       {@code podCidr}'s own
+ * @param clusterDns     the nameservers of {@code ClusterFirst} pods: the kube-dns Service's IP (the
+ *                       proxy agent's default); empty gives every pod the node's own resolver
+ * @param clusterDomain  the cluster's DNS domain, the tail of the pods' search path
  */
 @ConfigurationProperties("kube4j.node")
 public record NodeAgentProperties(
@@ -45,10 +49,13 @@ public record NodeAgentProperties(
         @DefaultValue("10s") Duration statusPeriod,
         Map<String, String> labels,
         @DefaultValue("3s") Duration endpointDrain,
-        @DefaultValue("1") int hollowCount) {
+        @DefaultValue("1") int hollowCount,
+        @DefaultValue("10.96.0.10") List<String> clusterDns,
+        @DefaultValue("cluster.local") String clusterDomain) {
 
     public NodeAgentProperties {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+        clusterDns = clusterDns == null ? List.of() : List.copyOf(clusterDns);
         if (hollowCount < 1) throw new IllegalArgumentException("kube4j.node.hollow-count must be at least 1, not " + hollowCount);
         if (hollowCount > 1 && !"fake".equalsIgnoreCase(runtime)) {
             throw new IllegalArgumentException("kube4j.node.hollow-count above 1 needs kube4j.node.runtime=fake");
@@ -67,7 +74,7 @@ public record NodeAgentProperties(
     public NodeAgentProperties node(int index) {
         if (nodeCount() == 1) return this;
         return new NodeAgentProperties(nodeName() + "-" + index, kubeconfig, nthSubnet(podCidr, index), runtime, criSocket,
-                rootDir, address, maxPods, syncPeriod, statusPeriod, labels, endpointDrain, 1);
+                rootDir, address, maxPods, syncPeriod, statusPeriod, labels, endpointDrain, 1, clusterDns, clusterDomain);
     }
 
     /** The /24 {@code index} places after the one {@code cidr} starts in, e.g. 10.99.0.0/24 and 3 → 10.99.3.0/24. */

@@ -39,6 +39,11 @@ public final class PodConfigs {
     }
 
     public static PodSandboxConfig sandbox(Pod pod, int attempt, Path logDirectory) {
+        return sandbox(pod, attempt, logDirectory, new PodDns.ClusterDns(List.of(), null));
+    }
+
+    /** The sandbox config, with the pod's resolv.conf from its DNS policy and the cluster's DNS. */
+    public static PodSandboxConfig sandbox(Pod pod, int attempt, Path logDirectory, PodDns.ClusterDns clusterDns) {
         var meta = pod.getMetadata();
         var spec = pod.getSpec();
         String hostname = spec.getHostname() != null && !spec.getHostname().isEmpty() ? spec.getHostname() : meta.getName();
@@ -72,6 +77,7 @@ public final class PodConfigs {
             if (psc.getSysctls() != null) psc.getSysctls().forEach(s -> b.getLinuxBuilder().putSysctls(s.getName(), s.getValue()));
         }
         b.setLinux(b.getLinuxBuilder().setSecurityContext(sc));
+        PodDns.config(pod, clusterDns).ifPresent(b::setDnsConfig);
         return b.build();
     }
 

@@ -50,7 +50,7 @@ public final class PodSyncer {
     private static final Logger log = LoggerFactory.getLogger(PodSyncer.class);
 
     /** What the syncer needs to know of its node. */
-    public record NodeFacts(String nodeName, String hostIP, Map<String, Quantity> allocatable) {
+    public record NodeFacts(String nodeName, String hostIP, Map<String, Quantity> allocatable, PodDns.ClusterDns dns) {
     }
 
     private final KubernetesClient client;
@@ -123,7 +123,7 @@ public final class PodSyncer {
             } catch (IOException e) {
                 throw new IllegalStateException("cannot create " + podLogs, e);
             }
-            sandboxConfig = PodConfigs.sandbox(pod, actions.sandboxAttempt(), podLogs);
+            sandboxConfig = PodConfigs.sandbox(pod, actions.sandboxAttempt(), podLogs, node.dns());
             log.info("creating the sandbox of pod {} (attempt {})", key, actions.sandboxAttempt());
             sandboxId = runtime.runPodSandbox(sandboxConfig);
         }
@@ -132,7 +132,7 @@ public final class PodSyncer {
             SandboxState sandbox = current.sandbox();
             String podIP = sandbox == null || sandbox.ips().isEmpty() ? null : sandbox.ips().getFirst();
             if (sandboxConfig == null) {
-                sandboxConfig = PodConfigs.sandbox(pod, sandbox == null ? 0 : sandbox.attempt(), podLogDir(pod));
+                sandboxConfig = PodConfigs.sandbox(pod, sandbox == null ? 0 : sandbox.attempt(), podLogDir(pod), node.dns());
             }
             Map<String, java.nio.file.Path> mounts = volumes.setUp(pod, podIP, node.hostIP());
             for (PodActions.Start start : actions.start()) {

@@ -28,7 +28,7 @@ public final class ClusterDnsServer implements AutoCloseable {
     private static final int TCP_IDLE_MILLIS = 10_000;
 
     private final ClusterDnsResolver resolver;
-    private final DatagramSocket udp;
+    private final java.util.List<DatagramSocket> udp = new java.util.ArrayList<>();
     private final ServerSocket tcp;
     private volatile boolean closed;
 
@@ -39,8 +39,15 @@ public final class ClusterDnsServer implements AutoCloseable {
         tcp.setReuseAddress(true);
         tcp.bind(new InetSocketAddress(bind, port), 128);
         // Port 0 for tests: UDP takes the port TCP was given.
-        this.udp = new DatagramSocket(new InetSocketAddress(bind, tcp.getLocalPort()));
-        Thread.ofPlatform().name("dns-udp").daemon().start(this::serveUdp);
+        for (InetAddress local : udpAddresses(bind)) {
+            try {
+                udp.add(new DatagramSocket(new InetSocketAddress(local, tcp.getLocalPort())));
+            } catch (SocketException e) {
+                log.warn("cluster DNS cannot listen on {}:{} (UDP): {}", local.getHostAddress(), tcp.getLocalPort(), e.getMessage());
+            }
+        }
+        if (udp.isEmpty()) udp.add(new DatagramSocket(new InetSocketAddress(bind, tcp.getLocalPort())));
+        for (DatagramSocket socket : udp) Thread.ofPlatform().name("dns-udp").daemon().start(() -> serveUdp(socket));
         Thread.ofPlatform().name("dns-tcp").daemon().start(this::serveTcp);
         log.info("cluster DNS listening on {}:{} (UDP and TCP)", address, tcp.getLocalPort());
     }
@@ -49,7 +56,31 @@ public final class ClusterDnsServer implements AutoCloseable {
         return tcp.getLocalPort();
     }
 
-    private void serveUdp() {
+    /**
+     * A socket bound to the wildcard address answers from whatever address the route back to the client
+     * prefers, not from the one the query went to. A pod's query to the kube-dns Service IP arrives
+     * DNAT'ed to the node's address, and a reply from the pod bridge's address instead matches no
+     * connection, is not translated back to the Service IP and is dropped by the client. So on the
+     * wildcard address the server binds each of the machine's IPv4 addresses on its own (TCP replies
+     * always leave from the connection's address).
+     */
+    private static java.util.List<InetAddress> udpAddresses(InetAddress bind) {
+        if (!bind.isAnyLocalAddress()) return java.util.List.of(bind);
+        java.util.List<InetAddress> out = new java.util.ArrayList<>();
+        try {
+            for (java.net.NetworkInterface nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                if (!nic.isUp()) continue;
+                for (InetAddress a : java.util.Collections.list(nic.getInetAddresses())) {
+                    if (a instanceof java.net.Inet4Address) out.add(a);
+                }
+            }
+        } catch (SocketException e) {
+            log.warn("cannot list the machine's addresses; cluster DNS listens on the wildcard address: {}", e.getMessage());
+        }
+        return out;
+    }
+
+    private void serveUdp(DatagramSocket udp) {
         byte[] buffer = new byte[65535];
         while (!closed) {
             try {
@@ -57,7 +88,7 @@ public final class ClusterDnsServer implements AutoCloseable {
                 udp.receive(packet);
                 byte[] data = java.util.Arrays.copyOfRange(packet.getData(), packet.getOffset(), packet.getOffset() + packet.getLength());
                 InetSocketAddress client = (InetSocketAddress) packet.getSocketAddress();
-                Thread.ofVirtual().start(() -> answerUdp(data, client));
+                Thread.ofVirtual().start(() -> answerUdp(udp, data, client));
             } catch (SocketException e) {
                 if (!closed) log.warn("DNS UDP socket failed", e);
                 return;
@@ -67,7 +98,7 @@ public final class ClusterDnsServer implements AutoCloseable {
         }
     }
 
-    private void answerUdp(byte[] data, InetSocketAddress client) {
+    private void answerUdp(DatagramSocket udp, byte[] data, InetSocketAddress client) {
         try {
             Message query = new Message(data);
             OPTRecord opt = query.getOPT();
@@ -115,7 +146,7 @@ public final class ClusterDnsServer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        udp.close();
+        udp.forEach(DatagramSocket::close);
         try {
             tcp.close();
         } catch (IOException e) {

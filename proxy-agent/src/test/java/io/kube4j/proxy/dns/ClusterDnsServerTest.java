@@ -116,4 +116,33 @@ class ClusterDnsServerTest {
         assertThat(reply.getSection(Section.AUTHORITY)).singleElement()
                 .satisfies(r -> assertThat(r.getType()).isEqualTo(Type.SOA));
     }
+
+    /** On the wildcard address every one of the machine's addresses answers UDP from itself (a connected socket takes nothing else). */
+    @Test
+    void onTheWildcardAddressEachAddressAnswersFromItself() throws Exception {
+        DnsRecords cluster = DnsRecords.build("cluster.local", List.of(service("default", "web", "10.96.0.20", "ClusterIP", null)), List.of());
+        try (ClusterDnsServer wildcard = new ClusterDnsServer(new ClusterDnsResolver(() -> cluster, q -> {
+            throw new IOException("no upstream");
+        }), "0.0.0.0", 0)) {
+            List<java.net.InetAddress> addresses = new java.util.ArrayList<>();
+            for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                if (!nic.isUp()) continue;
+                for (var a : java.util.Collections.list(nic.getInetAddresses())) if (a instanceof java.net.Inet4Address) addresses.add(a);
+            }
+            assertThat(addresses).isNotEmpty();
+            byte[] query = Message.newQuery(Record.newRecord(Name.fromString("web.default.svc.cluster.local."), Type.A, 1)).toWire();
+            for (var address : addresses) {
+                try (var socket = new java.net.DatagramSocket()) {
+                    socket.connect(new InetSocketAddress(address, wildcard.port()));
+                    socket.setSoTimeout(3000);
+                    socket.send(new java.net.DatagramPacket(query, query.length));
+                    var packet = new java.net.DatagramPacket(new byte[512], 512);
+                    socket.receive(packet);
+                    Message reply = new Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
+                    assertThat(reply.getSection(Section.ANSWER)).as("from %s", address).singleElement()
+                            .satisfies(r -> assertThat(r.rdataToString()).isEqualTo("10.96.0.20"));
+                }
+            }
+        }
+    }
 }

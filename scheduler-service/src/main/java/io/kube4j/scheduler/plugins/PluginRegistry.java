@@ -13,6 +13,8 @@ import io.kube4j.scheduler.plugins.noderesources.ScoringStrategy;
 import io.kube4j.scheduler.plugins.nodeunschedulable.NodeUnschedulable;
 import io.kube4j.scheduler.plugins.podtopologyspread.PodTopologySpread;
 import io.kube4j.scheduler.plugins.tainttoleration.TaintToleration;
+import io.kube4j.scheduler.plugins.volumebinding.VolumeBinding;
+import io.kube4j.scheduler.plugins.volumebinding.VolumeObjects;
 import tools.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
@@ -32,7 +34,7 @@ public final class PluginRegistry {
 
     /** Filters (with their PreFilters) in kube-scheduler's default order. */
     public static final List<String> DEFAULT_FILTERS = List.of(NodeUnschedulable.NAME, NodeName.NAME,
-            TaintToleration.NAME, NodeAffinity.NAME, NodePorts.NAME, NodeResourcesFit.NAME, PodTopologySpread.NAME,
+            TaintToleration.NAME, NodeAffinity.NAME, NodePorts.NAME, NodeResourcesFit.NAME, VolumeBinding.NAME, PodTopologySpread.NAME,
             InterPodAffinity.NAME);
 
     /** Scores (with their PreScores) and kube-scheduler's default weights. */
@@ -66,6 +68,8 @@ public final class PluginRegistry {
         factories.put(InterPodAffinity.NAME, a -> new InterPodAffinity(
                 a == null || a.get("hardPodAffinityWeight") == null ? 1 : a.get("hardPodAffinityWeight").asLong()));
         factories.put(ImageLocality.NAME, a -> new ImageLocality());
+        // Without a view of the claims it skips every pod; the service registers one that reads the gateway.
+        factories.put(VolumeBinding.NAME, a -> new VolumeBinding(VolumeObjects.NONE));
     }
 
     /** Adds (or replaces) a plugin, e.g. a binder that needs a client. */

@@ -38,7 +38,7 @@ class ProfileFactoryTest {
     void defaultsAreKubeSchedulers() {
         Framework f = FACTORY.build(SchedulerConfiguration.defaults()).get("default-scheduler");
         assertThat(filters(f)).containsExactly("NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity",
-                "NodePorts", "NodeResourcesFit", "PodTopologySpread", "InterPodAffinity");
+                "NodePorts", "NodeResourcesFit", "VolumeBinding", "PodTopologySpread", "InterPodAffinity");
         assertThat(weights(f)).containsExactly(Map.entry("TaintToleration", 3L), Map.entry("NodeAffinity", 2L),
                 Map.entry("NodeResourcesFit", 1L), Map.entry("PodTopologySpread", 2L), Map.entry("InterPodAffinity", 2L),
                 Map.entry("NodeResourcesBalancedAllocation", 1L), Map.entry("ImageLocality", 1L));
@@ -99,7 +99,7 @@ class ProfileFactoryTest {
         assertThat(busy).isGreaterThan(empty);
 
         assertThat(profiles.get("no-scores").hasScorePlugins()).isFalse();
-        assertThat(profiles.get("no-scores").filterPlugins()).allMatch(p -> p instanceof FilterPlugin).hasSize(8);
+        assertThat(profiles.get("no-scores").filterPlugins()).allMatch(p -> p instanceof FilterPlugin).hasSize(9);
     }
 
     @Test
