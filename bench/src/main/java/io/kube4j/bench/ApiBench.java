@@ -225,7 +225,13 @@ public final class ApiBench {
         String rv = list.replaceAll("(?s).*\"resourceVersion\":\"(\\d+)\".*", "$1");
         Map<String, long[]> seen = new ConcurrentHashMap<>();
         List<HttpClient> watchClients = new ArrayList<>();
-        for (int c = 0; c < watchers; c += WATCHES_PER_CONNECTION) watchClients.add(newClient());
+        for (int c = 0; c < watchers; c += WATCHES_PER_CONNECTION) {
+            // Connected before its watches start, as a long-running client is: a fresh client whose
+            // first hundreds of requests start together would open a connection for each of them.
+            HttpClient client = newClient();
+            client.send(request("/version").GET().build(), HttpResponse.BodyHandlers.discarding());
+            watchClients.add(client);
+        }
         CountDownLatch connected = new CountDownLatch(watchers);
         CountDownLatch done = new CountDownLatch(watchers);
         List<Thread> threads = new ArrayList<>();
