@@ -39,11 +39,22 @@ import java.util.stream.Stream;
  * at the last of many concurrent watchers.
  *
  * <p>Arguments ({@code --name=value}): server, ca, token-file, etcd, creates (default 20000),
- * concurrency (64), watchers (1000), watched-writes (200).
+ * concurrency (64), watchers (1000), watched-writes (200), http ({@code 2}, the default, or
+ * {@code 1.1}).
+ *
+ * <p>With HTTP/2 the bench behaves as client-go does: one client multiplexes all its concurrent
+ * creates over one connection, and the watchers share connections of at most
+ * {@value #WATCHES_PER_CONNECTION} streams each (client-go opens another connection when one is
+ * full). With HTTP/1.1 every request in flight, watches included, has a connection of its own.
  */
 public final class ApiBench {
 
+    /** Watches per HTTP/2 connection: well under the gateway's default of 1000 streams per connection. */
+    static final int WATCHES_PER_CONNECTION = 500;
+
     private final Map<String, String> args;
+    private final SSLContext ssl;
+    private final HttpClient.Version version;
     private final HttpClient http;
     private final String server;
     private final String token;
@@ -52,9 +63,20 @@ public final class ApiBench {
         this.args = args;
         this.server = args.getOrDefault("server", "https://127.0.0.1:6443");
         this.token = Files.readString(Path.of(args.get("token-file"))).trim();
-        this.http = HttpClient.newBuilder()
-                .sslContext(sslContext(Path.of(args.get("ca"))))
-                .version(HttpClient.Version.HTTP_1_1)
+        this.ssl = sslContext(Path.of(args.get("ca")));
+        this.version = switch (args.getOrDefault("http", "2")) {
+            case "2" -> HttpClient.Version.HTTP_2;
+            case "1.1" -> HttpClient.Version.HTTP_1_1;
+            default -> throw new IllegalArgumentException("--http must be 2 or 1.1, not " + args.get("http"));
+        };
+        this.http = newClient();
+    }
+
+    /** A client with its own connections: with HTTP/2, one connection that carries all its requests. */
+    private HttpClient newClient() {
+        return HttpClient.newBuilder()
+                .sslContext(ssl)
+                .version(version)
                 .connectTimeout(Duration.ofSeconds(10))
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();
@@ -82,6 +104,9 @@ public final class ApiBench {
         String run = Long.toString(System.currentTimeMillis(), 36);
         String payload = "x".repeat(900);
 
+        System.out.println("client: " + (version == HttpClient.Version.HTTP_2
+                ? "HTTP/2, creates multiplexed over one connection, watches " + WATCHES_PER_CONNECTION + " per connection"
+                : "HTTP/1.1, a connection per request in flight"));
         // Warm both paths so neither pays for class loading or connection set-up in the timed part.
         String warm = "bench-warm-" + run;
         createNamespace(warm);
@@ -199,6 +224,14 @@ public final class ApiBench {
         String list = get("/api/v1/namespaces/" + ns + "/configmaps");
         String rv = list.replaceAll("(?s).*\"resourceVersion\":\"(\\d+)\".*", "$1");
         Map<String, long[]> seen = new ConcurrentHashMap<>();
+        List<HttpClient> watchClients = new ArrayList<>();
+        for (int c = 0; c < watchers; c += WATCHES_PER_CONNECTION) {
+            // Connected before its watches start, as a long-running client is: a fresh client whose
+            // first hundreds of requests start together would open a connection for each of them.
+            HttpClient client = newClient();
+            client.send(request("/version").GET().build(), HttpResponse.BodyHandlers.discarding());
+            watchClients.add(client);
+        }
         CountDownLatch connected = new CountDownLatch(watchers);
         CountDownLatch done = new CountDownLatch(watchers);
         List<Thread> threads = new ArrayList<>();
@@ -206,7 +239,8 @@ public final class ApiBench {
             int watcher = w;
             threads.add(Thread.ofVirtual().start(() -> {
                 try {
-                    HttpResponse<InputStream> response = http.send(request("/api/v1/namespaces/" + ns
+                    HttpClient client = watchClients.get(watcher / WATCHES_PER_CONNECTION);
+                    HttpResponse<InputStream> response = client.send(request("/api/v1/namespaces/" + ns
                                     + "/configmaps?watch=true&resourceVersion=" + rv + "&timeoutSeconds=600").GET().build(),
                             HttpResponse.BodyHandlers.ofInputStream());
                     connected.countDown();

@@ -36,10 +36,29 @@ final class ApiHttp {
     private final String token;
 
     ApiHttp(String baseUrl, byte[] caPem, String token) {
+        this(baseUrl, caPem, token, HttpClient.Version.HTTP_1_1);
+    }
+
+    /** A client that asks for {@code version}: with HTTP_2 all its requests share one connection. */
+    ApiHttp(String baseUrl, byte[] caPem, String token, HttpClient.Version version) {
         this.baseUrl = baseUrl;
         this.token = token;
-        this.http = HttpClient.newBuilder().sslContext(trusting(caPem)).version(HttpClient.Version.HTTP_1_1)
+        this.http = HttpClient.newBuilder().sslContext(trusting(caPem)).version(version)
                 .connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** The protocol version the gateway answered {@code path} with. */
+    HttpClient.Version versionOf(String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).GET().build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).version();
+        } catch (IOException e) {
+            throw new UncheckedIOException("GET " + path, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     static SSLContext trusting(byte[] caPem) {
