@@ -24,10 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * real node (containerd), driven by the real kubectl: a StatefulSet's ordered start, the resolv.conf
  * its pods get and their DNS names in the cluster DNS, a Job's retries up to BackoffLimitExceeded and another's
  * DeadlineExceeded, a CronJob firing on a one-minute schedule, a claimed volume keeping its data
- * across pod deletion, a DaemonSet's pod on the node and its {@code rollout restart}.
+ * across pod deletion, an HPA scaling a Deployment up under CPU load and back down, a DaemonSet's
+ * pod on the node and its {@code rollout restart}.
  *
  * <p>Everything is applied at once and checked in turn, so that the slow parts (the CronJob's
- * minute, the Job's backoff) overlap.
+ * minute, the Job's backoff, the HPA's sync periods) overlap.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WorkloadsOnRealNodeTest {
@@ -173,6 +174,40 @@ class WorkloadsOnRealNodeTest {
                 volumeMounts: [{name: data, mountPath: /data}]
             """;
 
+    /** Busy while the host file {@code <switch>/idle} is absent; the CPU limit keeps the load small. */
+    private static final String AUTOSCALED = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: burner}
+            spec:
+              replicas: 1
+              selector: {matchLabels: {app: burner}}
+              template:
+                metadata: {labels: {app: burner}}
+                spec:
+                  terminationGracePeriodSeconds: 1
+                  volumes: [{name: switch, hostPath: {path: %s, type: Directory}}]
+                  containers:
+                  - name: burn
+                    image: busybox:1.35
+                    command: [sh, -c, "while [ ! -e /switch/idle ]; do :; done; exec sleep 3600"]
+                    resources: {requests: {cpu: 20m}, limits: {cpu: 100m}}
+                    volumeMounts: [{name: switch, mountPath: /switch}]
+            ---
+            apiVersion: autoscaling/v2
+            kind: HorizontalPodAutoscaler
+            metadata: {name: burner}
+            spec:
+              scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: burner}
+              minReplicas: 1
+              maxReplicas: 3
+              metrics:
+              - type: Resource
+                resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}
+              behavior:
+                scaleDown: {stabilizationWindowSeconds: 0}
+            """;
+
     /** The seed's DaemonSet example (with the image this machine has). */
     private static final String DAEMONSET = """
             apiVersion: apps/v1
@@ -201,7 +236,8 @@ class WorkloadsOnRealNodeTest {
     @Test
     void workloadsRunOnTheRealNode() throws Exception {
         Instant start = Instant.now();
-        for (String manifest : List.of(JOBS, STATEFULSET, CLAIM, DAEMONSET)) {
+        Path hpaSwitch = Files.createDirectories(home.resolve("hpa-switch"));
+        for (String manifest : List.of(JOBS, STATEFULSET, CLAIM, AUTOSCALED.formatted(hpaSwitch), DAEMONSET)) {
             Kubectl.Result applied = kubectl.runWithInput(manifest, "apply", "-f", "-");
             assertThat(applied.ok()).as(applied.toString()).isTrue();
         }
@@ -259,6 +295,14 @@ class WorkloadsOnRealNodeTest {
                 .isEqualTo("DeadlineExceeded");
         eventually(Duration.ofSeconds(30), () -> kubectl.run("get", "pods", "-l", "job-name=too-slow", "-o", "name"),
                 r -> r.ok() && r.out().isBlank());
+
+        // HPA: up under CPU load, down once the load stops.
+        eventually(Duration.ofSeconds(120), () -> kubectl.run("get", "deployment", "burner", "-o", "jsonpath={.spec.replicas}"),
+                r -> r.ok() && !r.out().isBlank() && Integer.parseInt(r.out().trim()) > 1);
+        assertThat(kubectl.ok("get", "hpa", "burner")).containsPattern("cpu: \\d+%/50%");
+        Files.createFile(hpaSwitch.resolve("idle"));
+        eventually(Duration.ofSeconds(120), () -> kubectl.run("get", "deployment", "burner", "-o", "jsonpath={.spec.replicas}"),
+                r -> r.ok() && "1".equals(r.out().trim()));
 
         // CronJob: fired within its first minute and the job it made completed.
         eventually(Duration.ofSeconds(90), () -> kubectl.run("get", "cronjob", "every-minute", "-o",
