@@ -5,6 +5,7 @@ import com.github.dockerjava.api.model.Volume;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Container;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
@@ -90,7 +91,9 @@ public class Kube4jCluster implements Startable, AutoCloseable {
                 "SPRING_KAFKA_BOOTSTRAPSERVERS", KAFKA_IN_NETWORK));
         gateway = role("gateway", Map.of(
                 "KUBE4J_ETCD_ENDPOINTS", "http://etcd:2379",
-                "KUBE4J_GATEWAY_TLS_EXTRASANS", "gateway,localhost",
+                // The test reaches the gateway at the Docker host's address (getHost()): the serving
+                // certificate names it, as well as the name the roles use.
+                "KUBE4J_GATEWAY_TLS_EXTRASANS", "gateway,localhost," + DockerClientFactory.instance().dockerHostIpAddress(),
                 "SPRING_DATA_REDIS_HOST", "redis"))
                 .withNetworkAliases("gateway")
                 .withExposedPorts(6443);
