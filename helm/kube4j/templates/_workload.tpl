@@ -2,7 +2,9 @@
 One role of the control plane: its ServiceAccount, a Deployment or DaemonSet, a Service (for a
 Deployment) and a PodDisruptionBudget (for a Deployment of more than one replica).
 Argument: dict "root" $ "component" NAME "role" VALUES, where VALUES has the shape of the
-gateway's, relay's and controllers' blocks in values.yaml.
+gateway's, relay's and controllers' blocks in values.yaml. A role of the machine (node and proxy
+agents) may also set hostNetwork (the machine's network identity), root (runs as root with
+securityContext as its container's security context) and emptyDirs (mount path → emptyDir).
 */}}
 {{- define "kube4j.workload" -}}
 {{- $root := .root -}}
@@ -41,8 +43,14 @@ spec:
     spec:
       serviceAccountName: {{ $name }}
       automountServiceAccountToken: false
+      {{- if $role.hostNetwork }}
+      hostNetwork: true
+      dnsPolicy: ClusterFirstWithHostNet
+      {{- end }}
+      {{- if not $role.root }}
       securityContext:
         {{- include "kube4j.podSecurityContext" $root | nindent 8 }}
+      {{- end }}
       {{- with $root.Values.imagePullSecrets }}
       imagePullSecrets:
         {{- toYaml . | nindent 8 }}
@@ -97,9 +105,16 @@ spec:
           resources:
             {{- toYaml $role.resources | nindent 12 }}
           securityContext:
+            {{- if $role.root }}
+            {{- toYaml $role.securityContext | nindent 12 }}
+            {{- else }}
             {{- include "kube4j.containerSecurityContext" $root | nindent 12 }}
+            {{- end }}
           volumeMounts:
             - {name: tmp, mountPath: /tmp}
+            {{- range $i, $path := $role.emptyDirs }}
+            - {name: {{ printf "state-%d" $i }}, mountPath: {{ $path }}}
+            {{- end }}
             {{- if $role.pki }}
             - {name: pki, mountPath: /var/lib/kube4j/pki}
             {{- end }}
@@ -109,6 +124,10 @@ spec:
       volumes:
         - name: tmp
           emptyDir: {}
+        {{- range $i, $path := $role.emptyDirs }}
+        - name: {{ printf "state-%d" $i }}
+          emptyDir: {}
+        {{- end }}
         {{- if $role.pki }}
         - name: pki
           emptyDir: {}

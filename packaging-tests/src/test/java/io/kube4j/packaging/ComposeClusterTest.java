@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -96,14 +97,16 @@ class ComposeClusterTest {
         }
     }
 
+    /** The control plane runs as an unprivileged user; the node's agents program its kernel as root. */
     @Order(1)
     @ParameterizedTest
-    @ValueSource(strings = {"etcd", "redis", "kafka", "relay", "gateway", "controllers"})
-    void everyServiceImageRunsAsANonRootUserAndHasAHealthCheck(String name) {
+    @CsvSource({"etcd, 10001:10001", "redis, 10001:10001", "kafka, 10001:10001", "relay, 10001:10001",
+            "gateway, 10001:10001", "controllers, 10001:10001", "scheduler, 10001:10001", "node, 0:0", "proxy, 0:0"})
+    void everyServiceImageRunsAsItsUserAndHasAHealthCheck(String name, String user) {
         String inspected = DockerDaemon.ok(ROOT, Map.of(), Duration.ofSeconds(30), "docker", "image", "inspect",
                 "--format", "{{.Config.User}}|{{json .Config.Healthcheck.Test}}", PREFIX + name + ":" + TAG).strip();
         String[] parts = inspected.split("\\|", 2);
-        assertThat(parts[0]).isEqualTo("10001:10001");
+        assertThat(parts[0]).isEqualTo(user);
         assertThat(parts[1]).startsWith("[\"CMD\"");
     }
 
@@ -112,7 +115,8 @@ class ComposeClusterTest {
     void imagesWhoseInputsDidNotChangeAreNotBuiltAgain() {
         String output = DockerDaemon.ok(ROOT, Map.of(), IMAGES_TIMEOUT, "./kube4j", "images");
         assertThat(output).doesNotContain("built ");
-        for (String name : new String[] {"jre", "etcd", "redis", "kafka", "relay", "gateway", "controllers"}) {
+        for (String name : new String[] {"jre", "etcd", "redis", "kafka", "relay", "gateway", "controllers",
+                "scheduler", "node", "proxy"}) {
             assertThat(output).contains(PREFIX + name + ":" + TAG + " is up to date");
         }
     }
@@ -125,7 +129,7 @@ class ComposeClusterTest {
         Kubectl kubectl = Kubectl.forKubeconfig(kubeconfig);
 
         kubectl.ok("create", "namespace", "compose-e2e");
-        kubectl.ok("-n", "compose-e2e", "create", "deployment", "web", "--image=nginx", "--replicas=2");
+        kubectl.ok("-n", "compose-e2e", "create", "deployment", "web", "--image=nginx:1.22", "--replicas=2");
         assertThat(kubectl.ok("-n", "compose-e2e", "get", "deployment", "web", "-o", "jsonpath={.spec.replicas}"))
                 .isEqualTo("2");
 
@@ -143,6 +147,77 @@ class ComposeClusterTest {
     }
 
     @Order(4)
+    @Test
+    void theNodeContainerIsAReadyNodeThatRunsAPod() {
+        Kubectl kubectl = Kubectl.forKubeconfig(ROOT.resolve(".kube4j/compose.kubeconfig"));
+        List<String> nodes = awaitReadyNodes(kubectl, 1);
+        String node = nodes.getFirst();
+        // The Node is named after the node container's host name.
+        String hostname = DockerDaemon.ok(ROOT, compose, Duration.ofSeconds(30), "docker-compose", "exec", "-T", "node-agent",
+                "hostname").strip().toLowerCase(java.util.Locale.ROOT);
+        assertThat(node).isEqualTo(hostname);
+
+        kubectl.ok("-n", "compose-e2e", "run", "hello", "--image=busybox:1.35", "--restart=Never", "--",
+                "sh", "-c", "echo hello from $(hostname); sleep 3600");
+        kubectl.ok("-n", "compose-e2e", "wait", "--for=jsonpath={.status.phase}=Running", "pod/hello", "--timeout=120s");
+        assertThat(kubectl.ok("-n", "compose-e2e", "get", "pod", "hello", "-o", "jsonpath={.spec.nodeName}")).isEqualTo(node);
+        assertThat(kubectl.ok("-n", "compose-e2e", "logs", "hello")).contains("hello from ");
+        kubectl.ok("-n", "compose-e2e", "delete", "pod", "hello", "--wait=false");
+    }
+
+    @Order(5)
+    @Test
+    void theDayOneWalkthroughPasses() throws Exception {
+        Kubectl kubectl = Kubectl.forKubeconfig(ROOT.resolve(".kube4j/compose.kubeconfig"));
+        kubectl.ok("create", "namespace", "walkthrough");
+        Path config = Files.createTempFile("walkthrough", ".kubeconfig");
+        try {
+            // The walkthrough runs in kubectl's current namespace: a kubeconfig of its own says which.
+            Files.copy(ROOT.resolve(".kube4j/compose.kubeconfig"), config, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Kubectl walkthrough = Kubectl.forKubeconfig(config);
+            walkthrough.ok("config", "set-context", "--current", "--namespace=walkthrough");
+            // The host reaches the node container's address on the compose network.
+            String nodeAddress = walkthrough.ok("get", "nodes", "-o",
+                    "jsonpath={.items[0].status.addresses[?(@.type==\"InternalIP\")].address}").strip();
+            DayOneWalkthrough.passes(walkthrough, nodeAddress);
+        } finally {
+            Files.deleteIfExists(config);
+        }
+    }
+
+    @Order(6)
+    @Test
+    void scalingTheNodeAgentAddsDistinctNodes() {
+        DockerDaemon.ok(ROOT, compose, UP_TIMEOUT, "docker-compose", "up", "-d", "--no-recreate", "--scale", "node-agent=2");
+        Kubectl kubectl = Kubectl.forKubeconfig(ROOT.resolve(".kube4j/compose.kubeconfig"));
+        List<String> nodes = awaitReadyNodes(kubectl, 2);
+        assertThat(nodes).doesNotHaveDuplicates().hasSize(2);
+        String cidrs = kubectl.ok("get", "nodes", "-o", "jsonpath={.items[*].spec.podCIDR}");
+        assertThat(cidrs.split("\\s+")).as("each node's pod subnet").doesNotHaveDuplicates();
+    }
+
+    /** The names of the Nodes once {@code count} of them are Ready. */
+    private static List<String> awaitReadyNodes(Kubectl kubectl, int count) {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
+        String listed = "";
+        while (Instant.now().isBefore(deadline)) {
+            Kubectl.Result nodes = kubectl.run("get", "nodes", "-o",
+                    "jsonpath={range .items[*]}{.metadata.name} {.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}");
+            listed = nodes.out();
+            List<String> ready = listed.lines().map(String::strip).filter(line -> line.endsWith(" True"))
+                    .map(line -> line.substring(0, line.indexOf(' '))).toList();
+            if (nodes.ok() && ready.size() >= count) return ready;
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("fewer than " + count + " Ready nodes:\n" + listed);
+    }
+
+    @Order(7)
     @Test
     void downWithVolumesLeavesNoContainerNetworkOrVolume() {
         String project = compose.get("COMPOSE_PROJECT_NAME");

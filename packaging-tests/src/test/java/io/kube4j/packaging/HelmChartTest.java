@@ -81,19 +81,19 @@ class HelmChartTest {
     static Stream<Rendering> renderings() {
         return Stream.of(
                 new Rendering("defaults", Map.of(), Map.of(
-                        "Deployment", 3, "StatefulSet", 3, "DaemonSet", 0, "PodDisruptionBudget", 5,
-                        "ServiceAccount", 3, "Service", 6, "Secret", 2)),
+                        "Deployment", 4, "StatefulSet", 3, "DaemonSet", 2, "PodDisruptionBudget", 6,
+                        "ServiceAccount", 6, "Service", 7, "Secret", 2)),
                 new Rendering("external-engines", Map.of(
                         "etcd.enabled", "false", "etcd.external.endpoints", "http://etcd-a.example:2379,http://etcd-b.example:2379",
                         "kafka.enabled", "false", "kafka.external.bootstrapServers", "kafka.example:9092",
                         "redis.enabled", "false", "redis.external.address", "redis.example:6379"), Map.of(
-                        "Deployment", 3, "StatefulSet", 0, "DaemonSet", 0, "PodDisruptionBudget", 3,
-                        "ServiceAccount", 3, "Service", 3, "Secret", 2)),
-                new Rendering("agents-and-single-replicas", Map.of(
-                        "nodeAgent.enabled", "true", "proxyAgent.enabled", "true",
+                        "Deployment", 4, "StatefulSet", 0, "DaemonSet", 2, "PodDisruptionBudget", 4,
+                        "ServiceAccount", 6, "Service", 4, "Secret", 2)),
+                new Rendering("control-plane-only-single-replicas", Map.of(
+                        "nodeAgent.enabled", "false", "proxyAgent.enabled", "false",
                         "gateway.replicas", "1", "etcd.replicas", "1", "kafka.replicas", "1"), Map.of(
-                        "Deployment", 3, "StatefulSet", 3, "DaemonSet", 2, "PodDisruptionBudget", 2,
-                        "ServiceAccount", 5, "Service", 6, "Secret", 2)));
+                        "Deployment", 4, "StatefulSet", 3, "DaemonSet", 0, "PodDisruptionBudget", 3,
+                        "ServiceAccount", 4, "Service", 7, "Secret", 2)));
     }
 
     @ParameterizedTest
@@ -136,6 +136,10 @@ class HelmChartTest {
         Map<String, String> controllers = environment(objects(manifests), "kube4j-controllers");
         assertThat(controllers).containsEntry("KUBE4J_CONTROLLERS_KAFKABOOTSTRAPSERVERS", "kafka.example:9092")
                 .containsEntry("SPRING_DATA_REDIS_HOST", "redis.example").containsEntry("SPRING_DATA_REDIS_PORT", "6380");
+        Map<String, String> scheduler = environment(objects(manifests), "kube4j-scheduler");
+        assertThat(scheduler).containsEntry("KUBE4J_SCHEDULER_KAFKABOOTSTRAPSERVERS", "kafka.example:9092");
+        Map<String, String> node = environment(objects(manifests), "kube4j-node-agent");
+        assertThat(node).containsEntry("SPRING_DATA_REDIS_HOST", "redis.example");
         Map<String, String> gateway = environment(objects(manifests), "kube4j-gateway");
         assertThat(gateway).containsEntry("SPRING_DATA_REDIS_HOST", "redis.example");
         assertThat(gateway.get("KUBE4J_GATEWAY_TLS_EXTRASANS").split(","))
@@ -205,11 +209,11 @@ class HelmChartTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, String> environment(List<Map<String, Object>> objects, String deployment) {
+    private static Map<String, String> environment(List<Map<String, Object>> objects, String workload) {
         Map<String, Object> found = objects.stream()
-                .filter(o -> "Deployment".equals(o.get("kind")))
-                .filter(o -> deployment.equals(((Map<String, Object>) o.get("metadata")).get("name")))
-                .findFirst().orElseThrow(() -> new AssertionError("no Deployment " + deployment));
+                .filter(o -> "Deployment".equals(o.get("kind")) || "DaemonSet".equals(o.get("kind")))
+                .filter(o -> workload.equals(((Map<String, Object>) o.get("metadata")).get("name")))
+                .findFirst().orElseThrow(() -> new AssertionError("no Deployment or DaemonSet " + workload));
         Map<String, Object> podSpec = (Map<String, Object>) ((Map<String, Object>)
                 ((Map<String, Object>) found.get("spec")).get("template")).get("spec");
         Map<String, Object> container = ((List<Map<String, Object>>) podSpec.get("containers")).getFirst();
