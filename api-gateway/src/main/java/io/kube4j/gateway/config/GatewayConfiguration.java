@@ -79,9 +79,15 @@ public class GatewayConfiguration {
 
     @Bean
     public Subresources subresources(ResourceStorage storage, ObjectPatcher patcher, Clock clock,
-                                     io.kube4j.gateway.security.ServiceAccountTokens serviceAccountTokens) {
+                                     io.kube4j.gateway.security.ServiceAccountTokens serviceAccountTokens,
+                                     WatchCache cache) {
+        // Pods a binding may find without reading etcd; bounded, so a miss only costs that read.
+        io.kube4j.gateway.watch.LatestValues pods = new io.kube4j.gateway.watch.LatestValues(
+                io.kube4j.machinery.registry.BuiltInTypes.POD.keyPrefix(), 10_000);
+        cache.addListener(pods);
         return new Subresources(storage, patcher, clock,
-                new io.kube4j.gateway.security.TokenRequests(serviceAccountTokens, clock));
+                new io.kube4j.gateway.security.TokenRequests(serviceAccountTokens, clock),
+                new io.kube4j.gateway.http.PodBinding(storage, pods::get, clock));
     }
 
     @Bean

@@ -31,10 +31,12 @@ public final class Subresources {
     private final ObjectPatcher patcher;
     private final Clock clock;
     private final io.kube4j.gateway.security.TokenRequests tokenRequests;
+    private final PodBinding podBinding;
 
     public Subresources(ResourceStorage storage, ObjectPatcher patcher, Clock clock,
-                        io.kube4j.gateway.security.TokenRequests tokenRequests) {
+                        io.kube4j.gateway.security.TokenRequests tokenRequests, PodBinding podBinding) {
         this.storage = storage;
+        this.podBinding = podBinding;
         this.patcher = patcher;
         this.clock = clock;
         this.tokenRequests = tokenRequests;
@@ -161,42 +163,7 @@ public final class Subresources {
 
     private void bind(String namespace, String name, ObjectNode binding, boolean dryRun, HttpServletResponse response)
             throws IOException {
-        String node = binding.path("target").path("name").asString("");
-        String targetKind = binding.path("target").path("kind").asString("Node");
-        if (node.isEmpty()) {
-            throw ApiException.invalid("", "Binding", name, List.of(StatusCause.required("target.name")));
-        }
-        if (!targetKind.isEmpty() && !targetKind.equals("Node")) {
-            throw ApiException.invalid("", "Binding", name, List.of(StatusCause.notSupported("target.kind", targetKind, List.of("Node"))));
-        }
-        String bindingName = KubeObject.name(binding);
-        if (bindingName != null && !bindingName.isEmpty() && !bindingName.equals(name)) {
-            throw ApiException.badRequest("the name of the object (" + bindingName + ") does not match the name on the URL (" + name + ")");
-        }
-        String uid = binding.path("metadata").path("uid").asString("");
-        storage.mutate(BuiltInTypes.POD, namespace, name, pod -> {
-            if (KubeObject.isDeleting(pod)) {
-                throw ApiException.conflict("", "pods", name, "pod " + name + " is being deleted, cannot be assigned to a host");
-            }
-            if (!uid.isEmpty() && !uid.equals(KubeObject.uid(pod))) {
-                throw ApiException.conflict("", "pods", name, "Precondition failed: UID in precondition: " + uid
-                        + ", UID in object meta: " + KubeObject.uid(pod));
-            }
-            String assigned = pod.path("spec").path("nodeName").asString("");
-            if (!assigned.isEmpty()) {
-                throw ApiException.conflict("", "pods", name, "pod " + name + " is already assigned to node \"" + assigned + "\"");
-            }
-            ObjectNode next = pod.deepCopy();
-            KubeObject.metadata(next).remove("resourceVersion");
-            next.withObjectProperty("spec").put("nodeName", node);
-            JsonNode annotations = binding.path("metadata").path("annotations");
-            if (annotations.isObject() && !annotations.isEmpty()) {
-                ObjectNode target = KubeObject.metadata(next).withObjectProperty("annotations");
-                annotations.properties().forEach(e -> target.set(e.getKey(), e.getValue()));
-            }
-            setScheduledCondition(next);
-            return next;
-        }, ResourceStorage.Part.ALL, dryRun);
+        podBinding.bind(namespace, name, binding, dryRun);
         ObjectNode status = Json.object();
         status.put("kind", "Status");
         status.put("apiVersion", "v1");
@@ -204,19 +171,5 @@ public final class Subresources {
         status.put("status", "Success");
         status.put("code", 201);
         ApiResponses.write(response, 201, status, MediaTypes.Rendering.JSON);
-    }
-
-    private void setScheduledCondition(ObjectNode pod) {
-        ObjectNode status = pod.withObjectProperty("status");
-        ArrayNode conditions = status.has("conditions") && status.get("conditions").isArray()
-                ? (ArrayNode) status.get("conditions") : status.putArray("conditions");
-        for (int i = conditions.size() - 1; i >= 0; i--) {
-            if ("PodScheduled".equals(conditions.get(i).path("type").asString(""))) conditions.remove(i);
-        }
-        ObjectNode condition = conditions.addObject();
-        condition.put("type", "PodScheduled");
-        condition.put("status", "True");
-        condition.putNull("lastProbeTime");
-        condition.put("lastTransitionTime", KubeObject.timestamp(clock.instant()));
     }
 }

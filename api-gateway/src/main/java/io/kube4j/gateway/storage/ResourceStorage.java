@@ -320,6 +320,57 @@ public final class ResourceStorage {
         }
     }
 
+    /**
+     * A change to fields the server itself owns (a pod's binding): unlike {@link #mutate}, the
+     * object is neither defaulted nor validated again, since {@code change} touches only fields it
+     * checks itself. It starts from {@code cached} when given, a copy that may be stale (a watch
+     * cache's); the compare-and-swap on its mod revision catches that, and every later attempt
+     * reads the store. A refusal ({@link ApiException}) computed from the cached copy is confirmed
+     * against the store before it reaches the client, so a stale copy never decides an error.
+     *
+     * <p>{@code change} gets a fresh copy and returns the new object or throws; it may run more
+     * than once. Gives up with 409 after {@value #MAX_CONFLICT_RETRIES} lost races.
+     */
+    public ObjectNode updateOwnedFields(ResourceType type, String namespace, String name, Store.KeyValue cached,
+                                        UnaryOperator<ObjectNode> change, boolean dryRun) {
+        String key = type.key(namespace, name);
+        Store.KeyValue current = cached != null && cached.key().equals(key) ? cached : null;
+        for (int attempt = 0; ; attempt++) {
+            boolean fromCache = current != null;
+            if (current == null) {
+                current = storeCall(() -> store.get(key))
+                        .orElseThrow(() -> ApiException.notFound(type.group(), type.plural(), name));
+            }
+            try {
+                return writeOwnedFields(type, name, current, change.apply(decode(type, current)), dryRun);
+            } catch (ApiException refused) {
+                if (!fromCache) throw refused;
+            } catch (RetryableConflict | StoreException.NotFound lost) {
+                if (attempt >= MAX_CONFLICT_RETRIES) throw ApiException.staleResourceVersion(type.group(), type.plural(), name);
+            }
+            current = null;
+        }
+    }
+
+    private ObjectNode writeOwnedFields(ResourceType type, String name, Store.KeyValue current, ObjectNode next,
+                                        boolean dryRun) {
+        ObjectNode canonical = KubeObject.canonicalOrder(next);
+        KubeObject.metadata(canonical).remove("resourceVersion");
+        if (dryRun) {
+            KubeObject.setResourceVersion(canonical, current.modRevision());
+            return canonical;
+        }
+        byte[] bytes = Json.write(canonical);
+        checkSize(bytes);
+        try {
+            Store.KeyValue kv = storeCall(() -> store.update(current.key(), bytes, current.modRevision()));
+            KubeObject.setResourceVersion(canonical, kv.modRevision());
+            return canonical;
+        } catch (StoreException.Conflict e) {
+            throw new RetryableConflict();
+        }
+    }
+
     /** Thrown inside {@link #applyUpdate} when the compare-and-swap lost a race; {@link #mutate} retries. */
     private static final class RetryableConflict extends RuntimeException {
         RetryableConflict() {

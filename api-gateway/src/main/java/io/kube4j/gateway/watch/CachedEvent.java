@@ -36,6 +36,11 @@ public final class CachedEvent {
         return event.type() == Store.Event.Type.DELETE;
     }
 
+    /** The key's stored value after the change, as etcd holds it; for a delete, the tombstone. */
+    public Store.KeyValue stored() {
+        return event.current();
+    }
+
     public boolean isCreate() {
         return event.isCreate();
     }
