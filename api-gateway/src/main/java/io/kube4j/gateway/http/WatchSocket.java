@@ -1,5 +1,6 @@
 package io.kube4j.gateway.http;
 
+import io.kube4j.machinery.stream.servlet.UpgradedInput;
 import io.kube4j.machinery.errors.ApiException;
 import io.kube4j.machinery.stream.WebSocketFrames;
 import jakarta.servlet.ServletException;

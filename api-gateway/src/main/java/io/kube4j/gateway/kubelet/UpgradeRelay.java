@@ -1,5 +1,6 @@
 package io.kube4j.gateway.kubelet;
 
+import io.kube4j.machinery.stream.servlet.TunnelUpgradeHandler;
 import io.kube4j.machinery.errors.ApiException;
 import io.kube4j.machinery.stream.Header;
 import io.kube4j.machinery.stream.HttpUpgrade;

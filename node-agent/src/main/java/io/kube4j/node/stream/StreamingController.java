@@ -1,5 +1,6 @@
 package io.kube4j.node.stream;
 
+import io.kube4j.machinery.stream.servlet.TunnelUpgradeHandler;
 import io.kube4j.machinery.stream.Header;
 import io.kube4j.machinery.stream.HttpUpgrade;
 import io.kube4j.machinery.stream.RequestHead;
@@ -234,7 +235,7 @@ public class StreamingController {
                         if (lower.equals("content-length") || lower.equals("transfer-encoding")) continue;
                         response.addHeader(h.name(), h.value());
                     }
-                    request.upgrade(RelayUpgradeHandler.class).attach(switched, description);
+                    request.upgrade(TunnelUpgradeHandler.class).attach(switched, description);
                 } catch (IOException | ServletException | RuntimeException e) {
                     switched.close();
                     throw new IOException("cannot switch the client's connection: " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package io.kube4j.node.stream;
 
+import io.kube4j.machinery.stream.servlet.UpgradedInput;
 import io.kube4j.machinery.stream.HttpUpgrade;
 import io.kube4j.machinery.stream.WebSocketFrames;
 import jakarta.servlet.http.HttpUpgradeHandler;

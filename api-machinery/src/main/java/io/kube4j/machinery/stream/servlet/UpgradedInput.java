@@ -1,4 +1,4 @@
-package io.kube4j.gateway.http;
+package io.kube4j.machinery.stream.servlet;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;

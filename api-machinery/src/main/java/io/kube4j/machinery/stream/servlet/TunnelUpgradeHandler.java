@@ -1,6 +1,5 @@
-package io.kube4j.gateway.kubelet;
+package io.kube4j.machinery.stream.servlet;
 
-import io.kube4j.gateway.http.UpgradedInput;
 import io.kube4j.machinery.stream.HttpUpgrade;
 import io.kube4j.machinery.stream.Tunnel;
 import jakarta.servlet.http.HttpUpgradeHandler;
@@ -31,7 +30,7 @@ public final class TunnelUpgradeHandler implements HttpUpgradeHandler {
     public TunnelUpgradeHandler() {
     }
 
-    void attach(HttpUpgrade.Switched backend, String description) {
+    public void attach(HttpUpgrade.Switched backend, String description) {
         this.backend = backend;
         this.description = description;
     }
@@ -64,7 +63,7 @@ public final class TunnelUpgradeHandler implements HttpUpgradeHandler {
         }
     }
 
-    private static Tunnel.End clientEnd(WebConnection connection, InputStream in) {
+    public static Tunnel.End clientEnd(WebConnection connection, InputStream in) {
         return new Tunnel.End() {
             @Override
             public InputStream in() {
