@@ -1,20 +1,15 @@
 package io.kube4j.packaging;
 
-import io.kube4j.testsupport.DockerDaemon;
-import io.kube4j.testsupport.EtcdProcess;
 import io.kube4j.testsupport.Kubectl;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,31 +25,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Everything is applied at once and checked in turn, so that the slow parts (the CronJob's
  * minute, the Job's backoff, the HPA's sync periods) overlap.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(LauncherCluster.Extension.class)
 class WorkloadsOnRealNodeTest {
 
-    private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
-
-    private Path home;
-    private Map<String, String> environment;
+    private LauncherCluster cluster;
     private Kubectl kubectl;
 
-    @BeforeAll
-    void up() throws Exception {
-        home = Files.createTempDirectory("kube4j-workloads");
-        environment = new HashMap<>(Map.of("KUBE4J_HOME", home.toString()));
-        for (String port : new String[]{"ETCD_PORT", "ETCD_PEER_PORT", "KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "REDIS_PORT",
-                "RELAY_PORT", "GATEWAY_PORT", "CONTROLLERS_PORT", "SCHEDULER_PORT", "NODE_PORT", "PROXY_PORT", "DNS_PORT"}) {
-            environment.put("KUBE4J_" + port, Integer.toString(EtcdProcess.freePort()));
-        }
-        DockerDaemon.Result up = DockerDaemon.run(ROOT, environment, Duration.ofMinutes(15), "./kube4j", "up");
-        assertThat(up.exitCode()).as(up.output()).isZero();
-        kubectl = Kubectl.forKubeconfig(home.resolve("kubeconfig"));
-    }
-
-    @AfterAll
-    void down() {
-        if (home != null) DockerDaemon.run(ROOT, environment, Duration.ofMinutes(3), "./kube4j", "down", "--purge");
+    @BeforeEach
+    void cluster(LauncherCluster cluster) {
+        this.cluster = cluster;
+        this.kubectl = cluster.kubectl();
     }
 
     private static final String STATEFULSET = """
@@ -236,7 +216,7 @@ class WorkloadsOnRealNodeTest {
     @Test
     void workloadsRunOnTheRealNode() throws Exception {
         Instant start = Instant.now();
-        Path hpaSwitch = Files.createDirectories(home.resolve("hpa-switch"));
+        Path hpaSwitch = Files.createDirectories(cluster.home().resolve("hpa-switch"));
         for (String manifest : List.of(JOBS, STATEFULSET, CLAIM, AUTOSCALED.formatted(hpaSwitch), DAEMONSET)) {
             Kubectl.Result applied = kubectl.runWithInput(manifest, "apply", "-f", "-");
             assertThat(applied.ok()).as(applied.toString()).isTrue();
@@ -318,7 +298,7 @@ class WorkloadsOnRealNodeTest {
     private String lookUp(String name) {
         var env = new java.util.Hashtable<String, String>();
         env.put(javax.naming.Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.dns.DnsContextFactory");
-        env.put(javax.naming.Context.PROVIDER_URL, "dns://127.0.0.1:" + environment.get("KUBE4J_DNS_PORT"));
+        env.put(javax.naming.Context.PROVIDER_URL, "dns://127.0.0.1:" + cluster.setting("KUBE4J_DNS_PORT"));
         try {
             var context = new javax.naming.directory.InitialDirContext(env);
             try {
