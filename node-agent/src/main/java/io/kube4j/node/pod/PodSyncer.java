@@ -67,6 +67,12 @@ public final class PodSyncer {
     private final Map<String, PullFailure> pullFailures = new ConcurrentHashMap<>();
     /** Why a container could not be created (config or runtime error), by pod uid + container name. */
     private final Map<String, Waiting> createErrors = new ConcurrentHashMap<>();
+    /**
+     * Images the runtime was seen to hold (by name): a burst of pods of one image asks the runtime
+     * once, not once per container. An image removed behind the agent's back shows as a failed
+     * container creation, which forgets it here so that the next attempt asks again.
+     */
+    private final Set<String> presentImages = ConcurrentHashMap.newKeySet();
     /** The uids of pods whose containers are being stopped for deletion. */
     private final Set<String> terminating = ConcurrentHashMap.newKeySet();
 
@@ -200,6 +206,7 @@ public final class PodSyncer {
                 }
             }
         } catch (ContainerRuntime.RuntimeError e) {
+            presentImages.remove(c.getImage());
             log.warn("cannot start container {} of pod {}/{}: {}", c.getName(), pod.getMetadata().getNamespace(), pod.getMetadata().getName(), e.getMessage());
             createErrors.put(errorKey, new Waiting("CreateContainerError", e.getMessage()));
             return Duration.ofSeconds(2);
@@ -215,7 +222,8 @@ public final class PodSyncer {
                     ? image.substring(image.lastIndexOf(':') + 1) : "latest";
             policy = "latest".equals(tag) ? "Always" : "IfNotPresent";
         }
-        boolean present = runtime.imageId(image) != null;
+        boolean present = presentImages.contains(image) || runtime.imageId(image) != null;
+        if (present) presentImages.add(image);
         if ("Never".equals(policy)) {
             if (present) return null;
             createErrors.put(errorKey, new Waiting("ErrImageNeverPull",
@@ -233,6 +241,7 @@ public final class PodSyncer {
         }
         try {
             runtime.pullImage(image);
+            presentImages.add(image);
             pullFailures.remove(errorKey);
             return null;
         } catch (ContainerRuntime.RuntimeError e) {
