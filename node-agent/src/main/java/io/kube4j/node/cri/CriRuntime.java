@@ -35,6 +35,7 @@ import io.kube4j.node.cri.api.VersionRequest;
 import io.kube4j.node.cri.api.VersionResponse;
 import io.kube4j.node.runtime.ContainerRuntime;
 import io.kube4j.node.runtime.RuntimeSnapshot;
+import io.kube4j.node.runtime.SnapshotCoalescer;
 import io.kube4j.node.runtime.RuntimeSnapshot.ContainerState;
 import io.kube4j.node.runtime.RuntimeSnapshot.SandboxState;
 import io.netty.channel.EventLoopGroup;
@@ -58,7 +59,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A snapshot lists sandboxes and containers (two calls) and asks for the status of a sandbox
  * or container only the first time it is seen in a state: a ready sandbox's IPs and an exited
- * container's exit code never change, so they are cached by id and state.
+ * container's exit code never change, so they are cached by id and state. Concurrent snapshots
+ * share listings (one at a time), so the cache is only written by one listing at once.
  */
 public final class CriRuntime implements ContainerRuntime, AutoCloseable {
 
@@ -70,6 +72,7 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
     private final ImageServiceGrpc.ImageServiceBlockingStub images;
     private final Map<String, SandboxState> sandboxCache = new ConcurrentHashMap<>();
     private final Map<String, ContainerState> containerCache = new ConcurrentHashMap<>();
+    private final SnapshotCoalescer snapshots = new SnapshotCoalescer(this::list);
 
     public CriRuntime(String socketPath) {
         this.eventLoop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
@@ -98,8 +101,13 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
         return v.getRuntimeName() + " " + v.getRuntimeVersion() + " (CRI " + v.getRuntimeApiVersion() + ")";
     }
 
+    /** Concurrent callers share one listing; see {@link SnapshotCoalescer} for why that stays fresh. */
     @Override
     public RuntimeSnapshot snapshot() {
+        return snapshots.get();
+    }
+
+    private RuntimeSnapshot list() {
         List<PodSandbox> sandboxes = call("ListPodSandbox",
                 () -> rt().listPodSandbox(ListPodSandboxRequest.getDefaultInstance())).getItemsList();
         List<io.kube4j.node.cri.api.Container> containers = call("ListContainers",
