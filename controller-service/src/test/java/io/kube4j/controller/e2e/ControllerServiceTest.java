@@ -26,14 +26,17 @@ class ControllerServiceTest {
         controllers = startControllers(cluster, "replica-a");
     }
 
-    static ConfigurableApplicationContext startControllers(LocalCluster cluster, String replica) {
-        ConfigurableApplicationContext context = TestClassesExcluded.application(ControllerApplication.class).run(
+    static ConfigurableApplicationContext startControllers(LocalCluster cluster, String replica, String... extraArguments) {
+        java.util.List<String> arguments = new java.util.ArrayList<>(java.util.List.of(
                 "--server.port=0",
                 "--spring.main.banner-mode=off",
                 "--kube4j.controllers.kubeconfig=" + cluster.kubeconfig(),
                 "--kube4j.controllers.kafka-bootstrap-servers=" + cluster.kafkaBootstrapServers(),
                 "--kube4j.controllers.partitions=" + LocalCluster.PARTITIONS,
-                "--kube4j.controllers.replica-id=" + replica);
+                "--kube4j.controllers.replica-id=" + replica));
+        arguments.addAll(java.util.List.of(extraArguments));
+        ConfigurableApplicationContext context = TestClassesExcluded.application(ControllerApplication.class)
+                .run(arguments.toArray(String[]::new));
         // The manager starts its controllers once every informer has listed, after the context is up:
         // wait for that, so a loaded machine's slow start is not counted against a test's own deadline.
         var manager = context.getBean(io.kube4j.controller.runtime.ControllerManager.class);
