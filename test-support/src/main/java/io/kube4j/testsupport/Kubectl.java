@@ -87,7 +87,10 @@ public final class Kubectl {
         }
     }
 
-    /** Runs kubectl with the arguments; waits at most 60 seconds. */
+    /**
+     * Runs kubectl with the arguments; waits at most 60 seconds, or 30 seconds longer than a
+     * {@code --timeout=} the arguments give kubectl itself (so kubectl's own timeout speaks first).
+     */
     public Result run(String... args) {
         return runWithInput(null, args);
     }
@@ -111,9 +114,10 @@ public final class Kubectl {
             try (var in = process.getOutputStream()) {
                 if (stdin != null) in.write(stdin.getBytes(StandardCharsets.UTF_8));
             }
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            long limit = waitLimitSeconds(args);
+            if (!process.waitFor(limit, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new IllegalStateException("kubectl " + String.join(" ", args) + " did not finish in 60 s");
+                throw new IllegalStateException("kubectl " + String.join(" ", args) + " did not finish in " + limit + " s");
             }
             Result result = new Result(process.exitValue(), Files.readString(out), Files.readString(err));
             Files.deleteIfExists(out);
@@ -132,6 +136,23 @@ public final class Kubectl {
         Result result = run(args);
         if (!result.ok()) throw new AssertionError("kubectl " + String.join(" ", args) + " failed: " + result);
         return result.out();
+    }
+
+    /** 60 seconds, or kubectl's own {@code --timeout=} (seconds, minutes or hours) plus 30 seconds when longer. */
+    static long waitLimitSeconds(String... args) {
+        long limit = 60;
+        for (String arg : args) {
+            var timeout = java.util.regex.Pattern.compile("--(?:request-)?timeout=(\\d+)([smh]?)").matcher(arg);
+            if (!timeout.matches()) continue;
+            long amount = Long.parseLong(timeout.group(1));
+            long seconds = switch (timeout.group(2)) {
+                case "m" -> amount * 60;
+                case "h" -> amount * 3600;
+                default -> amount;
+            };
+            limit = Math.max(limit, seconds + 30);
+        }
+        return limit;
     }
 
     private static String binary() {
