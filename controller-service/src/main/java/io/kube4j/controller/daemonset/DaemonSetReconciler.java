@@ -192,17 +192,9 @@ public final class DaemonSetReconciler implements Reconciler {
     /** The revision of the current template: an equal one (renumbered to be the newest when it is not), or a new one. */
     private ControllerRevision updateRevision(DaemonSet set, List<ControllerRevision> history) {
         PodTemplateSpec template = set.getSpec().getTemplate();
+        ControllerRevision reused = Revisions.reuse(objects, history, template);
+        if (reused != null) return reused;
         long max = Revisions.max(history);
-        for (ControllerRevision r : history) {
-            if (!Revisions.restores(r, template)) continue;
-            if (r.getRevision() != null && r.getRevision() == max) return r;
-            ControllerRevision renumbered = Copies.deep(r);
-            renumbered.setRevision(max + 1);
-            ControllerRevision updated = objects.update(renumbered);
-            history.remove(r);
-            history.add(updated);
-            return updated;
-        }
         Integer collisions = set.getStatus() == null ? null : set.getStatus().getCollisionCount();
         ControllerRevision revision = Revisions.of(set, template, max + 1, collisions);
         revision.getMetadata().getLabels().put(DaemonPods.HASH_LABEL, TemplateHash.of(template, collisions));

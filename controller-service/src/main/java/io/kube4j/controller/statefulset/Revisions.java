@@ -5,7 +5,9 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
 import io.kube4j.controller.deployment.TemplateHash;
+import io.kube4j.controller.pods.Copies;
 import io.kube4j.controller.pods.Owners;
+import io.kube4j.machinery.client.ObjectClient;
 import io.kube4j.machinery.object.Json;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -76,5 +78,25 @@ public final class Revisions {
     /** The highest revision number among {@code revisions}, 0 for none. */
     public static long max(List<ControllerRevision> revisions) {
         return revisions.stream().mapToLong(r -> r.getRevision() == null ? 0 : r.getRevision()).max().orElse(0);
+    }
+
+    /**
+     * The revision in {@code history} that restores {@code template}, renumbered through
+     * {@code objects} to be the newest when it is not (and so replaced in {@code history}), or
+     * null when none does: a rollback re-uses its old revision, as Kubernetes does.
+     */
+    public static ControllerRevision reuse(ObjectClient objects, List<ControllerRevision> history, PodTemplateSpec template) {
+        long max = max(history);
+        for (ControllerRevision r : history) {
+            if (!restores(r, template)) continue;
+            if (r.getRevision() != null && r.getRevision() == max) return r;
+            ControllerRevision renumbered = Copies.deep(r);
+            renumbered.setRevision(max + 1);
+            ControllerRevision updated = objects.update(renumbered);
+            history.remove(r);
+            history.add(updated);
+            return updated;
+        }
+        return null;
     }
 }
