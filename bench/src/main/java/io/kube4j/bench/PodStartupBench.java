@@ -55,12 +55,7 @@ public final class PodStartupBench {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = new HashMap<>();
-        for (String a : argv) {
-            if (!a.startsWith("--") || !a.contains("=")) throw new IllegalArgumentException("expected --name=value: " + a);
-            args.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-        }
-        if (!args.containsKey("kubeconfig")) throw new IllegalArgumentException("--kubeconfig is required");
+        Map<String, String> args = BenchArgs.parse(argv, "kubeconfig");
         new PodStartupBench(args).run();
         System.exit(0);
     }
