@@ -9,9 +9,9 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.kube4j.controller.pods.Expectations;
 import io.kube4j.controller.pods.Owners;
-import io.kube4j.controller.pods.Selectors;
 import io.kube4j.controller.pods.SpamFilteredEvents;
 import io.kube4j.controller.runtime.ControllerContext;
+import io.kube4j.controller.runtime.EnqueueHandler;
 import io.kube4j.controller.runtime.ManagedController;
 import io.kube4j.machinery.controller.Controller;
 import io.kube4j.machinery.informer.Cache;
@@ -129,19 +129,7 @@ public final class DaemonSetController implements ManagedController {
         }
 
         private void enqueue(T object) {
-            OwnerReference ref = Owners.controllerOf(object);
-            String namespace = object.getMetadata().getNamespace();
-            if (ref != null) {
-                if ("DaemonSet".equals(ref.getKind())) controller.enqueue(ObjectKeys.key(namespace, ref.getName()));
-                return;
-            }
-            if (object.getMetadata().getDeletionTimestamp() != null) return;
-            for (DaemonSet set : sets.list(namespace)) {
-                if (set.getSpec().getSelector() == null) continue;
-                if (Selectors.matches(Selectors.of(set.getSpec().getSelector()), object.getMetadata().getLabels())) {
-                    controller.enqueue(ObjectKeys.key(set));
-                }
-            }
+            EnqueueHandler.ownerOrAdopters(object, "DaemonSet", sets, set -> set.getSpec().getSelector()).forEach(controller::enqueue);
         }
     }
 }

@@ -1,11 +1,16 @@
 package io.kube4j.controller.runtime;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.kube4j.controller.pods.Owners;
+import io.kube4j.controller.pods.Selectors;
 import io.kube4j.machinery.controller.Controller;
+import io.kube4j.machinery.informer.Cache;
 import io.kube4j.machinery.informer.ObjectKeys;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
@@ -75,6 +80,28 @@ public final class EnqueueHandler<T extends HasMetadata> implements ResourceEven
             }
         }
         return List.of();
+    }
+
+    /**
+     * The key of {@code object}'s controller when it is of {@code ownerKind} (none when it is
+     * controlled by another kind); for an orphan not being deleted, the key of every owner in its
+     * namespace whose selector (a null one matches nothing) matches its labels — the owners that may
+     * adopt it.
+     */
+    public static <S extends HasMetadata> List<String> ownerOrAdopters(HasMetadata object, String ownerKind, Cache<S> owners,
+                                                                       Function<? super S, LabelSelector> selector) {
+        OwnerReference ref = Owners.controllerOf(object);
+        String namespace = object.getMetadata().getNamespace();
+        if (ref != null) return ownerKind.equals(ref.getKind()) ? List.of(ObjectKeys.key(namespace, ref.getName())) : List.of();
+        if (object.getMetadata().getDeletionTimestamp() != null) return List.of();
+        List<String> adopters = new ArrayList<>();
+        for (S owner : owners.list(namespace)) {
+            LabelSelector ownerSelector = selector.apply(owner);
+            if (ownerSelector != null && Selectors.matches(Selectors.of(ownerSelector), object.getMetadata().getLabels())) {
+                adopters.add(ObjectKeys.key(owner));
+            }
+        }
+        return adopters;
     }
 
     /** The same handler reacting only to {@code first} and {@code rest}. */

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.kube4j.controller.runtime.EnqueueHandler;
 import io.kube4j.controller.runtime.EnqueueHandler.Event;
 import io.kube4j.controller.pods.Owners;
-import io.kube4j.controller.pods.Selectors;
 import io.kube4j.controller.pods.SpamFilteredEvents;
 import io.kube4j.controller.runtime.ControllerContext;
 import io.kube4j.controller.runtime.ManagedController;
@@ -72,19 +71,7 @@ public final class StatefulSetController implements ManagedController {
         }
 
         private void enqueue(T object) {
-            OwnerReference ref = Owners.controllerOf(object);
-            String namespace = object.getMetadata().getNamespace();
-            if (ref != null) {
-                if ("StatefulSet".equals(ref.getKind())) controller.enqueue(ObjectKeys.key(namespace, ref.getName()));
-                return;
-            }
-            if (object.getMetadata().getDeletionTimestamp() != null) return;
-            for (StatefulSet set : sets.list(namespace)) {
-                if (set.getSpec().getSelector() == null) continue;
-                if (Selectors.matches(Selectors.of(set.getSpec().getSelector()), object.getMetadata().getLabels())) {
-                    controller.enqueue(ObjectKeys.key(set));
-                }
-            }
+            EnqueueHandler.ownerOrAdopters(object, "StatefulSet", sets, set -> set.getSpec().getSelector()).forEach(controller::enqueue);
         }
     }
 }
