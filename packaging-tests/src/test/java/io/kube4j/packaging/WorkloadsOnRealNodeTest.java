@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * real node (containerd), driven by the real kubectl: a StatefulSet's ordered start, the resolv.conf
  * its pods get and their DNS names in the cluster DNS, a Job's retries up to BackoffLimitExceeded and another's
  * DeadlineExceeded, a CronJob firing on a one-minute schedule, a claimed volume keeping its data
- * across pod deletion, an HPA scaling a Deployment up under CPU load and back down, a DaemonSet's
+ * across pod deletion and going with its claim (its directory removed on the node), an HPA scaling a Deployment up under CPU load and back down, a DaemonSet's
  * pod on the node and its {@code rollout restart}.
  *
  * <p>Everything is applied at once and checked in turn, so that the slow parts (the CronJob's
@@ -264,6 +264,14 @@ class WorkloadsOnRealNodeTest {
         kubectl.runWithInput(READER, "apply", "-f", "-");
         kubectl.ok("wait", "--for=jsonpath={.status.phase}=Succeeded", "pod/reader", "--timeout=60s");
         assertThat(kubectl.ok("logs", "reader")).contains("kept-across-pods");
+        // Once the claim goes, its volume (reclaim policy Delete) takes the data on the node with it.
+        String volume = kubectl.ok("get", "pvc", "data", "-o", "jsonpath={.spec.volumeName}").trim();
+        Path volumeDir = Path.of(kubectl.ok("get", "pv", volume, "-o", "jsonpath={.spec.hostPath.path}").trim());
+        assertThat(volumeDir.resolve("message")).as("the data on the node").exists();
+        kubectl.ok("delete", "pod", "reader", "--wait=true", "--timeout=60s");
+        kubectl.ok("delete", "pvc", "data", "--timeout=60s");
+        eventually(Duration.ofSeconds(60), () -> kubectl.run("get", "pv", volume), r -> !r.ok() && r.err().contains("NotFound"));
+        assertThat(volumeDir).as("removed from the node by the volume's cleanup pod").doesNotExist();
 
         // Jobs: retries up to the backoff limit, and a deadline.
         kubectl.ok("wait", "--for=condition=Failed", "job/fails", "--timeout=90s");

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * PersistentVolumeClaims (v1): volumeMode Filesystem, status.phase Pending, the default
- * StorageClass for a claim that names none; access modes and a
+ * StorageClass for a claim that names none, the {@code kubernetes.io/pvc-protection} finalizer; access modes and a
  * positive storage request required; the spec is immutable except for growing the storage request
  * of a bound claim and setting volumeName once.
  */
@@ -35,11 +35,26 @@ public final class PersistentVolumeClaimStrategy extends BaseStrategy {
     @Override
     public void prepareForCreate(ObjectNode pvc, AdmissionContext context) {
         pvc.putObject("status").put("phase", "Pending");
+        addFinalizer(pvc, PVC_PROTECTION);
         ObjectNode spec = Workloads.spec(pvc);
         // The DefaultStorageClass admission plugin: only a claim that names no class at all gets one.
         if (!spec.has("storageClassName") || spec.get("storageClassName").isNull()) {
             defaultClass(context).ifPresent(name -> spec.put("storageClassName", name));
         }
+    }
+
+    /** The StorageObjectInUseProtection admission plugin's finalizers: released by the controllers once nothing uses the object. */
+    static final String PVC_PROTECTION = "kubernetes.io/pvc-protection";
+    static final String PV_PROTECTION = "kubernetes.io/pv-protection";
+
+    static void addFinalizer(ObjectNode object, String finalizer) {
+        ObjectNode metadata = JsonTree.ensureObject(object, "metadata");
+        if (!(metadata.get("finalizers") instanceof tools.jackson.databind.node.ArrayNode finalizers)) {
+            metadata.putArray("finalizers").add(finalizer);
+            return;
+        }
+        for (JsonNode f : finalizers) if (finalizer.equals(JsonTree.string(f))) return;
+        finalizers.add(finalizer);
     }
 
     static final String DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class";

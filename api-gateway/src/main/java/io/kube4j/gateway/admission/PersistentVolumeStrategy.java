@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * PersistentVolumes (v1): reclaim policy Retain, volumeMode Filesystem, status Pending with its
- * lastPhaseTransitionTime; access modes, a positive storage capacity and exactly one volume
+ * lastPhaseTransitionTime, the {@code kubernetes.io/pv-protection} finalizer; access modes, a positive storage capacity and exactly one volume
  * source required; volumeMode immutable.
  */
 @Component
@@ -53,6 +53,7 @@ public final class PersistentVolumeStrategy extends BaseStrategy {
         ObjectNode status = pv.putObject("status");
         status.put("phase", "Pending");
         status.put("lastPhaseTransitionTime", Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
+        PersistentVolumeClaimStrategy.addFinalizer(pv, PersistentVolumeClaimStrategy.PV_PROTECTION);
     }
 
     @Override

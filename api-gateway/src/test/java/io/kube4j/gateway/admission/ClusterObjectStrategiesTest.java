@@ -55,7 +55,7 @@ class ClusterObjectStrategiesTest {
                           accessModes: [ReadWriteOnce]
                           hostPath: {path: /data/pv1}
                         """, """
-                        metadata: {name: pv1}
+                        metadata: {name: pv1, finalizers: [kubernetes.io/pv-protection]}
                         spec:
                           accessModes: [ReadWriteOnce]
                           capacity: {storage: 1Gi}
@@ -72,7 +72,7 @@ class ClusterObjectStrategiesTest {
                           accessModes: [ReadWriteOnce]
                           resources: {requests: {storage: 0.5Gi}}
                         """, """
-                        metadata: {name: data}
+                        metadata: {name: data, finalizers: [kubernetes.io/pvc-protection]}
                         spec:
                           accessModes: [ReadWriteOnce]
                           resources: {requests: {storage: 512Mi}}

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.kube4j.controller.pods.Pods;
 import io.kube4j.controller.pods.SpamFilteredEvents;
 import io.kube4j.controller.runtime.ControllerContext;
 import io.kube4j.controller.runtime.ManagedController;
@@ -25,8 +26,10 @@ import java.util.function.Consumer;
  * provisioner. A claim's events enqueue the claim (and, when it goes, the volumes bound to it); a
  * volume's events enqueue the volume and the claim it names (an Available one, every claim still
  * waiting for a volume); a pod that lands on a node enqueues
- * the claims it uses (a WaitForFirstConsumer claim now has its node); a new StorageClass enqueues
- * the claims of its name. The default class is made when this replica gets its shard.
+ * the claims it uses (a WaitForFirstConsumer claim now has its node), and so does one that finishes
+ * or goes (a claim being deleted may have waited for it); a volume's cleanup pod enqueues its
+ * volume; a new StorageClass enqueues the claims of its name. The default class is made when this
+ * replica gets its shard.
  */
 @Component
 public final class PersistentVolumeController implements ManagedController {
@@ -130,22 +133,38 @@ public final class PersistentVolumeController implements ManagedController {
         pods.addHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
-                enqueueClaims(pod);
+                enqueueCleanedVolume(pod);
+                if (Pods.isAssigned(pod)) enqueueClaims(pod);
             }
 
             @Override
             public void onUpdate(Pod old, Pod pod) {
-                boolean landed = (old.getSpec().getNodeName() == null || old.getSpec().getNodeName().isEmpty())
-                        && pod.getSpec().getNodeName() != null && !pod.getSpec().getNodeName().isEmpty();
-                if (landed) enqueueClaims(pod);
+                enqueueCleanedVolume(pod);
+                boolean landed = !Pods.isAssigned(old) && Pods.isAssigned(pod);
+                boolean finished = isFinished(pod) && !isFinished(old);
+                if (landed || finished) enqueueClaims(pod);
             }
 
             @Override
             public void onDelete(Pod pod, boolean unknown) {
+                // A claim being deleted may have waited for this pod (pvc-protection).
+                enqueueClaims(pod);
+            }
+
+            private boolean isFinished(Pod pod) {
+                return "Succeeded".equals(Pods.phase(pod)) || "Failed".equals(Pods.phase(pod));
+            }
+
+            private void enqueueCleanedVolume(Pod pod) {
+                var labels = pod.getMetadata().getLabels();
+                String volume = labels == null ? null : labels.get(VolumeCleanup.VOLUME_LABEL);
+                if (volume != null && properties.cleanupNamespace().equals(pod.getMetadata().getNamespace())) {
+                    controller.enqueue(PersistentVolumeReconciler.VOLUME + volume);
+                }
             }
 
             private void enqueueClaims(Pod pod) {
-                if (pod.getSpec() == null || pod.getSpec().getVolumes() == null || pod.getSpec().getNodeName() == null) return;
+                if (pod.getSpec() == null || pod.getSpec().getVolumes() == null) return;
                 for (Volume v : pod.getSpec().getVolumes()) {
                     if (v.getPersistentVolumeClaim() == null) continue;
                     controller.enqueue(PersistentVolumeReconciler.CLAIM + ObjectKeys.key(pod.getMetadata().getNamespace(), v.getPersistentVolumeClaim().getClaimName()));

@@ -34,7 +34,12 @@ import java.util.Objects;
  * phase Bound), then the claim ({@code volumeName}, phase Bound with the volume's capacity and
  * access modes), so a crash between leaves a volume that the next pass finishes binding. A
  * claim whose volume disappears is Lost. A volume bound to no claim is Available; one whose claim
- * is gone is Released and then kept (Retain) or deleted (Delete).
+ * is gone is Released and then kept (Retain) or deleted (Delete: a {@code local-path} volume's
+ * directory is removed on its node first, see {@link VolumeCleanup}).
+ *
+ * <p>It also runs pvc-protection and pv-protection: a claim being deleted loses its
+ * {@value #PVC_PROTECTION} finalizer once no unfinished pod uses it, a volume being deleted its
+ * {@value #PV_PROTECTION} finalizer once it is not Bound.
  *
  * <p>Idempotent; every write is guarded by resourceVersion; a key is never reconciled by two
  * threads at once, but a claim and its volume may be: each side only finishes what the other
@@ -48,6 +53,9 @@ public final class PersistentVolumeReconciler implements Reconciler {
     static final String SELECTED_NODE = "volume.kubernetes.io/selected-node";
     static final String BOUND_BY_CONTROLLER = "pv.kubernetes.io/bound-by-controller";
     static final String BIND_COMPLETED = "pv.kubernetes.io/bind-completed";
+    /** The finalizers the gateway puts on every claim and volume (StorageObjectInUseProtection). */
+    public static final String PVC_PROTECTION = "kubernetes.io/pvc-protection";
+    public static final String PV_PROTECTION = "kubernetes.io/pv-protection";
 
     private final Cache<PersistentVolumeClaim> claims;
     private final Cache<PersistentVolume> volumes;
@@ -91,7 +99,10 @@ public final class PersistentVolumeReconciler implements Reconciler {
     }
 
     private void syncClaim(PersistentVolumeClaim claim) {
-        if (claim.getMetadata().getDeletionTimestamp() != null) return;
+        if (claim.getMetadata().getDeletionTimestamp() != null) {
+            releaseClaimProtection(claim);
+            return;
+        }
         String volumeName = claim.getSpec().getVolumeName();
         if (volumeName == null || volumeName.isEmpty()) {
             syncUnboundClaim(claim);
@@ -223,7 +234,11 @@ public final class PersistentVolumeReconciler implements Reconciler {
     }
 
     private void syncVolume(PersistentVolume volume) {
-        if (volume.getMetadata().getDeletionTimestamp() != null) return;
+        if (volume.getMetadata().getDeletionTimestamp() != null) {
+            // pv-protection: a volume being deleted goes once no claim is bound to it.
+            if (!"Bound".equals(VolumeMatching.phase(volume))) removeFinalizer(volume, PV_PROTECTION);
+            return;
+        }
         var ref = volume.getSpec().getClaimRef();
         if (ref == null || ref.getUid() == null || ref.getUid().isEmpty()) {
             // Unbound, or pre-bound by its author to a claim that has not yet come.
@@ -257,16 +272,84 @@ public final class PersistentVolumeReconciler implements Reconciler {
         if ("Failed".equals(phase)) return;
         String policy = volume.getSpec().getPersistentVolumeReclaimPolicy() == null ? "Retain" : volume.getSpec().getPersistentVolumeReclaimPolicy();
         switch (policy) {
-            case "Delete" -> {
-                objects.delete(PersistentVolume.class, null, volume.getMetadata().getName(), volume.getMetadata().getUid(), null);
-                events.event(volume, EventRecorder.NORMAL, "VolumeDelete", "Deleted volume " + volume.getMetadata().getName()
-                        + " whose claim " + ref.getNamespace() + "/" + ref.getName() + " is gone");
-            }
+            case "Delete" -> reclaimByDeleting(volume, ref.getNamespace() + "/" + ref.getName());
             case "Recycle" -> {
                 setVolumePhase(volume, "Failed", "Recycle is not supported: delete the volume's data and its claimRef by hand");
                 events.event(volume, EventRecorder.WARNING, "VolumeFailedRecycle", "Recycle is not supported");
             }
             default -> { }
+        }
+    }
+
+    /** Delete: a local-path volume's directory is removed on its node by a cleanup pod first, then the volume goes. */
+    private void reclaimByDeleting(PersistentVolume volume, String claim) {
+        String podName = VolumeCleanup.podName(volume);
+        Pod cleanup = pods.get(ObjectKeys.key(properties.cleanupNamespace(), podName)).orElse(null);
+        String node = VolumeCleanup.node(volume);
+        boolean nodeExists = node != null && nodes.get(node).isPresent();
+        switch (VolumeCleanup.decide(volume, cleanup, nodeExists, properties.localPathDir())) {
+            case DELETE_VOLUME -> deleteVolume(volume, claim);
+            case START_CLEANUP -> {
+                try {
+                    objects.create(VolumeCleanup.pod(volume, properties.cleanupNamespace(), properties.cleanupImage(), properties.localPathDir()));
+                } catch (RuntimeException e) {
+                    if (!ObjectClient.isConflict(e)) throw e;
+                }
+            }
+            case WAIT -> { }
+            case CLEANED -> {
+                deleteVolume(volume, claim);
+                deleteQuietly(cleanup);
+            }
+            case FAILED -> {
+                String message = "the cleanup pod " + properties.cleanupNamespace() + "/" + podName + " could not remove "
+                        + volume.getSpec().getHostPath().getPath() + " on node " + node;
+                setVolumePhase(volume, "Failed", message);
+                events.event(volume, EventRecorder.WARNING, "VolumeFailedDelete", message);
+            }
+        }
+    }
+
+    private void deleteVolume(PersistentVolume volume, String claim) {
+        objects.delete(PersistentVolume.class, null, volume.getMetadata().getName(), volume.getMetadata().getUid(), null);
+        events.event(volume, EventRecorder.NORMAL, "VolumeDelete", "Deleted volume " + volume.getMetadata().getName()
+                + " whose claim " + claim + " is gone");
+    }
+
+    private void deleteQuietly(Pod pod) {
+        try {
+            objects.delete(Pod.class, pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getUid(), null);
+        } catch (RuntimeException e) {
+            if (!ObjectClient.isNotFound(e) && !ObjectClient.isConflict(e)) throw e;
+        }
+    }
+
+    /**
+     * pvc-protection: a claim being deleted keeps its finalizer while a pod that is not finished
+     * still names it (a pod being deleted still does, until it is gone).
+     */
+    private void releaseClaimProtection(PersistentVolumeClaim claim) {
+        if (!hasFinalizer(claim.getMetadata().getFinalizers(), PVC_PROTECTION)) return;
+        for (Pod pod : pods.list(claim.getMetadata().getNamespace())) {
+            String phase = Pods.phase(pod);
+            if (!"Succeeded".equals(phase) && !"Failed".equals(phase) && uses(pod, claim.getMetadata().getName())) return;
+        }
+        removeFinalizer(claim, PVC_PROTECTION);
+    }
+
+    private static boolean hasFinalizer(java.util.List<String> finalizers, String finalizer) {
+        return finalizers != null && finalizers.contains(finalizer);
+    }
+
+    private <T extends io.fabric8.kubernetes.api.model.HasMetadata> void removeFinalizer(T object, String finalizer) {
+        if (!hasFinalizer(object.getMetadata().getFinalizers(), finalizer)) return;
+        T copy = Copies.deep(object);
+        copy.getMetadata().setFinalizers(new java.util.ArrayList<>(copy.getMetadata().getFinalizers()));
+        copy.getMetadata().getFinalizers().remove(finalizer);
+        try {
+            objects.update(copy);
+        } catch (RuntimeException e) {
+            if (!ObjectClient.isNotFound(e)) throw e;
         }
     }
 

@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * class gets it from the gateway's admission, waits for its first consumer, and once a pod that
  * uses it is on a node gets a provisioned hostPath volume pinned to that node; a hand-made volume
  * comes after the claim that waits for it, binds to it (by class, size and selector), is Released
- * when the claim goes and kept (Retain).
+ * when the claim goes and kept (Retain); a claim a pod uses stays Terminating until the pod goes
+ * (pvc-protection); a provisioned volume (Delete) is removed once its cleanup pod on its node is done.
  */
 class PersistentVolumeEndToEndTest {
 
@@ -121,5 +122,31 @@ class PersistentVolumeEndToEndTest {
         kubectl.ok("delete", "pvc", "logs", "-n", "vol");
         await(() -> kubectl.ok("get", "pv", "manual").contains("Released"));
         assertThat(kubectl.ok("get", "pv", "manual")).containsPattern("Retain\\s+Released\\s+vol/logs");
+
+        // pvc-protection: a claim a pod still uses is Terminating until the pod is gone.
+        assertThat(claim("data").getMetadata().getFinalizers()).containsExactly("kubernetes.io/pvc-protection");
+        assertThat(provisioned.getMetadata().getFinalizers()).containsExactly("kubernetes.io/pv-protection");
+        kubectl.runWithInput("""
+                apiVersion: v1
+                kind: Node
+                metadata: {name: n1, labels: {kubernetes.io/hostname: n1}}
+                """, "apply", "-f", "-");
+        kubectl.ok("delete", "pvc", "data", "-n", "vol", "--wait=false");
+        await(() -> kubectl.ok("get", "pvc", "data", "-n", "vol").contains("Terminating"));
+        Thread.sleep(2_000);
+        assertThat(claim("data")).as("kept while its pod is there").isNotNull();
+        kubectl.ok("delete", "pod", "app", "-n", "vol", "--force", "--grace-period=0");
+        await(() -> claim("data") == null);
+
+        // Delete reclaim of a provisioned volume: a cleanup pod on its node removes the directory, then the volume goes.
+        String cleanup = "cleanup-" + volumeName;
+        await(() -> kubectl.run("get", "pod", cleanup, "-n", "kube-system").ok());
+        assertThat(kubectl.ok("get", "pod", cleanup, "-n", "kube-system", "-o", "jsonpath={.spec.nodeName} {.spec.containers[0].command}"))
+                .isEqualTo("n1 [\"rm\",\"-rf\",\"/volume-parent/vol_data_" + volumeName + "\"]");
+        assertThat(cluster.client().persistentVolumes().withName(volumeName).get()).as("kept until its data is removed").isNotNull();
+        // The node's agent reports the pod done.
+        kubectl.ok("patch", "pod", cleanup, "-n", "kube-system", "--subresource=status", "--type=merge", "-p", "{\"status\":{\"phase\":\"Succeeded\"}}");
+        await(() -> cluster.client().persistentVolumes().withName(volumeName).get() == null);
+        await(() -> !kubectl.run("get", "pod", cleanup, "-n", "kube-system").ok());
     }
 }

@@ -31,7 +31,7 @@ class PersistentVolumeReconcilerTest {
     final FakeObjectClient fake = new FakeObjectClient();
     final RecordingEventRecorder events = new RecordingEventRecorder();
     final PersistentVolumeReconciler reconciler = new PersistentVolumeReconciler(claims, volumes, classes, pods, nodes, fake, events,
-            new VolumeProperties(Path.of("/data/local-path"), true), Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+            new VolumeProperties(Path.of("/data/local-path"), true, null, null), Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
 
     /** Kind and version as the gateway serves them (the model's setters are per class). */
     static PersistentVolumeClaim typed(PersistentVolumeClaim claim, String apiVersion, String kind) {
@@ -150,6 +150,107 @@ class PersistentVolumeReconcilerTest {
         PersistentVolume after = volume("pv");
         assertThat(after == null ? "gone" : after.getStatus().getPhase()).isEqualTo(outcome);
         if (after != null) assertThat(after.getSpec().getClaimRef().getName()).isEqualTo("data");
+    }
+
+    /** A provisioned volume on n1 whose claim is gone. */
+    PersistentVolume releasedLocalPathVolume() {
+        nodes.put(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName("n1").endMetadata().build());
+        PersistentVolume pv = VolumeMatchingTest.volume("name=pvc-c1 size=1Gi node=n1 claim=default/data/c1 phase=Bound");
+        pv.getMetadata().setUid("v1");
+        pv.getMetadata().setAnnotations(new java.util.HashMap<>(java.util.Map.of("pv.kubernetes.io/provisioned-by", "kube4j.io/local-path")));
+        pv.getSpec().setHostPath(new io.fabric8.kubernetes.api.model.HostPathVolumeSource("/data/local-path/default_data_pvc-c1", "DirectoryOrCreate"));
+        pv.getSpec().setPersistentVolumeReclaimPolicy("Delete");
+        fake.seed(typed(pv, "v1", "PersistentVolume"));
+        sync();
+        return pv;
+    }
+
+    void cleanupPodIs(String phase) {
+        Pod cleanup = fake.get(Pod.class, "kube-system", "cleanup-pvc-c1").orElseThrow();
+        cleanup.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase(phase).build());
+        fake.updateStatus(cleanup);
+        pods.put(cleanup);
+    }
+
+    @Test
+    void aDeletedLocalPathVolumeIsCleanedOnItsNodeBeforeItGoes() {
+        releasedLocalPathVolume();
+
+        reconciler.reconcile("volume:pvc-c1");
+        Pod cleanup = fake.get(Pod.class, "kube-system", "cleanup-pvc-c1").orElseThrow();
+        assertThat(cleanup.getSpec().getNodeName()).isEqualTo("n1");
+        assertThat(cleanup.getSpec().getContainers().getFirst().getCommand()).containsExactly("rm", "-rf", "/volume-parent/default_data_pvc-c1");
+        assertThat(cleanup.getSpec().getVolumes().getFirst().getHostPath().getPath()).isEqualTo("/data/local-path");
+        assertThat(volume("pvc-c1")).as("kept until its data is gone").isNotNull();
+        assertThat(volume("pvc-c1").getStatus().getPhase()).isEqualTo("Released");
+
+        pods.put(cleanup);
+        sync();
+        reconciler.reconcile("volume:pvc-c1");
+        assertThat(volume("pvc-c1")).as("the cleanup pod is still running").isNotNull();
+
+        cleanupPodIs("Succeeded");
+        reconciler.reconcile("volume:pvc-c1");
+        assertThat(volume("pvc-c1")).isNull();
+        assertThat(fake.get(Pod.class, "kube-system", "cleanup-pvc-c1")).isEmpty();
+    }
+
+    @Test
+    void aFailedCleanupLeavesTheVolumeFailedAndThePodForItsLogs() {
+        releasedLocalPathVolume();
+        reconciler.reconcile("volume:pvc-c1");
+        sync();
+        cleanupPodIs("Failed");
+
+        reconciler.reconcile("volume:pvc-c1");
+
+        assertThat(volume("pvc-c1").getStatus().getPhase()).isEqualTo("Failed");
+        assertThat(volume("pvc-c1").getStatus().getMessage()).contains("kube-system/cleanup-pvc-c1", "/data/local-path/default_data_pvc-c1", "n1");
+        assertThat(fake.get(Pod.class, "kube-system", "cleanup-pvc-c1")).isPresent();
+        assertThat(events.events()).anyMatch(e -> e.startsWith("Warning VolumeFailedDelete"));
+    }
+
+    @Test
+    void aVolumeOnANodeThatIsGoneIsDeletedWithoutCleanup() {
+        releasedLocalPathVolume();
+        nodes.remove("n1");
+        reconciler.reconcile("volume:pvc-c1");
+        assertThat(volume("pvc-c1")).isNull();
+        assertThat(fake.list(Pod.class)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "pod {0}: finalizer kept {1}")
+    @CsvSource({"Running, true", "Pending, true", "Succeeded, false", "Failed, false", "none, false"})
+    void aClaimBeingDeletedKeepsItsProtectionWhileAnUnfinishedPodUsesIt(String podPhase, boolean kept) {
+        PersistentVolumeClaim c = VolumeMatchingTest.claim("size=1Gi");
+        c.getMetadata().setFinalizers(java.util.List.of(PersistentVolumeReconciler.PVC_PROTECTION, "example.com/other"));
+        c.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
+        fake.seed(typed(c, "v1", "PersistentVolumeClaim"));
+        sync();
+        if (!podPhase.equals("none")) {
+            pods.put(new PodBuilder().withNewMetadata().withNamespace("default").withName("app").endMetadata()
+                    .withNewSpec().withNodeName("n1").addNewVolume().withName("d").withNewPersistentVolumeClaim().withClaimName("data")
+                    .endPersistentVolumeClaim().endVolume().endSpec().withNewStatus().withPhase(podPhase).endStatus().build());
+        }
+
+        reconciler.reconcile("claim:default/data");
+
+        assertThat(claim().getMetadata().getFinalizers()).contains("example.com/other");
+        assertThat(claim().getMetadata().getFinalizers().contains(PersistentVolumeReconciler.PVC_PROTECTION)).isEqualTo(kept);
+    }
+
+    @ParameterizedTest(name = "volume {0}: finalizer kept {1}")
+    @CsvSource({"Bound, true", "Released, false", "Available, false"})
+    void aVolumeBeingDeletedKeepsItsProtectionWhileBound(String phase, boolean kept) {
+        PersistentVolume pv = VolumeMatchingTest.volume("name=pv phase=" + phase);
+        pv.getMetadata().setFinalizers(java.util.List.of(PersistentVolumeReconciler.PV_PROTECTION));
+        pv.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
+        fake.seed(typed(pv, "v1", "PersistentVolume"));
+        sync();
+
+        reconciler.reconcile("volume:pv");
+
+        assertThat(volume("pv").getMetadata().getFinalizers().contains(PersistentVolumeReconciler.PV_PROTECTION)).isEqualTo(kept);
     }
 
     @Test
