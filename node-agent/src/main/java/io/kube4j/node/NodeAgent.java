@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kube4j.machinery.ephemeral.EphemeralKeys;
+import io.kube4j.node.eviction.EvictionManager;
 import io.kube4j.node.metrics.MetricsCollector;
 import io.kube4j.node.metrics.MetricsSink;
 import io.kube4j.node.node.Heartbeat;
@@ -139,6 +140,14 @@ public final class NodeAgent implements AutoCloseable {
             // A hollow node runs nothing to measure; its host's /proc is not its own.
             MetricsCollector collector = new MetricsCollector(nodeName, runtime, metrics, Path.of("/proc"), clock);
             scheduler.scheduleAtFixedRate(collector::collect, 0, EphemeralKeys.METRICS_INTERVAL_SECONDS, TimeUnit.SECONDS);
+            EvictionManager eviction = new EvictionManager(nodeName, machine.memoryBytes(), properties.memoryEvictionThresholdBytes(),
+                    () -> {
+                        MachineInfo now = MachineInfo.read(root);
+                        return now.memoryAvailableBytes() > 0 ? now.memoryBytes() - now.memoryAvailableBytes() : -1;
+                    },
+                    runtime, () -> informer.getIndexer().list(), syncer::evict, clock);
+            long period = EvictionManager.PERIOD.toMillis();
+            scheduler.scheduleWithFixedDelay(eviction::check, period, period, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -192,7 +201,7 @@ public final class NodeAgent implements AutoCloseable {
             up = false;
         }
         NodeStatusComputer.Facts facts = new NodeStatusComputer.Facts(nodeName, hostIP, properties.maxPods(), port,
-                runtimeName(), KUBELET_VERSION, up);
+                runtimeName(), KUBELET_VERSION, up, properties.memoryEvictionThresholdBytes());
         NodeStatus status = NodeStatusComputer.compute(MachineInfo.read(properties.rootDir()), facts, registrar.written(), clock.instant());
         registrar.report(status);
     }

@@ -34,6 +34,8 @@ import java.util.Map;
  * @param clusterDns     the nameservers of {@code ClusterFirst} pods: the kube-dns Service's IP (the
  *                       proxy agent's default); empty gives every pod the node's own resolver
  * @param clusterDomain  the cluster's DNS domain, the tail of the pods' search path
+ * @param evictionHardMemoryAvailable the kubelet's {@code evictionHard} {@code memory.available}: below
+ *                       it the node reports MemoryPressure and evicts one pod every 10 s, in QoS order
  */
 @ConfigurationProperties("kube4j.node")
 public record NodeAgentProperties(
@@ -51,12 +53,17 @@ public record NodeAgentProperties(
         @DefaultValue("3s") Duration endpointDrain,
         @DefaultValue("1") int hollowCount,
         @DefaultValue("10.96.0.10") List<String> clusterDns,
-        @DefaultValue("cluster.local") String clusterDomain) {
+        @DefaultValue("cluster.local") String clusterDomain,
+        @DefaultValue("100Mi") String evictionHardMemoryAvailable) {
 
     public NodeAgentProperties {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         clusterDns = clusterDns == null ? List.of() : List.copyOf(clusterDns);
         if (hollowCount < 1) throw new IllegalArgumentException("kube4j.node.hollow-count must be at least 1, not " + hollowCount);
+        evictionHardMemoryAvailable = evictionHardMemoryAvailable == null ? "100Mi" : evictionHardMemoryAvailable;
+        if (io.kube4j.machinery.quantity.Quantity.tryParse(evictionHardMemoryAvailable).isEmpty()) {
+            throw new IllegalArgumentException("kube4j.node.eviction-hard-memory-available is no quantity: " + evictionHardMemoryAvailable);
+        }
         if (hollowCount > 1 && !"fake".equalsIgnoreCase(runtime)) {
             throw new IllegalArgumentException("kube4j.node.hollow-count above 1 needs kube4j.node.runtime=fake");
         }
@@ -74,7 +81,8 @@ public record NodeAgentProperties(
     public NodeAgentProperties node(int index) {
         if (nodeCount() == 1) return this;
         return new NodeAgentProperties(nodeName() + "-" + index, kubeconfig, nthSubnet(podCidr, index), runtime, criSocket,
-                rootDir, address, maxPods, syncPeriod, statusPeriod, labels, endpointDrain, 1, clusterDns, clusterDomain);
+                rootDir, address, maxPods, syncPeriod, statusPeriod, labels, endpointDrain, 1, clusterDns, clusterDomain,
+                evictionHardMemoryAvailable);
     }
 
     /** The /24 {@code index} places after the one {@code cidr} starts in, e.g. 10.99.0.0/24 and 3 → 10.99.3.0/24. */
@@ -93,6 +101,11 @@ public record NodeAgentProperties(
         } catch (UnknownHostException e) {
             return "localhost";
         }
+    }
+
+    /** {@link #evictionHardMemoryAvailable} in bytes. */
+    public long memoryEvictionThresholdBytes() {
+        return io.kube4j.machinery.quantity.Quantity.parse(evictionHardMemoryAvailable).value();
     }
 
     public boolean hollow() {

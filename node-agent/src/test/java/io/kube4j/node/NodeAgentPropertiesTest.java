@@ -17,7 +17,7 @@ class NodeAgentPropertiesTest {
     private static NodeAgentProperties properties(String runtime, int hollowCount) {
         return new NodeAgentProperties("hollow", null, "10.99.0.0/24", runtime, "/run/containerd/containerd.sock",
                 Path.of("/tmp/x"), null, 110, Duration.ofSeconds(1), Duration.ofSeconds(10), Map.of(),
-                Duration.ofSeconds(3), hollowCount, List.of("10.96.0.10"), "cluster.local");
+                Duration.ofSeconds(3), hollowCount, List.of("10.96.0.10"), "cluster.local", "100Mi");
     }
 
     @ParameterizedTest

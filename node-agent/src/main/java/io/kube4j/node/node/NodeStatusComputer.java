@@ -22,8 +22,6 @@ import java.util.Map;
  */
 public final class NodeStatusComputer {
 
-    /** Memory available below which the node reports MemoryPressure. */
-    static final long MEMORY_PRESSURE_BYTES = 100L * 1024 * 1024;
     /** Share of free disk below which the node reports DiskPressure. */
     static final double DISK_PRESSURE_FREE = 0.10;
 
@@ -32,7 +30,7 @@ public final class NodeStatusComputer {
 
     /** Inputs besides the machine. */
     public record Facts(String hostname, String internalIP, int maxPods, int kubeletPort, String runtimeVersion,
-                        String kubeletVersion, boolean runtimeUp) {
+                        String kubeletVersion, boolean runtimeUp, long memoryPressureBytes) {
     }
 
     public static NodeStatus compute(MachineInfo machine, Facts facts, NodeStatus previous, Instant now) {
@@ -45,7 +43,7 @@ public final class NodeStatusComputer {
         capacity.put("pods", new Quantity(String.valueOf(facts.maxPods())));
         String time = now.truncatedTo(ChronoUnit.SECONDS).toString();
 
-        boolean memoryPressure = machine.memoryAvailableBytes() > 0 && machine.memoryAvailableBytes() < MEMORY_PRESSURE_BYTES;
+        boolean memoryPressure = machine.memoryAvailableBytes() > 0 && machine.memoryAvailableBytes() < facts.memoryPressureBytes();
         boolean diskPressure = machine.diskBytes() > 0 && (double) machine.diskFreeBytes() / machine.diskBytes() < DISK_PRESSURE_FREE;
         List<NodeCondition> conditions = new ArrayList<>();
         conditions.add(condition(previous, "MemoryPressure", memoryPressure,

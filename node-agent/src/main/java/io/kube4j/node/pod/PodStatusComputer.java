@@ -22,6 +22,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The pod status the kubelet would report: phase, conditions, IPs, container statuses and QoS
@@ -53,6 +54,10 @@ public final class PodStatusComputer {
     /** Why a container waits. */
     public record Waiting(String reason, String message) {
     }
+
+    /** The condition of a pod its node (or the API) is taking down: kept as written. */
+    public static final String DISRUPTION_TARGET = "DisruptionTarget";
+    private static final Set<String> COMPUTED = Set.of("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled");
 
     public static PodStatus compute(Pod pod, PodRuntimeStatus runtime, Observations seen, Instant now) {
         PodStatus old = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
@@ -104,6 +109,10 @@ public final class PodStatusComputer {
             conditions.add(condition(old, "ContainersReady", ready, ready ? null : "ContainersNotReady", ready ? null : unreadyMessage, time));
         }
         conditions.add(condition(old, "PodScheduled", true, null, null, time));
+        // Conditions others own (readiness gates, DisruptionTarget) stay as they are.
+        if (old.getConditions() != null) {
+            for (PodCondition c : old.getConditions()) if (!COMPUTED.contains(c.getType())) conditions.add(c);
+        }
 
         PodStatusBuilder status = new PodStatusBuilder()
                 .withPhase(phase)
@@ -114,6 +123,7 @@ public final class PodStatusComputer {
                 .withInitContainerStatuses(initStatuses.isEmpty() ? null : initStatuses)
                 .withContainerStatuses(statuses)
                 .withQosClass(qosClass(pod));
+        if (terminal && old.getReason() != null) status.withReason(old.getReason()).withMessage(old.getMessage());
         List<String> ips = podIPs(pod, sandbox, seen.hostIP());
         if (!ips.isEmpty()) {
             status.withPodIP(ips.getFirst()).withPodIPs(ips.stream().map(PodIP::new).toList());

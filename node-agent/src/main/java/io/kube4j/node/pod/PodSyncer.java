@@ -76,6 +76,12 @@ public final class PodSyncer {
     /** The uids of pods whose containers are being stopped for deletion. */
     private final Set<String> terminating = ConcurrentHashMap.newKeySet();
 
+    /**
+     * The status written for an evicted pod, by uid, until the cache shows it: a sync from a cache
+     * that has not yet seen the eviction must not report the pod Running again.
+     */
+    private final Map<String, PodStatus> evicted = new ConcurrentHashMap<>();
+
     private record PullFailure(int count, Instant at, String message) {
     }
 
@@ -100,8 +106,9 @@ public final class PodSyncer {
 
     /** Syncs the pod {@code namespace/name}. */
     public void sync(String key) {
-        Pod pod = cache.apply(key);
-        if (pod == null) return;
+        Pod cached = cache.apply(key);
+        if (cached == null) return;
+        Pod pod = withEviction(cached);
         String uid = pod.getMetadata().getUid();
         long t0 = System.nanoTime();
         PodRuntimeStatus before = runtime.snapshot().pod(uid);
@@ -368,7 +375,48 @@ public final class PodSyncer {
     }
 
     /** Removes every pod in the runtime whose uid is not among {@code known} (pods deleted while the agent was away). */
+    /**
+     * Evicts a pod as the kubelet does under node pressure: its status becomes {@code Failed} with
+     * reason {@code Evicted}, {@code message} and the {@code DisruptionTarget} condition
+     * ({@code TerminationByKubelet}), then its worker stops it (a terminal pod's containers are
+     * killed) within its grace period.
+     */
+    public void evict(Pod pod, String message) {
+        PodStatus status = pod.getStatus() == null ? new PodStatus()
+                : new io.fabric8.kubernetes.api.model.PodStatusBuilder(pod.getStatus()).build();
+        String time = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        status.setPhase("Failed");
+        status.setReason(io.kube4j.node.eviction.MemoryEviction.REASON);
+        status.setMessage(message);
+        List<io.fabric8.kubernetes.api.model.PodCondition> conditions = new ArrayList<>(status.getConditions() == null ? List.of() : status.getConditions());
+        conditions.removeIf(c -> PodStatusComputer.DISRUPTION_TARGET.equals(c.getType()));
+        conditions.add(new io.fabric8.kubernetes.api.model.PodConditionBuilder().withType(PodStatusComputer.DISRUPTION_TARGET)
+                .withStatus("True").withReason("TerminationByKubelet").withMessage(message).withLastTransitionTime(time).build());
+        status.setConditions(conditions);
+        evicted.put(pod.getMetadata().getUid(), status);
+        log.info("evicting pod {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), message);
+        patchStatus(pod, status);
+        if (workers != null) workers.enqueue(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName());
+    }
+
+    /** The pod with the status its eviction wrote, while the cache has not caught up with it. */
+    private Pod withEviction(Pod cached) {
+        String uid = cached.getMetadata().getUid();
+        PodStatus evictedStatus = evicted.get(uid);
+        if (evictedStatus == null) return cached;
+        if (isTerminal(cached.getStatus())) {
+            evicted.remove(uid);
+            return cached;
+        }
+        return new io.fabric8.kubernetes.api.model.PodBuilder(cached).withStatus(evictedStatus).build();
+    }
+
+    private static boolean isTerminal(PodStatus status) {
+        return status != null && ("Failed".equals(status.getPhase()) || "Succeeded".equals(status.getPhase()));
+    }
+
     public void cleanUpOrphans(Set<String> known) {
+        evicted.keySet().retainAll(known);
         RuntimeSnapshot snapshot = runtime.snapshot();
         for (var e : snapshot.pods().entrySet()) {
             if (e.getKey().isEmpty() || known.contains(e.getKey())) continue;

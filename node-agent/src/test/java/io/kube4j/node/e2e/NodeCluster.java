@@ -64,6 +64,11 @@ final class NodeCluster implements AutoCloseable {
     }
 
     static NodeCluster start(String nodeName) {
+        return start(nodeName, List.of());
+    }
+
+    /** The cluster with the agent given {@code agentArgs} besides its usual ones. */
+    static NodeCluster start(String nodeName, List<String> agentArgs) {
         try {
             Path dir = Files.createTempDirectory("kube4j-node-e2e");
             EtcdProcess etcd = EtcdProcess.start(dir.resolve("etcd"));
@@ -98,6 +103,7 @@ final class NodeCluster implements AutoCloseable {
                     // The gateway's TLS preparation is on this class path too; the agent serves plain HTTP.
                     "--kube4j.gateway.tls.enabled=false",
                     "--spring.main.banner-mode=off"));
+            args.addAll(agentArgs);
             ConfigurableApplicationContext agent = NodeAgentApplication.application().run(args.toArray(String[]::new));
             return new NodeCluster(dir, etcd, gateway, redis, redisPort, containerd, agent, kubeconfig, nodeName);
         } catch (IOException e) {
