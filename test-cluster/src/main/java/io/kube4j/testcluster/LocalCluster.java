@@ -63,11 +63,13 @@ public final class LocalCluster implements AutoCloseable {
     public static LocalCluster start(Map<String, String> gatewayProperties) {
         EtcdProcess etcd = null;
         KafkaProcess kafka = null;
+        // The broker starts while etcd and the gateway do: it is the slowest of the three.
+        java.util.concurrent.CompletableFuture<KafkaProcess> kafkaStarting = java.util.concurrent.CompletableFuture.supplyAsync(
+                KafkaProcess::start, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        ConfigurableApplicationContext gateway = null;
         try {
             Path dir = Files.createTempDirectory("kube4j-cluster");
             etcd = EtcdProcess.start(dir.resolve("etcd"));
-            kafka = KafkaProcess.start();
-            ConfigurableApplicationContext relay = startRelay(etcd, kafka);
             List<String> args = new ArrayList<>(List.of(
                     "--server.port=0",
                     "--kube4j.etcd.endpoints=" + etcd.endpoint(),
@@ -77,11 +79,16 @@ public final class LocalCluster implements AutoCloseable {
                     "--server.shutdown=immediate",
                     "--spring.main.banner-mode=off"));
             gatewayProperties.forEach((name, value) -> args.add("--" + name + "=" + value));
-            ConfigurableApplicationContext gateway = TestClassesExcluded.application(GatewayApplication.class).run(args.toArray(String[]::new));
+            gateway = TestClassesExcluded.application(GatewayApplication.class).run(args.toArray(String[]::new));
+            kafka = kafkaStarting.join();
+            ConfigurableApplicationContext relay = startRelay(etcd, kafka);
             return new LocalCluster(dir, etcd, kafka, relay, gateway);
         } catch (IOException | RuntimeException e) {
+            if (gateway != null) gateway.close();
+            if (kafka == null) kafka = kafkaStarting.exceptionally(failed -> null).join();
             if (kafka != null) kafka.close();
             if (etcd != null) etcd.close();
+            if (e instanceof java.util.concurrent.CompletionException c && c.getCause() instanceof RuntimeException cause) throw cause;
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
     }
