@@ -32,6 +32,7 @@ public final class Subresources {
     private final Clock clock;
     private final io.kube4j.gateway.security.TokenRequests tokenRequests;
     private final PodBinding podBinding;
+    private final PodEviction eviction;
 
     public Subresources(ResourceStorage storage, ObjectPatcher patcher, Clock clock,
                         io.kube4j.gateway.security.TokenRequests tokenRequests, PodBinding podBinding) {
@@ -40,6 +41,7 @@ public final class Subresources {
         this.patcher = patcher;
         this.clock = clock;
         this.tokenRequests = tokenRequests;
+        this.eviction = new PodEviction(storage, clock);
     }
 
     private static final ResourceType SCALE = new ResourceType("autoscaling", "v1", "Scale", "scale", "scale", true,
@@ -60,12 +62,11 @@ public final class Subresources {
             case "token" -> ApiResponses.write(response, 201,
                     tokenRequests.answer(storage.get(type, namespace, name), body), MediaTypes.Rendering.JSON);
             case "eviction" -> {
-                DeleteOptions options = DeleteOptions.defaults();
+                if (!type.equals(BuiltInTypes.POD)) throw ApiException.methodNotSupported(type.group(), type.plural() + "/eviction", "create");
                 JsonNode deleteOptions = body.path("deleteOptions");
-                if (deleteOptions.hasNonNull("gracePeriodSeconds")) {
-                    options = new DeleteOptions(deleteOptions.get("gracePeriodSeconds").asLong(), null, null, null, dryRun);
-                }
-                DeleteResult result = storage.delete(type, namespace, name, options);
+                Long grace = deleteOptions.hasNonNull("gracePeriodSeconds") ? deleteOptions.get("gracePeriodSeconds").asLong() : null;
+                boolean evictionDryRun = dryRun || deleteOptions.path("dryRun").isArray() && !deleteOptions.path("dryRun").isEmpty();
+                DeleteResult result = eviction.evict(namespace, name, new DeleteOptions(grace, null, null, null, evictionDryRun));
                 ApiResponses.write(response, 201, ResourceController.successStatus(type, result.object()), MediaTypes.Rendering.JSON);
             }
             default -> throw ApiException.methodNotSupported(type.group(), type.plural() + "/" + subresource, "create");

@@ -167,6 +167,43 @@ class WorkloadsEndToEndTest {
         return cluster.client().apps().deployments().inNamespace(namespace).withName("web").get().getMetadata().getAnnotations().get(key);
     }
 
+    @Test
+    void aDisruptionBudgetGatesEvictions() throws Exception {
+        Kubectl kubectl = cluster.kubectl();
+        kubectl.ok("create", "namespace", "budget");
+        try (var readiness = new PodReadiness(cluster.client(), "budget", p -> true)) {
+            kubectl.runWithInput(manifest("budget", 3, "nginx:1", ""), "apply", "-f", "-");
+            kubectl.runWithInput("""
+                    apiVersion: policy/v1
+                    kind: PodDisruptionBudget
+                    metadata: {name: web, namespace: budget}
+                    spec:
+                      minAvailable: 2
+                      selector: {matchLabels: {app: web}}
+                    """, "apply", "-f", "-");
+            await(() -> kubectl.ok("get", "pdb", "web", "-n", "budget").matches("(?s).*web\\s+2\\s+N/A\\s+1\\s.*"));
+            assertThat(kubectl.ok("get", "pdb", "web", "-n", "budget", "-o", "jsonpath={.status.expectedPods} {.status.currentHealthy} {.status.desiredHealthy}"))
+                    .isEqualTo("3 3 2");
+
+            // Replacements stay unready for now: one eviction spends the budget, the next is refused.
+            List<String> original = pods("budget").stream().map(p -> p.getMetadata().getName()).sorted().toList();
+            readiness.becomesReady(p -> original.contains(p.getMetadata().getName()));
+            assertThat(cluster.client().pods().inNamespace("budget").withName(original.get(0)).evict()).isTrue();
+            Kubectl.Result refused = kubectl.runWithInput("""
+                    {"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": "%s", "namespace": "budget"}}
+                    """.formatted(original.get(1)), "create", "--raw", "/api/v1/namespaces/budget/pods/" + original.get(1) + "/eviction", "-f", "-");
+            assertThat(refused.ok()).isFalse();
+            assertThat(refused.err()).contains("Cannot evict pod as it would violate the pod's disruption budget");
+            assertThat(cluster.client().pods().inNamespace("budget").withName(original.get(1)).get().getMetadata().getDeletionTimestamp())
+                    .as("the refused pod stays").isNull();
+
+            // Once the replacement is Ready the budget allows one again.
+            readiness.becomesReady(p -> true);
+            await(() -> kubectl.ok("get", "pdb", "web", "-n", "budget", "-o", "jsonpath={.status.disruptionsAllowed}").equals("1"));
+            assertThat(cluster.client().pods().inNamespace("budget").withName(original.get(1)).evict()).isTrue();
+        }
+    }
+
     static void eventually(BooleanSupplier condition) throws InterruptedException {
         await(condition);
     }
