@@ -74,7 +74,7 @@ class AddedNodeTest {
         kubectl.ok("rollout", "status", "daemonset/node-echo", "--timeout=90s");
 
         Instant start = Instant.now();
-        DockerDaemon.Result up = cluster.launcher(Duration.ofMinutes(6), "up", "--nodes", "2");
+        DockerDaemon.Result up = cluster.launcher(Duration.ofMinutes(10), "up", "--nodes", "2");
         assertThat(up.ok()).as(up.output()).isTrue();
         System.out.println("AddedNodeTest: ./kube4j up --nodes 2 took " + Duration.between(start, Instant.now()).toSeconds() + " s");
 
@@ -114,7 +114,7 @@ class AddedNodeTest {
         assertThat(kubectl.ok("exec", "far-web", "--", "hostname").trim()).isEqualTo("far-web");
 
         kubectl.ok("delete", "daemonset/node-echo", "pod/far-web", "service/far-web", "--wait=false");
-        System.out.println("AddedNodeTest: took " + Duration.between(start, Instant.now()).toSeconds() + " s after up");
+        System.out.println("AddedNodeTest: up and checks took " + Duration.between(start, Instant.now()).toSeconds() + " s");
     }
 
     private static Kubectl.Result daemonPodOn(Kubectl kubectl, String node) {
