@@ -65,6 +65,14 @@ final class LauncherCluster implements AutoCloseable {
         return kubectl;
     }
 
+    /** Runs {@code ./kube4j ARGS} on this instance (its home and ports), e.g. {@code up --nodes 2}. */
+    DockerDaemon.Result launcher(Duration timeout, String... args) {
+        String[] command = new String[args.length + 1];
+        command[0] = "./kube4j";
+        System.arraycopy(args, 0, command, 1, args.length);
+        return DockerDaemon.run(ROOT, environment, timeout, command);
+    }
+
     @Override
     public void close() {
         DockerDaemon.run(ROOT, environment, Duration.ofMinutes(3), "./kube4j", "down", "--purge");

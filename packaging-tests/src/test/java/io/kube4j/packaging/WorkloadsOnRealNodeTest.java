@@ -320,7 +320,8 @@ class WorkloadsOnRealNodeTest {
         }
     }
 
-    private static <T> T eventually(Duration timeout, java.util.function.Supplier<T> call, Predicate<T> done)
+    /** Calls {@code call} every second until {@code done} holds for its result, which it returns; fails after {@code timeout}. */
+    static <T> T eventually(Duration timeout, java.util.function.Supplier<T> call, Predicate<T> done)
             throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         T last = call.get();
