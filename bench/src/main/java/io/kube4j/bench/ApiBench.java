@@ -40,7 +40,13 @@ import java.util.stream.Stream;
  *
  * <p>Arguments ({@code --name=value}): server, ca, token-file, etcd, creates (default 20000),
  * concurrency (64), watchers (1000), watched-writes (200), http ({@code 2}, the default, or
- * {@code 1.1}).
+ * {@code 1.1}), pod-creates (5000; 0 skips the pod phase), only ({@code creates} stops after the
+ * ConfigMap and pod creates through the gateway, skipping etcd and the watch fan-out).
+ *
+ * <p>The pod phase creates pods like those of {@code ./kube4j bench scheduler} (one container with
+ * requests, a node selector, a toleration) at the same concurrency, right after as many ConfigMap
+ * creates on the same warm gateway, and prints both rates and their ratio: what the pod create path
+ * (admission, defaulting, validation) costs over the simplest kind's.
  *
  * <p>With HTTP/2 the bench behaves as client-go does: one client multiplexes all its concurrent
  * creates over one connection, and the watchers share connections of at most
@@ -114,6 +120,12 @@ public final class ApiBench {
             String ns = "bench-" + run;
             createNamespace(ns);
             Result gateway = timed(concurrency, creates, i -> createConfigMap(ns, "cm-" + i, payload));
+            podPhase(run, concurrency);
+            if ("creates".equals(args.get("only"))) {
+                System.out.printf("gateway: %d ConfigMap creates in %.2f s = %.0f/s, p50 %.1f ms, p99 %.1f ms%n", creates,
+                        gateway.seconds, creates / gateway.seconds, gateway.percentile(50), gateway.percentile(99));
+                return;
+            }
             Result raw = timed(concurrency, creates, i -> put(kv, "/bench/" + run + "/cm-" + i, configMapJson(ns, "cm-" + i, payload)));
             double gatewayRate = creates / gateway.seconds;
             double etcdRate = creates / raw.seconds;
@@ -141,6 +153,40 @@ public final class ApiBench {
             etcd.getKVClient().delete(ByteSequence.from("/bench/", StandardCharsets.UTF_8),
                     io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build()).get();
         }
+    }
+
+    /**
+     * Pod creates against ConfigMap creates at the same concurrency: after a warm-up of the pod path, as many
+     * ConfigMaps then as many pods, each into a namespace of its own, so that both run on the same warm
+     * gateway; prints both rates and their ratio.
+     */
+    private void podPhase(String run, int concurrency) throws Exception {
+        int pods = intArg("pod-creates", 5000);
+        if (pods <= 0) return;
+        String payload = "x".repeat(900);
+        String warm = "bench-podwarm-" + run;
+        createNamespace(warm);
+        timed(concurrency, Math.min(2000, pods), i -> createPod(warm, "w-" + i));
+        String cmNs = "bench-podcm-" + run;
+        createNamespace(cmNs);
+        Result configMaps = timed(concurrency, pods, i -> createConfigMap(cmNs, "cm-" + i, payload));
+        String ns = "bench-pods-" + run;
+        createNamespace(ns);
+        Result result = timed(concurrency, pods, i -> createPod(ns, "pod-" + i));
+        double podRate = pods / result.seconds;
+        double configMapRate = pods / configMaps.seconds;
+        System.out.printf("pods vs configmaps, %d each at concurrency %d: pod_creates_per_s=%.0f (p50 %.1f ms, p99 %.1f ms) "
+                        + "configmap_creates_per_s=%.0f (p50 %.1f ms, p99 %.1f ms) pod_to_configmap_ratio=%.2f%n", pods,
+                concurrency, podRate, result.percentile(50), result.percentile(99), configMapRate,
+                configMaps.percentile(50), configMaps.percentile(99), podRate / configMapRate);
+    }
+
+    private void createPod(String ns, String name) throws Exception {
+        post("/api/v1/namespaces/" + ns + "/pods", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\""
+                + name + "\",\"namespace\":\"" + ns + "\",\"labels\":{\"app\":\"app-" + (name.hashCode() & 127) + "\"}},"
+                + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox\",\"resources\":{\"requests\":"
+                + "{\"cpu\":\"100m\",\"memory\":\"128Mi\"}}}],\"nodeSelector\":{\"kube4j.io/bench\":\"" + ns + "\"},"
+                + "\"tolerations\":[{\"operator\":\"Exists\"}]}}");
     }
 
     private interface Call {

@@ -4,8 +4,8 @@ import io.kube4j.machinery.errors.ApiException;
 import io.kube4j.machinery.errors.StatusCause;
 import io.kube4j.machinery.object.Json;
 import io.kube4j.machinery.object.JsonTree;
-import io.kube4j.machinery.registry.BuiltInTypes;
 import io.kube4j.machinery.quantity.Quantity;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -15,12 +15,13 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Pods: the PodSpec defaults, then what kube-apiserver's admission adds on create (service
  * account {@code default}, priority and preemption policy from the PriorityClass, read from the
- * store, else 0 and {@code PreemptLowerPriority}, the 300-second tolerations of not-ready and
+ * {@link PriorityClassCatalog}, else 0 and {@code PreemptLowerPriority}, the 300-second tolerations of not-ready and
  * unreachable nodes) and the initial status ({@code Pending} with
  * the QoS class). Updates may change only images, activeDeadlineSeconds and tolerations (by
  * addition), as on Kubernetes.
@@ -33,8 +34,22 @@ public final class PodStrategy extends BaseStrategy {
     private static final Map<String, Integer> SYSTEM_PRIORITIES = Map.of(
             "system-node-critical", 2000001000, "system-cluster-critical", 2000000000);
 
+    /** The classes the Priority plugin reads; null: the store of each request's context. */
+    private final PriorityClassCatalog priorityClasses;
+
+    /** Reads PriorityClasses from the store of each request's context. */
     public PodStrategy() {
+        this(Optional.empty());
+    }
+
+    /**
+     * Reads PriorityClasses through {@code priorityClasses}, which a watch keeps current, when the
+     * application has one; from the store of each request's context otherwise.
+     */
+    @Autowired
+    public PodStrategy(Optional<PriorityClassCatalog> priorityClasses) {
         super("", "Pod");
+        this.priorityClasses = priorityClasses.orElse(null);
     }
 
     @Override
@@ -45,7 +60,8 @@ public final class PodStrategy extends BaseStrategy {
     @Override
     public void prepareForCreate(ObjectNode pod, AdmissionContext context) {
         ObjectNode spec = Workloads.spec(pod);
-        admitPriority(pod, spec, context);
+        admitPriority(pod, spec, priorityClasses != null ? priorityClasses
+                : context == null || context.store() == null ? null : new PriorityClassCatalog(context.store()));
         admit(spec);
         ObjectNode status = pod.putObject("status");
         status.put("phase", "Pending");
@@ -80,14 +96,14 @@ public final class PodStrategy extends BaseStrategy {
      * or from the global default class (the lowest if several), or 0 and PreemptLowerPriority.
      * A pod may not name a class that does not exist, nor state a priority of its own that differs.
      */
-    static void admitPriority(ObjectNode pod, ObjectNode spec, AdmissionContext context) {
+    static void admitPriority(ObjectNode pod, ObjectNode spec, PriorityClassCatalog classes) {
         String className = JsonTree.stringOrEmpty(spec, "priorityClassName");
         int priority = 0;
         String preemption = "PreemptLowerPriority";
         if (className.isEmpty()) {
             ObjectNode globalDefault = null;
-            if (context != null && context.store() != null) {
-                for (ObjectNode pc : StoredObjects.list(context.store(), BuiltInTypes.PRIORITY_CLASS)) {
+            if (classes != null) {
+                for (ObjectNode pc : classes.all()) {
                     if (!Boolean.TRUE.equals(JsonTree.bool(pc, "globalDefault"))) continue;
                     if (globalDefault == null || value(pc) < value(globalDefault)) globalDefault = pc;
                 }
@@ -98,8 +114,7 @@ public final class PodStrategy extends BaseStrategy {
                 preemption = JsonTree.string(globalDefault, "preemptionPolicy") == null ? preemption : JsonTree.string(globalDefault, "preemptionPolicy");
             }
         } else {
-            ObjectNode pc = context == null || context.store() == null ? null
-                    : StoredObjects.get(context.store(), BuiltInTypes.PRIORITY_CLASS, className).orElse(null);
+            ObjectNode pc = classes == null ? null : classes.get(className).orElse(null);
             if (pc != null) {
                 priority = value(pc);
                 preemption = JsonTree.string(pc, "preemptionPolicy") == null ? preemption : JsonTree.string(pc, "preemptionPolicy");

@@ -30,7 +30,7 @@ final class StoredObjects {
         return objects;
     }
 
-    private static Optional<ObjectNode> parse(byte[] json) {
+    static Optional<ObjectNode> parse(byte[] json) {
         try {
             return MAPPER.readTree(json) instanceof ObjectNode o ? Optional.of(o) : Optional.empty();
         } catch (RuntimeException e) {

@@ -47,13 +47,35 @@ public class GatewayConfiguration {
     }
 
     @Bean
+    public io.kube4j.gateway.admission.PriorityClassCatalog priorityClassCatalog(Store store) {
+        return new io.kube4j.gateway.admission.PriorityClassCatalog(store);
+    }
+
+    @Bean
     public ResourceStorage resourceStorage(Store store, KindStrategies strategies, Clock clock) {
         return new ResourceStorage(store, strategies, clock);
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
-    public WatchCache watchCache(Store store, GatewayProperties properties, ResourceStorage storage, Authorizer authorizer) {
+    public WatchCache watchCache(Store store, GatewayProperties properties, ResourceStorage storage, Authorizer authorizer,
+                                 io.kube4j.gateway.admission.PriorityClassCatalog priorityClasses) {
         WatchCache cache = new WatchCache(store, properties.watchCacheCapacity(), properties.watchQueueLimit());
+        // Pod admission reads PriorityClasses from memory while this cache follows etcd.
+        cache.addListener(event -> {
+            if (event.isDelete()) priorityClasses.deleted(event.key(), event.revision());
+            else priorityClasses.observed(event.stored());
+        });
+        cache.addFollowListener(new WatchCache.FollowListener() {
+            @Override
+            public void following() {
+                priorityClasses.following();
+            }
+
+            @Override
+            public void lost() {
+                priorityClasses.lost();
+            }
+        });
         if (authorizer instanceof io.kube4j.gateway.rbac.RbacAuthorizer rbac) cache.addListener(rbac::observe);
         String namespaces = io.kube4j.machinery.registry.BuiltInTypes.NAMESPACE.keyPrefix();
         cache.addListener(event -> {

@@ -33,6 +33,7 @@ public final class WatchCache implements AutoCloseable {
     private final ArrayDeque<CachedEvent> window = new ArrayDeque<>();
     private final List<Subscription> subscribers = new CopyOnWriteArrayList<>();
     private final List<Consumer<CachedEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final List<FollowListener> followListeners = new CopyOnWriteArrayList<>();
     /** Every event with a revision greater than this is in the window or still to come. */
     private long coveredFrom;
     /** The newest revision seen. */
@@ -66,9 +67,11 @@ public final class WatchCache implements AutoCloseable {
             }
         });
         log.info("watch cache following {} from revision {}", ROOT, now);
+        followListeners.forEach(FollowListener::following);
     }
 
     private void restart() {
+        followListeners.forEach(FollowListener::lost);
         subscribers.forEach(s -> s.end("the watch cache restarted"));
         try {
             if (watch != null) watch.close();
@@ -115,6 +118,25 @@ public final class WatchCache implements AutoCloseable {
      */
     public void addListener(Consumer<CachedEvent> listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Tells {@code listener} whenever the cache starts following the store (the first time and
+     * after each restart: events before may have been missed, so what was built from them must be
+     * rebuilt from a read made after this call) and when it loses the store. Called on the cache's
+     * thread, so it must be quick.
+     */
+    public void addFollowListener(FollowListener listener) {
+        followListeners.add(listener);
+    }
+
+    /** What {@link #addFollowListener} calls. */
+    public interface FollowListener {
+        /** The cache follows the store from now on: every later change reaches the listeners. */
+        void following();
+
+        /** The cache lost the store: changes may be missed until the next {@link #following()}. */
+        void lost();
     }
 
     /** The newest revision the cache has seen. */
