@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * kube4j the way a user's tests get it: {@link Kube4jCluster} (Testcontainers) through
  * {@link Kube4jExtension}, driven with the fabric8 client it hands out — a Deployment's pods run
- * on the node container and its NodePort Service answers at the node's address.
+ * on the node containers and its NodePort Service answers at the first node's address.
  */
 @ExtendWith({Kube4jImagesBuilt.class, Kube4jExtension.class})
 class Kube4jClusterTest {
@@ -56,13 +56,14 @@ class Kube4jClusterTest {
                 3, TimeUnit.MINUTES);
         List<Pod> pods = client.pods().inNamespace(NAMESPACE).withLabels(labels).list().getItems();
         String nodeName = cluster.node().execInContainer("hostname").getStdout().strip();
+        assertThat(cluster.nodeNames()).contains(nodeName);
         assertThat(pods).hasSize(2).allSatisfy(pod -> {
             assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
-            assertThat(pod.getSpec().getNodeName()).isEqualTo(nodeName);
+            assertThat(cluster.nodeNames()).contains(pod.getSpec().getNodeName());
         });
 
-        // The proxy agent in the node's network namespace serves the Service's node port at the
-        // node container's address, which the test's host reaches on the cluster's network.
+        // The proxy agent in the first node's network namespace serves the Service's node port at
+        // the node container's address, which the test's host reaches on the cluster's network.
         String nodeAddress = client.nodes().withName(nodeName).get().getStatus().getAddresses().stream()
                 .filter(a -> "InternalIP".equals(a.getType())).findFirst().orElseThrow().getAddress();
         URI url = URI.create("http://" + nodeAddress + ":" + service.getSpec().getPorts().getFirst().getNodePort() + "/");

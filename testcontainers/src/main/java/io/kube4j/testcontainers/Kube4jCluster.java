@@ -1,6 +1,10 @@
 package io.kube4j.testcontainers;
 
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Volume;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,17 +22,44 @@ import org.testcontainers.utility.DockerImageName;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A whole kube4j cluster in containers, in the spirit of Testcontainers' K3sContainer: etcd,
  * Kafka (Testcontainers' Kafka module), Redis, the change-feed relay, the API gateway, the
- * controllers, the scheduler and one node (containerd in the node agent's container, the proxy
- * agent in its network namespace), on a network of their own. {@link #start()} returns once the
- * node is up; {@link #kubeconfig()} and {@link #client()} reach the gateway from the test.
+ * controllers, the scheduler and one or more nodes, on a network of their own. {@link #start()}
+ * returns once every node is up; {@link #kubeconfig()} and {@link #client()} reach the gateway
+ * from the test.
+ *
+ * <pre>{@code
+ * try (Kube4jCluster cluster = new Kube4jCluster().withNodes(2)) {
+ *     cluster.start();
+ *     cluster.client().pods().inNamespace("default").list();
+ * }
+ * }</pre>
+ *
+ * <p>Nodes: node {@code i} (from 1 to {@link #withNodes(int) the node count}) is a container of its
+ * own with its own containerd, named {@code kube4j-node-i} (host name, network alias and Node
+ * name), with the podCIDR {@code 10.244.i.0/24} and its own proxy agent in its network namespace.
+ * Its InternalIP is its address on the cluster's network; the proxy agents route each other node's
+ * podCIDR through that address, so pods reach pods of other nodes by pod IP and through Services,
+ * and a NodePort answers at every node's address, which the test's host reaches.
+ *
+ * <p>Crash tests: {@link #kill} stops containers with SIGKILL, {@link #restart} starts them again
+ * and waits until they are healthy. A container keeps its file system across both (etcd's and
+ * Kafka's data, the gateway's CA and token, the node's containerd volume); the gateway and Kafka are
+ * published on fixed host ports, so {@link #kubeconfig()} and {@link #client()} keep working after
+ * a restart.
  *
  * <p>The images are kube4j's ({@code ./kube4j images} builds them where no registry answers);
  * {@link Kube4jImages} names them. The node container needs every capability but
@@ -44,6 +75,8 @@ public class Kube4jCluster implements Startable, AutoCloseable {
     private static final String KUBECONFIG_IN_CONTAINER = "/var/lib/kube4j/kubeconfig/kubeconfig";
     private static final int PARTITIONS = 6;
     private static final String KAFKA_IN_NETWORK = "kafka:19092";
+    /** The most nodes: podCIDRs are 10.244.1.0/24 to 10.244.254.0/24. */
+    public static final int MAX_NODES = 254;
 
     private final Kube4jImages images;
     private final Network network = Network.newNetwork();
@@ -55,8 +88,9 @@ public class Kube4jCluster implements Startable, AutoCloseable {
     private final List<GenericContainer<?>> started = new ArrayList<>();
     private GenericContainer<?> controllers;
     private GenericContainer<?> scheduler;
-    private GenericContainer<?> node;
-    private GenericContainer<?> proxy;
+    private final List<GenericContainer<?>> nodes = new ArrayList<>();
+    private final List<GenericContainer<?>> proxies = new ArrayList<>();
+    private int nodeCount = 1;
     private String kubeconfig;
     private KubernetesClient client;
 
@@ -97,9 +131,52 @@ public class Kube4jCluster implements Startable, AutoCloseable {
                 "SPRING_DATA_REDIS_HOST", "redis"))
                 .withNetworkAliases("gateway")
                 .withExposedPorts(6443);
+        // Fixed host ports: Docker picks new ephemeral ones when a stopped container starts again,
+        // and the kubeconfig and Kafka's advertised listener name the first ones.
+        gateway.setPortBindings(List.of(freePort() + ":6443"));
+        kafka.setPortBindings(List.of(freePort() + ":9092"));
     }
 
-    /** Starts every container; the node has registered (its agent is healthy) when this returns. */
+    /**
+     * Runs {@code count} nodes instead of one; call before {@link #start()}.
+     *
+     * @throws IllegalArgumentException unless {@code 1 <= count <= }{@link #MAX_NODES}
+     * @throws IllegalStateException    once the cluster has started
+     */
+    public Kube4jCluster withNodes(int count) {
+        if (count < 1 || count > MAX_NODES) {
+            throw new IllegalArgumentException("a cluster has 1 to " + MAX_NODES + " nodes, not " + count);
+        }
+        if (kubeconfig != null || !nodes.isEmpty()) throw new IllegalStateException("the cluster has started");
+        nodeCount = count;
+        return this;
+    }
+
+    /** How many nodes this cluster runs. */
+    public int nodeCount() {
+        return nodeCount;
+    }
+
+    /** The name of node {@code number} (from 1): its container's host name and network alias and its Node's name. */
+    public static String nodeName(int number) {
+        checkNodeNumber(number);
+        return "kube4j-node-" + number;
+    }
+
+    /** The podCIDR of node {@code number} (from 1). */
+    public static String podCidr(int number) {
+        checkNodeNumber(number);
+        return "10.244." + number + ".0/24";
+    }
+
+    /** The names of this cluster's nodes, in order. */
+    public List<String> nodeNames() {
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= nodeCount; i++) names.add(nodeName(i));
+        return List.copyOf(names);
+    }
+
+    /** Starts every container; every node has registered (its agents are healthy) when this returns. */
     @Override
     public void start() {
         try {
@@ -117,33 +194,19 @@ public class Kube4jCluster implements Startable, AutoCloseable {
                     "KUBE4J_SCHEDULER_KUBECONFIG", KUBECONFIG_IN_CONTAINER,
                     "KUBE4J_SCHEDULER_KAFKABOOTSTRAPSERVERS", KAFKA_IN_NETWORK,
                     "KUBE4J_SCHEDULER_PARTITIONS", Integer.toString(PARTITIONS)));
-            node = role("node", Map.of(
-                    "KUBE4J_NODE_KUBECONFIG", KUBECONFIG_IN_CONTAINER,
-                    "SPRING_DATA_REDIS_HOST", "redis"))
-                    .withTmpFs(Map.of("/run", "rw", "/tmp", "rw"))
-                    .withCreateContainerCmdModifier(cmd -> {
-                        // containerd's snapshots need a volume (overlay on overlay fails).
-                        cmd.withVolumes(new Volume("/var/lib/containerd"));
-                        cmd.getHostConfig()
-                                .withCapAdd(Capability.ALL)
-                                .withCapDrop(Capability.SYS_RESOURCE)
-                                .withSecurityOpts(List.of("seccomp=unconfined", "apparmor=unconfined"))
-                                .withDeviceCgroupRules(List.of("a *:* rwm"));
-                    });
-            for (GenericContainer<?> role : List.of(controllers, scheduler, node)) {
+            for (int number = 1; number <= nodeCount; number++) nodes.add(node(number));
+            List<GenericContainer<?>> roles = new ArrayList<>(List.of(controllers, scheduler));
+            roles.addAll(nodes);
+            for (GenericContainer<?> role : roles) {
                 role.withCopyToContainer(Transferable.of(inNetwork, 0644), KUBECONFIG_IN_CONTAINER);
             }
-            startAll(controllers, scheduler, node);
+            startAll(roles.toArray(GenericContainer<?>[]::new));
 
-            // The proxy agent lives in the node's network namespace: one network identity per node.
-            proxy = new GenericContainer<>(image("proxy"))
-                    .withNetworkMode("container:" + node.getContainerId())
-                    .withEnv(Map.of("KUBE4J_PROXY_KUBECONFIG", KUBECONFIG_IN_CONTAINER,
-                            "JAVA_TOOL_OPTIONS", "-Xms64m -Xmx256m"))
-                    .withCopyToContainer(Transferable.of(inNetwork, 0644), KUBECONFIG_IN_CONTAINER)
-                    .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN, Capability.NET_RAW))
-                    .waitingFor(Wait.forHealthcheck().withStartupTimeout(ROLE_STARTUP));
-            startAll(proxy);
+            // Each proxy agent lives in its node's network namespace: one network identity per node.
+            for (int number = 1; number <= nodeCount; number++) {
+                proxies.add(proxy(nodes.get(number - 1), nodeName(number), inNetwork));
+            }
+            startAll(proxies.toArray(GenericContainer<?>[]::new));
         } catch (RuntimeException e) {
             stop();
             throw e;
@@ -183,20 +246,130 @@ public class Kube4jCluster implements Startable, AutoCloseable {
         return client;
     }
 
-    /** The node's container: the Node's name is its host name and its InternalIP its address. */
+    /** The first node's container: the Node's name is its host name and its InternalIP its address. */
     public GenericContainer<?> node() {
-        if (node == null) throw new IllegalStateException("the cluster is not started");
-        return node;
+        return nodes().getFirst();
     }
 
-    /** The gateway's container, e.g. to stop and restart it. */
+    /** Every node's container, node 1 first (containerd and the node agent). */
+    public List<GenericContainer<?>> nodes() {
+        if (nodes.isEmpty()) throw new IllegalStateException("the cluster is not started");
+        return Collections.unmodifiableList(nodes);
+    }
+
+    /** Every node's proxy agent container, in the order of {@link #nodes()}; each shares its node's network namespace. */
+    public List<GenericContainer<?>> proxies() {
+        if (proxies.isEmpty()) throw new IllegalStateException("the cluster is not started");
+        return Collections.unmodifiableList(proxies);
+    }
+
+    public GenericContainer<?> etcd() {
+        return etcd;
+    }
+
+    public KafkaContainer kafka() {
+        return kafka;
+    }
+
+    public GenericContainer<?> redis() {
+        return redis;
+    }
+
+    /** The state store's change-feed relay (etcd to Kafka). */
+    public GenericContainer<?> relay() {
+        return relay;
+    }
+
     public GenericContainer<?> gateway() {
         return gateway;
+    }
+
+    public GenericContainer<?> controllers() {
+        if (controllers == null) throw new IllegalStateException("the cluster is not started");
+        return controllers;
+    }
+
+    public GenericContainer<?> scheduler() {
+        if (scheduler == null) throw new IllegalStateException("the cluster is not started");
+        return scheduler;
+    }
+
+    /**
+     * Kills each container with SIGKILL, as a crash would, and returns once all have stopped. They
+     * stay, stopped, until {@link #restart} starts them again (or {@link #stop()} removes them).
+     * Killing a node takes its network namespace away from its proxy agent: restart both.
+     */
+    public void kill(GenericContainer<?>... containers) {
+        DockerClient docker = DockerClientFactory.instance().client();
+        for (GenericContainer<?> container : containers) {
+            docker.killContainerCmd(container.getContainerId()).withSignal("SIGKILL").exec();
+        }
+        for (GenericContainer<?> container : containers) {
+            docker.waitContainerCmd(container.getContainerId()).exec(new WaitContainerResultCallback())
+                    .awaitStatusCode(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Starts stopped containers of this cluster again and waits until every one is healthy (running,
+     * for one without a health check). They start one after another in the order of the addresses
+     * they had, those sharing another container's network (proxy agents) last: Docker hands a
+     * starting container the lowest free address, so each gets its own back. What a container
+     * depends on must be running (or be in the same call, earlier): etcd, Kafka and Redis before
+     * the relay and the gateway, the gateway before the roles, a node before its proxy agent.
+     *
+     * @throws IllegalStateException when a container exits or is not healthy within ten minutes
+     */
+    public void restart(GenericContainer<?>... containers) {
+        DockerClient docker = DockerClientFactory.instance().client();
+        List<GenericContainer<?>> order = new ArrayList<>(List.of(containers));
+        order.sort(Comparator.comparingLong(Kube4jCluster::addressOrder));
+        for (GenericContainer<?> container : order) {
+            docker.startContainerCmd(container.getContainerId()).exec();
+        }
+        for (GenericContainer<?> container : order) {
+            awaitHealthy(docker, container, ROLE_STARTUP);
+        }
     }
 
     /** The images this cluster runs. */
     public Kube4jImages images() {
         return images;
+    }
+
+    @SuppressWarnings("resource")
+    private GenericContainer<?> node(int number) {
+        String name = nodeName(number);
+        return role("node", Map.of(
+                "KUBE4J_NODE_KUBECONFIG", KUBECONFIG_IN_CONTAINER,
+                "SPRING_DATA_REDIS_HOST", "redis",
+                "KUBE4J_NODE_PODCIDR", podCidr(number),
+                // The proxy agents route to other nodes' pods, from their Node objects.
+                "KUBE4J_NODE_PEER_ROUTES", "false"))
+                .withNetworkAliases(name)
+                .withTmpFs(Map.of("/run", "rw", "/tmp", "rw"))
+                .withCreateContainerCmdModifier(cmd -> {
+                    cmd.withHostName(name);
+                    // containerd's snapshots need a volume (overlay on overlay fails).
+                    cmd.withVolumes(new Volume("/var/lib/containerd"));
+                    cmd.getHostConfig()
+                            .withCapAdd(Capability.ALL)
+                            .withCapDrop(Capability.SYS_RESOURCE)
+                            .withSecurityOpts(List.of("seccomp=unconfined", "apparmor=unconfined"))
+                            .withDeviceCgroupRules(List.of("a *:* rwm"));
+                });
+    }
+
+    @SuppressWarnings("resource")
+    private GenericContainer<?> proxy(GenericContainer<?> node, String nodeName, String inNetwork) {
+        return new GenericContainer<>(image("proxy"))
+                .withNetworkMode("container:" + node.getContainerId())
+                .withEnv(Map.of("KUBE4J_PROXY_KUBECONFIG", KUBECONFIG_IN_CONTAINER,
+                        "KUBE4J_PROXY_NODENAME", nodeName,
+                        "JAVA_TOOL_OPTIONS", "-Xms64m -Xmx256m"))
+                .withCopyToContainer(Transferable.of(inNetwork, 0644), KUBECONFIG_IN_CONTAINER)
+                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN, Capability.NET_RAW))
+                .waitingFor(Wait.forHealthcheck().withStartupTimeout(ROLE_STARTUP));
     }
 
     private GenericContainer<?> role(String image, Map<String, String> env) {
@@ -214,6 +387,61 @@ public class Kube4jCluster implements Startable, AutoCloseable {
     private void startAll(GenericContainer<?>... containers) {
         started.addAll(List.of(containers));
         Startables.deepStart(containers).join();
+    }
+
+    private static void checkNodeNumber(int number) {
+        if (number < 1 || number > MAX_NODES) throw new IllegalArgumentException("nodes are numbered 1 to " + MAX_NODES + ", not " + number);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The container's last address as a number; one without an address of its own (sharing another's network) sorts last. */
+    private static long addressOrder(GenericContainer<?> container) {
+        Map<String, ContainerNetwork> networks = container.getContainerInfo().getNetworkSettings().getNetworks();
+        for (ContainerNetwork network : networks.values()) {
+            String ip = network.getIpAddress();
+            if (ip == null || ip.isBlank()) continue;
+            try {
+                long value = 0;
+                for (byte b : InetAddress.getByName(ip).getAddress()) value = (value << 8) | (b & 0xff);
+                return value;
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException("not an address: " + ip, e);
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    private static void awaitHealthy(DockerClient docker, GenericContainer<?> container, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(container.getContainerId()).exec().getState();
+            if (!Boolean.TRUE.equals(state.getRunning())) {
+                throw new IllegalStateException(container.getDockerImageName() + " exited (" + state.getExitCodeLong() + ") after its restart:\n"
+                        + tail(container.getLogs()));
+            }
+            if (state.getHealth() == null || "healthy".equals(state.getHealth().getStatus())) return;
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException(container.getDockerImageName() + " not healthy within " + timeout + " of its restart:\n"
+                        + tail(container.getLogs()));
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static String tail(String log) {
+        return log.length() <= 4000 ? log : log.substring(log.length() - 4000);
     }
 
     private static String exec(GenericContainer<?> container, String... command) {
