@@ -31,7 +31,14 @@ import java.util.function.IntFunction;
  * The scheduler end to end, part (b) of {@code ./kube4j bench scheduler}: Node objects created through the
  * gateway (hollow: no agent behind them), then pods created as fast as the gateway takes them; the rate is pods
  * per second from the first create to the last pod seen bound (through a watch, as a client sees it). Everything
- * it made is deleted afterwards.
+ * it made is deleted afterwards, the pods without a grace period: no kubelet runs on the benchmark's nodes to finish a
+ * graceful deletion, and pods left terminating would keep their namespace, and the namespace controller's retries,
+ * alive.
+ *
+ * <p>Before the timed part, as the in-process part warms its framework, the run lets the cluster absorb the nodes
+ * (until no node of the run has changed for {@value #QUIET_SECONDS} s, at most {@code settle}: the controllers'
+ * podCIDR allocation and the scheduler's node cache otherwise compete with the pods) and creates warm-up pods that
+ * must be bound first, so that the rate is that of a running cluster rather than of its first-use code paths.
  *
  * <p>The pods select the benchmark's nodes and tolerate every taint, so the node-lifecycle controller's taints
  * for nodes that never send heartbeats do not change the result.
@@ -55,13 +62,28 @@ public final class SchedulerEndToEndRun {
         }
     }
 
+    static final int QUIET_SECONDS = 3;
+
     private final KubernetesClient client;
     private final int concurrency;
+    private final int warmupPods;
+    private final Duration settle;
     private final String label;
 
+    /** A run without warm-up or settling: the cluster's first-use figure. */
     public SchedulerEndToEndRun(KubernetesClient client, int concurrency) {
+        this(client, concurrency, 0, Duration.ZERO);
+    }
+
+    /**
+     * @param warmupPods pods created and bound before the timed part (counted in neither figure)
+     * @param settle     the longest wait for the nodes to stop changing before the warm-up; zero skips it
+     */
+    public SchedulerEndToEndRun(KubernetesClient client, int concurrency, int warmupPods, Duration settle) {
         this.client = client;
         this.concurrency = concurrency;
+        this.warmupPods = warmupPods;
+        this.settle = settle;
         this.label = "sbench-" + Long.toHexString(System.currentTimeMillis());
     }
 
@@ -70,14 +92,21 @@ public final class SchedulerEndToEndRun {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             all(pool, nodeCount, i -> () -> client.nodes().resource(node(i)).create());
+            settleNodes();
             Set<String> bound = ConcurrentHashMap.newKeySet();
+            CountDownLatch warm = new CountDownLatch(warmupPods);
             CountDownLatch allBound = new CountDownLatch(1);
             try (Watch ignored = client.pods().inNamespace(namespace).watch(new Watcher<>() {
                 @Override
                 public void eventReceived(Action action, Pod pod) {
                     if (pod.getSpec().getNodeName() != null && !pod.getSpec().getNodeName().isEmpty()) {
-                        bound.add(pod.getMetadata().getName());
-                        if (bound.size() >= podCount) allBound.countDown();
+                        String name = pod.getMetadata().getName();
+                        if (name.startsWith("warm-")) {
+                            if (bound.add(name)) warm.countDown();
+                            return;
+                        }
+                        bound.add(name);
+                        if (bound.size() - warmupPods >= podCount) allBound.countDown();
                     }
                 }
 
@@ -85,21 +114,36 @@ public final class SchedulerEndToEndRun {
                 public void onClose(WatcherException cause) {
                 }
             })) {
+                if (warmupPods > 0) {
+                    long warmStart = System.nanoTime();
+                    all(pool, warmupPods, i -> () -> client.pods().inNamespace(namespace).resource(pod(namespace, "warm-" + i, i)).create());
+                    boolean warmed = warm.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    System.out.printf("  e2e warm-up: %d pods created and %s in %.2f s%n", warmupPods,
+                            warmed ? "bound" : "not all bound", (System.nanoTime() - warmStart) / 1e9);
+                }
                 long start = System.nanoTime();
-                all(pool, podCount, i -> () -> client.pods().inNamespace(namespace).resource(pod(namespace, i)).create());
+                all(pool, podCount, i -> () -> client.pods().inNamespace(namespace).resource(pod(namespace, "pod-" + i, i)).create());
                 double createSeconds = (System.nanoTime() - start) / 1e9;
                 boolean done = allBound.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                if (!done) System.out.printf("  only %d of %d pods bound within %s%n", bound.size(), podCount, timeout);
-                return new Result(nodeCount, podCount, bound.size(), createSeconds, seconds);
+                int timedBound = bound.size() - warmupPods;
+                if (!done) System.out.printf("  only %d of %d pods bound within %s%n", timedBound, podCount, timeout);
+                return new Result(nodeCount, podCount, timedBound, createSeconds, seconds);
             }
         } finally {
-            cleanUp(namespace);
+            cleanUp(namespace, podCount);
         }
     }
 
     /** Deletes what the run made; a failure here is reported, not thrown, so the measurement is kept. */
-    private void cleanUp(String namespace) {
+    private void cleanUp(String namespace, int podCount) {
+        // One request per pod: a single deletecollection of thousands can outlast the client's request timeout.
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            all(pool, warmupPods + podCount, i -> () -> client.pods().inNamespace(namespace)
+                    .withName(i < warmupPods ? "warm-" + i : "pod-" + (i - warmupPods)).withGracePeriod(0).delete());
+        } catch (Exception e) {
+            System.out.printf("  could not delete every pod of %s without a grace period: %s%n", namespace, e.getMessage());
+        }
         try {
             client.namespaces().withName(namespace).delete();
             client.nodes().withLabel("kube4j.io/bench", label).delete();
@@ -107,6 +151,35 @@ public final class SchedulerEndToEndRun {
             System.out.printf("  could not delete the benchmark's namespace %s and nodes labelled kube4j.io/bench=%s: %s%n",
                     namespace, label, e.getMessage());
         }
+    }
+
+    /**
+     * Waits until no node of this run has changed for {@value #QUIET_SECONDS} s, or {@link #settle} passed; prints
+     * how long it took and how many changes it saw.
+     */
+    private void settleNodes() throws InterruptedException {
+        if (settle.isZero()) return;
+        long start = System.nanoTime();
+        java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong(start);
+        java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
+        try (Watch ignored = client.nodes().withLabel("kube4j.io/bench", label).watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Node node) {
+                changes.incrementAndGet();
+                last.set(System.nanoTime());
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        })) {
+            long quiet = TimeUnit.SECONDS.toNanos(QUIET_SECONDS);
+            while (System.nanoTime() - last.get() < quiet && System.nanoTime() - start < settle.toNanos()) {
+                Thread.sleep(200);
+            }
+        }
+        System.out.printf("  e2e nodes settled in %.1f s (%d node changes seen)%n", (System.nanoTime() - start) / 1e9,
+                changes.get());
     }
 
     /** Runs {@code count} tasks, {@code concurrency} at a time; rethrows the first failure. */
@@ -139,8 +212,8 @@ public final class SchedulerEndToEndRun {
                 .withNewStatus().withAllocatable(alloc).withCapacity(alloc).endStatus().build();
     }
 
-    private Pod pod(String namespace, int i) {
-        return new PodBuilder().withNewMetadata().withName("pod-" + i).withNamespace(namespace)
+    private Pod pod(String namespace, String name, int i) {
+        return new PodBuilder().withNewMetadata().withName(name).withNamespace(namespace)
                 .withLabels(Map.of("app", "app-" + (i % 100))).endMetadata()
                 .withNewSpec()
                 .withContainers(new ContainerBuilder().withName("c").withImage("busybox").withNewResources()
