@@ -78,8 +78,10 @@ class AddedNodeTest {
         assertThat(up.ok()).as(up.output()).isTrue();
         System.out.println("AddedNodeTest: ./kube4j up --nodes 2 took " + Duration.between(start, Instant.now()).toSeconds() + " s");
 
-        String second = Arrays.stream(kubectl.ok("get", "nodes", "-o", "jsonpath={.items[*].metadata.name}").trim().split(" "))
-                .filter(name -> !name.equals(first)).findFirst().orElseThrow();
+        // The new agent answers its health check before its Node is registered.
+        String second = eventually(Duration.ofSeconds(60), () -> Arrays.stream(
+                        kubectl.ok("get", "nodes", "-o", "jsonpath={.items[*].metadata.name}").trim().split(" "))
+                .filter(name -> !name.equals(first)).findFirst().orElse(""), name -> !name.isEmpty());
         kubectl.ok("wait", "--for=condition=Ready", "node/" + second, "--timeout=120s");
         String podCidr = kubectl.ok("get", "node", second, "-o", "jsonpath={.spec.podCIDR}").trim();
         String firstCidr = kubectl.ok("get", "node", first, "-o", "jsonpath={.spec.podCIDR}").trim();
