@@ -91,7 +91,13 @@ public final class KafkaProcess extends ServerProcess {
                     freePort(), freePort(), newClusterId());
             kafka.writeConfiguration();
             kafka.format();
-            kafka.startProcess();
+            try {
+                kafka.startProcess();
+            } catch (RuntimeException e) {
+                // A broker that did not come up in time must not outlive the failed start.
+                kafka.close();
+                throw e;
+            }
             return kafka;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
