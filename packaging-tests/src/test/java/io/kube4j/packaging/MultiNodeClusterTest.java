@@ -89,9 +89,10 @@ class MultiNodeClusterTest {
 
         // Through the ClusterIP from node 1: both pods answer, the one on node 2 among them.
         String clusterIp = service.getSpec().getClusterIP();
-        String calls = kubectl.ok("exec", "-n", NAMESPACE, "client", "--", "sh", "-c",
-                "for i in $(seq 24); do timeout 5 wget -q -O - http://" + clusterIp + "/; done");
-        Set<String> answered = calls.lines().map(String::strip).collect(Collectors.toCollection(TreeSet::new));
+        // (The proxy may still be taking in the endpoint that just became ready: rounds of 24 calls until both answer.)
+        Set<String> answered = EchoWorkload.eventually(Duration.ofSeconds(30), () -> kubectl.ok("exec", "-n", NAMESPACE, "client", "--",
+                        "sh", "-c", "for i in $(seq 24); do timeout 5 wget -q -O - http://" + clusterIp + "/; done")
+                .lines().map(String::strip).collect(Collectors.toCollection(TreeSet::new)), podNames::equals);
         assertThat(answered).as("pods answering %s from node 1", clusterIp).isEqualTo(podNames);
 
         // The NodePort at each node's address, from the test's host: either pod answers behind either node.
