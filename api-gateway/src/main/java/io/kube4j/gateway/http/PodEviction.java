@@ -15,7 +15,6 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,8 +43,7 @@ final class PodEviction {
     DeleteResult evict(String namespace, String name, DeleteOptions options) {
         ObjectNode pod = storage.get(BuiltInTypes.POD, namespace, name);
         String phase = JsonTree.stringOrEmpty(JsonTree.object(pod, "status"), "phase");
-        boolean deleting = JsonTree.present(JsonTree.object(pod, "metadata"), "deletionTimestamp");
-        if (deleting || phase.equals("Succeeded") || phase.equals("Failed") || phase.equals("Pending")) {
+        if (KubeObject.isDeleting(pod) || phase.equals("Succeeded") || phase.equals("Failed") || phase.equals("Pending")) {
             return storage.delete(BuiltInTypes.POD, namespace, name, options);
         }
         List<ObjectNode> budgets = budgetsOf(pod, namespace);
@@ -57,9 +55,7 @@ final class PodEviction {
     }
 
     private List<ObjectNode> budgetsOf(ObjectNode pod, String namespace) {
-        Map<String, String> labels = new HashMap<>();
-        ObjectNode podLabels = JsonTree.object(JsonTree.object(pod, "metadata"), "labels");
-        if (podLabels != null) podLabels.properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString("")));
+        Map<String, String> labels = KubeObject.labels(pod);
         return storage.list(BuiltInTypes.POD_DISRUPTION_BUDGET, namespace, ListOptions.all()).items().stream()
                 .filter(pdb -> {
                     JsonNode selector = pdb.path("spec").get("selector");
