@@ -2,6 +2,7 @@ package io.kube4j.gateway.admission;
 
 import io.kube4j.machinery.errors.StatusCause;
 import io.kube4j.machinery.object.JsonTree;
+import io.kube4j.machinery.object.KubeObject;
 import io.kube4j.machinery.quantity.Quantity;
 import io.kube4j.machinery.registry.BuiltInTypes;
 import io.kube4j.machinery.validation.NameValidation;
@@ -35,7 +36,7 @@ public final class PersistentVolumeClaimStrategy extends BaseStrategy {
     @Override
     public void prepareForCreate(ObjectNode pvc, AdmissionContext context) {
         pvc.putObject("status").put("phase", "Pending");
-        addFinalizer(pvc, PVC_PROTECTION);
+        KubeObject.addFinalizer(pvc, PVC_PROTECTION);
         ObjectNode spec = Workloads.spec(pvc);
         // The DefaultStorageClass admission plugin: only a claim that names no class at all gets one.
         if (!spec.has("storageClassName") || spec.get("storageClassName").isNull()) {
@@ -46,16 +47,6 @@ public final class PersistentVolumeClaimStrategy extends BaseStrategy {
     /** The StorageObjectInUseProtection admission plugin's finalizers: released by the controllers once nothing uses the object. */
     static final String PVC_PROTECTION = "kubernetes.io/pvc-protection";
     static final String PV_PROTECTION = "kubernetes.io/pv-protection";
-
-    static void addFinalizer(ObjectNode object, String finalizer) {
-        ObjectNode metadata = JsonTree.ensureObject(object, "metadata");
-        if (!(metadata.get("finalizers") instanceof tools.jackson.databind.node.ArrayNode finalizers)) {
-            metadata.putArray("finalizers").add(finalizer);
-            return;
-        }
-        for (JsonNode f : finalizers) if (finalizer.equals(JsonTree.string(f))) return;
-        finalizers.add(finalizer);
-    }
 
     static final String DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class";
     static final String BETA_DEFAULT_CLASS = "storageclass.beta.kubernetes.io/is-default-class";

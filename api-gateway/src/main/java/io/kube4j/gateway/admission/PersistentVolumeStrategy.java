@@ -53,7 +53,7 @@ public final class PersistentVolumeStrategy extends BaseStrategy {
         ObjectNode status = pv.putObject("status");
         status.put("phase", "Pending");
         status.put("lastPhaseTransitionTime", Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
-        PersistentVolumeClaimStrategy.addFinalizer(pv, PersistentVolumeClaimStrategy.PV_PROTECTION);
+        io.kube4j.machinery.object.KubeObject.addFinalizer(pv, PersistentVolumeClaimStrategy.PV_PROTECTION);
     }
 
     @Override

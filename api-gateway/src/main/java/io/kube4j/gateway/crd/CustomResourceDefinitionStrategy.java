@@ -52,9 +52,7 @@ public class CustomResourceDefinitionStrategy implements KindStrategy {
 
     @Override
     public void prepareForCreate(ObjectNode crd, AdmissionContext context) {
-        ObjectNode meta = KubeObject.metadata(crd);
-        ArrayNode finalizers = meta.has("finalizers") ? (ArrayNode) meta.get("finalizers") : meta.putArray("finalizers");
-        if (finalizers.valueStream().noneMatch(f -> f.asString().equals(CLEANUP_FINALIZER))) finalizers.add(CLEANUP_FINALIZER);
+        KubeObject.addFinalizer(crd, CLEANUP_FINALIZER);
         setStatus(crd);
     }
 

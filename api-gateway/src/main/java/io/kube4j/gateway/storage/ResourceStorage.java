@@ -553,11 +553,7 @@ public final class ResourceStorage {
                     "propagationPolicy", policy, List.of("Foreground", "Background", "Orphan"))));
         }
         String finalizer = "Orphan".equals(policy) ? "orphan" : "Foreground".equals(policy) ? "foregroundDeletion" : null;
-        if (finalizer != null && !KubeObject.finalizers(marked).contains(finalizer)) {
-            ArrayNode finalizers = meta.has("finalizers") ? (ArrayNode) meta.get("finalizers") : meta.putArray("finalizers");
-            finalizers.add(finalizer);
-            changed = true;
-        }
+        if (finalizer != null && KubeObject.addFinalizer(marked, finalizer)) changed = true;
         if (type.equals(BuiltInTypes.NAMESPACE) && !marked.path("spec").path("finalizers").isEmpty()) {
             if (!"Terminating".equals(marked.path("status").path("phase").asString(""))) {
                 ((ObjectNode) marked.withObjectProperty("status")).put("phase", "Terminating");

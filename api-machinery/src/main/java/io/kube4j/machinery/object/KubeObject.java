@@ -84,6 +84,14 @@ public final class KubeObject {
         return array.valueStream().map(JsonNode::asString).toList();
     }
 
+    /** Adds {@code finalizer} to {@code metadata.finalizers} unless it is there; whether it was added. */
+    public static boolean addFinalizer(ObjectNode object, String finalizer) {
+        if (finalizers(object).contains(finalizer)) return false;
+        ObjectNode meta = metadata(object);
+        (meta.get("finalizers") instanceof ArrayNode array ? array : meta.putArray("finalizers")).add(finalizer);
+        return true;
+    }
+
     /** Kubernetes' timestamp form: RFC 3339 in UTC with whole seconds. */
     public static String timestamp(Instant instant) {
         return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
