@@ -7,14 +7,13 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.kube4j.machinery.client.FakeObjectClient;
 import io.kube4j.machinery.controller.Result;
 import io.kube4j.machinery.informer.IndexedCache;
+import io.kube4j.testsupport.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,26 +24,7 @@ class PodGarbageCollectorTest {
 
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    static final class TestClock extends Clock {
-        Instant now = T0;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final TestClock clock = new TestClock();
+    final MutableClock clock = new MutableClock(T0);
     final IndexedCache<Node> nodes = new IndexedCache<>();
     final IndexedCache<Pod> pods = new IndexedCache<>();
     final FakeObjectClient objects = new FakeObjectClient();
@@ -111,14 +91,14 @@ class PodGarbageCollectorTest {
         assertThat(removed).isEmpty();
         assertThat(first.requeueAfter()).isEqualTo(Duration.ofSeconds(20));
 
-        clock.now = T0.plusSeconds(30);
+        clock.set(T0.plusSeconds(30));
         Result second = collector.reconcile(PodGarbageCollector.KEY);
         assertThat(removed).isEmpty();
         assertThat(second.requeueAfter()).isEqualTo(Duration.ofSeconds(10));
 
         // The cache has not seen the node yet, but the gateway has it: nothing happens.
         objects.seed(node("gone", true, false));
-        clock.now = T0.plusSeconds(40);
+        clock.set(T0.plusSeconds(40));
         collector.reconcile(PodGarbageCollector.KEY);
         assertThat(removed).isEmpty();
 
@@ -140,10 +120,10 @@ class PodGarbageCollectorTest {
         seed(pod("p", "n1", "Running", false, 0));
         collector.reconcile(PodGarbageCollector.KEY);             // n1 missing since T0
         nodes.put(node("n1", true, false));
-        clock.now = T0.plusSeconds(30);
+        clock.set(T0.plusSeconds(30));
         collector.reconcile(PodGarbageCollector.KEY);             // back: forgotten
         nodes.remove("n1");
-        clock.now = T0.plusSeconds(50);
+        clock.set(T0.plusSeconds(50));
         Result result = collector.reconcile(PodGarbageCollector.KEY);
 
         assertThat(removed).isEmpty();
