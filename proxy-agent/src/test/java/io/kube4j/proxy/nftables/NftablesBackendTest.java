@@ -170,6 +170,17 @@ class NftablesBackendTest {
     }
 
     @Test
+    void onlyEndpointsThatMayBeThisNodesPodsAreMasqueradedAsHairpin() throws Exception {
+        ServicePortRules spread = new ServicePortRules(new ServicePortName("ns", "web", "", Protocol.TCP), "10.96.0.10", 80, 0, List.of(),
+                List.of(new Backend("10.244.0.1", 8080), new Backend("10.244.1.1", 8080)), false, List.of(new Backend("10.244.0.1", 8080)), 0,
+                List.of(new Backend("10.244.1.1", 8080)));
+        RecordingNftRunner nft = new RecordingNftRunner();
+        new NftablesBackend("kube4j", nft).sync(rules(spread));
+        assertThat(nft.last().lines().toList()).contains("add element ip kube4j hairpin { 10.244.0.1 . 10.244.0.1 }")
+                .noneMatch(l -> l.contains("10.244.1.1 . 10.244.1.1"));
+    }
+
+    @Test
     void affinityChainsRecordTheClientAndSendItBack() {
         ServicePortRules sticky = svc("web", "10.96.0.10", 0, 60, "10.244.0.1");
         NftRuleset r = NftablesRenderer.render(rules(sticky));
