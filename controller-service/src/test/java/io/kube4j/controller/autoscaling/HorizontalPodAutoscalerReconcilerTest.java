@@ -62,7 +62,7 @@ class HorizontalPodAutoscalerReconcilerTest {
         public Instant instant() {
             return now;
         }
-    });
+    }, HorizontalPodAutoscalerReconciler.DEFAULT_SYNC_PERIOD);
 
     void seed() {
         var hpa = new HorizontalPodAutoscalerBuilder().withApiVersion("autoscaling/v2").withKind("HorizontalPodAutoscaler")
