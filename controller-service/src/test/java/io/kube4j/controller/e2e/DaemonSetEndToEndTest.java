@@ -36,7 +36,7 @@ class DaemonSetEndToEndTest {
         // Its nodes are bare Node objects with no agent beating for them: without this the node lifecycle
         // controller would mark them NotReady after its grace period (40 s) and their pods with them,
         // stalling a rollout that a loaded machine has not finished by then.
-        controllers = ControllerServiceTest.startControllers(cluster, "ds-a", "--kube4j.controllers.disabled=nodelifecycle");
+        controllers = ControllerServices.start(cluster, "ds-a", "--kube4j.controllers.disabled=nodelifecycle");
     }
 
     @AfterAll

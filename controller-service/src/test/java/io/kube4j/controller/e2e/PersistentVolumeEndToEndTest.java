@@ -4,10 +4,9 @@ import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.kube4j.testcluster.LocalCluster;
 import io.kube4j.testsupport.Kubectl;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static io.kube4j.controller.e2e.ControllerServiceTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,21 +20,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * when the claim goes and kept (Retain); a claim a pod uses stays Terminating until the pod goes
  * (pvc-protection); a provisioned volume (Delete) is removed once its cleanup pod on its node is done.
  */
+@ExtendWith(SharedControlPlane.Extension.class)
 class PersistentVolumeEndToEndTest {
 
     static LocalCluster cluster;
-    static ConfigurableApplicationContext controllers;
 
     @BeforeAll
-    static void start() {
-        cluster = LocalCluster.start();
-        controllers = ControllerServiceTest.startControllers(cluster, "pv-a");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (controllers != null) controllers.close();
-        if (cluster != null) cluster.close();
+    static void start(SharedControlPlane plane) {
+        cluster = plane.cluster();
     }
 
     PersistentVolumeClaim claim(String name) {
