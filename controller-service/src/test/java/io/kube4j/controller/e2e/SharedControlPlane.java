@@ -12,12 +12,13 @@ import java.util.Map;
 
 /**
  * One control plane — etcd, Kafka, the relay, a gateway serving metrics.k8s.io from a Redis — and
- * one controller service, shared by the end-to-end classes whose tests keep to namespaces of their
- * own and leave the cluster as they found it for everyone else. Starting them takes longer than
- * most of those classes' tests, so they start once per test run (as Kubernetes' e2e suites share
- * one cluster) and stop when the run ends. Classes that change the cluster for everyone — Nodes
- * nobody heartbeats for, a controller service killed mid-run or configured differently — start
- * their own.
+ * one controller service reading node heartbeats from that Redis, shared by the end-to-end classes
+ * whose tests keep to namespaces of their own, give cluster-wide objects (Nodes, volumes, custom
+ * resource definitions) names no other class uses, and remove Nodes they stop heartbeating for.
+ * Starting them takes longer than most of those classes' tests, so they start once per test
+ * run (as Kubernetes' e2e suites share one cluster) and stop when the run ends. Classes that
+ * change the cluster for everyone — a controller service killed mid-run or configured
+ * differently — start their own.
  *
  * <p>The shared controller service differs from the launcher's defaults in two settings, each
  * for one class: the autoscaler's sync period is one second instead of 15 (the autoscaler test
@@ -48,7 +49,9 @@ final class SharedControlPlane implements AutoCloseable {
             cluster = LocalCluster.start(Map.of("spring.data.redis.port", Integer.toString(redis.port())));
             AdjustableClock clock = new AdjustableClock();
             ConfigurableApplicationContext controllers = ControllerServices.start(cluster, "shared-a", clock,
-                    "--kube4j.controllers.horizontal-pod-autoscaler.sync-period=1s");
+                    "--kube4j.controllers.horizontal-pod-autoscaler.sync-period=1s",
+                    "--spring.data.redis.host=127.0.0.1",
+                    "--spring.data.redis.port=" + redis.port());
             return new SharedControlPlane(redis, cluster, clock, controllers);
         } catch (RuntimeException e) {
             if (cluster != null) cluster.close();
