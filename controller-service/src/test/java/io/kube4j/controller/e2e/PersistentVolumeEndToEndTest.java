@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.kube4j.testcluster.LocalCluster;
 import io.kube4j.testsupport.Kubectl;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,6 +29,12 @@ class PersistentVolumeEndToEndTest {
     @BeforeAll
     static void start(SharedControlPlane plane) {
         cluster = plane.cluster();
+    }
+
+    @AfterAll
+    static void stop() {
+        // Nodes are cluster-wide, and the classes after this one share the cluster.
+        if (cluster != null) cluster.client().nodes().withName("n1").delete();
     }
 
     PersistentVolumeClaim claim(String name) {

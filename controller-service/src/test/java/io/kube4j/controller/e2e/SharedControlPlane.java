@@ -14,16 +14,18 @@ import java.util.Map;
  * One control plane — etcd, Kafka, the relay, a gateway serving metrics.k8s.io from a Redis — and
  * one controller service reading node heartbeats from that Redis, shared by the end-to-end classes
  * whose tests keep to namespaces of their own, give cluster-wide objects (Nodes, volumes, custom
- * resource definitions) names no other class uses, and remove Nodes they stop heartbeating for.
+ * resource definitions) names no other class uses, and delete the Nodes they made when done.
  * Starting them takes longer than most of those classes' tests, so they start once per test
  * run (as Kubernetes' e2e suites share one cluster) and stop when the run ends. Classes that
  * change the cluster for everyone — a controller service killed mid-run or configured
  * differently — start their own.
  *
- * <p>The shared controller service differs from the launcher's defaults in two settings, each
- * for one class: the autoscaler's sync period is one second instead of 15 (the autoscaler test
- * sees each scaling step within seconds), and the controllers read an {@link AdjustableClock}
- * (the CronJob test moves it past a scheduled time instead of waiting a minute for it).
+ * <p>The shared controller service differs from the launcher's defaults where a class needs it:
+ * the autoscaler's sync period is one second instead of 15 (the autoscaler test sees each scaling
+ * step within seconds); the controllers read an {@link AdjustableClock} (the CronJob test moves it
+ * past a scheduled time instead of waiting a minute for it); a node silent for 4 s instead of 40 s
+ * is unreachable, checked every second (the node lifecycle test; a class whose test needs its
+ * Nodes Ready writes heartbeats for them); and the load-balancer pool is two addresses (the test that spends it).
  *
  * <p>Use: {@code @ExtendWith(SharedControlPlane.Extension.class)} on the class, and a
  * {@code SharedControlPlane} parameter on its {@code @BeforeAll} method.
@@ -50,6 +52,9 @@ final class SharedControlPlane implements AutoCloseable {
             AdjustableClock clock = new AdjustableClock();
             ConfigurableApplicationContext controllers = ControllerServices.start(cluster, "shared-a", clock,
                     "--kube4j.controllers.horizontal-pod-autoscaler.sync-period=1s",
+                    "--kube4j.controllers.nodes.grace-period=4s",
+                    "--kube4j.controllers.nodes.monitor-period=1s",
+                    "--kube4j.controllers.load-balancer.pool=192.168.77.1-192.168.77.2",
                     "--spring.data.redis.host=127.0.0.1",
                     "--spring.data.redis.port=" + redis.port());
             return new SharedControlPlane(redis, cluster, clock, controllers);
