@@ -15,10 +15,16 @@ import java.time.Clock;
 /**
  * kube-controller-manager's {@code horizontalpodautoscaling} controller. An autoscaler's events
  * enqueue it; after that each pass asks to come back after the sync period, so metrics are read
- * every 15 s whether or not anything changed (usage changes without events).
+ * every period (15 s unless configured) whether or not anything changed (usage changes without events).
  */
 @Component
 public final class HorizontalPodAutoscalerController implements ManagedController {
+
+    private final HorizontalPodAutoscalerProperties properties;
+
+    public HorizontalPodAutoscalerController(HorizontalPodAutoscalerProperties properties) {
+        this.properties = properties;
+    }
 
     @Override
     public String name() {
@@ -30,7 +36,8 @@ public final class HorizontalPodAutoscalerController implements ManagedControlle
         var autoscalers = context.informers().informer(BuiltInTypes.HORIZONTAL_POD_AUTOSCALER, HorizontalPodAutoscaler.class);
         var pods = context.informers().informer(BuiltInTypes.POD, Pod.class);
         var reconciler = new HorizontalPodAutoscalerReconciler(autoscalers.cache(), pods.cache(), TargetScale.gateway(context.client()),
-                PodMetricsSource.gateway(context.client()), context.objects(), context.events("horizontal-pod-autoscaler"), Clock.systemUTC());
+                PodMetricsSource.gateway(context.client()), context.objects(), context.events("horizontal-pod-autoscaler"), Clock.systemUTC(),
+                properties.syncPeriod());
         Controller controller = context.controller(name(), reconciler, autoscalers.cache());
         autoscalers.addHandler(new ResourceEventHandler<>() {
             @Override

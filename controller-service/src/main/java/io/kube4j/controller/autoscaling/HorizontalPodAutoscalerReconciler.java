@@ -28,8 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * kube-controller-manager's {@code horizontalpodautoscaling} controller for autoscaling/v2
- * Resource metrics (cpu and memory; Utilization and AverageValue targets). Every
- * {@link #SYNC_PERIOD} per autoscaler: read the target's scale, the selected pods and their
+ * Resource metrics (cpu and memory; Utilization and AverageValue targets). Every sync period
+ * ({@link #DEFAULT_SYNC_PERIOD} unless configured) per autoscaler: read the target's scale, the selected pods and their
  * usage, let {@link ReplicaCalculator} propose a count per metric (the highest wins),
  * {@link ScalingRules} stabilize and limit it, write the new size through the scale subresource,
  * and record currentReplicas, desiredReplicas, currentMetrics, lastScaleTime and the AbleToScale,
@@ -41,7 +41,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class HorizontalPodAutoscalerReconciler implements Reconciler {
 
-    public static final Duration SYNC_PERIOD = Duration.ofSeconds(15);
+    /** kube-controller-manager's default {@code --horizontal-pod-autoscaler-sync-period}. */
+    public static final Duration DEFAULT_SYNC_PERIOD = Duration.ofSeconds(15);
     private static final Duration HISTORY = Duration.ofMinutes(10);
 
     private final Cache<HorizontalPodAutoscaler> autoscalers;
@@ -51,6 +52,7 @@ public final class HorizontalPodAutoscalerReconciler implements Reconciler {
     private final ObjectClient objects;
     private final EventRecorder events;
     private final Clock clock;
+    private final Duration syncPeriod;
     private final Map<String, Memory> memory = new ConcurrentHashMap<>();
 
     /** What the rules look back on for one autoscaler. */
@@ -68,7 +70,8 @@ public final class HorizontalPodAutoscalerReconciler implements Reconciler {
     }
 
     public HorizontalPodAutoscalerReconciler(Cache<HorizontalPodAutoscaler> autoscalers, Cache<Pod> pods, TargetScale scales,
-                                             PodMetricsSource metrics, ObjectClient objects, EventRecorder events, Clock clock) {
+                                             PodMetricsSource metrics, ObjectClient objects, EventRecorder events, Clock clock,
+                                             Duration syncPeriod) {
         this.autoscalers = autoscalers;
         this.pods = pods;
         this.scales = scales;
@@ -76,6 +79,7 @@ public final class HorizontalPodAutoscalerReconciler implements Reconciler {
         this.objects = objects;
         this.events = events;
         this.clock = clock;
+        this.syncPeriod = syncPeriod;
     }
 
     @Override
@@ -108,7 +112,7 @@ public final class HorizontalPodAutoscalerReconciler implements Reconciler {
             status.setDesiredReplicas(old.getDesiredReplicas() == null ? 0 : old.getDesiredReplicas());
             status.setConditions(conditions);
             writeStatus(hpa, status);
-            return Result.requeueAfter(SYNC_PERIOD);
+            return Result.requeueAfter(syncPeriod);
         }
         int current = scale.replicas();
         int min = hpa.getSpec().getMinReplicas() == null ? 1 : hpa.getSpec().getMinReplicas();
@@ -139,7 +143,7 @@ public final class HorizontalPodAutoscalerReconciler implements Reconciler {
                 status.setDesiredReplicas(current);
                 status.setConditions(conditions);
                 writeStatus(hpa, status);
-                return Result.requeueAfter(SYNC_PERIOD);
+                return Result.requeueAfter(syncPeriod);
             }
             status.setCurrentMetrics(proposal.statuses);
             conditions.add(condition(old, "ScalingActive", "True", "ValidMetricFound",
@@ -165,7 +169,7 @@ public final class HorizontalPodAutoscalerReconciler implements Reconciler {
                 status.setDesiredReplicas(current);
                 status.setConditions(conditions);
                 writeStatus(hpa, status);
-                return Result.requeueAfter(SYNC_PERIOD);
+                return Result.requeueAfter(syncPeriod);
             }
             synchronized (history) {
                 if (desired > current) history.scaleUps.add(new ScalingRules.Timed(desired - current, now));
@@ -178,7 +182,7 @@ public final class HorizontalPodAutoscalerReconciler implements Reconciler {
         status.setDesiredReplicas(desired);
         status.setConditions(conditions);
         writeStatus(hpa, status);
-        return Result.requeueAfter(SYNC_PERIOD);
+        return Result.requeueAfter(syncPeriod);
     }
 
     private record Proposal(int replicas, String metricName, List<MetricStatus> statuses, String errorReason, String error) {}

@@ -21,6 +21,12 @@ import java.time.Clock;
 @Component
 public final class CronJobController implements ManagedController {
 
+    private final Clock clock;
+
+    public CronJobController(Clock clock) {
+        this.clock = clock;
+    }
+
     @Override
     public String name() {
         return "cronjob";
@@ -30,7 +36,6 @@ public final class CronJobController implements ManagedController {
     public Controller build(ControllerContext context) {
         var cronJobs = context.informers().informer(BuiltInTypes.CRON_JOB, CronJob.class);
         var jobs = context.informers().informer(BuiltInTypes.JOB, Job.class);
-        Clock clock = Clock.systemUTC();
         var reconciler = new CronJobReconciler(cronJobs.cache(), jobs.cache(), context.objects(),
                 new SpamFilteredEvents(context.events("cronjob-controller"), clock), clock);
         Controller controller = context.controller(name(), reconciler, cronJobs.cache());

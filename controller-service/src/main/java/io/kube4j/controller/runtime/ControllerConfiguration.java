@@ -4,9 +4,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kube4j.machinery.client.GatewayClients;
 import io.kube4j.machinery.client.GatewayObjectClient;
 import io.kube4j.machinery.client.ObjectClient;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import java.time.Clock;
 import java.util.List;
 
 @Configuration(proxyBeanMethods = false)
@@ -20,6 +22,16 @@ class ControllerConfiguration {
     @Bean
     ObjectClient objectClient(KubernetesClient client) {
         return new GatewayObjectClient(client);
+    }
+
+    /**
+     * The time of the controllers that take it (the CronJob controller's schedule). A context may
+     * bring its own before it refreshes: tests move one forward to reach a scheduled time at once.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
     }
 
     @Bean

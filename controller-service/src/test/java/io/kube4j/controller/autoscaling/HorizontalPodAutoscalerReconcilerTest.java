@@ -44,7 +44,7 @@ class HorizontalPodAutoscalerReconcilerTest {
         if (metricsFailure != null) throw metricsFailure;
         assertThat(selector).isEqualTo("app=web");
         return samples;
-    }, fake, events, clock);
+    }, fake, events, clock, HorizontalPodAutoscalerReconciler.DEFAULT_SYNC_PERIOD);
 
     void seed() {
         var hpa = new HorizontalPodAutoscalerBuilder().withApiVersion("autoscaling/v2").withKind("HorizontalPodAutoscaler")

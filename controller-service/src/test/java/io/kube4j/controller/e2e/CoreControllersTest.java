@@ -6,18 +6,13 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodIPBuilder;
-import io.kube4j.controller.ControllerApplication;
 import io.kube4j.machinery.ephemeral.EphemeralKeys;
 import io.kube4j.machinery.object.Json;
 import io.kube4j.testcluster.LocalCluster;
-import io.kube4j.testsupport.TestClassesExcluded;
-import io.kube4j.testsupport.RedisProcess;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
@@ -30,49 +25,36 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The namespace, endpoint, endpointslice, nodelifecycle and nodeipam controllers on the real stack with a real Redis, judged by kubectl. */
+/**
+ * The namespace, endpoint, endpointslice, nodelifecycle and nodeipam controllers on the real stack
+ * with a real Redis, judged by kubectl. The shared controllers run with a node grace period of
+ * 4 s (checked every second) and a load-balancer pool of two addresses, for these tests.
+ */
+@ExtendWith(SharedControlPlane.Extension.class)
 class CoreControllersTest {
 
+    static SharedControlPlane plane;
     static LocalCluster cluster;
-    static RedisProcess redis;
-    static RedisClient redisClient;
-    static StatefulRedisConnection<String, String> redisConnection;
-    static ConfigurableApplicationContext controllers;
     static final Set<String> beating = ConcurrentHashMap.newKeySet();
     static final ScheduledExecutorService heart = Executors.newSingleThreadScheduledExecutor();
 
     @BeforeAll
-    static void start() {
-        redis = RedisProcess.start();
-        cluster = LocalCluster.start();
-        redisClient = RedisClient.create("redis://127.0.0.1:" + redis.port());
-        redisConnection = redisClient.connect();
+    static void start(SharedControlPlane shared) {
+        plane = shared;
+        cluster = shared.cluster();
+        // The node agents' heartbeats, into the Redis the node lifecycle controller reads.
         heart.scheduleAtFixedRate(() -> {
-            for (String node : beating) redisConnection.sync().set(EphemeralKeys.heartbeat(node), Long.toString(System.currentTimeMillis()));
+            for (String node : beating) plane.redis().command("SET", EphemeralKeys.heartbeat(node), Long.toString(System.currentTimeMillis()));
         }, 0, 500, TimeUnit.MILLISECONDS);
-        controllers = TestClassesExcluded.application(ControllerApplication.class).run(
-                "--server.port=0",
-                "--spring.main.banner-mode=off",
-                "--kube4j.controllers.kubeconfig=" + cluster.kubeconfig(),
-                "--kube4j.controllers.kafka-bootstrap-servers=" + cluster.kafkaBootstrapServers(),
-                "--kube4j.controllers.partitions=" + LocalCluster.PARTITIONS,
-                "--kube4j.controllers.replica-id=core-a",
-                "--kube4j.controllers.nodes.grace-period=4s",
-                "--kube4j.controllers.nodes.monitor-period=1s",
-                "--kube4j.controllers.podgc.quarantine=1s",
-                "--kube4j.controllers.load-balancer.pool=192.168.77.1-192.168.77.2",
-                "--spring.data.redis.host=127.0.0.1",
-                "--spring.data.redis.port=" + redis.port());
     }
 
     @AfterAll
     static void stop() {
         heart.shutdownNow();
-        if (controllers != null) controllers.close();
-        if (redisConnection != null) redisConnection.close();
-        if (redisClient != null) redisClient.shutdown();
-        if (cluster != null) cluster.close();
-        if (redis != null) redis.close();
+        if (cluster == null) return;
+        // Once nobody beats for them they would turn NotReady, and the classes after this one share the cluster.
+        for (String node : List.of("alive", "quiet")) cluster.client().nodes().withName(node).delete();
+        plane.deleteNamespaces("lb", "net", "nest", "nodes", "podgc");
     }
 
     /** Waits for {@code condition}; generous, since these tests share two cores with parallel builds. */

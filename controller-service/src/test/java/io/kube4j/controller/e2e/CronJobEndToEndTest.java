@@ -7,7 +7,7 @@ import io.kube4j.testsupport.Kubectl;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -20,23 +20,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  * CronJobs on the real stack with the controller service in this JVM, driven by the real kubectl:
  * a one-minute schedule fires, its Job runs to completion (pods succeed when the test says so),
  * the CronJob records lastScheduleTime and lastSuccessfulTime; {@code kubectl create job
- * --from=cronjob/…} starts a run by hand; a suspended CronJob starts nothing.
+ * --from=cronjob/…} starts a run by hand; a suspended CronJob starts nothing, even past its next
+ * start time (the controllers' clock moves ahead to it), and resumed it starts the run it missed.
  */
+@ExtendWith(SharedControlPlane.Extension.class)
 class CronJobEndToEndTest {
 
     static LocalCluster cluster;
-    static ConfigurableApplicationContext controllers;
+    static SharedControlPlane plane;
 
     @BeforeAll
-    static void start() {
-        cluster = LocalCluster.start();
-        controllers = ControllerServiceTest.startControllers(cluster, "cron-a");
+    static void start(SharedControlPlane shared) {
+        plane = shared;
+        cluster = shared.cluster();
     }
 
     @AfterAll
     static void stop() {
-        if (controllers != null) controllers.close();
-        if (cluster != null) cluster.close();
+        // A schedule left running would start a Job a minute in the controllers other classes share.
+        if (plane != null) plane.deleteNamespaces("cron");
     }
 
     static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
@@ -85,13 +87,26 @@ class CronJobEndToEndTest {
             assertThat(table).contains("*/1 * * * *").containsPattern("tick\\s+\\*/1 \\* \\* \\* \\*\\s+<none>\\s+False\\s+\\d+\\s+\\d+s");
             await(Duration.ofSeconds(30), () -> kubectl.ok("describe", "cronjob", "tick", "-n", "cron").contains("Created job tick-"));
 
-            // Suspended: no further run, even across a minute boundary.
+            // Suspended: no further run, even once the next start time has passed. Rather than wait for the
+            // wall clock's next minute, the controllers' clock moves a minute ahead, and a change to the
+            // CronJob makes the controller look at it again.
             kubectl.ok("patch", "cronjob", "tick", "-n", "cron", "-p", "{\"spec\":{\"suspend\":true}}");
             Thread.sleep(1000);
-            long before = jobs("cron").size();
-            // Until just past the next minute boundary, when the schedule would have fired.
-            Thread.sleep(Duration.ofSeconds(65 - Instant.now().getEpochSecond() % 60));
-            assertThat(jobs("cron")).hasSize((int) before);
+            List<String> before = jobs("cron").stream().map(j -> j.getMetadata().getName()).toList();
+            plane.clock().advance(Duration.ofMinutes(1));
+            Instant missed = Instant.ofEpochSecond((plane.clock().instant().getEpochSecond() / 60) * 60);
+            assertThat(missed).as("a start time passed while suspended").isAfter(runAt);
+            kubectl.ok("annotate", "cronjob", "tick", "-n", "cron", "example.com/looked-at=again");
+            Thread.sleep(2000);
+            assertThat(jobs("cron")).hasSameSizeAs(before);
+
+            // Resumed, it starts the run it missed (no startingDeadlineSeconds: however late).
+            kubectl.ok("patch", "cronjob", "tick", "-n", "cron", "-p", "{\"spec\":{\"suspend\":false}}");
+            await(Duration.ofSeconds(30), () -> jobs("cron").size() == before.size() + 1);
+            Job resumed = jobs("cron").stream().filter(j -> !before.contains(j.getMetadata().getName())).findFirst().orElseThrow();
+            Instant resumedAt = Instant.parse(resumed.getMetadata().getAnnotations().get("batch.kubernetes.io/cronjob-scheduled-timestamp"));
+            assertThat(resumedAt).isAfterOrEqualTo(missed);
+            assertThat(resumed.getMetadata().getName()).isEqualTo("tick-" + resumedAt.getEpochSecond() / 60);
         }
     }
 }

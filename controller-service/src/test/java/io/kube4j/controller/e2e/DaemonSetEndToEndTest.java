@@ -4,12 +4,13 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.kube4j.controller.daemonset.DaemonPods;
+import io.kube4j.machinery.ephemeral.EphemeralKeys;
 import io.kube4j.testcluster.LocalCluster;
 import io.kube4j.testsupport.Kubectl;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.Map;
@@ -23,26 +24,51 @@ import static org.assertj.core.api.Assertions.assertThat;
  * kubectl: a pod pinned to each node the set selects, a node added mid-test getting its pod and a
  * node removed losing it, {@code rollout status/history/undo} over ControllerRevisions with a
  * rolling update one node at a time, and {@code kubectl get daemonset}'s counts. Nodes are Node
- * objects only (no agent runs); pods become Ready when the test says so ({@link PodReadiness}).
+ * objects only (no agent runs; the test writes their heartbeats); pods become Ready when the test
+ * says so ({@link PodReadiness}).
  */
+@ExtendWith(SharedControlPlane.Extension.class)
 class DaemonSetEndToEndTest {
 
+    static final List<String> NODES = List.of("ds-n1", "ds-n2", "ds-n3", "ds-edge");
+
+    static SharedControlPlane plane;
     static LocalCluster cluster;
-    static ConfigurableApplicationContext controllers;
+    static Thread heartbeats;
 
     @BeforeAll
-    static void start() {
-        cluster = LocalCluster.start();
-        // Its nodes are bare Node objects with no agent beating for them: without this the node lifecycle
-        // controller would mark them NotReady after its grace period (40 s) and their pods with them,
-        // stalling a rollout that a loaded machine has not finished by then.
-        controllers = ControllerServiceTest.startControllers(cluster, "ds-a", "--kube4j.controllers.disabled=nodelifecycle");
+    static void start(SharedControlPlane shared) {
+        plane = shared;
+        cluster = shared.cluster();
+        heartbeats = beatFor(NODES);
     }
 
     @AfterAll
     static void stop() {
-        if (controllers != null) controllers.close();
-        if (cluster != null) cluster.close();
+        if (heartbeats != null) heartbeats.interrupt();
+        if (cluster == null) return;
+        // Without heartbeats they would turn NotReady, and the classes after this one share the cluster.
+        for (String node : NODES) cluster.client().nodes().withName(node).delete();
+        plane.deleteNamespaces("ds");
+    }
+
+    /**
+     * Plays the node agents' heartbeats (every half second, into the Redis the node lifecycle
+     * controller reads), so that the Node objects stay Ready for as long as the test runs.
+     */
+    static Thread beatFor(List<String> nodes) {
+        return Thread.ofPlatform().daemon().name("node-heartbeats").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    for (String node : nodes) plane.redis().command("SET", EphemeralKeys.heartbeat(node), Long.toString(System.currentTimeMillis()));
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException retry) {
+                    // the next round tries again
+                }
+            }
+        });
     }
 
     static final String MANIFEST = """
@@ -88,14 +114,14 @@ class DaemonSetEndToEndTest {
     void podPerNodeNodesComingAndGoingRollingUpdateHistoryAndUndo() throws Exception {
         Kubectl kubectl = cluster.kubectl();
         kubectl.ok("create", "namespace", "ds");
-        node("n1", "worker");
-        node("n2", "worker");
-        node("edge", "edge");
+        node("ds-n1", "worker");
+        node("ds-n2", "worker");
+        node("ds-edge", "edge");
         try (var readiness = new PodReadiness(cluster.client(), "ds", p -> true)) {
             kubectl.runWithInput(MANIFEST, "apply", "-f", "-");
             assertThat(kubectl.ok("rollout", "status", "daemonset/agent", "-n", "ds", "--timeout=90s"))
                     .contains("daemon set \"agent\" successfully rolled out");
-            await(() -> imagesAre(Map.of("n1", "agent:1", "n2", "agent:1")));
+            await(() -> imagesAre(Map.of("ds-n1", "agent:1", "ds-n2", "agent:1")));
             Pod pod = pods().getFirst();
             assertThat(pod.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
                     .getNodeSelectorTerms().getFirst().getMatchFields().getFirst().getKey()).isEqualTo("metadata.name");
@@ -103,10 +129,10 @@ class DaemonSetEndToEndTest {
             assertThat(kubectl.ok("get", "daemonset", "agent", "-n", "ds")).containsPattern("agent\\s+2\\s+2\\s+2\\s+2\\s+2\\s+role=worker");
 
             // A node joins: it gets its pod. A node leaves: its pod goes.
-            node("n3", "worker");
-            await(() -> imagesAre(Map.of("n1", "agent:1", "n2", "agent:1", "n3", "agent:1")));
-            cluster.client().nodes().withName("n2").delete();
-            await(() -> imagesAre(Map.of("n1", "agent:1", "n3", "agent:1")));
+            node("ds-n3", "worker");
+            await(() -> imagesAre(Map.of("ds-n1", "agent:1", "ds-n2", "agent:1", "ds-n3", "agent:1")));
+            cluster.client().nodes().withName("ds-n2").delete();
+            await(() -> imagesAre(Map.of("ds-n1", "agent:1", "ds-n3", "agent:1")));
             await(() -> {
                 DaemonSet ds = cluster.client().apps().daemonSets().inNamespace("ds").withName("agent").get();
                 return ds.getStatus().getDesiredNumberScheduled() == 2 && ds.getStatus().getNumberReady() == 2;
@@ -115,14 +141,14 @@ class DaemonSetEndToEndTest {
             // A rolling update, one node at a time (maxUnavailable 1): never two nodes without a pod.
             kubectl.ok("set", "image", "daemonset/agent", "agent=agent:2", "-n", "ds");
             assertThat(kubectl.ok("rollout", "status", "daemonset/agent", "-n", "ds", "--timeout=90s")).contains("successfully rolled out");
-            await(() -> imagesAre(Map.of("n1", "agent:2", "n3", "agent:2")));
+            await(() -> imagesAre(Map.of("ds-n1", "agent:2", "ds-n3", "agent:2")));
             String history = kubectl.ok("rollout", "history", "daemonset/agent", "-n", "ds");
             assertThat(history).containsPattern("(?m)^1\\s").containsPattern("(?m)^2\\s");
             assertThat(kubectl.ok("rollout", "history", "daemonset/agent", "-n", "ds", "--revision=1")).contains("agent:1");
 
             assertThat(kubectl.ok("rollout", "undo", "daemonset/agent", "-n", "ds")).contains("rolled back");
             assertThat(kubectl.ok("rollout", "status", "daemonset/agent", "-n", "ds", "--timeout=90s")).contains("successfully rolled out");
-            await(() -> imagesAre(Map.of("n1", "agent:1", "n3", "agent:1")));
+            await(() -> imagesAre(Map.of("ds-n1", "agent:1", "ds-n3", "agent:1")));
             assertThat(kubectl.ok("rollout", "history", "daemonset/agent", "-n", "ds")).containsPattern("(?m)^3\\s");
             assertThat(kubectl.ok("describe", "daemonset", "agent", "-n", "ds")).contains("Created pod: agent-").contains("Deleted pod: agent-");
         }

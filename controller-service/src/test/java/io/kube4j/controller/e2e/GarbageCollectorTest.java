@@ -7,30 +7,22 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.kube4j.testcluster.LocalCluster;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static io.kube4j.controller.e2e.ControllerServiceTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Cascading deletion by kubectl's three {@code --cascade} modes, on dependents the test makes with ownerReferences. */
+@ExtendWith(SharedControlPlane.Extension.class)
 class GarbageCollectorTest {
 
     static LocalCluster cluster;
-    static ConfigurableApplicationContext controllers;
 
     @BeforeAll
-    static void start() {
-        cluster = LocalCluster.start();
-        controllers = ControllerServiceTest.startControllers(cluster, "gc-a");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (controllers != null) controllers.close();
-        if (cluster != null) cluster.close();
+    static void start(SharedControlPlane plane) {
+        cluster = plane.cluster();
     }
 
     static Deployment deployment(String name) {

@@ -8,12 +8,11 @@ import io.kube4j.testsupport.RedisProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,26 +23,33 @@ import static org.assertj.core.api.Assertions.assertThat;
  * usage is the "load" the test sets); {@code kubectl autoscale} makes the autoscaler; under load
  * the Deployment grows to the maximum, {@code kubectl get hpa} shows current and target; with the
  * load gone (and the scale-down window set to 0 s, so the test need not wait five minutes) it
- * shrinks to the minimum.
+ * shrinks to the minimum. The controllers run with a sync period of one second instead of 15 and
+ * the samples cover one second instead of 15, so each step comes within seconds; the rules
+ * applied at each step are the same.
  */
+@ExtendWith(SharedControlPlane.Extension.class)
 class HorizontalPodAutoscalerEndToEndTest {
+
+    /**
+     * The usage window each sample covers: a node agent's sampling interval (one second here; the
+     * autoscaler leaves out a starting pod's CPU samples until one full window after it became Ready).
+     */
+    static final Duration METRICS_WINDOW = Duration.ofSeconds(1);
 
     static RedisProcess redis;
     static LocalCluster cluster;
-    static ConfigurableApplicationContext controllers;
+    static SharedControlPlane plane;
 
     @BeforeAll
-    static void start() {
-        redis = RedisProcess.start();
-        cluster = LocalCluster.start(Map.of("spring.data.redis.port", Integer.toString(redis.port())));
-        controllers = ControllerServiceTest.startControllers(cluster, "hpa-a");
+    static void start(SharedControlPlane shared) {
+        plane = shared;
+        redis = shared.redis();
+        cluster = shared.cluster();
     }
 
     @AfterAll
     static void stop() {
-        if (controllers != null) controllers.close();
-        if (cluster != null) cluster.close();
-        if (redis != null) redis.close();
+        if (plane != null) plane.deleteNamespaces("hpa");
     }
 
     static final String MANIFEST = """
@@ -66,7 +72,7 @@ class HorizontalPodAutoscalerEndToEndTest {
 
     volatile String load = "100m";
 
-    /** Plays the node agents' metrics: every running pod's usage, stamped now, every half second. */
+    /** Plays the node agents' metrics: every ready pod's usage over the last window, stamped now, twice a window. */
     Thread reportUsage() {
         return Thread.ofPlatform().daemon().name("pod-metrics").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
@@ -75,10 +81,10 @@ class HorizontalPodAutoscalerEndToEndTest {
                     for (Pod pod : cluster.client().pods().inNamespace("hpa").list().getItems()) {
                         if (!PodReadiness.ready(pod)) continue;
                         redis.command("SET", EphemeralKeys.podMetrics("hpa", pod.getMetadata().getName()),
-                                "{\"timestamp\":\"" + now + "\",\"window\":\"15s\",\"containers\":[{\"name\":\"web\",\"usage\":{\"cpu\":\"" + load
+                                "{\"timestamp\":\"" + now + "\",\"window\":\"" + METRICS_WINDOW.toSeconds() + "s\",\"containers\":[{\"name\":\"web\",\"usage\":{\"cpu\":\"" + load
                                         + "\",\"memory\":\"10Mi\"}}]}", "EX", "60");
                     }
-                    Thread.sleep(500);
+                    Thread.sleep(METRICS_WINDOW.toMillis() / 2);
                 } catch (InterruptedException e) {
                     return;
                 } catch (RuntimeException retry) {

@@ -4,10 +4,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.kube4j.testcluster.LocalCluster;
 import io.kube4j.testsupport.Kubectl;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -23,21 +22,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the active deadline, Indexed completion and the TTL after finishing. Pods run, succeed and fail
  * when the test says so ({@link PodOutcomes}).
  */
+@ExtendWith(SharedControlPlane.Extension.class)
 class JobEndToEndTest {
 
     static LocalCluster cluster;
-    static ConfigurableApplicationContext controllers;
 
     @BeforeAll
-    static void start() {
-        cluster = LocalCluster.start();
-        controllers = ControllerServiceTest.startControllers(cluster, "jobs-a");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (controllers != null) controllers.close();
-        if (cluster != null) cluster.close();
+    static void start(SharedControlPlane plane) {
+        cluster = plane.cluster();
     }
 
     List<Pod> pods(String namespace) {

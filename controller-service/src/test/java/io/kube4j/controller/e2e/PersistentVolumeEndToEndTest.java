@@ -7,7 +7,7 @@ import io.kube4j.testsupport.Kubectl;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static io.kube4j.controller.e2e.ControllerServiceTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,21 +21,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * when the claim goes and kept (Retain); a claim a pod uses stays Terminating until the pod goes
  * (pvc-protection); a provisioned volume (Delete) is removed once its cleanup pod on its node is done.
  */
+@ExtendWith(SharedControlPlane.Extension.class)
 class PersistentVolumeEndToEndTest {
 
     static LocalCluster cluster;
-    static ConfigurableApplicationContext controllers;
 
     @BeforeAll
-    static void start() {
-        cluster = LocalCluster.start();
-        controllers = ControllerServiceTest.startControllers(cluster, "pv-a");
+    static void start(SharedControlPlane plane) {
+        cluster = plane.cluster();
     }
 
     @AfterAll
     static void stop() {
-        if (controllers != null) controllers.close();
-        if (cluster != null) cluster.close();
+        // Nodes are cluster-wide, and the classes after this one share the cluster.
+        if (cluster != null) cluster.client().nodes().withName("n1").delete();
     }
 
     PersistentVolumeClaim claim(String name) {

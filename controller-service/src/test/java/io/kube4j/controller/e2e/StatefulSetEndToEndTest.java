@@ -4,10 +4,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.kube4j.testcluster.LocalCluster;
 import io.kube4j.testsupport.Kubectl;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Instant;
 import java.util.List;
@@ -25,21 +24,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * status/history/undo} over ControllerRevisions. Pods become Ready when the test says so
  * ({@link PodReadiness}).
  */
+@ExtendWith(SharedControlPlane.Extension.class)
 class StatefulSetEndToEndTest {
 
     static LocalCluster cluster;
-    static ConfigurableApplicationContext controllers;
 
     @BeforeAll
-    static void start() {
-        cluster = LocalCluster.start();
-        controllers = ControllerServiceTest.startControllers(cluster, "sts-a");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (controllers != null) controllers.close();
-        if (cluster != null) cluster.close();
+    static void start(SharedControlPlane plane) {
+        cluster = plane.cluster();
     }
 
     static final String MANIFEST = """

@@ -6,10 +6,9 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.kube4j.controller.deployment.Rollouts;
 import io.kube4j.testcluster.LocalCluster;
 import io.kube4j.testsupport.Kubectl;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.Map;
@@ -25,21 +24,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * scale, pause/resume, a rollout that stalls on pods that never become Ready. Pods become Ready
  * when the test says so, through the status subresource ({@link PodReadiness}).
  */
+@ExtendWith(SharedControlPlane.Extension.class)
 class WorkloadsEndToEndTest {
 
     static LocalCluster cluster;
-    static ConfigurableApplicationContext controllers;
 
     @BeforeAll
-    static void start() {
-        cluster = LocalCluster.start();
-        controllers = ControllerServiceTest.startControllers(cluster, "workloads-a");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (controllers != null) controllers.close();
-        if (cluster != null) cluster.close();
+    static void start(SharedControlPlane plane) {
+        cluster = plane.cluster();
     }
 
     static String manifest(String namespace, int replicas, String image, String extraSpec) {
