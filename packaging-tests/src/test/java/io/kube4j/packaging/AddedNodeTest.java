@@ -8,8 +8,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 import static io.kube4j.packaging.WorkloadsOnRealNodeTest.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -230,10 +234,14 @@ class AddedNodeTest {
                 Kubectl.Result::ok).out().strip()).isEqualTo("mn-near-guarded");
         assertThat(eventually(Duration.ofSeconds(30), () -> wget(kubectl, "mn-near", "http://" + farGuarded + ":8080/"),
                 Kubectl.Result::ok).out().strip()).isEqualTo("mn-far-guarded");
-        var deniedToNear = java.util.concurrent.CompletableFuture.supplyAsync(() -> wget(kubectl, far, "http://" + nearGuarded + ":8080/"));
-        var deniedToFar = java.util.concurrent.CompletableFuture.supplyAsync(() -> wget(kubectl, near, "http://" + farGuarded + ":8080/"));
-        assertThat(deniedToNear.get().ok()).as("%s on %s to the guarded pod on %s: %s", far, second, first, deniedToNear.get()).isFalse();
-        assertThat(deniedToFar.get().ok()).as("%s on %s to the guarded pod on %s: %s", near, first, second, deniedToFar.get()).isFalse();
+        // Both at once (each waits out wget's timeout); again while either gets through: a policy's rules follow
+        // its pods' addresses within a sync.
+        List<Kubectl.Result> denied = eventually(Duration.ofSeconds(20), () -> Stream.of(
+                        CompletableFuture.supplyAsync(() -> wget(kubectl, far, "http://" + nearGuarded + ":8080/")),
+                        CompletableFuture.supplyAsync(() -> wget(kubectl, near, "http://" + farGuarded + ":8080/")))
+                .map(CompletableFuture::join).toList(), results -> results.stream().noneMatch(Kubectl.Result::ok));
+        assertThat(denied.get(0).ok()).as("%s on %s to the guarded pod on %s: %s", far, second, first, denied.get(0)).isFalse();
+        assertThat(denied.get(1).ok()).as("%s on %s to the guarded pod on %s: %s", near, first, second, denied.get(1)).isFalse();
 
         // Ingress by host and path on the second node's address, port 80, to pods on either node.
         assertThat(eventually(Duration.ofSeconds(30), () -> curl(cluster, "http://" + secondAddress + "/near/", INGRESS_HOST),
@@ -279,8 +287,8 @@ class AddedNodeTest {
 
     /** The body, a line break and the status code of a GET from this machine; {@code host} for the Host header. */
     private static DockerDaemon.Result curl(LauncherCluster cluster, String url, String host) {
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("curl", "-sS", "--max-time", "5", "-w", "\n%{http_code}"));
-        if (host != null) command.addAll(java.util.List.of("-H", "Host: " + host));
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "5", "-w", "\n%{http_code}"));
+        if (host != null) command.addAll(List.of("-H", "Host: " + host));
         command.add(url);
         return DockerDaemon.run(cluster.home(), Map.of(), Duration.ofSeconds(10), command.toArray(String[]::new));
     }
