@@ -35,7 +35,10 @@ import java.util.concurrent.TimeUnit;
  *     programmed.</li>
  * </ul>
  * Arguments ({@code --name=value}; the launcher's cluster arguments are ignored): small (1000),
- * large (10000), endpoints (10), runs (3), changes (5), requests (200).
+ * large (10000), endpoints (10), runs (3), changes (5), requests (200), nodes (1: every endpoint
+ * on the benchmark's node; with N, endpoint k of the whole list runs on node k mod N, so this node
+ * holds 1/N of them, as in a cluster of N nodes; it matters to the hairpin set, which holds only
+ * the endpoints that may be this node's pods).
  */
 public final class ProxyBench {
 
@@ -44,6 +47,8 @@ public final class ProxyBench {
     private final String prefix = "k4jbench" + ProcessHandle.current().pid();
     private final List<String> namespaces = new ArrayList<>();
     private Process server;
+    /** Nodes the endpoints are spread over; node 0 is the benchmark's own. */
+    private int nodes = 1;
 
     private ProxyBench(Map<String, String> args) {
         this.args = args;
@@ -67,6 +72,7 @@ public final class ProxyBench {
     private void run() throws Exception {
         int small = intArg("small", 1000), large = intArg("large", 10000), endpoints = intArg("endpoints", 10);
         int runs = intArg("runs", 3), changes = intArg("changes", 5), requests = intArg("requests", 200);
+        nodes = Math.max(1, intArg("nodes", 1));
         String node = namespace("node");
         String pod = namespace("pod");
         sh("ip", "link", "add", "k4jbn", "netns", node, "type", "veth", "peer", "name", "k4jbp", "netns", pod);
@@ -137,6 +143,7 @@ public final class ProxyBench {
         double overheadUs = (median(viaVip) - median(direct)) * 1e6;
         System.out.printf("request through the ClusterIP: %.0f us, to the pod directly: %.0f us (medians of %d)%n",
                 median(viaVip) * 1e6, median(direct) * 1e6, requests);
+        if (nodes > 1) System.out.printf("(endpoints spread over %d nodes, 1/%d of them on this node)%n", nodes, nodes);
         System.out.printf("bench proxy: full_sync_1k_ms=%.0f full_sync_10k_ms=%.0f incremental_ms=%.0f vip_overhead_us=%.0f%n",
                 full1k, full10k, incrementalMs, overheadUs);
     }
@@ -202,17 +209,21 @@ public final class ProxyBench {
         return ips;
     }
 
-    private static List<EndpointSlice> slices(int count, int endpoints) {
+    private List<EndpointSlice> slices(int count, int endpoints) {
         List<EndpointSlice> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) out.add(slice(i, endpointIps(i, endpoints)));
         return out;
     }
 
-    private static EndpointSlice slice(int service, List<String> ips) {
+    private EndpointSlice slice(int service, List<String> ips) {
         EndpointSliceBuilder b = new EndpointSliceBuilder().withNewMetadata().withNamespace("bench").withName("svc-" + service + "-1")
                 .withLabels(Map.of(RuleComputation.SERVICE_NAME_LABEL, "svc-" + service)).endMetadata()
                 .withAddressType("IPv4").addNewPort().withName("http").withProtocol("TCP").withPort(8080).endPort();
-        for (String ip : ips) b.addNewEndpoint().withAddresses(ip).withNodeName("bench-node").withNewConditions().withReady(true).endConditions().endEndpoint();
+        for (int e = 0; e < ips.size(); e++) {
+            long k = (long) service * ips.size() + e;
+            String node = k % nodes == 0 ? "bench-node" : "bench-node-" + k % nodes;
+            b.addNewEndpoint().withAddresses(ips.get(e)).withNodeName(node).withNewConditions().withReady(true).endConditions().endEndpoint();
+        }
         return b.build();
     }
 

@@ -1,5 +1,7 @@
 package io.kube4j.packaging;
 
+import io.kube4j.testcontainers.Kube4jCluster;
+
 import io.kube4j.testsupport.DockerDaemon;
 import io.kube4j.testsupport.Kubectl;
 import org.junit.jupiter.api.AfterAll;
@@ -52,7 +54,9 @@ class ComposeClusterTest {
 
         compose = Map.of(
                 "COMPOSE_PROJECT_NAME", "kube4jtest" + ProcessHandle.current().pid(),
-                "KUBE4J_COMPOSE_GATEWAY_PORT", Integer.toString(freePort()));
+                "KUBE4J_COMPOSE_GATEWAY_PORT", Integer.toString(freePort()),
+                // As the Testcontainers cluster does: a test cluster favours start-up over peak throughput.
+                "KUBE4J_JAVA_OPTS", Kube4jCluster.START_UP_JVM_OPTIONS);
         started = Instant.now();
         DockerDaemon.ok(ROOT, compose, UP_TIMEOUT, "docker-compose", "up", "-d");
         Duration up = Duration.between(started, Instant.now());

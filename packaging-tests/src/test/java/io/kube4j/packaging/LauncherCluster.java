@@ -1,5 +1,7 @@
 package io.kube4j.packaging;
 
+import io.kube4j.testcontainers.Kube4jCluster;
+
 import io.kube4j.testsupport.DockerDaemon;
 import io.kube4j.testsupport.EtcdProcess;
 import io.kube4j.testsupport.Kubectl;
@@ -44,6 +46,9 @@ final class LauncherCluster implements AutoCloseable {
         Path home = Files.createTempDirectory("kube4j-launcher");
         Map<String, String> environment = new HashMap<>(Map.of("KUBE4J_HOME", home.toString()));
         for (String port : PORTS) environment.put("KUBE4J_" + port, Integer.toString(EtcdProcess.freePort()));
+        // A test cluster favours start-up over peak throughput, as the Testcontainers cluster does.
+        environment.put("KUBE4J_JAVA_OPTS", "-Xms256m -Xmx2g " + Kube4jCluster.START_UP_JVM_OPTIONS);
+        environment.put("KUBE4J_KAFKA_HEAP", "-Xms256m -Xmx512m " + Kube4jCluster.START_UP_JVM_OPTIONS);
         LauncherCluster cluster = new LauncherCluster(home, environment);
         DockerDaemon.Result up = DockerDaemon.run(ROOT, environment, Duration.ofMinutes(15), "./kube4j", "up");
         if (up.exitCode() != 0) cluster.close();

@@ -30,8 +30,8 @@ import java.util.concurrent.TimeoutException;
  * path holding {@code kafka_2.13} and its dependencies and {@code ID} a cluster id (16 random bytes,
  * URL-safe base64 without padding, 22 characters):
  * <pre>
- * java -Xmx256m -cp CP kafka.tools.StorageTool format --cluster-id ID --config DIR/server.properties --ignore-formatted
- * java -Xmx512m -Xms512m -Djava.awt.headless=true -cp CP kafka.Kafka DIR/server.properties
+ * java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp CP kafka.tools.StorageTool format --cluster-id ID --config DIR/server.properties --ignore-formatted
+ * java -Xmx512m -Xms512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.awt.headless=true -cp CP kafka.Kafka DIR/server.properties
  * </pre>
  * with this {@code server.properties} ({@code B} the client port, {@code C} the controller port):
  * <pre>
@@ -224,6 +224,9 @@ public final class KafkaProcess extends ServerProcess {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(memory));
+        // A test broker lives minutes: the client compiler and the serial collector start it on about
+        // half the CPU, which two busy cores feel more than the lost peak throughput.
+        command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         command.add("-Djava.awt.headless=true");
         command.add("-Dlogback.configurationFile=" + dir.resolve("logback.xml"));
         command.add("-cp");

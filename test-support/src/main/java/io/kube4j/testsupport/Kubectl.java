@@ -155,7 +155,8 @@ public final class Kubectl {
         return limit;
     }
 
-    private static String binary() {
+    /** The kubectl the tests run: {@code KUBE4J_KUBECTL}, else /usr/bin/kubectl. */
+    public static String binary() {
         String configured = System.getenv("KUBE4J_KUBECTL");
         return configured != null && !configured.isBlank() ? configured : "/usr/bin/kubectl";
     }

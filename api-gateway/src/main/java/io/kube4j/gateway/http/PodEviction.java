@@ -71,7 +71,7 @@ final class PodEviction {
     /** Takes one disruption from the budget for the pod, or refuses the eviction. */
     private void spend(ObjectNode budget, ObjectNode pod, boolean dryRun) {
         String podName = KubeObject.name(pod);
-        boolean ready = isReady(pod);
+        boolean ready = KubeObject.conditionTrue(pod, "Ready");
         storage.mutate(BuiltInTypes.POD_DISRUPTION_BUDGET, KubeObject.namespace(budget), KubeObject.name(budget), current -> {
             ObjectNode next = current.deepCopy();
             ObjectNode status = JsonTree.ensureObject(next, "status");
@@ -99,12 +99,5 @@ final class PodEviction {
     private static ApiException tooManyRequests(String cause) {
         return new ApiException(429, "TooManyRequests", VIOLATES, "", "pods", null,
                 List.of(new StatusCause("DisruptionBudget", cause, null)));
-    }
-
-    private static boolean isReady(ObjectNode pod) {
-        for (JsonNode c : pod.path("status").path("conditions")) {
-            if ("Ready".equals(c.path("type").asString("")) && "True".equals(c.path("status").asString(""))) return true;
-        }
-        return false;
     }
 }

@@ -1,5 +1,6 @@
 package io.kube4j.gateway.table;
 
+import io.kube4j.machinery.object.KubeObject;
 import io.kube4j.machinery.object.JsonTree;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -141,7 +142,7 @@ final class PodPrinter implements TablePrinter {
             break;
         }
 
-        if (!initializing || conditionTrue(pod, "Initialized")) {
+        if (!initializing || KubeObject.conditionTrue(pod, "Initialized")) {
             restarts = sidecarRestarts;
             lastRestart = lastSidecarRestart;
             boolean hasRunning = false;
@@ -163,7 +164,7 @@ final class PodPrinter implements TablePrinter {
                 }
             }
             if ("Completed".equals(reason) && hasRunning) {
-                reason = conditionTrue(pod, "Ready") ? "Running" : "NotReady";
+                reason = KubeObject.conditionTrue(pod, "Ready") ? "Running" : "NotReady";
             }
         }
 
@@ -196,14 +197,6 @@ final class PodPrinter implements TablePrinter {
         return b.isAfter(a) ? b : a;
     }
 
-    private static boolean conditionTrue(JsonNode pod, String type) {
-        for (JsonNode condition : Fields.list(pod, "status.conditions")) {
-            if (type.equals(Fields.text(condition, "type"))) {
-                return "True".equals(Fields.text(condition, "status"));
-            }
-        }
-        return false;
-    }
 
     private static String podIp(JsonNode pod) {
         List<JsonNode> ips = Fields.list(pod, "status.podIPs");

@@ -1,5 +1,6 @@
 package io.kube4j.gateway.table;
 
+import io.kube4j.machinery.object.KubeObject;
 import io.kube4j.machinery.object.JsonTree;
 import tools.jackson.databind.JsonNode;
 
@@ -190,22 +191,14 @@ final class WorkloadPrinters {
     }
 
     static String jobStatus(JsonNode job) {
-        if (jobCondition(job, "Complete")) return "Complete";
-        if (jobCondition(job, "Failed")) return "Failed";
+        if (KubeObject.conditionTrue(job, "Complete")) return "Complete";
+        if (KubeObject.conditionTrue(job, "Failed")) return "Failed";
         if (Fields.has(job, "metadata.deletionTimestamp")) return "Terminating";
-        if (jobCondition(job, "Suspended")) return "Suspended";
-        if (jobCondition(job, "FailureTarget")) return "FailureTarget";
+        if (KubeObject.conditionTrue(job, "Suspended")) return "Suspended";
+        if (KubeObject.conditionTrue(job, "FailureTarget")) return "FailureTarget";
         return "Running";
     }
 
-    private static boolean jobCondition(JsonNode job, String type) {
-        for (JsonNode condition : Fields.list(job, "status.conditions")) {
-            if (type.equals(Fields.text(condition, "type"))) {
-                return "True".equals(Fields.text(condition, "status"));
-            }
-        }
-        return false;
-    }
 
     static String jobCompletions(JsonNode job) {
         long succeeded = Fields.integer(job, "status.succeeded", 0);

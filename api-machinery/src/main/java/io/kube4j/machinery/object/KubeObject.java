@@ -63,6 +63,14 @@ public final class KubeObject {
         return text(object.get("metadata"), "deletionTimestamp") != null;
     }
 
+    /** Whether the object's {@code status.conditions} has a condition of {@code type} whose status is {@code True}. */
+    public static boolean conditionTrue(JsonNode object, String type) {
+        for (JsonNode condition : object.path("status").path("conditions")) {
+            if (type.equals(condition.path("type").asString(""))) return "True".equals(condition.path("status").asString(""));
+        }
+        return false;
+    }
+
     public static Map<String, String> labels(JsonNode object) {
         return stringMap(object.path("metadata").path("labels"));
     }

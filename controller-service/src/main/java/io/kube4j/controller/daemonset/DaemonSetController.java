@@ -1,5 +1,7 @@
 package io.kube4j.controller.daemonset;
 
+import io.kube4j.controller.pods.PodRemover;
+
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.OwnerReference;

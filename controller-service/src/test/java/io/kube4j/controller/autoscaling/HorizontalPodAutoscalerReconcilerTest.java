@@ -1,5 +1,6 @@
 package io.kube4j.controller.autoscaling;
 
+import io.kube4j.testsupport.MutableClock;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReference;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -10,11 +11,7 @@ import io.kube4j.machinery.events.RecordingEventRecorder;
 import io.kube4j.machinery.informer.IndexedCache;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -29,7 +26,7 @@ class HorizontalPodAutoscalerReconcilerTest {
     final Map<String, Integer> replicas = new HashMap<>(Map.of("web", 2));
     final Map<String, PodMetricsSource.Sample> samples = new HashMap<>();
     RuntimeException metricsFailure;
-    Instant now = ReplicaCalculatorTest.NOW;
+    final MutableClock clock = new MutableClock(ReplicaCalculatorTest.NOW);
 
     final TargetScale scales = new TargetScale() {
         @Override
@@ -47,22 +44,7 @@ class HorizontalPodAutoscalerReconcilerTest {
         if (metricsFailure != null) throw metricsFailure;
         assertThat(selector).isEqualTo("app=web");
         return samples;
-    }, fake, events, new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    });
+    }, fake, events, clock);
 
     void seed() {
         var hpa = new HorizontalPodAutoscalerBuilder().withApiVersion("autoscaling/v2").withKind("HorizontalPodAutoscaler")
@@ -79,7 +61,7 @@ class HorizontalPodAutoscalerReconcilerTest {
     }
 
     void usage(long millis) {
-        for (String pod : new String[]{"web-1", "web-2"}) samples.put(pod, new PodMetricsSource.Sample(millis, 0, now.minusSeconds(5), Duration.ofSeconds(30)));
+        for (String pod : new String[]{"web-1", "web-2"}) samples.put(pod, new PodMetricsSource.Sample(millis, 0, clock.instant().minusSeconds(5), Duration.ofSeconds(30)));
     }
 
     HorizontalPodAutoscaler stored() {
@@ -115,12 +97,12 @@ class HorizontalPodAutoscalerReconcilerTest {
 
         // The load is gone: the recommendation of a minute ago (4) holds the size for five minutes.
         usage(5);
-        now = now.plusSeconds(60);
+        clock.advance(Duration.ofSeconds(60));
         reconciler.reconcile("default/web");
         assertThat(replicas.get("web")).isEqualTo(4);
         assertThat(condition(stored(), "AbleToScale")).isEqualTo("True ScaleDownStabilized");
 
-        now = now.plusSeconds(301);
+        clock.advance(Duration.ofSeconds(301));
         reconciler.reconcile("default/web");
         assertThat(replicas.get("web")).isEqualTo(1);
         assertThat(events.events()).contains("Normal SuccessfulRescale default/web: New size: 1; reason: All metrics below target");

@@ -59,6 +59,7 @@ class CoreControllersTest {
                 "--kube4j.controllers.replica-id=core-a",
                 "--kube4j.controllers.nodes.grace-period=4s",
                 "--kube4j.controllers.nodes.monitor-period=1s",
+                "--kube4j.controllers.podgc.quarantine=1s",
                 "--kube4j.controllers.load-balancer.pool=192.168.77.1-192.168.77.2",
                 "--spring.data.redis.host=127.0.0.1",
                 "--spring.data.redis.port=" + redis.port());
@@ -304,6 +305,16 @@ class CoreControllersTest {
         return cluster.client().nodes().resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata()
                 .withNewStatus().addNewCondition().withType("Ready").withStatus("True").withReason("KubeletReady")
                 .withMessage("kubelet is posting ready status").endCondition().endStatus().build()).create();
+    }
+
+    @Test
+    void podsBoundToADeletedNodeAreRemovedByThePodGarbageCollector() throws Exception {
+        node("short-lived");
+        cluster.kubectl().ok("create", "namespace", "podgc");
+        runningPod("podgc", "left-behind", "x", "10.244.8.1", true, "short-lived");
+        cluster.kubectl().ok("delete", "node", "short-lived");
+        await(() -> !cluster.kubectl().run("get", "pod", "left-behind", "-n", "podgc").ok());
+        assertThat(cluster.kubectl().run("get", "pod", "left-behind", "-n", "podgc").err()).contains("NotFound");
     }
 
     @Test

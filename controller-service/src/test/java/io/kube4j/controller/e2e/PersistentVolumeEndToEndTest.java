@@ -65,7 +65,13 @@ class PersistentVolumeEndToEndTest {
         await(() -> kubectl.ok("describe", "pvc", "data", "-n", "vol").contains("waiting for first consumer to be created before binding"));
         assertThat(phase(claim("data"))).isEqualTo("Pending");
 
-        // The pod that uses it is on node n1 (as the scheduler would have put it).
+        // The pod that uses it is on node n1 (as the scheduler would have put it). The Node exists:
+        // the pod garbage collector removes pods bound to nodes that do not.
+        kubectl.runWithInput("""
+                apiVersion: v1
+                kind: Node
+                metadata: {name: n1, labels: {kubernetes.io/hostname: n1}}
+                """, "apply", "-f", "-");
         kubectl.runWithInput("""
                 apiVersion: v1
                 kind: Pod
@@ -126,11 +132,6 @@ class PersistentVolumeEndToEndTest {
         // pvc-protection: a claim a pod still uses is Terminating until the pod is gone.
         assertThat(claim("data").getMetadata().getFinalizers()).containsExactly("kubernetes.io/pvc-protection");
         assertThat(provisioned.getMetadata().getFinalizers()).containsExactly("kubernetes.io/pv-protection");
-        kubectl.runWithInput("""
-                apiVersion: v1
-                kind: Node
-                metadata: {name: n1, labels: {kubernetes.io/hostname: n1}}
-                """, "apply", "-f", "-");
         kubectl.ok("delete", "pvc", "data", "-n", "vol", "--wait=false");
         await(() -> kubectl.ok("get", "pvc", "data", "-n", "vol").contains("Terminating"));
         Thread.sleep(2_000);

@@ -13,14 +13,13 @@ import io.kube4j.machinery.client.FakeObjectClient;
 import io.kube4j.machinery.controller.Result;
 import io.kube4j.machinery.events.RecordingEventRecorder;
 import io.kube4j.machinery.informer.IndexedCache;
+import io.kube4j.testsupport.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,26 +33,7 @@ class NodeMonitorTest {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
     /** A clock the test moves. */
-    static final class TestClock extends Clock {
-        Instant now = T0;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final TestClock clock = new TestClock();
+    final MutableClock clock = new MutableClock(T0);
     final Map<String, Instant> beats = new HashMap<>();
     final IndexedCache<Node> nodes = new IndexedCache<>();
     final IndexedCache<Pod> pods = new IndexedCache<Pod>().addIndex(NodeMonitor.NODE_INDEX, NodeMonitor::nodeOf);
@@ -114,7 +94,7 @@ class NodeMonitorTest {
         assertThat(ready(stored())).isEqualTo("True/KubeletReady");
         assertThat(events.events()).containsExactly("Normal RegisteredNode n1: Node n1 event: Registered Node n1 in Controller");
 
-        clock.now = T0.plusSeconds(41);
+        clock.set(T0.plusSeconds(41));
         Result result = monitor.reconcile("n1");
         Node silent = stored();
         assertThat(ready(silent)).isEqualTo("Unknown/NodeStatusUnknown");
@@ -127,8 +107,8 @@ class NodeMonitorTest {
         assertThat(result.requeueAfter()).isEqualTo(Duration.ofSeconds(5));
         sync();
 
-        beats.put("n1", clock.now.plusSeconds(1));
-        clock.now = clock.now.plusSeconds(2);
+        beats.put("n1", clock.instant().plusSeconds(1));
+        clock.set(clock.instant().plusSeconds(2));
         monitor.reconcile("n1");
         Node back = stored();
         assertThat(ready(back)).isEqualTo("True/KubeletReady");
@@ -140,7 +120,7 @@ class NodeMonitorTest {
     void aNodeThatNeverPostedGetsNeverUpdatedConditions() {
         node(null);
         monitor.reconcile("n1");
-        clock.now = T0.plusSeconds(60);
+        clock.set(T0.plusSeconds(60));
         monitor.reconcile("n1");
         NodeCondition c = stored().getStatus().getConditions().stream().filter(x -> x.getType().equals("Ready")).findFirst().orElseThrow();
         assertThat(c.getStatus() + " " + c.getReason() + " " + c.getMessage()).isEqualTo("Unknown NodeStatusNeverUpdated Kubelet never posted node status.");
@@ -162,23 +142,23 @@ class NodeMonitorTest {
         pod("default", null, false);
         beats.put("n1", T0);
         monitor.reconcile("n1");
-        clock.now = T0.plusSeconds(41);
+        clock.set(T0.plusSeconds(41));
         monitor.reconcile("n1");
         sync();
 
-        clock.now = T0.plusSeconds(45);
+        clock.set(T0.plusSeconds(45));
         Result wait = monitor.reconcile("n1");
         assertThat(wait.requeueAfter()).isEqualTo(Duration.ofSeconds(5));
         assertThat(objects.list(Pod.class)).hasSize(3);
 
-        clock.now = T0.plusSeconds(51);
+        clock.set(T0.plusSeconds(51));
         objects.clearActions();
         monitor.reconcile("n1");
         assertThat(objects.actions()).containsExactly("delete Pod ns/short");
         assertThat(events.events()).contains("Normal TaintManagerEviction ns/short: Marking for deletion Pod ns/short");
         sync();
 
-        clock.now = T0.plusSeconds(41 + 300);
+        clock.set(T0.plusSeconds(41 + 300));
         objects.clearActions();
         monitor.reconcile("n1");
         assertThat(objects.actions()).containsExactly("delete Pod ns/default");

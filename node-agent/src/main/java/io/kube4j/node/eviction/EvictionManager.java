@@ -3,6 +3,7 @@ package io.kube4j.node.eviction;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kube4j.machinery.quantity.Quantity;
+import io.kube4j.node.pod.ContainerResources;
 import io.kube4j.node.pod.PodStatusComputer;
 import io.kube4j.node.runtime.ContainerRuntime;
 import io.kube4j.node.runtime.ContainerRuntime.ContainerUsage;
@@ -113,12 +114,7 @@ public final class EvictionManager {
     }
 
     private static long memoryRequest(Container c) {
-        if (c.getResources() == null) return 0;
-        var requests = c.getResources().getRequests();
-        var limits = c.getResources().getLimits();
-        // A limit without a request is the request too (the API's defaulting does the same).
-        var memory = requests != null && requests.get("memory") != null ? requests.get("memory")
-                : limits == null ? null : limits.get("memory");
+        io.fabric8.kubernetes.api.model.Quantity memory = ContainerResources.effectiveRequest(c, "memory");
         if (memory == null) return 0;
         return Quantity.tryParse(memory.toString()).map(Quantity::value).orElse(0L);
     }

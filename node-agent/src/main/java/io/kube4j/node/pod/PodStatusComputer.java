@@ -256,12 +256,12 @@ public final class PodStatusComputer {
         boolean guaranteed = true;
         for (Container c : all) {
             ResourceRequirements r = c.getResources();
-            Map<String, Quantity> requests = r == null || r.getRequests() == null ? Map.of() : r.getRequests();
-            Map<String, Quantity> limits = r == null || r.getLimits() == null ? Map.of() : r.getLimits();
-            if (!requests.isEmpty() || !limits.isEmpty()) any = true;
+            if (r != null && ((r.getRequests() != null && !r.getRequests().isEmpty()) || (r.getLimits() != null && !r.getLimits().isEmpty()))) {
+                any = true;
+            }
             for (String resource : List.of("cpu", "memory")) {
-                Quantity limit = limits.get(resource);
-                Quantity request = requests.getOrDefault(resource, limit);
+                Quantity limit = ContainerResources.limit(c, resource);
+                Quantity request = ContainerResources.effectiveRequest(c, resource);
                 if (limit == null || request == null
                         || Quantity.getAmountInBytes(limit).compareTo(Quantity.getAmountInBytes(request)) != 0) {
                     guaranteed = false;

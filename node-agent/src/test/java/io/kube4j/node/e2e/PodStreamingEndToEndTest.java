@@ -83,6 +83,19 @@ class PodStreamingEndToEndTest {
     }
 
     @Test
+    void execWithATerminalRunsTheCommandOnATtyOverWebSocket() throws Exception {
+        // kubectl asks for a terminal only when its own standard input is one: script(1) runs it on a
+        // pseudo-terminal, as a user's shell would.
+        String command = String.join(" ", Kubectl.binary(), "--kubeconfig=" + kubectl.kubeconfig(), "-v=4",
+                "exec", "-it", "shell", "--", "sh", "-c", "'tty; test -t 0 && echo stdin-is-a-tty; exit 4'");
+        Process script = new ProcessBuilder("script", "-qec", command, "/dev/null").redirectErrorStream(true).start();
+        assertThat(script.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("kubectl exec -it finished").isTrue();
+        String out = new String(script.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(out).contains("/dev/pts/").contains("stdin-is-a-tty").doesNotContainIgnoringCase("fallback");
+        assertThat(script.exitValue()).as(out).isEqualTo(4);
+    }
+
+    @Test
     void kubectlStillStreamsOverSpdyWhenToldTo() {
         Kubectl spdy = kubectl.withEnvironment(java.util.Map.of("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false"));
         Kubectl.Result cat = spdy.runWithInput("over spdy\n", "exec", "-i", "shell", "--", "cat");

@@ -14,9 +14,11 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -100,8 +102,12 @@ public final class RuleComputation {
         }
         List<Backend> all = choose(candidates);
         List<Backend> mine = choose(candidates.stream().filter(c -> Objects.equals(c.nodeName, nodeName)).toList());
+        // Elsewhere: placed on another node by every slice that lists it (an endpoint without a node may be anywhere).
+        Set<Backend> maybeHere = new HashSet<>();
+        for (Candidate c : candidates) if (c.nodeName == null || c.nodeName.equals(nodeName)) maybeHere.add(c.backend);
+        List<Backend> elsewhere = all.stream().filter(b -> !maybeHere.contains(b)).toList();
         return new ServicePortRules(name, spec.getClusterIP(), port.getPort(), nodePort, List.copyOf(external),
-                all, local, mine, affinity);
+                all, local, mine, affinity, elsewhere);
     }
 
     /** Ready endpoints, else serving-and-terminating ones; deduplicated (an endpoint may sit in two slices while they are rebalanced). */

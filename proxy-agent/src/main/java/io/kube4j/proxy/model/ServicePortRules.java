@@ -18,6 +18,9 @@ import java.util.List;
  *                         with the client's address kept
  * @param localEndpoints   this node's endpoints (by the same ready-else-terminating rule)
  * @param affinitySeconds  sessionAffinity ClientIP's timeout in seconds, 0 without affinity
+ * @param otherNodeEndpoints the endpoints whose EndpointSlice places them on another node: no pod
+ *                         of this node has their address, so none of them can reach itself through
+ *                         this node's rules (the hairpin case); a subset of {@code endpoints}
  */
 public record ServicePortRules(
         ServicePortName name,
@@ -28,12 +31,20 @@ public record ServicePortRules(
         List<Backend> endpoints,
         boolean externalLocal,
         List<Backend> localEndpoints,
-        int affinitySeconds) {
+        int affinitySeconds,
+        List<Backend> otherNodeEndpoints) {
 
     public ServicePortRules {
         externalIPs = List.copyOf(externalIPs);
         endpoints = List.copyOf(endpoints);
         localEndpoints = List.copyOf(localEndpoints);
+        otherNodeEndpoints = List.copyOf(otherNodeEndpoints);
+    }
+
+    /** Rules that know nothing of where the endpoints run: any of them may be a pod of this node. */
+    public ServicePortRules(ServicePortName name, String clusterIP, int port, int nodePort, List<String> externalIPs,
+                            List<Backend> endpoints, boolean externalLocal, List<Backend> localEndpoints, int affinitySeconds) {
+        this(name, clusterIP, port, nodePort, externalIPs, endpoints, externalLocal, localEndpoints, affinitySeconds, List.of());
     }
 
     /** Whether traffic from outside the cluster reaches this port at all (a node port or an external IP). */

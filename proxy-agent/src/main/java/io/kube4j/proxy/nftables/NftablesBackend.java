@@ -9,18 +9,20 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * The nftables back end: one table ({@code ip kube4j} by default) that this back end owns whole.
  * The first sync, and the first after a failure, replaces the table in one transaction. Later
- * syncs look only at the Service ports whose rules changed (a value comparison of
+ * syncs look only at the Service ports whose rules changed (an identity, then a value comparison of
  * {@link ServicePortRules}): the script is the difference between those ports' old and new
  * {@link NftablesRenderer.Fragment fragments}, so its size and the work to make it follow the
- * change, not the number of Services.
+ * change; what remains proportional to the number of Services is one map lookup each.
  */
 public final class NftablesBackend implements ProxyBackend {
 
@@ -35,36 +37,31 @@ public final class NftablesBackend implements ProxyBackend {
     private List<String> nodePortAddresses;
     private long lastSize;
 
-    private record Applied(ServicePortRules rules, NftablesRenderer.Fragment fragment, long clusterBase, long localBase) {
+    private record Applied(ServicePortRules rules, NftablesRenderer.Fragment fragment,
+                           long clusterBase, int clusterSlots, long localBase, int localSlots) {
     }
 
     /** Renders {@code s}, keeping {@code old}'s slot blocks where the endpoints still fit (then its rule is unchanged). */
     private static Applied render(ServicePortRules s, Applied old, SlotAllocator slots, List<Runnable> releases) {
-        long cluster;
-        if (old != null && SlotAllocator.capacity(old.rules.endpoints().size()) == SlotAllocator.capacity(s.endpoints().size())) {
-            cluster = old.clusterBase;
-        } else {
-            cluster = slots.allocate(s.endpoints().size());
-            if (old != null) releases.add(() -> slots.release(old.clusterBase, old.rules.endpoints().size()));
-        }
-        long local = -1;
-        boolean oldLocal = old != null && old.localBase >= 0;
-        if (NftablesRenderer.needsLocalSlots(s)) {
-            if (oldLocal && SlotAllocator.capacity(old.rules.localEndpoints().size()) == SlotAllocator.capacity(s.localEndpoints().size())) {
-                local = old.localBase;
-            } else {
-                local = slots.allocate(s.localEndpoints().size());
-                if (oldLocal) releases.add(() -> slots.release(old.localBase, old.rules.localEndpoints().size()));
-            }
-        } else if (oldLocal) {
-            releases.add(() -> slots.release(old.localBase, old.rules.localEndpoints().size()));
-        }
-        return new Applied(s, NftablesRenderer.fragment(s, cluster, local), cluster, local);
+        int clusterSlots = NftablesRenderer.clusterSlots(s);
+        int localSlots = NftablesRenderer.localSlots(s);
+        long cluster = old == null ? block(clusterSlots, -1, 0, slots, releases)
+                : block(clusterSlots, old.clusterBase, old.clusterSlots, slots, releases);
+        long local = old == null ? block(localSlots, -1, 0, slots, releases)
+                : block(localSlots, old.localBase, old.localSlots, slots, releases);
+        return new Applied(s, NftablesRenderer.fragment(s, cluster, local), cluster, clusterSlots, local, localSlots);
+    }
+
+    /** The block for {@code count} slots: the old one while the count fits its size, else a new one (and the old released). */
+    private static long block(int count, long oldBase, int oldCount, SlotAllocator slots, List<Runnable> releases) {
+        if (oldBase >= 0 && count > 0 && SlotAllocator.capacity(oldCount) == SlotAllocator.capacity(count)) return oldBase;
+        if (oldBase >= 0) releases.add(() -> slots.release(oldBase, oldCount));
+        return count > 0 ? slots.allocate(count) : -1;
     }
 
     private static void releaseAll(Applied old, SlotAllocator slots, List<Runnable> releases) {
-        releases.add(() -> slots.release(old.clusterBase, old.rules.endpoints().size()));
-        if (old.localBase >= 0) releases.add(() -> slots.release(old.localBase, old.rules.localEndpoints().size()));
+        if (old.clusterBase >= 0) releases.add(() -> slots.release(old.clusterBase, old.clusterSlots));
+        if (old.localBase >= 0) releases.add(() -> slots.release(old.localBase, old.localSlots));
     }
 
     public NftablesBackend(String table, NftRunner nft) {
@@ -79,84 +76,114 @@ public final class NftablesBackend implements ProxyBackend {
 
     @Override
     public void sync(ProxyRules rules) throws NftRunner.NftException {
-        Map<ServicePortName, Applied> next = new HashMap<>(rules.services().size() * 2);
-        Map<String, Integer> nextRefs;
-        String script;
         boolean full = applied == null;
         // Blocks freed by this sync are reused only by later syncs: within one transaction a
         // freed slot may still be in use until the elements are replaced.
         List<Runnable> releases = new ArrayList<>();
-        SlotAllocator allocator = full ? new SlotAllocator() : slots;
+        Map<ServicePortName, Applied> next;
+        Map<String, Integer> nextRefs;
+        SlotAllocator allocator;
+        String script;
         if (full) {
+            allocator = new SlotAllocator();
+            next = new HashMap<>(rules.services().size() * 2);
             nextRefs = new HashMap<>();
             List<NftablesRenderer.Fragment> fragments = new ArrayList<>(rules.services().size());
             for (ServicePortRules s : rules.services()) {
                 Applied a = render(s, null, allocator, releases);
-                NftablesRenderer.Fragment f = a.fragment;
                 next.put(s.name(), a);
-                fragments.add(f);
-                f.hairpinIps().forEach(ip -> nextRefs.merge(ip, 1, Integer::sum));
+                fragments.add(a.fragment);
+                for (String ip : a.fragment.hairpinIps()) nextRefs.merge(ip, 1, Integer::sum);
             }
-            script = NftScripts.full(table, NftablesRenderer.merge(fragments, new TreeSet<>(nextRefs.keySet()), rules.nodePortAddresses()));
+            script = NftScripts.full(table, fragments, nextRefs.keySet(), rules.nodePortAddresses());
         } else {
-            nextRefs = new HashMap<>(hairpinRefs);
+            // The maps are changed in place: a failed sync drops them (the next one is full), and
+            // copying them would cost as much as the whole diff at 10,000 Services.
+            allocator = slots;
+            next = applied;
+            nextRefs = hairpinRefs;
             List<NftablesRenderer.Fragment> before = new ArrayList<>();
             List<NftablesRenderer.Fragment> after = new ArrayList<>();
+            // Hairpin reference counts before this sync, of the addresses it touches.
+            Map<String, Integer> countBefore = new HashMap<>();
+            int kept = 0, added = 0;
             for (ServicePortRules s : rules.services()) {
-                Applied old = applied.get(s.name());
+                Applied old = next.get(s.name());
+                if (old != null) kept++;
+                // Identity first: the incremental computation hands back the very instance it computed last time.
+                if (old != null && old.rules == s) continue;
                 if (old != null && old.rules.equals(s)) {
-                    next.put(s.name(), old);
+                    // Equal but another instance (a full computation's): remember this one, so that the
+                    // next sync's identity test holds.
+                    next.put(s.name(), new Applied(s, old.fragment, old.clusterBase, old.clusterSlots, old.localBase, old.localSlots));
                     continue;
                 }
                 Applied a = render(s, old, allocator, releases);
-                NftablesRenderer.Fragment f = a.fragment;
                 next.put(s.name(), a);
-                after.add(f);
-                f.hairpinIps().forEach(ip -> nextRefs.merge(ip, 1, Integer::sum));
+                after.add(a.fragment);
+                count(a.fragment, 1, nextRefs, countBefore);
                 if (old != null) {
                     before.add(old.fragment);
-                    old.fragment.hairpinIps().forEach(ip -> nextRefs.merge(ip, -1, Integer::sum));
+                    count(old.fragment, -1, nextRefs, countBefore);
+                } else {
+                    added++;
                 }
             }
-            for (Map.Entry<ServicePortName, Applied> e : applied.entrySet()) {
-                if (next.containsKey(e.getKey())) continue;
-                releaseAll(e.getValue(), allocator, releases);
-                before.add(e.getValue().fragment);
-                e.getValue().fragment.hairpinIps().forEach(ip -> nextRefs.merge(ip, -1, Integer::sum));
+            if (kept < next.size() - added) {
+                Set<ServicePortName> wanted = new HashSet<>(rules.services().size() * 2);
+                for (ServicePortRules s : rules.services()) wanted.add(s.name());
+                for (var it = next.entrySet().iterator(); it.hasNext(); ) {
+                    Applied gone = it.next().getValue();
+                    if (wanted.contains(gone.rules.name())) continue;
+                    releaseAll(gone, allocator, releases);
+                    before.add(gone.fragment);
+                    count(gone.fragment, -1, nextRefs, countBefore);
+                    it.remove();
+                }
             }
             // Only the hairpin elements whose count crossed zero change in the kernel.
             TreeSet<String> hairpinGone = new TreeSet<>();
             TreeSet<String> hairpinNew = new TreeSet<>();
-            for (NftablesRenderer.Fragment f : before) {
-                for (String ip : f.hairpinIps()) if (nextRefs.getOrDefault(ip, 0) <= 0) hairpinGone.add(ip);
-            }
-            for (NftablesRenderer.Fragment f : after) {
-                for (String ip : f.hairpinIps()) if (hairpinRefs.getOrDefault(ip, 0) <= 0) hairpinNew.add(ip);
-            }
-            nextRefs.values().removeIf(count -> count <= 0);
+            countBefore.forEach((ip, was) -> {
+                int now = nextRefs.getOrDefault(ip, 0);
+                if (was > 0 && now <= 0) hairpinGone.add(ip);
+                if (was <= 0 && now > 0) hairpinNew.add(ip);
+                if (now <= 0) nextRefs.remove(ip);
+            });
             List<String> oldAddresses = Objects.equals(nodePortAddresses, rules.nodePortAddresses()) ? List.of() : nodePortAddresses;
             List<String> newAddresses = Objects.equals(nodePortAddresses, rules.nodePortAddresses()) ? List.of() : rules.nodePortAddresses();
             script = NftScripts.incremental(table,
                     NftablesRenderer.merge(before, hairpinGone, oldAddresses),
                     NftablesRenderer.merge(after, hairpinNew, newAddresses));
         }
-        if (script.isEmpty()) {
-            lastSize = 0;
-            return;
-        }
         applied = null;
-        try {
-            nft.run(script);
-        } catch (NftRunner.NftException e) {
-            log.warn("nftables {} sync failed; the next sync replaces the table whole: {}", full ? "full" : "incremental", e.getMessage());
-            throw e;
+        if (!script.isEmpty()) {
+            try {
+                nft.run(script);
+            } catch (NftRunner.NftException e) {
+                log.warn("nftables {} sync failed; the next sync replaces the table whole: {}", full ? "full" : "incremental", e.getMessage());
+                throw e;
+            }
         }
         applied = next;
         hairpinRefs = nextRefs;
         slots = allocator;
         releases.forEach(Runnable::run);
         nodePortAddresses = rules.nodePortAddresses();
-        lastSize = script.chars().filter(c -> c == '\n').count();
+        lastSize = lines(script);
+    }
+
+    private static long lines(String script) {
+        long n = 0;
+        for (int i = script.indexOf('\n'); i >= 0; i = script.indexOf('\n', i + 1)) n++;
+        return n;
+    }
+
+    private static void count(NftablesRenderer.Fragment f, int delta, Map<String, Integer> refs, Map<String, Integer> countBefore) {
+        for (String ip : f.hairpinIps()) {
+            countBefore.putIfAbsent(ip, refs.getOrDefault(ip, 0));
+            refs.merge(ip, delta, Integer::sum);
+        }
     }
 
     @Override

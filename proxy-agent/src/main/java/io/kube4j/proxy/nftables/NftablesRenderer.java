@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -20,16 +22,22 @@ import java.util.TreeMap;
  * <p>Shape (the skeleton's maps dispatch to per-service chains, so a change to one Service
  * rewrites only its own chains and map elements):
  * <ul>
- * <li>{@code svc-ID-ns/name/proto/port}: balances across the endpoints with one rule,
+ * <li>{@code svc-ID-ns/name/proto/port}: balances across the endpoints with one rule. One
+ *     endpoint: a plain {@code dnat to ADDRESS:PORT}, no slot and no map element. Several:
  *     {@code ct mark set numgen random mod n offset BASE goto dispatch-tcp}: the connection's
  *     mark picks one of the Service's n slots, and the single rule of {@code dispatch-tcp}
  *     DNATs through the shared {@code backends} map (slot → address . port). An endpoint change
  *     is then a change of map elements only. Measured at 10,000 Services × 10 endpoints: a full
- *     sync costs nft and the kernel 1.3 s of CPU this way, against 3.5 s for one DNAT rule per
- *     endpoint (every rule added makes the kernel walk every rule of the table to validate it,
- *     70 ms an update at that size), 5.8 s for a named map per Service and 15 s for an anonymous
- *     numgen map per Service (the kernel names anonymous sets in time quadratic in their number).
- *     A map bound by one rule per Service would be worse still: each binding walks every element.</li>
+ *     sync costs nft and the kernel ~1.4 s of CPU this way, nearly all of it in the 210,000 map
+ *     and set elements (4–8 µs each; a chain with its rule ~13 µs). Slower shapes measured: one
+ *     DNAT rule per endpoint (every rule added makes the kernel walk every rule of the table to
+ *     validate it, 70 ms an update at that size), a named map per Service (5.8 s), an anonymous
+ *     numgen map per Service (15 s: the kernel names anonymous sets in time quadratic in their
+ *     number), and the per-Service rule DNATing through the shared map itself (15 s of kernel
+ *     time: each rule naming a map makes every element added cost in proportion to the rules).
+ *     Neither an address-only slot map (the port in a dispatch chain per port) nor a slot key of
+ *     {@code ct mark . numgen} behind one shared chain per endpoint count (no chain per Service)
+ *     measured cheaper: what they save in chains or data they pay in wider keys or bindings.</li>
  * <li>With sessionAffinity ClientIP, per endpoint a chain {@code sep-ID-EP} that records the
  *     client in a set {@code aff-ID-EP} with the affinity timeout; the service chain first sends
  *     a client found in an endpoint's set back to that endpoint.</li>
@@ -40,7 +48,9 @@ import java.util.TreeMap;
  * <li>Elements: {@code service-ips} (cluster and external IP . protocol . port → chain),
  *     {@code service-nodeports} (protocol . port → chain), {@code no-endpoint-*} (→ reject),
  *     {@code hairpin} (endpoint . endpoint, masqueraded when a pod reaches itself through its
- *     Service), {@code nodeport-ips}.</li>
+ *     Service; only endpoints that may be this node's pods, since another node's pod never sends
+ *     through this node's rules: at 10,000 Services × 10 endpoints on one node it is 100,000
+ *     elements, a third of nft's work), {@code nodeport-ips}.</li>
  * </ul>
  * The ID is a hash of the port's name and affinity timeout, so chains are stable across syncs and
  * a changed timeout is a new set of chains rather than an in-place change of a set's type.
@@ -66,7 +76,8 @@ public final class NftablesRenderer {
         SlotAllocator slots = new SlotAllocator();
         List<Fragment> fragments = new ArrayList<>(rules.services().size());
         for (ServicePortRules s : rules.services()) {
-            fragments.add(fragment(s, slots.allocate(s.endpoints().size()), needsLocalSlots(s) ? slots.allocate(s.localEndpoints().size()) : -1));
+            int cluster = clusterSlots(s), local = localSlots(s);
+            fragments.add(fragment(s, cluster > 0 ? slots.allocate(cluster) : -1, local > 0 ? slots.allocate(local) : -1));
         }
         TreeMap<String, Integer> hairpin = new TreeMap<>();
         for (Fragment f : fragments) f.hairpinIps().forEach(ip -> hairpin.merge(ip, 1, Integer::sum));
@@ -102,8 +113,8 @@ public final class NftablesRenderer {
 
     /**
      * One Service port's share of the table; {@code clusterBase} and {@code localBase} are the first
-     * slots of its blocks in the backends map for all its endpoints and for this node's (used
-     * under externalTrafficPolicy Local).
+     * slots of its blocks in the slot maps for all its endpoints and for this node's (used under
+     * externalTrafficPolicy Local), -1 where {@link #clusterSlots} or {@link #localSlots} is 0.
      */
     public static Fragment fragment(ServicePortRules s, long clusterBase, long localBase) {
         TreeMap<String, List<String>> chains = new TreeMap<>();
@@ -118,7 +129,10 @@ public final class NftablesRenderer {
         String extChain = "ext-" + id + "-" + readable(s);
         LinkedHashSet<Backend> all = new LinkedHashSet<>(s.endpoints());
         all.addAll(s.localEndpoints());
-        List<String> hairpin = all.stream().map(Backend::ip).distinct().toList();
+        // Only an endpoint that may be a pod of this node can reach itself through this node's rules.
+        Set<String> elsewhere = new HashSet<>();
+        for (Backend b : s.otherNodeEndpoints()) elsewhere.add(b.ip());
+        List<String> hairpin = all.stream().map(Backend::ip).filter(ip -> !elsewhere.contains(ip)).distinct().toList();
         if (s.affinitySeconds() > 0) {
             for (Backend b : all) {
                 sets.put(affinitySet(id, b), "{ type ipv4_addr ; flags dynamic,timeout ; timeout " + s.affinitySeconds() + "s ; }");
@@ -129,7 +143,7 @@ public final class NftablesRenderer {
         }
         String clusterKey = s.clusterIP() + " . " + proto + " . " + s.port();
         if (!s.endpoints().isEmpty()) {
-            chains.put(svcChain, balance(id, proto, s.endpoints(), s.affinitySeconds() > 0, clusterBase, elements.get(BACKENDS)));
+            chains.put(svcChain, balance(id, proto, s.endpoints(), s.affinitySeconds() > 0, clusterBase, elements));
             elements.get(SERVICE_IPS).put(clusterKey, "goto " + svcChain);
         } else {
             elements.get(NO_ENDPOINT_SERVICES).put(clusterKey, REJECT);
@@ -147,7 +161,7 @@ public final class NftablesRenderer {
                     ext.add("fib saddr type local goto " + svcChain);
                 }
                 if (!s.localEndpoints().isEmpty()) {
-                    ext.addAll(balance(id, proto, s.localEndpoints(), s.affinitySeconds() > 0, localBase, elements.get(BACKENDS)));
+                    ext.addAll(balance(id, proto, s.localEndpoints(), s.affinitySeconds() > 0, localBase, elements));
                 } else if (!ext.isEmpty()) {
                     ext.add("drop");
                 }
@@ -166,18 +180,23 @@ public final class NftablesRenderer {
     }
 
     /**
-     * Rules that pick one of {@code backends} uniformly. Without affinity: one rule and the
-     * backends' slots from {@code base}. With affinity: a client seen before goes back to its
-     * endpoint's chain; else rule i picks endpoint i with 1/(n-i), the last always.
+     * Rules that pick one of {@code backends} uniformly. Without affinity: one rule, and for two or
+     * more endpoints their slots from {@code base} in the backends map. With affinity: a client
+     * seen before goes back to its endpoint's chain; else rule i picks endpoint i with 1/(n-i), the
+     * last always.
      */
     private static List<String> balance(String id, String proto, List<Backend> backends, boolean affinity,
-                                        long base, SortedMap<String, String> slots) {
+                                        long base, SortedMap<String, SortedMap<String, String>> elements) {
         List<String> out = new ArrayList<>();
         int n = backends.size();
         if (!affinity) {
+            if (n == 1) {
+                out.add("meta l4proto " + proto + " dnat to " + backends.getFirst());
+                return out;
+            }
+            SortedMap<String, String> slots = elements.get(BACKENDS);
             for (int i = 0; i < n; i++) slots.put(Long.toString(base + i), backends.get(i).ip() + " . " + backends.get(i).port());
-            String mark = n == 1 ? Long.toString(base) : "numgen random mod " + n + " offset " + base;
-            out.add("ct mark set " + mark + " goto dispatch-" + proto);
+            out.add("ct mark set numgen random mod " + n + " offset " + base + " goto dispatch-" + proto);
             return out;
         }
         for (Backend b : backends) out.add("ip saddr @" + affinitySet(id, b) + " goto " + endpointChain(id, b));
@@ -187,6 +206,16 @@ public final class NftablesRenderer {
             out.add(pick + "goto " + endpointChain(id, b));
         }
         return out;
+    }
+
+    /** Slots the port's cluster-wide balancing takes: one per endpoint when it picks through a map (two or more, no affinity). */
+    static int clusterSlots(ServicePortRules s) {
+        return s.affinitySeconds() == 0 && s.endpoints().size() > 1 ? s.endpoints().size() : 0;
+    }
+
+    /** Slots the port's balancing over this node's endpoints takes (externalTrafficPolicy Local). */
+    static int localSlots(ServicePortRules s) {
+        return needsLocalSlots(s) && s.localEndpoints().size() > 1 ? s.localEndpoints().size() : 0;
     }
 
     /** Whether the port balances over this node's endpoints apart (externalTrafficPolicy Local without affinity). */

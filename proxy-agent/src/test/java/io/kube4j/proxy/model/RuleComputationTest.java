@@ -69,8 +69,13 @@ class RuleComputationTest {
 
     static ServicePortRules expected(String name, int nodePort, List<String> external, List<Backend> endpoints,
                                      boolean local, List<Backend> localEndpoints, int affinity) {
+        return expected(name, nodePort, external, endpoints, local, localEndpoints, affinity, List.of());
+    }
+
+    static ServicePortRules expected(String name, int nodePort, List<String> external, List<Backend> endpoints,
+                                     boolean local, List<Backend> localEndpoints, int affinity, List<Backend> otherNodes) {
         return new ServicePortRules(new ServicePortName("ns", name, "http", Protocol.TCP), "10.96.0.20", 80, nodePort,
-                external, endpoints, local, localEndpoints, affinity);
+                external, endpoints, local, localEndpoints, affinity, otherNodes);
     }
 
     static Backend b(String ip) {
@@ -79,17 +84,18 @@ class RuleComputationTest {
 
     static Stream<Case> cases() {
         return Stream.of(
-                new Case("ClusterIP: ready endpoints only, sorted, deduplicated across slices",
+                new Case("ClusterIP: ready endpoints only, sorted, deduplicated across slices; another node's are marked so",
                         List.of(service("web", s -> s)),
                         List.of(slice("web", "web-a", "http", 8080, Ep.ready("10.244.0.9", NODE), Ep.notReady("10.244.0.7")),
                                 slice("web", "web-b", "http", 8080, Ep.ready("10.244.0.3", "node-2"), Ep.ready("10.244.0.9", NODE))),
                         List.of(),
-                        List.of(expected("web", 0, List.of(), List.of(b("10.244.0.3"), b("10.244.0.9")), false, List.of(b("10.244.0.9")), 0))),
+                        List.of(expected("web", 0, List.of(), List.of(b("10.244.0.3"), b("10.244.0.9")), false, List.of(b("10.244.0.9")), 0,
+                                List.of(b("10.244.0.3"))))),
                 new Case("no ready endpoint: the serving terminating ones carry the traffic",
                         List.of(service("web", s -> s)),
                         List.of(slice("web", "web-a", "http", 8080, Ep.terminating("10.244.0.5", "node-2"), Ep.notReady("10.244.0.6"))),
                         List.of(),
-                        List.of(expected("web", 0, List.of(), List.of(b("10.244.0.5")), false, List.of(), 0))),
+                        List.of(expected("web", 0, List.of(), List.of(b("10.244.0.5")), false, List.of(), 0, List.of(b("10.244.0.5"))))),
                 new Case("slice ports match the Service port by name; other ports are ignored",
                         List.of(service("web", s -> s)),
                         List.of(slice("web", "web-a", "metrics", 9090, Ep.ready("10.244.0.5", NODE))),
@@ -100,7 +106,8 @@ class RuleComputationTest {
                                 .editFirstPort().withNodePort(32600).endPort().endSpec())),
                         List.of(slice("web", "web-a", "http", 8080, Ep.ready("10.244.0.5", NODE), Ep.ready("10.244.1.5", "node-2"))),
                         List.of(),
-                        List.of(expected("web", 32600, List.of(), List.of(b("10.244.0.5"), b("10.244.1.5")), true, List.of(b("10.244.0.5")), 0))),
+                        List.of(expected("web", 32600, List.of(), List.of(b("10.244.0.5"), b("10.244.1.5")), true, List.of(b("10.244.0.5")), 0,
+                                List.of(b("10.244.1.5"))))),
                 new Case("LoadBalancer: ingress IPs and external IPs are frontends too",
                         List.of(service("web", s -> s.editSpec().withType("LoadBalancer").withExternalIPs("192.0.2.7")
                                 .editFirstPort().withNodePort(31000).endPort().endSpec()

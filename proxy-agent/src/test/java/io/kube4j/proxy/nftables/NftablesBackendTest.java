@@ -140,6 +140,46 @@ class NftablesBackendTest {
         assertThat(nft.last()).startsWith("add table ip kube4j\ndelete table ip kube4j\n");
     }
 
+    /** How a Service port without affinity balances, by its endpoints: its rule and its slot elements. */
+    record Balancing(String name, List<Backend> endpoints, String rule, List<String> slotElements) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Balancing> balancing() {
+        return Stream.of(
+                new Balancing("one endpoint: a plain DNAT, no slot", List.of(new Backend("10.244.0.1", 8080)),
+                        "meta l4proto tcp dnat to 10.244.0.1:8080", List.of()),
+                new Balancing("several: a slot each, the rule picks one and the dispatch chain DNATs",
+                        List.of(new Backend("10.244.0.1", 8080), new Backend("10.244.0.2", 9090), new Backend("10.244.0.3", 8080)),
+                        "ct mark set numgen random mod 3 offset 16 goto dispatch-tcp",
+                        List.of("16 : 10.244.0.1 . 8080", "17 : 10.244.0.2 . 9090", "18 : 10.244.0.3 . 8080")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("balancing")
+    void aServiceBalancesWithOneRuleAndSlotsOnlyWhereItHasAChoice(Balancing c) {
+        ServicePortRules s = new ServicePortRules(new ServicePortName("ns", "web", "", Protocol.TCP), "10.96.0.10", 80, 0, List.of(),
+                c.endpoints, false, List.of(), 0);
+        NftRuleset r = NftablesRenderer.render(rules(s));
+        assertThat(r.chains().get(chain("svc", s))).containsExactly(c.rule);
+        List<String> slots = r.elements().get(NftablesRenderer.BACKENDS).entrySet().stream().map(e -> e.getKey() + " : " + e.getValue()).toList();
+        assertThat(slots).containsExactlyElementsOf(c.slotElements);
+    }
+
+    @Test
+    void onlyEndpointsThatMayBeThisNodesPodsAreMasqueradedAsHairpin() throws Exception {
+        ServicePortRules spread = new ServicePortRules(new ServicePortName("ns", "web", "", Protocol.TCP), "10.96.0.10", 80, 0, List.of(),
+                List.of(new Backend("10.244.0.1", 8080), new Backend("10.244.1.1", 8080)), false, List.of(new Backend("10.244.0.1", 8080)), 0,
+                List.of(new Backend("10.244.1.1", 8080)));
+        RecordingNftRunner nft = new RecordingNftRunner();
+        new NftablesBackend("kube4j", nft).sync(rules(spread));
+        assertThat(nft.last().lines().toList()).contains("add element ip kube4j hairpin { 10.244.0.1 . 10.244.0.1 }")
+                .noneMatch(l -> l.contains("10.244.1.1 . 10.244.1.1"));
+    }
+
     @Test
     void affinityChainsRecordTheClientAndSendItBack() {
         ServicePortRules sticky = svc("web", "10.96.0.10", 0, 60, "10.244.0.1");

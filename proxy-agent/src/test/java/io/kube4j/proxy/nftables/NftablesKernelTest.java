@@ -52,6 +52,7 @@ class NftablesKernelTest {
         netns.sysctl(node, "net.ipv4.conf.all.route_localnet", "1");
         netns.echoServer(pods, POD_A, 8080, "a");
         netns.echoServer(pods, POD_B, 8080, "b");
+        netns.echoServer(pods, POD_B, 8081, "b-8081");
         netns.udpEchoServer(pods, POD_B, 5353, "dns-b");
         backend = new NftablesBackend("kube4j", new ProcessNftRunner(node));
     }
@@ -106,6 +107,15 @@ class NftablesKernelTest {
 
         backend.sync(rules());
         assertThat(netns.getExitCode(node, "10.96.100.11", 80)).as("no rule left: nothing answers").isNotZero();
+    }
+
+    @Test
+    void endpointsListeningOnDifferentPortsAreEachReachedOnTheirOwnPort() throws Exception {
+        backend.sync(rules(service("ports", "10.96.100.15", 0, List.of(new Backend(POD_A, 8080), new Backend(POD_B, 8081)),
+                false, List.of(), 0, List.of())));
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 40 && seen.size() < 2; i++) seen.add(netns.get(node, "10.96.100.15", 80).split(" ")[0]);
+        assertThat(seen).containsExactlyInAnyOrder("a", "b-8081");
     }
 
     @Test

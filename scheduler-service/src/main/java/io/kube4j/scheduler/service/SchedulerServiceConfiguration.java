@@ -26,6 +26,7 @@ import io.kube4j.scheduler.plugins.PluginRegistry;
 import io.kube4j.scheduler.plugins.volumebinding.GatewayVolumeObjects;
 import io.kube4j.scheduler.plugins.volumebinding.VolumeBinding;
 import io.kube4j.scheduler.plugins.defaultpreemption.DefaultPreemption;
+import io.kube4j.scheduler.preemption.GatewayDisruptionBudgets;
 import io.kube4j.scheduler.preemption.GatewayPreemptionActions;
 import io.kube4j.scheduler.queue.Nominator;
 import io.kube4j.scheduler.queue.SchedulingQueue;
@@ -67,7 +68,7 @@ class SchedulerServiceConfiguration {
         GatewayPreemptionActions preemption = new GatewayPreemptionActions(client, recorder);
         PluginRegistry registry = new PluginRegistry()
                 .register(GatewayBinder.NAME, args -> binder)
-                .register(DefaultPreemption.NAME, args -> new DefaultPreemption(preemption))
+                .register(DefaultPreemption.NAME, args -> new DefaultPreemption(preemption, new GatewayDisruptionBudgets(client)))
                 .register(VolumeBinding.NAME, args -> new VolumeBinding(new GatewayVolumeObjects(client)));
         return new ProfileFactory(registry, List.of(GatewayBinder.NAME), List.of(DefaultPreemption.NAME)).build(config);
     }

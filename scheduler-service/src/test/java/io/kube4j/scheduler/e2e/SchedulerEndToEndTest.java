@@ -179,15 +179,19 @@ class SchedulerEndToEndTest {
     }
 
     @Test
-    void aHigherPriorityPodPreemptsTheFewestLowerPriorityPods() throws Exception {
+    void aHigherPriorityPodPreemptsTheFewestLowerPriorityPodsSparingThoseABudgetGuards() throws Exception {
         namespace("preempt");
         cluster.kubectl().ok("create", "priorityclass", "preempt-high", "--value=1000");
         cluster.kubectl().ok("create", "priorityclass", "preempt-polite", "--value=1000", "--preemption-policy=Never");
         suiteNode("preempt-a", "preempt", "2");
         for (String low : List.of("low-1", "low-2")) {
-            create(suitePod("preempt", low, "preempt", "1").editSpec().withTerminationGracePeriodSeconds(0L).endSpec().build());
+            create(suitePod("preempt", low, "preempt", "1", "app=" + low).editSpec().withTerminationGracePeriodSeconds(0L).endSpec().build());
         }
         await(() -> boundIn("preempt").size() == 2, "the low-priority pods fill the node");
+        // A budget that allows no disruption (no disruption controller runs here to raise it) guards low-2:
+        // of two otherwise equal victims, preemption takes the unguarded one (without the budget, low-1 placed
+        // first counts as the more important and low-2 would go).
+        cluster.kubectl().ok("create", "poddisruptionbudget", "guard", "-n", "preempt", "--selector=app=low-2", "--min-available=1");
 
         // preemptionPolicy Never: the pod waits and says why it does not make room.
         create(suitePod("preempt", "polite", "preempt", "1").editSpec().withPriorityClassName("preempt-polite").endSpec().build());
@@ -201,8 +205,8 @@ class SchedulerEndToEndTest {
         assertThat(urgent.getSpec().getPriority()).as("the gateway resolves the PriorityClass").isEqualTo(1000);
         await(() -> nodeOf("preempt", "urgent").equals("preempt-a"), "urgent bound once room was made");
         Map<String, String> bound = boundIn("preempt");
-        assertThat(bound).as("one victim is enough").hasSize(2).containsKey("urgent");
-        String victim = bound.containsKey("low-1") ? "low-2" : "low-1";
+        assertThat(bound).as("one victim is enough, and not the one a budget guards").containsOnlyKeys("urgent", "low-2");
+        String victim = "low-1";
         assertThat(cluster.client().pods().inNamespace("preempt").withName(victim).get()).isNull();
         await(() -> events("preempt", victim).stream().anyMatch(e -> "Preempted".equals(e.getReason())), "the Preempted event");
         Event preempted = events("preempt", victim).stream().filter(e -> "Preempted".equals(e.getReason())).findFirst().orElseThrow();

@@ -7,6 +7,7 @@ import io.kube4j.scheduler.cache.Snapshot;
 import io.kube4j.scheduler.framework.Code;
 import io.kube4j.scheduler.framework.CycleState;
 import io.kube4j.scheduler.framework.Framework;
+import io.kube4j.scheduler.framework.LabelMatcher;
 import io.kube4j.scheduler.framework.NodeFilter;
 import io.kube4j.scheduler.framework.NodeInfo;
 import io.kube4j.scheduler.framework.PodInfo;
@@ -14,6 +15,8 @@ import io.kube4j.scheduler.framework.PostFilterPlugin;
 import io.kube4j.scheduler.framework.Status;
 import io.kube4j.scheduler.plugins.defaultpreemption.Candidate;
 import io.kube4j.scheduler.plugins.defaultpreemption.DefaultPreemption;
+import io.kube4j.scheduler.plugins.defaultpreemption.DisruptionBudget;
+import io.kube4j.scheduler.plugins.defaultpreemption.DisruptionBudgets;
 import io.kube4j.scheduler.plugins.defaultpreemption.PreemptionActions;
 import io.kube4j.scheduler.plugins.defaultpreemption.Victims;
 import io.kube4j.scheduler.plugins.nodename.NodeName;
@@ -26,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static io.kube4j.scheduler.Objects.node;
@@ -114,7 +118,7 @@ class DefaultPreemptionTest {
         Snapshot cluster = Snapshot.of(List.of(c.node()));
         CycleState state = new CycleState();
         int podsBefore = c.node().pods().size();
-        var candidate = Victims.selectOnNode(filtersFor(state, preemptor, cluster), state, preemptor, c.node());
+        var candidate = Victims.selectOnNode(filtersFor(state, preemptor, cluster), state, preemptor, c.node(), List::of);
         if (c.victims() == null) {
             assertThat(candidate).isEmpty();
         } else {
@@ -122,6 +126,80 @@ class DefaultPreemptionTest {
             assertThat(candidate.get().victims()).extracting(PodInfo::name).containsExactlyInAnyOrderElementsOf(c.victims());
         }
         assertThat(c.node().pods()).as("the node given is not changed").hasSize(podsBefore);
+    }
+
+    static Pod labelled(Pod pod, String app) {
+        return new PodBuilder(pod).editMetadata().addToLabels("app", app).endMetadata().build();
+    }
+
+    static DisruptionBudget budget(String app, int allowed, String... disrupted) {
+        return new DisruptionBudget("default", LabelMatcher.ofMap(Map.of("app", app)), allowed, Set.of(disrupted));
+    }
+
+    record BudgetCase(String name, List<DisruptionBudget> budgets, List<String> victims, int violations) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<BudgetCase> budgetCases() {
+        return Stream.of(
+                new BudgetCase("no budget: the later started pod goes", List.of(), List.of("web-1"), 0),
+                new BudgetCase("a budget with room: the same", List.of(budget("web", 1)), List.of("web-1"), 0),
+                new BudgetCase("the protected pod is reprieved first, the other goes", List.of(budget("web", 0)), List.of("db-1"), 0),
+                new BudgetCase("both protected: one goes and counts as a violation", List.of(budget("web", 0), budget("db", 0)), List.of("web-1"), 1),
+                new BudgetCase("a pod already counted as disrupted does not take from the budget",
+                        List.of(budget("web", 0, "web-1")), List.of("web-1"), 0),
+                new BudgetCase("a budget of another namespace covers nothing here",
+                        List.of(new DisruptionBudget("other", LabelMatcher.ofMap(Map.of("app", "web")), 0, Set.of())), List.of("web-1"), 0));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("budgetCases")
+    void victimsProtectedByABudgetAreSparedFirst(BudgetCase c) {
+        PodInfo preemptor = PodInfo.of(pod("big", 10, "2"));
+        NodeInfo node = placed(node("n1", "4", "8Gi", 110).build(),
+                labelled(pod("db-1", 0, "2", "2026-01-01T10:00:00Z"), "db"),
+                labelled(pod("web-1", 0, "2", "2026-01-01T11:00:00Z"), "web"));
+        Snapshot cluster = Snapshot.of(List.of(node));
+        CycleState state = new CycleState();
+        Candidate candidate = Victims.selectOnNode(filtersFor(state, preemptor, cluster), state, preemptor, node, c::budgets).orElseThrow();
+        assertThat(candidate.victims()).extracting(PodInfo::name).isEqualTo(c.victims());
+        assertThat(candidate.pdbViolations()).isEqualTo(c.violations());
+    }
+
+    @Test
+    void theNodeWhoseVictimsBreakNoBudgetWinsOverLessImportantVictims() {
+        Node n1 = node("n1", "2", "8Gi", 110).build();
+        Node n2 = node("n2", "2", "8Gi", 110).build();
+        PodInfo preemptor = PodInfo.of(pod("big", 10, "2"));
+        Snapshot cluster = Snapshot.of(List.of(placed(n1, labelled(pod("guarded", 0, "2"), "db")),
+                placed(n2, labelled(pod("free", 5, "2"), "web"))));
+        Map<String, Status> statuses = statuses("n1", Code.UNSCHEDULABLE, "n2", Code.UNSCHEDULABLE);
+
+        List<String> unguarded = new ArrayList<>();
+        for (DisruptionBudgets budgets : List.<DisruptionBudgets>of(List::of, () -> List.of(budget("db", 0)))) {
+            CycleState state = new CycleState();
+            Recorded actions = new Recorded();
+            var result = new DefaultPreemption(actions, budgets).postFilter(state, preemptor, statuses, cluster, filtersFor(state, preemptor, cluster));
+            unguarded.add(result.nominatedNode() + ": " + actions.calls);
+        }
+        assertThat(unguarded).containsExactly("n1: [big@n1 evicts [guarded] displaces []]", "n2: [big@n2 evicts [free] displaces []]");
+    }
+
+    @Test
+    void budgetsAreReadOnlyWhenSomeNodeHasLowerPriorityPods() {
+        Node n1 = node("n1", "2", "8Gi", 110).build();
+        PodInfo preemptor = PodInfo.of(pod("big", 0, "2"));
+        Snapshot cluster = Snapshot.of(List.of(placed(n1, pod("peer", 0, "2"))));
+        CycleState state = new CycleState();
+        DisruptionBudgets failing = () -> {
+            throw new AssertionError("budgets read for a node without lower-priority pods");
+        };
+        var result = new DefaultPreemption(new Recorded(), failing).postFilter(state, preemptor,
+                statuses("n1", Code.UNSCHEDULABLE), cluster, filtersFor(state, preemptor, cluster));
+        assertThat(result.status().code()).isEqualTo(Code.UNSCHEDULABLE);
     }
 
     record PickCase(String name, List<Candidate> candidates, String chosen) {

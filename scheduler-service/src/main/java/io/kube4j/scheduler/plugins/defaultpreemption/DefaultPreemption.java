@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * kube-scheduler's DefaultPreemption PostFilter: when no node fits a pod, look for the node where evicting the
@@ -29,7 +30,8 @@ import java.util.Optional;
  * <p>Stateless apart from its actions; called from the scheduling thread. PreFilter state is not adjusted for the
  * removed pods (kube-scheduler's PreFilter extensions), so preemption helps with what the Filters read from the
  * node itself (resources, host ports, pod counts), not with inter-pod affinity or spreading. PodDisruptionBudgets
- * are not consulted.
+ * are weighed as kube-scheduler weighs them: victims whose eviction a budget forbids are spared first on each
+ * node, and the node whose victims break the fewest budgets wins; a budget never blocks preemption outright.
  */
 public final class DefaultPreemption implements PostFilterPlugin {
 
@@ -38,9 +40,16 @@ public final class DefaultPreemption implements PostFilterPlugin {
     static final String NO_VICTIMS = "No preemption victims found for incoming pod";
 
     private final PreemptionActions actions;
+    private final DisruptionBudgets budgets;
 
     public DefaultPreemption(PreemptionActions actions) {
+        this(actions, DisruptionBudgets.NONE);
+    }
+
+    /** @param budgets read at most once per preemption attempt, and only when some node has lower-priority pods */
+    public DefaultPreemption(PreemptionActions actions, DisruptionBudgets budgets) {
         this.actions = actions;
+        this.budgets = budgets;
     }
 
     @Override
@@ -56,13 +65,18 @@ public final class DefaultPreemption implements PostFilterPlugin {
         Map<String, Integer> reasons = new HashMap<>();
         List<Candidate> candidates = new ArrayList<>();
         int total = cluster.nodes().size();
+        List<List<DisruptionBudget>> read = new ArrayList<>(1);
+        Supplier<List<DisruptionBudget>> pdbs = () -> {
+            if (read.isEmpty()) read.add(List.copyOf(budgets.all()));
+            return read.getFirst();
+        };
         for (NodeInfo node : cluster.nodes()) {
             Status s = nodeStatuses.get(node.name());
             if (s == null || s.code() != Code.UNSCHEDULABLE) {
                 reasons.merge(NOT_HELPFUL, 1, Integer::sum);
                 continue;
             }
-            Optional<Candidate> c = Victims.selectOnNode(filters, state, pod, node);
+            Optional<Candidate> c = Victims.selectOnNode(filters, state, pod, node, pdbs);
             if (c.isPresent()) {
                 candidates.add(c.get());
             } else {

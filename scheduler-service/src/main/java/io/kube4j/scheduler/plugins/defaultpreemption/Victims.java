@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Victim selection as kube-scheduler's DefaultPreemption does it, as pure functions over NodeInfos: on one node,
@@ -27,14 +28,18 @@ public final class Victims {
 
     /**
      * The victims on one node: every pod of lower priority than the preemptor is removed from a copy of the node;
-     * if the preemptor then fits, each of them is put back in turn, most important first, and stays (is
-     * reprieved) when the preemptor still fits. Pods of the same or higher priority are never victims.
+     * if the preemptor then fits, each of them is put back in turn and stays (is reprieved) when the preemptor
+     * still fits. Those whose eviction would break a PodDisruptionBudget are put back first, then the others, each
+     * group most important first, so that budgets are spared where the node allows; the candidate counts the
+     * victims that break one. Pods of the same or higher priority are never victims.
      *
-     * @param node a NodeInfo the Filters rejected for the preemptor; this call does not change it (it works on a
-     *             copy)
+     * @param node    a NodeInfo the Filters rejected for the preemptor; this call does not change it (it works on a
+     *                copy)
+     * @param budgets the cluster's budgets, read only when the node has lower-priority pods
      * @return the candidate, or empty when the node holds no lower-priority pod or removing them all is not enough
      */
-    public static Optional<Candidate> selectOnNode(NodeFilter filters, CycleState state, PodInfo preemptor, NodeInfo node) {
+    public static Optional<Candidate> selectOnNode(NodeFilter filters, CycleState state, PodInfo preemptor, NodeInfo node,
+                                                   Supplier<List<DisruptionBudget>> budgets) {
         List<PodInfo> potential = new ArrayList<>();
         for (PodInfo p : node.pods()) {
             if (p.priority() < preemptor.priority()) potential.add(p);
@@ -46,15 +51,44 @@ public final class Victims {
         for (PodInfo p : potential) trial.removePod(p.key());
         if (!filters.filter(state, preemptor, trial).isSuccess()) return Optional.empty();
         potential.sort(MORE_IMPORTANT_FIRST);
+        List<List<PodInfo>> split = splitByBudgetViolation(potential, budgets.get());
         List<PodInfo> victims = new ArrayList<>();
-        for (PodInfo p : potential) {
-            trial.addPod(p);
-            if (!filters.filter(state, preemptor, trial).isSuccess()) {
-                trial.removePod(p.key());
-                victims.add(p);
+        int violations = 0;
+        for (int group = 0; group < 2; group++) {
+            for (PodInfo p : split.get(group)) {
+                trial.addPod(p);
+                if (!filters.filter(state, preemptor, trial).isSuccess()) {
+                    trial.removePod(p.key());
+                    victims.add(p);
+                    if (group == 0) violations++;
+                }
             }
         }
-        return Optional.of(new Candidate(node.name(), victims, 0));
+        victims.sort(MORE_IMPORTANT_FIRST);
+        return Optional.of(new Candidate(node.name(), victims, violations));
+    }
+
+    /**
+     * kube-scheduler's {@code filterPodsWithPDBViolation}: walking the pods in order, each takes one disruption
+     * from every budget that covers it; a pod that drives any of them below zero would violate it. Returns the
+     * violating pods, then the others, each in the given order.
+     */
+    static List<List<PodInfo>> splitByBudgetViolation(List<PodInfo> pods, List<DisruptionBudget> budgets) {
+        int[] allowed = new int[budgets.size()];
+        for (int i = 0; i < allowed.length; i++) allowed[i] = budgets.get(i).disruptionsAllowed();
+        List<PodInfo> violating = new ArrayList<>();
+        List<PodInfo> free = new ArrayList<>();
+        for (PodInfo pod : pods) {
+            boolean violates = false;
+            if (!pod.labels().isEmpty()) {
+                for (int i = 0; i < allowed.length; i++) {
+                    if (!budgets.get(i).covers(pod)) continue;
+                    if (--allowed[i] < 0) violates = true;
+                }
+            }
+            (violates ? violating : free).add(pod);
+        }
+        return List.of(violating, free);
     }
 
     /**

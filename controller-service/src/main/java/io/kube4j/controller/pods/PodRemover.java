@@ -1,12 +1,12 @@
-package io.kube4j.controller.daemonset;
+package io.kube4j.controller.pods;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
- * Removes a pod at once (grace period 0), without waiting for its node to stop it: for a daemon
- * pod bound to a node that no longer exists, whose agent will never confirm the deletion.
+ * Removes a pod at once (grace period 0), without waiting for its node to stop it: for a pod bound
+ * to a node that no longer exists, whose agent will never confirm the deletion.
  * Removing a pod that is already gone is not an error. Thread-safe.
  */
 @FunctionalInterface
