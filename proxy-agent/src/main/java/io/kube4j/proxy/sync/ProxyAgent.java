@@ -2,6 +2,8 @@ package io.kube4j.proxy.sync;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kube4j.proxy.ProxyProperties;
+import io.kube4j.proxy.dns.ClusterDnsServer;
+import io.kube4j.proxy.dns.DnsEndpointAddress;
 import io.kube4j.proxy.dns.DnsRecords;
 import io.kube4j.proxy.dns.KubeDnsRegistration;
 import io.kube4j.proxy.ingress.IngressRouting;
@@ -23,11 +25,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /**
  * The agent's life: start the watches, wait for every first list, register the cluster DNS
@@ -58,6 +63,8 @@ public final class ProxyAgent implements SmartLifecycle {
     /** Null with pod routes off or in a dry run. */
     private final PodRouteProgrammer podRoutes;
     private List<PodRoute> appliedRoutes;
+    /** The address this node's kube-dns EndpointSlice names; null until registered. Start-up thread, then the runner's. */
+    private volatile String registeredDnsAddress;
     private final AtomicReference<PolicyRules> lastPolicy = new AtomicReference<>(PolicyRules.empty());
     private final IncrementalRuleComputation computation = new IncrementalRuleComputation();
     private volatile String startFailure;
@@ -92,6 +99,7 @@ public final class ProxyAgent implements SmartLifecycle {
         lastRules.set(rules);
         if (ingressServer != null) syncIngress(rules);
         if (podRoutes != null) syncRoutes();
+        if (properties.dns().enabled() && properties.dns().manageService()) registerDns();
         PolicyState policyState = watches.policySnapshot();
         if (policyBackend != null && policyState != null) {
             PolicyRules policy = NetworkPolicyComputation.compute(policyState);
@@ -177,14 +185,18 @@ public final class ProxyAgent implements SmartLifecycle {
         }
     }
 
+    /**
+     * The kube-dns Service and this node's EndpointSlice, at start and again whenever the address the slice
+     * should name changes ({@link DnsEndpointAddress}); a failure is logged and tried again at the next sync.
+     */
     private void registerDns() {
         ProxyProperties.Dns dns = properties.dns();
-        String address = dns.endpointAddress();
-        if (address.isEmpty()) {
-            address = watches.nodeAddresses().stream().filter(a -> !a.startsWith("127.")).findFirst().orElse("127.0.0.1");
-        }
+        Set<String> local = ClusterDnsServer.machineAddresses().stream().map(InetAddress::getHostAddress).collect(Collectors.toSet());
+        String address = DnsEndpointAddress.choose(dns.endpointAddress(), watches.nodeAddresses(), local);
+        if (address.equals(registeredDnsAddress)) return;
         try {
             KubeDnsRegistration.ensure(client, dns.serviceIP(), properties.nodeName(), address, dns.port());
+            registeredDnsAddress = address;
         } catch (RuntimeException e) {
             // DNS by the Service's address is a convenience; the rules must not wait for it.
             log.warn("could not register the kube-dns Service and this node's EndpointSlice: {}", e.getMessage());

@@ -145,4 +145,38 @@ class ClusterDnsServerTest {
             }
         }
     }
+
+    /**
+     * An address that appears after the server started (the bridge to nodes added later) answers once the
+     * addresses are read again, and one that went is let go; 127.0.0.2 stands in for it (all of 127/8 is local).
+     */
+    @Test
+    void onTheWildcardAddressAddressesThatComeAndGoAreFollowed() throws Exception {
+        DnsRecords cluster = DnsRecords.build("cluster.local", List.of(service("default", "web", "10.96.0.20", "ClusterIP", null)), List.of());
+        java.net.InetAddress first = java.net.InetAddress.getByName("127.0.0.1");
+        java.net.InetAddress later = java.net.InetAddress.getByName("127.0.0.2");
+        var present = new java.util.concurrent.atomic.AtomicReference<>(List.of(first));
+        try (ClusterDnsServer wildcard = new ClusterDnsServer(new ClusterDnsResolver(() -> cluster, q -> {
+            throw new IOException("no upstream");
+        }), "0.0.0.0", 0, present::get, Duration.ZERO)) {
+            assertThat(wildcard.udpAddresses()).containsExactly(first);
+
+            present.set(List.of(first, later));
+            wildcard.refreshAddresses();
+            assertThat(wildcard.udpAddresses()).containsExactlyInAnyOrder(first, later);
+            SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(later, wildcard.port()));
+            resolver.setTimeout(Duration.ofSeconds(3));
+            Message reply = resolver.send(Message.newQuery(Record.newRecord(Name.fromString("web.default.svc.cluster.local."), Type.A, 1)));
+            assertThat(reply.getSection(Section.ANSWER)).singleElement()
+                    .satisfies(r -> assertThat(r.rdataToString()).isEqualTo("10.96.0.20"));
+
+            present.set(List.of(first));
+            wildcard.refreshAddresses();
+            assertThat(wildcard.udpAddresses()).containsExactly(first);
+            // The port is free on the address that went: nothing of the server holds it any more.
+            try (var socket = new java.net.DatagramSocket(new InetSocketAddress(later, wildcard.port()))) {
+                assertThat(socket.isBound()).isTrue();
+            }
+        }
+    }
 }
