@@ -29,8 +29,8 @@ import java.util.concurrent.Semaphore;
 /**
  * {@code ./kube4j bench controllers}: the ReplicaSet and Deployment controllers of the running
  * controller service at scale. On {@code nodes} Node objects, creates a {@code replicas}-replica
- * Deployment and times until every pod exists ({@code --until=exist}, the default while no
- * scheduler runs) or is also bound to a node ({@code --until=bound}, once a scheduler runs); then
+ * Deployment and times until every pod is bound to a node ({@code --until=bound}, the default: the
+ * launcher runs the scheduler) or only exists ({@code --until=exist}, for a cluster without one); then
  * marks every pod Ready (untimed) and times a rolling update of all of them to a new image, during
  * which the bench marks each new pod Ready through {@code pods/{name}/status} as it appears — the
  * node agent's part. The nodes are hollow: labelled {@code kube4j.io/hollow=true} (the pods' node
@@ -38,7 +38,7 @@ import java.util.concurrent.Semaphore;
  * for them ({@link HollowHeartbeats}) as their agents would.
  *
  * <p>Arguments ({@code --name=value}): kubeconfig (required), redis (host:port of the cluster's
- * Redis; the launcher passes it), replicas (1000), nodes (100), until (exist|bound), keep (false:
+ * Redis; the launcher passes it), replicas (1000), nodes (100), until (bound|exist), keep (false:
  * delete what it made).
  */
 public final class ControllersBench {
@@ -66,7 +66,7 @@ public final class ControllersBench {
     private void run() throws Exception {
         int replicas = Integer.parseInt(args.getOrDefault("replicas", "1000"));
         int nodes = Integer.parseInt(args.getOrDefault("nodes", "100"));
-        boolean untilBound = "bound".equals(args.getOrDefault("until", "exist"));
+        boolean untilBound = "bound".equals(args.getOrDefault("until", "bound"));
         String ns = "bench-controllers-" + Long.toString(System.currentTimeMillis(), 36);
 
         createNodes(nodes);
