@@ -86,6 +86,20 @@ public final class KafkaProcess extends ServerProcess {
      * returns once it serves clients.
      */
     public static KafkaProcess start() {
+        // A free port is only free when it is picked: another process on a busy machine may bind it
+        // before the broker does. That start is retried on new ports; any other failure is not.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce();
+            } catch (RuntimeException e) {
+                if (attempt == PORT_ATTEMPTS || e.getMessage() == null || !e.getMessage().contains("Address already in use")) throw e;
+            }
+        }
+    }
+
+    private static final int PORT_ATTEMPTS = 3;
+
+    private static KafkaProcess startOnce() {
         try {
             KafkaProcess kafka = new KafkaProcess(Files.createTempDirectory("kube4j-kafka"),
                     freePort(), freePort(), newClusterId());
