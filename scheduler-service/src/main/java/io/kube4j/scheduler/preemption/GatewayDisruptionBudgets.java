@@ -1,6 +1,5 @@
 package io.kube4j.scheduler.preemption;
 
-import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kube4j.scheduler.framework.LabelMatcher;
@@ -34,17 +33,12 @@ public final class GatewayDisruptionBudgets implements DisruptionBudgets {
 
     /** policy/v1: a budget whose selector is missing or empty covers no pod. */
     static DisruptionBudget of(PodDisruptionBudget pdb) {
-        LabelSelector selector = pdb.getSpec() == null ? null : pdb.getSpec().getSelector();
-        boolean empty = selector == null
-                || (isEmpty(selector.getMatchLabels()) && (selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty()));
+        LabelMatcher selector = LabelMatcher.of(pdb.getSpec() == null ? null : pdb.getSpec().getSelector());
         var status = pdb.getStatus();
         int allowed = status == null || status.getDisruptionsAllowed() == null ? 0 : status.getDisruptionsAllowed();
         Set<String> disrupted = status == null || status.getDisruptedPods() == null ? Set.of() : status.getDisruptedPods().keySet();
-        return new DisruptionBudget(pdb.getMetadata().getNamespace(), empty ? LabelMatcher.NOTHING : LabelMatcher.of(selector),
+        // LabelMatcher.of makes a missing selector match nothing and an empty one everything; for a budget both are nothing.
+        return new DisruptionBudget(pdb.getMetadata().getNamespace(), selector.isEverything() ? LabelMatcher.NOTHING : selector,
                 allowed, disrupted);
-    }
-
-    private static boolean isEmpty(java.util.Map<String, String> map) {
-        return map == null || map.isEmpty();
     }
 }

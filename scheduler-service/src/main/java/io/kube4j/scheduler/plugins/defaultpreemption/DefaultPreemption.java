@@ -65,11 +65,7 @@ public final class DefaultPreemption implements PostFilterPlugin {
         Map<String, Integer> reasons = new HashMap<>();
         List<Candidate> candidates = new ArrayList<>();
         int total = cluster.nodes().size();
-        List<List<DisruptionBudget>> read = new ArrayList<>(1);
-        Supplier<List<DisruptionBudget>> pdbs = () -> {
-            if (read.isEmpty()) read.add(List.copyOf(budgets.all()));
-            return read.getFirst();
-        };
+        Supplier<List<DisruptionBudget>> pdbs = DisruptionBudgets.readOnce(budgets);
         for (NodeInfo node : cluster.nodes()) {
             Status s = nodeStatuses.get(node.name());
             if (s == null || s.code() != Code.UNSCHEDULABLE) {

@@ -21,7 +21,7 @@ public record DisruptionBudget(String namespace, LabelMatcher selector, int disr
 
     /** Whether the budget covers {@code pod}: same namespace, matching labels, and not already counted as disrupted. */
     boolean covers(PodInfo pod) {
-        return namespace.equals(pod.namespace()) && !selector.isNothing() && selector.matches(pod.labels())
+        return namespace.equals(pod.namespace()) && selector.matches(pod.labels())
                 && !disruptedPods.contains(pod.name());
     }
 }
