@@ -168,7 +168,7 @@ public class Kube4jCluster implements Startable, AutoCloseable {
         if (count < 1 || count > MAX_NODES) {
             throw new IllegalArgumentException("a cluster has 1 to " + MAX_NODES + " nodes, not " + count);
         }
-        if (kubeconfig != null || !nodes.isEmpty()) throw new IllegalStateException("the cluster has started");
+        requireNotStarted();
         nodeCount = count;
         return this;
     }
@@ -180,9 +180,13 @@ public class Kube4jCluster implements Startable, AutoCloseable {
      * @throws IllegalStateException once the cluster has started
      */
     public Kube4jCluster withJvmOptions(String options) {
-        if (kubeconfig != null || !nodes.isEmpty()) throw new IllegalStateException("the cluster has started");
+        requireNotStarted();
         jvmOptions = options == null ? "" : options.strip();
         return this;
+    }
+
+    private void requireNotStarted() {
+        if (kubeconfig != null || !nodes.isEmpty()) throw new IllegalStateException("the cluster has started");
     }
 
     /** How many nodes this cluster runs. */
