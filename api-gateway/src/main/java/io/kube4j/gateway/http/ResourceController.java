@@ -7,8 +7,10 @@ import io.kube4j.gateway.storage.ListOptions;
 import io.kube4j.gateway.storage.ListPage;
 import io.kube4j.gateway.storage.ResourceStorage;
 import io.kube4j.machinery.errors.ApiException;
+import io.kube4j.machinery.errors.StatusCause;
 import io.kube4j.machinery.object.Json;
 import io.kube4j.machinery.object.KubeObject;
+import io.kube4j.machinery.patch.ManagedFields;
 import io.kube4j.machinery.registry.BuiltInTypes;
 import io.kube4j.machinery.registry.ResourceRegistry;
 import io.kube4j.machinery.registry.ResourceType;
@@ -143,9 +145,11 @@ public class ResourceController {
                     if (namespace == null && type.namespaced()) {
                         throw ApiException.methodNotSupported(type.group(), type.plural(), "create");
                     }
+                    ManagedFields.Manager manager = writer(request, served, null, "CreateOptions");
                     ObjectNode body = decoder.decode(readBody(request), request.getContentType());
                     FieldValidation.addWarnings(response, fieldValidation.apply(served, body, validation));
-                    ObjectNode created = storage.create(type, namespace, VersionConversions.toStorage(served, body), dryRun);
+                    ObjectNode created = storage.create(type, namespace, VersionConversions.toStorage(served, body), dryRun,
+                            manager);
                     respond(response, 201, served, created, request, rendering);
                 } else if (info.subresource() != null) {
                     ObjectNode body = decoder.decode(readBody(request), request.getContentType());
@@ -156,6 +160,7 @@ public class ResourceController {
             }
             case "PUT" -> {
                 requireName(type, info);
+                ManagedFields.Manager manager = writer(request, served, info.subresource(), "UpdateOptions");
                 ObjectNode body = decoder.decode(readBody(request), request.getContentType());
                 if (info.subresource() == null || info.subresource().equals("status")) {
                     FieldValidation.addWarnings(response, fieldValidation.apply(served, body, validation));
@@ -164,10 +169,10 @@ public class ResourceController {
                     boolean existed = !ResourceStorage.createsOnUpdate(type) || part != ResourceStorage.Part.MAIN
                             || storage.find(type, namespace, info.name()).isPresent();
                     ObjectNode updated = storage.update(type, namespace, info.name(),
-                            VersionConversions.toStorage(served, body), part, dryRun);
+                            VersionConversions.toStorage(served, body), part, dryRun, manager);
                     respond(response, existed ? 200 : 201, served, updated, request, rendering);
                 } else {
-                    subresources.put(type, namespace, info.name(), info.subresource(), body, dryRun, response);
+                    subresources.put(type, namespace, info.name(), info.subresource(), body, dryRun, manager, response);
                 }
             }
             case "PATCH" -> {
@@ -176,6 +181,14 @@ public class ResourceController {
                 String contentType = MediaTypes.base(request.getContentType());
                 String manager = request.getParameter("fieldManager");
                 boolean force = isTrue(request.getParameter("force"));
+                boolean apply = contentType.equals(MediaTypes.APPLY_PATCH_YAML);
+                if (!apply && request.getParameter("force") != null) {
+                    throw ApiException.invalid("meta.k8s.io", "PatchOptions", "", List.of(
+                            StatusCause.forbidden("force", "may not be specified for non-apply patch")));
+                }
+                // Apply records its own entry; every other patch is its manager's Update.
+                ManagedFields.Manager writer = apply ? null : writer(request, served, info.subresource(), "PatchOptions");
+                if (apply) validateFieldManager(manager, "PatchOptions");
                 if (info.subresource() == null || info.subresource().equals("status")) {
                     ResourceStorage.Part part = info.subresource() == null ? ResourceStorage.Part.MAIN : ResourceStorage.Part.STATUS;
                     if (contentType.equals(MediaTypes.APPLY_PATCH_YAML)
@@ -194,12 +207,12 @@ public class ResourceController {
                         warnings.clear();
                         warnings.addAll(fieldValidation.applyToPatched(served, next, validation, patch, contentType));
                         return VersionConversions.toStorage(served, next);
-                    }, part, dryRun);
+                    }, part, dryRun, writer);
                     FieldValidation.addWarnings(response, warnings);
                     respond(response, 200, served, patched, request, rendering);
                 } else {
                     subresources.patch(type, namespace, info.name(), info.subresource(), patch, contentType, dryRun,
-                            response);
+                            writer, response);
                 }
             }
             case "DELETE" -> {
@@ -220,6 +233,24 @@ public class ResourceController {
             default -> throw new ApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested resource",
                     type.group(), type.plural(), info.name(), List.of());
         }
+    }
+
+    /**
+     * Who makes a non-apply write, for managedFields: the {@code fieldManager} parameter, else the User-Agent's
+     * product name; the entry carries the API version the client used. A malformed fieldManager is a 422 against
+     * the request's options kind, as kube-apiserver answers.
+     */
+    static ManagedFields.Manager writer(HttpServletRequest request, ResourceType served, String subresource,
+                                        String optionsKind) {
+        String fieldManager = request.getParameter("fieldManager");
+        validateFieldManager(fieldManager, optionsKind);
+        return new ManagedFields.Manager(ManagedFields.managerName(fieldManager, request.getHeader("User-Agent")),
+                served.apiVersion(), subresource == null ? "" : subresource);
+    }
+
+    private static void validateFieldManager(String fieldManager, String optionsKind) {
+        List<StatusCause> causes = ManagedFields.validateName(fieldManager);
+        if (!causes.isEmpty()) throw ApiException.invalid("meta.k8s.io", optionsKind, "", causes);
     }
 
     private static void requireName(ResourceType type, RequestInfo info) {

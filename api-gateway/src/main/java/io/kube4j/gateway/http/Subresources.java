@@ -7,6 +7,7 @@ import io.kube4j.machinery.errors.ApiException;
 import io.kube4j.machinery.errors.StatusCause;
 import io.kube4j.machinery.object.Json;
 import io.kube4j.machinery.object.KubeObject;
+import io.kube4j.machinery.patch.ManagedFields;
 import io.kube4j.machinery.registry.BuiltInTypes;
 import io.kube4j.machinery.registry.ResourceType;
 import io.kube4j.machinery.selection.LabelSelector;
@@ -73,12 +74,13 @@ public final class Subresources {
         }
     }
 
+    /** @param manager who writes, for managedFields (the scale subresource records an Update with subresource scale) */
     public void put(ResourceType type, String namespace, String name, String subresource, ObjectNode body,
-                    boolean dryRun, HttpServletResponse response) throws IOException {
+                    boolean dryRun, ManagedFields.Manager manager, HttpServletResponse response) throws IOException {
         switch (subresource) {
             case "scale" -> {
                 ObjectNode updated = storage.mutate(type, namespace, name, current -> withScale(type, current, body),
-                        ResourceStorage.Part.MAIN, dryRun);
+                        ResourceStorage.Part.MAIN, dryRun, manager);
                 ApiResponses.write(response, 200, scaleOf(updated), MediaTypes.Rendering.JSON);
             }
             case "finalize" -> {
@@ -102,7 +104,8 @@ public final class Subresources {
     }
 
     public void patch(ResourceType type, String namespace, String name, String subresource, byte[] patch,
-                      String contentType, boolean dryRun, HttpServletResponse response) throws IOException {
+                      String contentType, boolean dryRun, ManagedFields.Manager manager, HttpServletResponse response)
+            throws IOException {
         if (!subresource.equals("scale")) {
             throw ApiException.methodNotSupported(type.group(), type.plural() + "/" + subresource, "patch");
         }
@@ -110,7 +113,7 @@ public final class Subresources {
             ObjectNode scale = scaleOf(current);
             ObjectNode patched = patcher.patch(SCALE, scale, patch, contentType, null, false);
             return withScale(type, current, patched);
-        }, ResourceStorage.Part.MAIN, dryRun);
+        }, ResourceStorage.Part.MAIN, dryRun, manager);
         ApiResponses.write(response, 200, scaleOf(updated), MediaTypes.Rendering.JSON);
     }
 

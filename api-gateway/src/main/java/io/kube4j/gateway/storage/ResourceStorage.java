@@ -7,6 +7,8 @@ import io.kube4j.machinery.errors.ApiException;
 import io.kube4j.machinery.errors.StatusCause;
 import io.kube4j.machinery.object.Json;
 import io.kube4j.machinery.object.KubeObject;
+import io.kube4j.machinery.patch.KubernetesPatchMeta;
+import io.kube4j.machinery.patch.ManagedFields;
 import io.kube4j.machinery.registry.BuiltInTypes;
 import io.kube4j.machinery.registry.ResourceType;
 import io.kube4j.store.Store;
@@ -168,6 +170,16 @@ public final class ResourceStorage {
     // ---------------------------------------------------------------- create
 
     public ObjectNode create(ResourceType type, String namespace, ObjectNode object, boolean dryRun) {
+        return create(type, namespace, object, dryRun, null);
+    }
+
+    /**
+     * Creates an object. With a {@code manager}, the create is recorded in {@code metadata.managedFields} as that
+     * manager's Update of every field the object sets once defaulted; without one (server-side apply, which
+     * records its own entry, and the server's own writes) managedFields are stored as given.
+     */
+    public ObjectNode create(ResourceType type, String namespace, ObjectNode object, boolean dryRun,
+                             ManagedFields.Manager manager) {
         checkTypeMeta(type, object);
         ObjectNode metadata = KubeObject.metadata(object);
         prepareNamespace(type, namespace, metadata);
@@ -193,6 +205,8 @@ public final class ResourceStorage {
         KindStrategy strategy = strategies.forKind(type.group(), type.kind());
         AdmissionContext context = new AdmissionContext(store, dryRun);
         strategy.defaults(object);
+        // As kube-apiserver: what the creator sent, defaults included, and before the strategy's own changes.
+        if (manager != null) recordUpdate(type, null, object, manager);
         List<StatusCause> causes = new ArrayList<>(ObjectMetaValidation.validate(type, object, null));
         strategy.prepareForCreate(object, context);
         causes.addAll(strategy.validate(object, null));
@@ -258,6 +272,12 @@ public final class ResourceStorage {
      */
     public ObjectNode update(ResourceType type, String namespace, String name, ObjectNode object, Part part,
                              boolean dryRun) {
+        return update(type, namespace, name, object, part, dryRun, null);
+    }
+
+    /** {@link #update}, recording the change as {@code manager}'s in managedFields (see {@link #create}). */
+    public ObjectNode update(ResourceType type, String namespace, String name, ObjectNode object, Part part,
+                             boolean dryRun, ManagedFields.Manager manager) {
         checkTypeMeta(type, object);
         ObjectNode metadata = KubeObject.metadata(object);
         prepareNamespace(type, namespace, metadata);
@@ -271,7 +291,7 @@ public final class ResourceStorage {
         Optional<Store.KeyValue> current = storeCall(() -> store.get(type.key(namespace, name)));
         if (current.isEmpty()) {
             if (part == Part.MAIN && CREATE_ON_UPDATE.contains(type.group() + "/" + type.kind())) {
-                return create(type, namespace, object, dryRun);
+                return create(type, namespace, object, dryRun, manager);
             }
             throw ApiException.notFound(type.group(), type.plural(), name);
         }
@@ -281,7 +301,7 @@ public final class ResourceStorage {
             throw ApiException.staleResourceVersion(type.group(), type.plural(), name);
         }
         try {
-            return applyUpdate(type, namespace, name, current.get(), object, part, dryRun);
+            return applyUpdate(type, namespace, name, current.get(), object, part, dryRun, manager);
         } catch (RetryableConflict e) {
             // Another writer got in between the read and the compare-and-swap: the object has been modified.
             throw ApiException.staleResourceVersion(type.group(), type.plural(), name);
@@ -296,6 +316,12 @@ public final class ResourceStorage {
      */
     public ObjectNode mutate(ResourceType type, String namespace, String name, UnaryOperator<ObjectNode> change,
                              Part part, boolean dryRun) {
+        return mutate(type, namespace, name, change, part, dryRun, null);
+    }
+
+    /** {@link #mutate}, recording the change as {@code manager}'s in managedFields (see {@link #create}). */
+    public ObjectNode mutate(ResourceType type, String namespace, String name, UnaryOperator<ObjectNode> change,
+                             Part part, boolean dryRun, ManagedFields.Manager manager) {
         for (int attempt = 0; ; attempt++) {
             Store.KeyValue current = storeCall(() -> store.get(type.key(namespace, name)))
                     .orElseThrow(() -> ApiException.notFound(type.group(), type.plural(), name));
@@ -313,7 +339,7 @@ public final class ResourceStorage {
                         + ") does not match the name on the URL (" + name + ")");
             }
             try {
-                return applyUpdate(type, namespace, name, current, changed, part, dryRun);
+                return applyUpdate(type, namespace, name, current, changed, part, dryRun, manager);
             } catch (RetryableConflict e) {
                 if (attempt >= MAX_CONFLICT_RETRIES) throw ApiException.staleResourceVersion(type.group(), type.plural(), name);
             }
@@ -379,7 +405,7 @@ public final class ResourceStorage {
     }
 
     private ObjectNode applyUpdate(ResourceType type, String namespace, String name, Store.KeyValue current,
-                                   ObjectNode object, Part part, boolean dryRun) {
+                                   ObjectNode object, Part part, boolean dryRun, ManagedFields.Manager manager) {
         ObjectNode old = decode(type, current);
         ObjectNode next = part == Part.STATUS ? statusOnly(old, object) : object;
         ObjectNode oldMeta = KubeObject.metadata(old);
@@ -411,6 +437,7 @@ public final class ResourceStorage {
         } else {
             meta.remove("generation");
         }
+        if (manager != null) recordUpdate(type, old, next, manager);
         List<StatusCause> causes = new ArrayList<>(ObjectMetaValidation.validate(type, next, old));
         JsonNode requestedFinalizers = part == Part.FINALIZE ? next.path("spec").get("finalizers") : null;
         strategy.prepareForUpdate(next, old, context);
@@ -691,6 +718,10 @@ public final class ResourceStorage {
         } else {
             metadata.remove("namespace");
         }
+    }
+
+    private void recordUpdate(ResourceType type, ObjectNode old, ObjectNode next, ManagedFields.Manager manager) {
+        ManagedFields.recordUpdate(old, next, KubernetesPatchMeta.forKind(type.group(), type.kind()), manager, now());
     }
 
     private static boolean hasGeneration(ResourceType type) {

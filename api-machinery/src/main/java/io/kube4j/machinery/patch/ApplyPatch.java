@@ -115,10 +115,8 @@ public final class ApplyPatch {
             String name = "\"" + manager() + "\"";
             String subresource = raw.path("subresource").asString("");
             if (!subresource.isEmpty()) name += " with subresource \"" + subresource + "\"";
-            if (operation().equals("Update")) {
-                String time = raw.path("time").asString("");
-                return name + " using " + raw.path("apiVersion").asString("") + (time.isEmpty() ? "" : " at " + time);
-            }
+            // kube-apiserver prints the manager's identity, which leaves the time out.
+            if (operation().equals("Update")) return name + " using " + raw.path("apiVersion").asString("");
             return name;
         }
     }

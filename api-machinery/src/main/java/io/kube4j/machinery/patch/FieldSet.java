@@ -40,6 +40,11 @@ public final class FieldSet {
         return new FieldSet(new LinkedHashSet<>());
     }
 
+    /** A set over {@code paths} itself, which the caller hands over and no longer changes. */
+    static FieldSet wrap(Set<List<String>> paths) {
+        return new FieldSet(paths);
+    }
+
     public static FieldSet of(Set<List<String>> paths) {
         return new FieldSet(new LinkedHashSet<>(paths));
     }

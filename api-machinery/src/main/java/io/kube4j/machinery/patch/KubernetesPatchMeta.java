@@ -171,8 +171,20 @@ public final class KubernetesPatchMeta implements PatchMeta {
         return BUILT_IN.contains((group == null ? "" : group) + "/" + kind);
     }
 
+    /** Answers by path: every write looks up the same few hundred paths of its kind. */
+    private final Map<String, FieldMeta> lookups = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public FieldMeta field(String path) {
+        FieldMeta known = lookups.get(path);
+        if (known != null) return known;
+        FieldMeta found = resolve(path);
+        // Paths come from objects clients send; past a bound the cache stops growing and lookups resolve afresh.
+        if (lookups.size() < 4096) lookups.put(path, found);
+        return found;
+    }
+
+    private FieldMeta resolve(String path) {
         String type = rootType;
         String[] names = path.split("\\.");
         for (int i = 0; i < names.length; i++) {

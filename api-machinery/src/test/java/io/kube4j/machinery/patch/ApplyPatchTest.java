@@ -106,9 +106,9 @@ class ApplyPatchTest {
                     assertThat(e.code()).isEqualTo(409);
                     assertThat(e.reason()).isEqualTo("Conflict");
                     assertThat(e.getMessage()).isEqualTo("Apply failed with 1 conflict: conflict with "
-                            + "\"kubectl-edit\" using apps/v1 at 2026-11-25T10:30:00Z: .spec.replicas");
+                            + "\"kubectl-edit\" using apps/v1: .spec.replicas");
                     assertThat(e.causes()).containsExactly(new StatusCause("FieldManagerConflict",
-                            "conflict with \"kubectl-edit\" using apps/v1 at 2026-11-25T10:30:00Z", ".spec.replicas"));
+                            "conflict with \"kubectl-edit\" using apps/v1", ".spec.replicas"));
                 });
     }
 
@@ -142,7 +142,7 @@ class ApplyPatchTest {
         assertThatThrownBy(() -> ApplyPatch.apply(live, json(CONFIG), DEPLOYMENT, "kubectl", false, T2))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.getMessage()).isEqualTo("Apply failed with 2 conflicts: conflicts with "
-                            + "\"kubectl-edit\" using apps/v1 at 2026-11-25T10:30:00Z:\n- .spec.replicas\n"
+                            + "\"kubectl-edit\" using apps/v1:\n- .spec.replicas\n"
                             + "conflicts with \"labeler\":\n- .metadata.labels.tier");
                     assertThat(e.causes()).extracting(StatusCause::field)
                             .containsExactlyInAnyOrder(".spec.replicas", ".metadata.labels.tier");

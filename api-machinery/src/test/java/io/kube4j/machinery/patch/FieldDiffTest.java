@@ -1,0 +1,96 @@
+package io.kube4j.machinery.patch;
+
+import static io.kube4j.machinery.patch.Json.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class FieldDiffTest {
+
+    private static final PatchMeta DEPLOYMENT = KubernetesPatchMeta.forKind("apps", "Deployment");
+
+    private static final String BASE = "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web',"
+            + "'namespace':'default','uid':'u1','resourceVersion':'5','generation':1,'labels':{'app':'web'},"
+            + "'finalizers':['a']},'spec':{'replicas':1,'selector':{'matchLabels':{'app':'web'}},"
+            + "'template':{'spec':{'containers':[{'name':'c1','image':'nginx:1','args':['-x']}]}}},"
+            + "'status':{'replicas':1}}";
+
+    /** {@code BASE} with one text replaced, for writes that change a little. */
+    private static String base(String from, String to) {
+        if (!BASE.contains(from)) throw new IllegalArgumentException(from);
+        return BASE.replace(from, to);
+    }
+
+    private static final String C1 = ".spec.template.spec.containers[name=\"c1\"]";
+    private static final String C2 = ".spec.template.spec.containers[name=\"c2\"]";
+
+    record Case(String name, String before, String after, List<String> changed, List<String> removed) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Case> cases() {
+        return Stream.of(
+                new Case("a create changes every field the object sets, but not the server's metadata", null, BASE,
+                        List.of(".metadata.finalizers[=\"a\"]", ".metadata.labels.app", ".spec.replicas",
+                                ".spec.selector", C1, C1 + ".args", C1 + ".image", C1 + ".name", ".status.replicas"),
+                        List.of()),
+                new Case("an identical object changes nothing", BASE, BASE, List.of(), List.of()),
+                new Case("server-set metadata is nobody's", BASE,
+                        base("'resourceVersion':'5','generation':1", "'resourceVersion':'9','generation':2,"
+                                + "'managedFields':[{'manager':'x'}],'creationTimestamp':'2026-01-01T00:00:00Z'"),
+                        List.of(), List.of()),
+                new Case("a scalar given another value", BASE, base("'replicas':1,", "'replicas':3,"),
+                        List.of(".spec.replicas"), List.of()),
+                new Case("numbers compare as JSON numbers", BASE, base("'replicas':1,", "'replicas':1.0,"),
+                        List.of(), List.of()),
+                new Case("a field added to a map", BASE, base("'labels':{'app':'web'}", "'labels':{'app':'web','tier':'f'}"),
+                        List.of(".metadata.labels.tier"), List.of()),
+                new Case("a field taken out of a map", base("'labels':{'app':'web'}", "'labels':{'app':'web','tier':'f'}"),
+                        BASE, List.of(), List.of(".metadata.labels.tier")),
+                new Case("a field set to null is taken out", BASE, base("'replicas':1,", "'replicas':null,"),
+                        List.of(), List.of(".spec.replicas")),
+                new Case("a keyed element added, with its . entry", BASE,
+                        base("'args':['-x']}]", "'args':['-x']},{'name':'c2','image':'redis'}]"),
+                        List.of(C2, C2 + ".image", C2 + ".name"), List.of()),
+                new Case("a keyed element removed, as a whole", base("'args':['-x']}]", "'args':['-x']},{'name':'c2'}]"),
+                        BASE, List.of(), List.of(C2)),
+                new Case("a field inside a keyed element", BASE, base("nginx:1", "nginx:2"),
+                        List.of(C1 + ".image"), List.of()),
+                new Case("an atomic list is one field", BASE, base("['-x']", "['-x','-y']"),
+                        List.of(C1 + ".args"), List.of()),
+                new Case("an atomic struct is one field", BASE,
+                        base("'matchLabels':{'app':'web'}", "'matchLabels':{'app':'web','x':'y'}"),
+                        List.of(".spec.selector"), List.of()),
+                new Case("a set gains and loses values", BASE, base("'finalizers':['a']", "'finalizers':['b']"),
+                        List.of(".metadata.finalizers[=\"b\"]"), List.of(".metadata.finalizers[=\"a\"]")),
+                new Case("status counts", BASE, base("'status':{'replicas':1}", "'status':{'replicas':2}"),
+                        List.of(".status.replicas"), List.of()),
+                new Case("a map that becomes empty is removed and set again as {}", BASE,
+                        base("'labels':{'app':'web'}", "'labels':{}"),
+                        List.of(".metadata.labels"), List.of(".metadata.labels")),
+                new Case("a subtree added at once lists every field in it", BASE,
+                        base("'replicas':1,", "'replicas':1,'strategy':{'type':'RollingUpdate',"
+                                + "'rollingUpdate':{'maxSurge':'25%'}},"),
+                        List.of(".spec.strategy.rollingUpdate.maxSurge", ".spec.strategy.type"), List.of()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void diff(Case c) {
+        FieldDiff diff = FieldDiff.between(c.before() == null ? null : json(c.before()), json(c.after()), DEPLOYMENT);
+        assertThat(rendered(diff.changed())).as("changed").containsExactlyInAnyOrderElementsOf(c.changed());
+        assertThat(rendered(diff.removed())).as("removed").containsExactlyInAnyOrderElementsOf(c.removed());
+        assertThat(diff.isEmpty()).isEqualTo(c.changed().isEmpty() && c.removed().isEmpty());
+    }
+
+    static List<String> rendered(FieldSet set) {
+        return set.paths().stream().map(FieldSet::render).toList();
+    }
+}

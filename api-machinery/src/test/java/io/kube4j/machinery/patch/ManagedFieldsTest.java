@@ -1,0 +1,229 @@
+package io.kube4j.machinery.patch;
+
+import static io.kube4j.machinery.patch.Json.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import io.kube4j.machinery.errors.StatusCause;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+class ManagedFieldsTest {
+
+    private static final PatchMeta DEPLOYMENT = KubernetesPatchMeta.forKind("apps", "Deployment");
+    private static final Instant EARLIER = Instant.parse("2026-11-25T10:00:00Z");
+    private static final Instant NOW = Instant.parse("2026-11-26T12:00:00.700Z");
+
+    private static final ManagedFields.Manager EDIT = new ManagedFields.Manager("kubectl-edit", "apps/v1", "");
+    private static final ManagedFields.Manager SCALE = new ManagedFields.Manager("kubectl", "apps/v1", "scale");
+
+    private static final String OBJECT = "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web',"
+            + "'labels':{'app':'web','tier':'front'}},'spec':{'replicas':1,'template':{'spec':{'containers':"
+            + "[{'name':'c1','image':'nginx:1'}]}}}}";
+
+    /** An entry in the test's shorthand: manager, operation, apiVersion, subresource, time, then its fields. */
+    private static String entry(String manager, String operation, String subresource, Instant time, String fieldsV1) {
+        return "{'manager':'" + manager + "','operation':'" + operation + "','apiVersion':'apps/v1','time':'" + time
+                + "','fieldsType':'FieldsV1','fieldsV1':" + fieldsV1
+                + (subresource.isEmpty() ? "" : ",'subresource':'" + subresource + "'") + "}";
+    }
+
+    private static final String APPLIED = entry("kubectl", "Apply", "", EARLIER,
+            "{'f:metadata':{'f:labels':{'f:app':{},'f:tier':{}}},'f:spec':{'f:replicas':{},'f:template':{'f:spec':"
+                    + "{'f:containers':{'k:{\\'name\\':\\'c1\\'}':{'.':{},'f:image':{},'f:name':{}}}}}}}");
+
+    private static ObjectNode object(String replace, String with, String managedFields) {
+        ObjectNode object = (ObjectNode) json(OBJECT.replace(replace, with));
+        if (managedFields != null) ((ObjectNode) object.get("metadata")).set("managedFields", json(managedFields));
+        return object;
+    }
+
+    record Case(String name, ObjectNode before, ObjectNode after, ManagedFields.Manager manager, List<String> expected) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static final String C1 = ".spec.template.spec.containers[name=\"c1\"]";
+
+    static Stream<Case> cases() {
+        String stored = "[" + APPLIED + "]";
+        return Stream.of(
+                new Case("a create gives the creator every field", null, object("", "", null),
+                        new ManagedFields.Manager("kubectl-create", "apps/v1", ""),
+                        List.of("kubectl-create Update apps/v1 @" + NOW.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                                + ": .metadata.labels.app .metadata.labels.tier .spec.replicas " + C1 + " " + C1
+                                + ".image " + C1 + ".name")),
+                new Case("an update takes a changed field from the applier, without conflict",
+                        object("", "", stored), object("'replicas':1", "'replicas':4", stored), EDIT,
+                        List.of("kubectl Apply apps/v1 @" + EARLIER + ": .metadata.labels.app .metadata.labels.tier "
+                                        + C1 + " " + C1 + ".image " + C1 + ".name",
+                                "kubectl-edit Update apps/v1 @2026-11-26T12:00:00Z: .spec.replicas")),
+                new Case("a removed field leaves its owner, and the writer gets nothing for it",
+                        object("", "", stored), object(",'tier':'front'", "", stored), EDIT,
+                        List.of("kubectl Apply apps/v1 @" + EARLIER + ": .metadata.labels.app .spec.replicas "
+                                + C1 + " " + C1 + ".image " + C1 + ".name")),
+                new Case("an entry left with nothing is dropped",
+                        object("", "", "[" + entry("old", "Update", "", EARLIER, "{'f:spec':{'f:replicas':{}}}") + "]"),
+                        object("'replicas':1", "'replicas':2", null), EDIT,
+                        List.of("kubectl-edit Update apps/v1 @2026-11-26T12:00:00Z: .spec.replicas")),
+                new Case("a write that changes nothing leaves managedFields as they were, time included",
+                        object("", "", stored), object("", "", stored), EDIT,
+                        List.of("kubectl Apply apps/v1 @" + EARLIER + ": .metadata.labels.app .metadata.labels.tier "
+                                + ".spec.replicas " + C1 + " " + C1 + ".image " + C1 + ".name")),
+                new Case("the same manager's second write adds to its entry and refreshes its time",
+                        object("", "", "[" + entry("kubectl-edit", "Update", "", EARLIER, "{'f:spec':{'f:replicas':{}}}") + "]"),
+                        object("nginx:1", "nginx:2", null), EDIT,
+                        List.of("kubectl-edit Update apps/v1 @2026-11-26T12:00:00Z: .spec.replicas " + C1 + ".image")),
+                new Case("another API version is another entry",
+                        object("", "", "[" + entry("kubectl-edit", "Update", "", EARLIER, "{'f:spec':{'f:replicas':{}}}") + "]"),
+                        object("nginx:1", "nginx:2", null), new ManagedFields.Manager("kubectl-edit", "apps/v1beta2", ""),
+                        List.of("kubectl-edit Update apps/v1 @" + EARLIER + ": .spec.replicas",
+                                "kubectl-edit Update apps/v1beta2 @2026-11-26T12:00:00Z: " + C1 + ".image")),
+                new Case("a subresource write has its own entry and ignores managedFields in the body",
+                        object("", "", stored), object("'replicas':1", "'replicas':5", "[{}]"), SCALE,
+                        List.of("kubectl Apply apps/v1 @" + EARLIER + ": .metadata.labels.app .metadata.labels.tier "
+                                        + C1 + " " + C1 + ".image " + C1 + ".name",
+                                "kubectl Update apps/v1 scale @2026-11-26T12:00:00Z: .spec.replicas")),
+                new Case("well-formed managedFields sent by the client replace the stored ones",
+                        object("", "", stored),
+                        object("", "", "[" + entry("mine", "Update", "", EARLIER, "{'f:spec':{'f:replicas':{}}}") + "]"),
+                        EDIT, List.of("mine Update apps/v1 @" + EARLIER + ": .spec.replicas")),
+                new Case("an empty list keeps the stored ones",
+                        object("", "", stored), object("'replicas':1", "'replicas':4", "[]"), EDIT,
+                        List.of("kubectl Apply apps/v1 @" + EARLIER + ": .metadata.labels.app .metadata.labels.tier "
+                                        + C1 + " " + C1 + ".image " + C1 + ".name",
+                                "kubectl-edit Update apps/v1 @2026-11-26T12:00:00Z: .spec.replicas")),
+                new Case("malformed ones keep the stored ones",
+                        object("", "", stored), object("", "", "[{'manager':'x','operation':'Delete'}]"), EDIT,
+                        List.of("kubectl Apply apps/v1 @" + EARLIER + ": .metadata.labels.app .metadata.labels.tier "
+                                + ".spec.replicas " + C1 + " " + C1 + ".image " + C1 + ".name")),
+                new Case("[{}] resets them: the writer owns only what it changed",
+                        object("", "", stored), object("'replicas':1", "'replicas':4", "[{}]"), EDIT,
+                        List.of("kubectl-edit Update apps/v1 @2026-11-26T12:00:00Z: .spec.replicas")),
+                new Case("[{}] with no change leaves no managedFields at all",
+                        object("", "", stored), object("", "", "[{}]"), EDIT, List.of()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void recordsUpdates(Case c) {
+        ObjectNode after = c.after().deepCopy();
+        ObjectNode beforeCopy = c.before() == null ? null : c.before().deepCopy();
+        ManagedFields.recordUpdate(c.before(), after, DEPLOYMENT, c.manager(), NOW);
+        assertThat(summary(after)).containsExactlyElementsOf(c.expected());
+        if (beforeCopy != null) assertThat(c.before()).as("the stored object is only read").isEqualTo(beforeCopy);
+    }
+
+    /** Each entry as "manager operation apiVersion [subresource] @time: rendered paths in fieldsV1 order". */
+    static List<String> summary(ObjectNode object) {
+        List<String> lines = new ArrayList<>();
+        JsonNode managed = object.path("metadata").path("managedFields");
+        for (JsonNode e : managed) {
+            String subresource = e.path("subresource").asString("");
+            lines.add(e.get("manager").asString() + " " + e.get("operation").asString() + " "
+                    + e.get("apiVersion").asString() + (subresource.isEmpty() ? "" : " " + subresource)
+                    + " @" + e.get("time").asString() + ": "
+                    + String.join(" ", FieldSet.fromFieldsV1(e.get("fieldsV1")).paths().stream()
+                    .map(FieldSet::render).distinct().sorted().toList()));
+        }
+        return lines;
+    }
+
+    @Test
+    void aMemberThatGainsChildrenKeepsItsMembershipAsADotAndLosesItAgain() {
+        ObjectNode tree = (ObjectNode) json("{'f:spec':{'f:template':{}}}");
+        ManagedFields.FieldsTree.add(tree, List.of("f:spec", "f:template", "f:metadata"));
+        assertThat(tree).isEqualTo(json("{'f:spec':{'f:template':{'.':{},'f:metadata':{}}}}"));
+        ManagedFields.FieldsTree.remove(tree, List.of("f:spec", "f:template"));
+        assertThat(tree).isEqualTo(json("{'f:spec':{'f:template':{'f:metadata':{}}}}"));
+        ManagedFields.FieldsTree.remove(tree, List.of("f:spec", "f:template", "f:metadata"));
+        assertThat(tree).as("ancestors leading nowhere go too").isEqualTo(json("{}"));
+    }
+
+    @Test
+    void entriesAreOrderedAsKubernetesOrdersThem() {
+        ObjectNode before = object("", "", "[" + entry("z-late", "Update", "", NOW.plus(Duration.ofHours(1)),
+                "{'f:metadata':{'f:labels':{'f:app':{}}}}") + "," + entry("a-early", "Update", "", EARLIER,
+                "{'f:metadata':{'f:labels':{'f:tier':{}}}}") + "," + APPLIED + "]");
+        ObjectNode after = object("'replicas':1", "'replicas':2", null);
+        ManagedFields.recordUpdate(before, after, DEPLOYMENT, EDIT, NOW);
+        assertThat(after.at("/metadata/managedFields").valueStream().map(e -> e.get("manager").asString()))
+                .containsExactly("kubectl", "a-early", "kubectl-edit", "z-late");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "'' | kubectl/v1.32.3 (linux/amd64) kubernetes/32cc146 | kubectl",
+            "'' | fabric8-kubernetes-client/8.0.0 | fabric8-kubernetes-client",
+            "'' | Python-urllib/3.11 | Python-urllib",
+            "'' | no-slash-at-all | no-slash-at-all",
+            "mine | kubectl/v1.32.3 | mine",
+            "'' | '' | ''"})
+    void managerComesFromTheParameterElseTheUserAgent(String fieldManager, String userAgent, String expected) {
+        assertThat(ManagedFields.managerName(fieldManager, userAgent)).isEqualTo(expected);
+    }
+
+    @Test
+    void aUserAgentPrefixLosesUnprintableCharactersAndIsCut() {
+        assertThat(ManagedFields.managerName(null, "a\u0001b\tc/1")).isEqualTo("abc");
+        assertThat(ManagedFields.managerName(null, "x".repeat(200) + "/1")).isEqualTo("x".repeat(128));
+    }
+
+    @Test
+    void fieldManagersAreValidatedAsKubernetesValidatesThem() {
+        assertThat(ManagedFields.validateName("kubectl-edit")).isEmpty();
+        assertThat(ManagedFields.validateName("x".repeat(128))).isEmpty();
+        assertThat(ManagedFields.validateName("x".repeat(129))).containsExactly(
+                new StatusCause("FieldValueTooLong", "Too long: may not be more than 128 bytes", "fieldManager"));
+        assertThat(ManagedFields.validateName("a\u0001b")).containsExactly(new StatusCause("FieldValueInvalid",
+                "Invalid value: \"a\\x01b\": invalid character U+0001 (at position 1)", "fieldManager"));
+    }
+
+    /** The cost this adds to every write, printed for the record (no assertion on time). */
+    @Test
+    void costOfRecordingAnUpdate() {
+        ObjectNode pod = (ObjectNode) json("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'p','namespace':'d',"
+                + "'labels':{'app':'web','pod-template-hash':'abc'},'ownerReferences':[{'apiVersion':'apps/v1',"
+                + "'kind':'ReplicaSet','name':'web-abc','uid':'u','controller':true}]},'spec':{'containers':[{'name':"
+                + "'web','image':'nginx:1','ports':[{'containerPort':80,'protocol':'TCP'}],'env':[{'name':'A','value':"
+                + "'1'},{'name':'B','value':'2'}],'resources':{'requests':{'cpu':'100m'}},'terminationMessagePath':"
+                + "'/dev/termination-log','imagePullPolicy':'IfNotPresent'}],'restartPolicy':'Always',"
+                + "'terminationGracePeriodSeconds':30,'dnsPolicy':'ClusterFirst','schedulerName':'default-scheduler',"
+                + "'nodeName':'n1'},'status':{'phase':'Running','conditions':[{'type':'Ready','status':'True'}],"
+                + "'podIP':'10.0.0.5','startTime':'2026-11-26T12:00:00Z'}}");
+        PatchMeta podMeta = KubernetesPatchMeta.forKind("", "Pod");
+        ManagedFields.Manager creator = new ManagedFields.Manager("kube4j-controllers", "v1", "");
+        ManagedFields.Manager kubelet = new ManagedFields.Manager("kube4j-node-agent", "v1", "status");
+        ObjectNode created = pod.deepCopy();
+        ManagedFields.recordUpdate(null, created, podMeta, creator, NOW);
+        int rounds = 20_000;
+        long createNanos = 0;
+        long statusNanos = 0;
+        for (int i = 0; i < rounds; i++) {
+            ObjectNode next = pod.deepCopy();
+            long t0 = System.nanoTime();
+            ManagedFields.recordUpdate(null, next, podMeta, creator, NOW);
+            createNanos += System.nanoTime() - t0;
+            ObjectNode status = created.deepCopy();
+            ((ObjectNode) status.get("status")).put("podIP", "10.0.0." + (i % 250));
+            t0 = System.nanoTime();
+            ManagedFields.recordUpdate(created, status, podMeta, kubelet, NOW);
+            statusNanos += System.nanoTime() - t0;
+        }
+        System.out.printf("managedFields cost per write: create of a pod %.1f us, status update %.1f us%n",
+                createNanos / 1e3 / rounds, statusNanos / 1e3 / rounds);
+        assertThat(((ArrayNode) created.at("/metadata/managedFields"))).hasSize(1);
+    }
+}
