@@ -229,8 +229,101 @@ class KubectlWorkflowsTest {
     }
 
     private JsonNode managedFields(String name, String namespace) throws IOException {
-        return JSON.readTree(kubectl.ok("get", "configmap", name, "-n", namespace, "-o", "json", "--show-managed-fields"))
+        return managedFields("configmap", name, namespace);
+    }
+
+    private JsonNode managedFields(String kind, String name, String namespace) throws IOException {
+        return JSON.readTree(kubectl.ok("get", kind, name, "-n", namespace, "-o", "json", "--show-managed-fields"))
                 .get("metadata").get("managedFields");
+    }
+
+    /** The entry of one manager and operation (and subresource, empty for the object itself), or null. */
+    private static JsonNode entryOf(JsonNode managed, String manager, String operation, String subresource) {
+        for (JsonNode entry : managed) {
+            if (entry.path("manager").asString("").equals(manager)
+                    && entry.path("operation").asString("").equals(operation)
+                    && entry.path("subresource").asString("").equals(subresource)) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void updatesRecordTheirManagersAndServerSideApplyConflictsWithThem() throws IOException {
+        kubectl.ok("create", "namespace", "owners");
+        kubectl.ok("create", "deployment", "web", "--image=nginx:1.25", "-n", "owners");
+        JsonNode managed = managedFields("deployment", "web", "owners");
+        System.out.println("after kubectl create deployment: " + managed);
+        JsonNode created = entryOf(managed, "kubectl-create", "Update", "");
+        assertThat(created).as("kubectl create's entry").isNotNull();
+        assertThat(created.get("apiVersion").asString()).isEqualTo("apps/v1");
+        assertThat(created.get("fieldsType").asString()).isEqualTo("FieldsV1");
+        assertThat(created.get("time").asString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+        assertThat(created.at("/fieldsV1/f:spec/f:replicas").isObject()).isTrue();
+        assertThat(created.at("/fieldsV1/f:spec/f:template/f:spec/f:containers/k:{\"name\":\"nginx\"}/f:image")
+                .isObject()).isTrue();
+        assertThat(created.at("/fieldsV1/f:status").isMissingNode()).as("status is nobody's on create").isTrue();
+
+        // kubectl scale writes through the scale subresource as "kubectl" (its User-Agent) and takes replicas.
+        kubectl.ok("scale", "deployment", "web", "--replicas=5", "-n", "owners");
+        managed = managedFields("deployment", "web", "owners");
+        System.out.println("after kubectl scale: " + managed);
+        JsonNode scaled = entryOf(managed, "kubectl", "Update", "scale");
+        assertThat(scaled).as("kubectl scale's entry").isNotNull();
+        assertThat(scaled.get("fieldsV1").toString()).isEqualTo("{\"f:spec\":{\"f:replicas\":{}}}");
+        assertThat(entryOf(managed, "kubectl-create", "Update", "").at("/fieldsV1/f:spec/f:replicas").isMissingNode())
+                .as("the creator lost replicas").isTrue();
+
+        // kubectl label is a strategic merge patch: its own manager, owning the label it added.
+        kubectl.ok("label", "deployment", "web", "tier=front", "-n", "owners");
+        JsonNode labelled = entryOf(managedFields("deployment", "web", "owners"), "kubectl-label", "Update", "");
+        assertThat(labelled).isNotNull();
+        assertThat(labelled.get("fieldsV1").toString()).isEqualTo("{\"f:metadata\":{\"f:labels\":{\"f:tier\":{}}}}");
+
+        // Applying another replicas conflicts with the manager that last set it...
+        Path manifest = file("owners.yaml", """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: web
+                  namespace: owners
+                spec:
+                  replicas: 2
+                  selector:
+                    matchLabels:
+                      app: web
+                  template:
+                    metadata:
+                      labels:
+                        app: web
+                    spec:
+                      containers:
+                      - name: nginx
+                        image: nginx:1.25
+                """);
+        Kubectl.Result conflict = kubectl.run("apply", "--server-side", "-f", manifest.toString());
+        assertThat(conflict.exitCode()).isNotZero();
+        assertThat(conflict.err()).startsWith("error: Apply failed with 1 conflict: conflict with \"kubectl\" "
+                + "with subresource \"scale\" using apps/v1: .spec.replicas\n").contains("--force-conflicts");
+        assertThat(jsonPath("deployment/web", "owners", "{.spec.replicas}")).isEqualTo("5");
+
+        // ... and forcing takes it: the applier owns replicas, the scale entry, left with nothing, is gone.
+        assertThat(kubectl.ok("apply", "--server-side", "--force-conflicts", "-f", manifest.toString()))
+                .isEqualTo("deployment.apps/web serverside-applied\n");
+        assertThat(jsonPath("deployment/web", "owners", "{.spec.replicas}")).isEqualTo("2");
+        managed = managedFields("deployment", "web", "owners");
+        System.out.println("after apply --force-conflicts: " + managed);
+        assertThat(entryOf(managed, "kubectl", "Update", "scale")).isNull();
+        assertThat(entryOf(managed, "kubectl", "Apply", "").at("/fieldsV1/f:spec/f:replicas").isObject()).isTrue();
+        assertThat(managed.get(0).get("operation").asString()).as("Apply entries come first").isEqualTo("Apply");
+
+        // A fieldManager kube-apiserver would refuse is refused the same way.
+        Kubectl.Result tooLong = kubectl.run("label", "deployment", "web", "x=y", "-n", "owners",
+                "--field-manager=" + "m".repeat(129));
+        assertThat(tooLong.exitCode()).isNotZero();
+        assertThat(tooLong.err()).isEqualTo("The PatchOptions \"\" is invalid: fieldManager: Too long: "
+                + "may not be more than 128 bytes\n");
     }
 
     // ------------------------------------------------------------------ changing objects

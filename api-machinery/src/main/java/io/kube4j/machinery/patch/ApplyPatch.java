@@ -43,7 +43,8 @@ import tools.jackson.databind.node.ObjectNode;
  *       appended); sets take the union; everything else is replaced by the applied value. {@code null} in the
  *       configuration means "not set". The live {@code status} is kept.</li>
  *   <li>The manager's Apply entry is replaced by {@code {manager, operation: Apply, apiVersion, time,
- *       fieldsType: FieldsV1, fieldsV1}}; entries left owning nothing are dropped.</li>
+ *       fieldsType: FieldsV1, fieldsV1}}; entries left owning nothing are dropped; entries are ordered as
+ *       {@link ManagedFields} orders them (Apply first, then by time).</li>
  * </ul>
  * Not implemented: Kubernetes' schema-driven defaulting of list keys, {@code +listType=map} keys beyond the merge
  * key, granular ownership inside atomic maps, reordering keyed lists to the applier's order, and conversion of
@@ -184,6 +185,10 @@ public final class ApplyPatch {
             managed.add(raw);
         }
         if (!placed && !next.isEmpty()) managed.add(entry);
+        List<JsonNode> ordered = new ArrayList<>(managed.valueStream().toList());
+        ordered.sort(ManagedFields.ORDER);
+        managed.removeAll();
+        ordered.forEach(managed::add);
         metadata(result).set("managedFields", managed);
         return result;
     }
