@@ -7,6 +7,8 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,9 +38,9 @@ import tools.jackson.databind.node.ObjectNode;
  *       the client sent exactly {@code [{}]} (kube-apiserver's documented way to reset them).</li>
  *   <li>Entries are ordered as kube-apiserver orders them: Apply before Update, then by time, manager,
  *       apiVersion and subresource.</li>
+ *   <li>At most ten Update entries are kept; older ones merge into {@code ancient-changes} entries.</li>
  * </ul>
- * Not done: kube-apiserver's cap of ten Update entries (older ones merged into {@code ancient-changes}), and
- * conversion of field sets between API versions.
+ * Not done: conversion of field sets between API versions.
  *
  * <p>Stateless and thread-safe. Entries not affected by a write are reused as they are, so the cost of a write
  * grows with what it changes, not with the size of managedFields.
@@ -252,7 +254,68 @@ public final class ManagedFields {
         for (List<String> removed : diff.removed().paths()) FieldsTree.removeSubtree(fields, removed);
         for (List<String> changed : diff.changed().paths()) FieldsTree.add(fields, changed);
         if (!fields.isEmpty()) out.add(entry(manager, now, FieldsTree.sorted(fields)));
+        out = capUpdates(out);
         out.sort(ORDER);
+        return out;
+    }
+
+    /** kube-apiserver keeps at most this many Update entries... */
+    static final int MAX_UPDATE_ENTRIES = 10;
+
+    /** ... and merges the oldest of the rest, per API version, into an entry of this manager. */
+    static final String ANCIENT_CHANGES = "ancient-changes";
+
+    /**
+     * Holds the Update entries to {@value #MAX_UPDATE_ENTRIES}: oldest first, an entry whose API version was already
+     * seen is merged into that version's {@value #ANCIENT_CHANGES} entry (made from the first one seen when there is
+     * none yet), which takes the merged entry's time. Entries are never changed in place: they may be the stored
+     * object's.
+     */
+    private static List<ObjectNode> capUpdates(List<ObjectNode> entries) {
+        List<ObjectNode> updates = new ArrayList<>();
+        for (ObjectNode e : entries) {
+            if ("Update".equals(e.path("operation").asString(""))) updates.add(e);
+        }
+        if (updates.size() <= MAX_UPDATE_ENTRIES) return entries;
+        updates.sort(Comparator.comparing(e -> e.path("time").asString("")));
+        List<ObjectNode> out = new ArrayList<>(entries);
+        Map<String, ObjectNode> firstSeen = new HashMap<>();
+        int count = updates.size();
+        for (ObjectNode update : updates) {
+            if (count <= MAX_UPDATE_ENTRIES) break;
+            String version = update.path("apiVersion").asString("");
+            if (!firstSeen.containsKey(version) || ANCIENT_CHANGES.equals(update.path("manager").asString(""))) {
+                firstSeen.putIfAbsent(version, update);
+                continue;
+            }
+            ObjectNode bucket = null;
+            for (ObjectNode e : out) {
+                if (ANCIENT_CHANGES.equals(e.path("manager").asString("")) && version.equals(e.path("apiVersion").asString(""))
+                        && "Update".equals(e.path("operation").asString(""))
+                        && e.path("subresource").asString("").isEmpty()) {
+                    bucket = e;
+                }
+            }
+            if (bucket == null) {
+                ObjectNode first = firstSeen.get(version);
+                out.removeIf(e -> e == first);
+                bucket = first;
+            }
+            FieldSet union = FieldSet.fromFieldsV1(bucket.get("fieldsV1"));
+            Set<List<String>> paths = new LinkedHashSet<>(union.paths());
+            paths.addAll(FieldSet.fromFieldsV1(update.get("fieldsV1")).paths());
+            ObjectNode merged = JsonValues.NODES.objectNode();
+            merged.put("manager", ANCIENT_CHANGES);
+            merged.put("operation", "Update");
+            merged.put("apiVersion", version);
+            merged.set("time", update.get("time"));
+            merged.put("fieldsType", "FieldsV1");
+            merged.set("fieldsV1", FieldSet.wrap(paths).toFieldsV1());
+            ObjectNode replaced = bucket;
+            out.removeIf(e -> e == replaced || e == update);
+            out.add(merged);
+            count--;
+        }
         return out;
     }
 

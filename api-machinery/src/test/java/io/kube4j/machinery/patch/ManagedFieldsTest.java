@@ -163,6 +163,24 @@ class ManagedFieldsTest {
                 .containsExactly("kubectl", "a-early", "kubectl-edit", "z-late");
     }
 
+    @Test
+    void pastTenUpdateEntriesTheOldestMergeIntoAncientChanges() {
+        List<String> entries = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            entries.add(entry("m" + i, "Update", "", EARLIER.plus(Duration.ofMinutes(i)),
+                    "{'f:metadata':{'f:annotations':{'f:a" + i + "':{}}}}"));
+        }
+        ObjectNode before = object("", "", "[" + String.join(",", entries) + "]");
+        ObjectNode after = object("'replicas':1", "'replicas':2", null);
+        ManagedFields.recordUpdate(before, after, DEPLOYMENT, EDIT, NOW);
+        List<String> summary = summary(after);
+        assertThat(summary).hasSize(10);
+        assertThat(summary.getFirst()).isEqualTo("ancient-changes Update apps/v1 @"
+                + EARLIER.plus(Duration.ofMinutes(1)) + ": .metadata.annotations.a0 .metadata.annotations.a1");
+        assertThat(summary.get(1)).startsWith("m2 Update");
+        assertThat(summary.getLast()).isEqualTo("kubectl-edit Update apps/v1 @2026-11-26T12:00:00Z: .spec.replicas");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "'' | kubectl/v1.32.3 (linux/amd64) kubernetes/32cc146 | kubectl",
