@@ -23,8 +23,18 @@ public final class GatewayClients {
     private GatewayClients() {
     }
 
-    /** A client for the current context of the kubeconfig at {@code kubeconfig}. */
+    /** A client for the current context of the kubeconfig at {@code kubeconfig}, with fabric8's User-Agent. */
     public static KubernetesClient fromKubeconfig(Path kubeconfig) {
+        return fromKubeconfig(kubeconfig, null);
+    }
+
+    /**
+     * A client for the current context of the kubeconfig at {@code kubeconfig} that introduces itself as
+     * {@code userAgent} (e.g. {@code kube4j-controller-manager/0.1.0}). The gateway names the field manager of a
+     * write after the User-Agent's part before its first {@code /}, so this is the name a role's writes carry in
+     * {@code metadata.managedFields}; null keeps fabric8's own.
+     */
+    public static KubernetesClient fromKubeconfig(Path kubeconfig, String userAgent) {
         String text;
         try {
             text = Files.readString(kubeconfig);
@@ -37,6 +47,7 @@ public final class GatewayClients {
         config.setRequestTimeout(30_000);
         config.setMaxConcurrentRequests(256);
         config.setMaxConcurrentRequestsPerHost(256);
+        if (userAgent != null) config.setUserAgent(userAgent);
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 }
