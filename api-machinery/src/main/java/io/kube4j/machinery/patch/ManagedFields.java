@@ -158,8 +158,14 @@ public final class ManagedFields {
     public static void recordUpdate(ObjectNode before, ObjectNode after, PatchMeta meta, Manager manager,
                                     Instant now) {
         List<ObjectNode> entries = startingEntries(before, after, manager);
-        FieldDiff diff = FieldDiff.between(before, after, meta);
-        if (!diff.isEmpty()) entries = transfer(entries, diff, manager, now);
+        if (before == null && entries.isEmpty()) {
+            // A create with nothing to take from: the creator's entry is the object's fields, built in one pass.
+            ObjectNode fields = FieldDiff.fieldsOf(after, meta);
+            entries = fields.isEmpty() ? List.of() : List.of(entry(manager, now, fields));
+        } else {
+            FieldDiff diff = FieldDiff.between(before, after, meta);
+            if (!diff.isEmpty()) entries = transfer(entries, diff, manager, now);
+        }
         ObjectNode metadata = metadata(after);
         if (entries.isEmpty()) {
             metadata.remove("managedFields");

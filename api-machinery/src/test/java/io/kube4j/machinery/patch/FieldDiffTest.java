@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.node.ObjectNode;
 
 class FieldDiffTest {
 
@@ -88,6 +89,16 @@ class FieldDiffTest {
         assertThat(rendered(diff.changed())).as("changed").containsExactlyInAnyOrderElementsOf(c.changed());
         assertThat(rendered(diff.removed())).as("removed").containsExactlyInAnyOrderElementsOf(c.removed());
         assertThat(diff.isEmpty()).isEqualTo(c.changed().isEmpty() && c.removed().isEmpty());
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void theOnePassFieldsOfACreateAreTheDiffFromNothing(Case c) {
+        ObjectNode object = (ObjectNode) json(c.after());
+        ObjectNode fields = FieldDiff.fieldsOf(object, DEPLOYMENT);
+        assertThat(FieldSet.fromFieldsV1(fields)).isEqualTo(FieldDiff.between(null, object, DEPLOYMENT).changed());
+        assertThat(fields.toString()).as("sorted as Kubernetes writes them")
+                .isEqualTo(FieldDiff.between(null, object, DEPLOYMENT).changed().toFieldsV1().toString());
     }
 
     static List<String> rendered(FieldSet set) {
