@@ -318,6 +318,17 @@ class KubectlWorkflowsTest {
         assertThat(entryOf(managed, "kubectl", "Apply", "").at("/fieldsV1/f:spec/f:replicas").isObject()).isTrue();
         assertThat(managed.get(0).get("operation").asString()).as("Apply entries come first").isEqualTo("Apply");
 
+        // Client-side apply records its own manager; a later server-side apply upgrades it, as kubectl does
+        // against Kubernetes (it rewrites managedFields with a JSON patch), and the object is then "kubectl"'s.
+        Path csa = file("owners-cm.yaml", configMap("csa", "owners", "k: v"));
+        kubectl.ok("apply", "-f", csa.toString());
+        assertThat(entryOf(managedFields("csa", "owners"), "kubectl-client-side-apply", "Update", "")).isNotNull();
+        assertThat(kubectl.ok("apply", "--server-side", "-f", csa.toString())).isEqualTo("configmap/csa serverside-applied\n");
+        managed = managedFields("csa", "owners");
+        System.out.println("after client-side then server-side apply: " + managed);
+        assertThat(entryOf(managed, "kubectl-client-side-apply", "Update", "")).isNull();
+        assertThat(entryOf(managed, "kubectl", "Apply", "").at("/fieldsV1/f:data/f:k").isObject()).isTrue();
+
         // A fieldManager kube-apiserver would refuse is refused the same way.
         Kubectl.Result tooLong = kubectl.run("label", "deployment", "web", "x=y", "-n", "owners",
                 "--field-manager=" + "m".repeat(129));
