@@ -329,6 +329,23 @@ class KubectlWorkflowsTest {
         assertThat(entryOf(managed, "kubectl-client-side-apply", "Update", "")).isNull();
         assertThat(entryOf(managed, "kubectl", "Apply", "").at("/fieldsV1/f:data/f:k").isObject()).isTrue();
 
+        // An update (PUT) is its manager's too: kubectl replace sends the object it read, managedFields included.
+        Path replaced = file("owners-cm-replaced.json", kubectl.ok("get", "configmap", "csa", "-n", "owners", "-o", "json",
+                "--show-managed-fields").replace("\"k\": \"v\"", "\"k\": \"w\""));
+        kubectl.ok("replace", "-f", replaced.toString());
+        managed = managedFields("csa", "owners");
+        // It changed data.k and, as kubectl replace keeps the last-applied annotation current, that annotation.
+        assertThat(entryOf(managed, "kubectl-replace", "Update", "").get("fieldsV1").toString())
+                .isEqualTo("{\"f:data\":{\"f:k\":{}},\"f:metadata\":{\"f:annotations\":"
+                        + "{\"f:kubectl.kubernetes.io/last-applied-configuration\":{}}}}");
+        assertThat(managed.valueStream().map(e -> e.get("manager").asString()))
+                .as("the appliers lost their only fields").containsExactly("kubectl-replace");
+
+        // [{}] is the documented way to clear managedFields; a patch that changes nothing else leaves none.
+        kubectl.ok("patch", "configmap", "csa", "-n", "owners", "--type=merge", "-p",
+                "{\"metadata\":{\"managedFields\":[{}]}}");
+        assertThat(managedFields("csa", "owners")).isNull();
+
         // A fieldManager kube-apiserver would refuse is refused the same way.
         Kubectl.Result tooLong = kubectl.run("label", "deployment", "web", "x=y", "-n", "owners",
                 "--field-manager=" + "m".repeat(129));
