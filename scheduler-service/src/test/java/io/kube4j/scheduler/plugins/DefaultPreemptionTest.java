@@ -236,6 +236,20 @@ class DefaultPreemptionTest {
         assertThat(filters.filter(state, preemptor, tried).isSuccess()).as("the cycle's state and the node are not changed").isFalse();
     }
 
+    @Test
+    void aPodNominatedToTheNodeCountsInTheAntiAffinityOfPodsOfLowerPriority() {
+        Snapshot cluster = Snapshot.of(List.of(placed(node("a", "4", "8Gi", 110).build())));
+        cluster.setNominatedPods(Map.of("a", List.of(PodInfo.of(labelledPod("db", 20, 10, "app=db")))));
+        List<String> reasons = new ArrayList<>();
+        for (int priority : List.of(10, 30)) {
+            PodInfo p = PodInfo.of(avoiding(labelledPod("p", priority, 9, "app=p"), HOSTNAME, "app=db"));
+            CycleState state = new CycleState();
+            reasons.add(priority + ": " + filtersFor(state, p, cluster).filter(state, p, cluster.node("a")).message());
+        }
+        // The nominated pod waits for room on a: a pod of lower priority keeps clear of it, one of higher does not.
+        assertThat(reasons).containsExactly("10: " + InterPodAffinity.ANTI_AFFINITY_REASON, "30: ");
+    }
+
     static Pod labelled(Pod pod, String app) {
         return new PodBuilder(pod).editMetadata().addToLabels("app", app).endMetadata().build();
     }
