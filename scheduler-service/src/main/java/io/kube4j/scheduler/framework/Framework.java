@@ -120,7 +120,7 @@ public final class Framework {
         return runFilterPlugins(state, pod, node);
     }
 
-    /** Whether some PreFilter extension runs for this cycle (its PreFilter did not skip): only then is there state to change. */
+    /** Whether a PreFilter extension runs this cycle (its PreFilter did not skip): only then is there state to change. */
     private boolean hasActiveExtensions(CycleState state) {
         for (PreFilterExtensions e : preFilterExtensions) if (!state.skipFilterPlugins().contains(e.name())) return true;
         return false;
@@ -135,7 +135,9 @@ public final class Framework {
         for (PreFilterExtensions e : preFilterExtensions) {
             if (state.skipFilterPlugins().contains(e.name())) continue;
             Status s = e.addPod(state, pod, podToAdd, node, cluster);
-            if (!s.isSuccess()) return Status.error("running AddPod on PreFilter plugin " + e.name() + ": " + s.message());
+            if (!s.isSuccess()) {
+                return Status.error("running AddPod on PreFilter plugin " + e.name() + ": " + s.message());
+            }
         }
         return Status.SUCCESS;
     }
@@ -146,7 +148,9 @@ public final class Framework {
         for (PreFilterExtensions e : preFilterExtensions) {
             if (state.skipFilterPlugins().contains(e.name())) continue;
             Status s = e.removePod(state, pod, podToRemove, node, cluster);
-            if (!s.isSuccess()) return Status.error("running RemovePod on PreFilter plugin " + e.name() + ": " + s.message());
+            if (!s.isSuccess()) {
+                return Status.error("running RemovePod on PreFilter plugin " + e.name() + ": " + s.message());
+            }
         }
         return Status.SUCCESS;
     }

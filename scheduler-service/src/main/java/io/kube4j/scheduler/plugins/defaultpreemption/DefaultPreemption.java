@@ -41,7 +41,7 @@ import java.util.function.Supplier;
 public final class DefaultPreemption implements PostFilterPlugin {
 
     public static final String NAME = "DefaultPreemption";
-    public static final String NOT_HELPFUL = "Preemption is not helpful for scheduling";
+    static final String NOT_HELPFUL = "Preemption is not helpful for scheduling";
     public static final String NO_VICTIMS = "No preemption victims found for incoming pod";
 
     private final PreemptionActions actions;

@@ -163,7 +163,8 @@ public final class InterPodAffinity implements PreFilterExtensions, FilterPlugin
     }
 
     @Override
-    public Status removePod(CycleState state, PodInfo podToSchedule, PodInfo podToRemove, NodeInfo node, ClusterView cluster) {
+    public Status removePod(CycleState state, PodInfo podToSchedule, PodInfo podToRemove, NodeInfo node,
+                            ClusterView cluster) {
         FilterState s = state.read(FILTER_KEY);
         if (s != null) s.update(podToSchedule, podToRemove, node, cluster, -1);
         return Status.SUCCESS;

@@ -133,7 +133,8 @@ public final class PodTopologySpread implements PreFilterExtensions, FilterPlugi
     }
 
     @Override
-    public Status removePod(CycleState state, PodInfo podToSchedule, PodInfo podToRemove, NodeInfo node, ClusterView cluster) {
+    public Status removePod(CycleState state, PodInfo podToSchedule, PodInfo podToRemove, NodeInfo node,
+                            ClusterView cluster) {
         FilterState s = state.read(FILTER_KEY);
         if (s != null) s.update(podToSchedule, podToRemove, node, -1);
         return Status.SUCCESS;
