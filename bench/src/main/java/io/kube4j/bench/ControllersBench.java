@@ -38,7 +38,8 @@ import java.util.concurrent.Semaphore;
  * for them ({@link HollowHeartbeats}) as their agents would.
  *
  * <p>Arguments ({@code --name=value}): kubeconfig (required), redis (host:port of the cluster's
- * Redis; the launcher passes it), replicas (1000), nodes (100), until (bound|exist), keep (false:
+ * Redis; the launcher passes it), replicas (1000), nodes (100), until (bound|exist), warm-up (the pods of an
+ * untimed Deployment first, as many as replicas; 0: none), keep (false:
  * delete what it made).
  */
 public final class ControllersBench {
@@ -91,7 +92,8 @@ public final class ControllersBench {
     }
 
     private void measure(String ns, int replicas, int nodes, boolean untilBound) throws Exception {
-        warmUp(ns + "-warm", Math.min(200, replicas));
+        int warmUp = Integer.parseInt(args.getOrDefault("warm-up", Integer.toString(replicas)));
+        if (warmUp > 0) warmUp(ns + "-warm", warmUp, untilBound);
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
         PodTracker tracker = new PodTracker();
         try (var watch = client.pods().inNamespace(ns).watch(tracker)) {
@@ -124,16 +126,20 @@ public final class ControllersBench {
     }
 
     /**
-     * An untimed Deployment of {@code replicas} first, so that the timed run does not pay for the
-     * JIT compilation and connection set-up of the services' pod paths (as ApiBench warms its paths).
+     * An untimed Deployment of {@code replicas} first, by default as large as the timed one, so that
+     * the timed run measures the services' steady state and not the JIT compilation and connection
+     * set-up of their pod paths (as ApiBench warms its paths). On a cluster just started, a 200-pod
+     * warm-up left the timed deploy at about three times the time of the runs after it.
      */
-    private void warmUp(String ns, int replicas) throws Exception {
+    private void warmUp(String ns, int replicas, boolean untilBound) throws Exception {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
         PodTracker tracker = new PodTracker();
         try (var watch = client.pods().inNamespace(ns).watch(tracker)) {
             client.apps().deployments().inNamespace(ns).resource(deployment(ns, replicas, "bench:1")).create();
-            tracker.await(() -> tracker.existing("bench:1") >= replicas, 600);
-            System.out.printf("warm-up: %d pods exist%n", replicas);
+            long start = System.nanoTime();
+            tracker.await(() -> (untilBound ? tracker.bound("bench:1") : tracker.existing("bench:1")) >= replicas, 600);
+            System.out.printf("warm-up: %d pods %s in %.2f s (untimed)%n", replicas, untilBound ? "bound" : "exist",
+                    (System.nanoTime() - start) / 1e9);
         } finally {
             cleanUpNamespace(ns);
         }

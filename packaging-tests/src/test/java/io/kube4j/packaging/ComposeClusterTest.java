@@ -15,6 +15,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -221,7 +225,131 @@ class ComposeClusterTest {
         throw new AssertionError("fewer than " + count + " Ready nodes:\n" + listed);
     }
 
+    /**
+     * Each node container runs its own proxy agent, in its own network namespace and under its
+     * own Node's name: a pod on the second node reaches a Service whose only endpoint is on the
+     * first node by its ClusterIP and by its cluster DNS name, and the Service's NodePort answers at
+     * the second node's address (the second node's rules, not the first's, carry that traffic).
+     */
     @Order(7)
+    @Test
+    void everyScaledNodeRunsItsOwnProxyAgent() throws Exception {
+        Kubectl kubectl = Kubectl.forKubeconfig(ROOT.resolve(".kube4j/compose.kubeconfig"));
+        List<String> nodes = awaitReadyNodes(kubectl, 2);
+        String first = nodeContainerHostname(1);
+        String second = nodeContainerHostname(2);
+        assertThat(nodes).containsExactlyInAnyOrder(first, second);
+        for (int index = 1; index <= 2; index++) {
+            String health = DockerDaemon.ok(ROOT, compose, Duration.ofSeconds(30), "docker-compose", "exec", "-T",
+                    "--index=" + index, "node-agent", "curl", "-fsS", "http://127.0.0.1:10256/actuator/health");
+            assertThat(health).as("the proxy agent in node container %d", index).contains("\"UP\"");
+        }
+        String secondAddress = kubectl.ok("get", "node", second, "-o",
+                "jsonpath={.status.addresses[?(@.type==\"InternalIP\")].address}").strip();
+        // The second node's proxy agent registers its DNS server under the second node's name, at its address.
+        assertThat(EchoWorkload.eventually(Duration.ofSeconds(60), () -> kubectl.run("-n", "kube-system", "get", "endpointslice",
+                        "kube-dns-" + second, "-o", "jsonpath={.endpoints[0].nodeName} {.endpoints[0].addresses[0]}").out().strip(),
+                (second + " " + secondAddress)::equals)).isEqualTo(second + " " + secondAddress);
+
+        kubectl.ok("create", "namespace", "compose-nodes");
+        for (String manifest : List.of(ECHO_ON_FIRST_NODE.formatted(first, ECHO_NODE_PORT), CLIENT_ON_SECOND_NODE.formatted(second))) {
+            Kubectl.Result applied = kubectl.runWithInput(manifest, "-n", "compose-nodes", "apply", "-f", "-");
+            assertThat(applied.ok()).as("%s", applied).isTrue();
+        }
+        kubectl.ok("-n", "compose-nodes", "rollout", "status", "deployment/echo", "--timeout=180s");
+        kubectl.ok("-n", "compose-nodes", "wait", "--for=jsonpath={.status.phase}=Running", "pod/client", "--timeout=180s");
+        String echoPod = kubectl.ok("-n", "compose-nodes", "get", "pods", "-l", "app=echo", "-o",
+                "jsonpath={.items[0].metadata.name} {.items[0].spec.nodeName}").strip();
+        assertThat(echoPod).as("the Service's only endpoint, on the first node").endsWith(" " + first);
+        String echo = echoPod.substring(0, echoPod.indexOf(' '));
+        assertThat(kubectl.ok("-n", "compose-nodes", "get", "pod", "client", "-o", "jsonpath={.spec.nodeName}")).isEqualTo(second);
+
+        String clusterIp = kubectl.ok("-n", "compose-nodes", "get", "service", "echo", "-o", "jsonpath={.spec.clusterIP}").strip();
+        for (String url : List.of("http://" + clusterIp + "/", "http://echo.compose-nodes.svc.cluster.local/")) {
+            Kubectl.Result answer = EchoWorkload.eventually(Duration.ofSeconds(60), () -> kubectl.run("-n", "compose-nodes", "exec", "client",
+                    "--", "timeout", "5", "wget", "-q", "-O", "-", url), Kubectl.Result::ok);
+            assertThat(answer.ok()).as("%s from the second node: %s", url, answer).isTrue();
+            assertThat(answer.out().strip()).as(url).isEqualTo(echo);
+        }
+
+        // From this host, at the second node's address: the second node forwards to the first node's pod.
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest get = HttpRequest.newBuilder(URI.create("http://" + secondAddress + ":" + ECHO_NODE_PORT + "/"))
+                .timeout(Duration.ofSeconds(5)).build();
+        String body = EchoWorkload.eventually(Duration.ofSeconds(60), () -> {
+            try {
+                HttpResponse<String> response = http.send(get, HttpResponse.BodyHandlers.ofString());
+                return response.statusCode() + " " + response.body().strip();
+            } catch (IOException e) {
+                return e.toString();
+            }
+        }, ("200 " + echo)::equals);
+        assertThat(body).as("the NodePort at the second node %s", secondAddress).isEqualTo("200 " + echo);
+        kubectl.ok("delete", "namespace", "compose-nodes", "--wait=false");
+    }
+
+    private static final int ECHO_NODE_PORT = 32601;
+
+    /** A busybox HTTP server answering with its pod's name, on the first node only, behind a NodePort Service. */
+    private static final String ECHO_ON_FIRST_NODE = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: echo
+            spec:
+              replicas: 1
+              selector:
+                matchLabels: {app: echo}
+              template:
+                metadata:
+                  labels: {app: echo}
+                spec:
+                  nodeSelector: {kubernetes.io/hostname: %s}
+                  terminationGracePeriodSeconds: 2
+                  containers:
+                  - name: echo
+                    image: busybox:1.35
+                    command: [sh, -c, "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"]
+                    ports:
+                    - containerPort: 8080
+                    readinessProbe:
+                      tcpSocket: {port: 8080}
+                      periodSeconds: 2
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: echo
+            spec:
+              type: NodePort
+              selector: {app: echo}
+              ports:
+              - port: 80
+                targetPort: 8080
+                nodePort: %d
+            """;
+
+    private static final String CLIENT_ON_SECOND_NODE = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: client
+            spec:
+              nodeSelector: {kubernetes.io/hostname: %s}
+              terminationGracePeriodSeconds: 1
+              containers:
+              - name: client
+                image: busybox:1.35
+                command: [sleep, "3600"]
+            """;
+
+    /** The host name, in lower case (the Node's name), of the {@code index}th node-agent container. */
+    private static String nodeContainerHostname(int index) {
+        return DockerDaemon.ok(ROOT, compose, Duration.ofSeconds(30), "docker-compose", "exec", "-T", "--index=" + index,
+                "node-agent", "hostname").strip().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Order(8)
     @Test
     void downWithVolumesLeavesNoContainerNetworkOrVolume() {
         String project = compose.get("COMPOSE_PROJECT_NAME");

@@ -42,6 +42,8 @@ public final class ClusterDnsServer implements AutoCloseable {
     private final ClusterDnsResolver resolver;
     /** UDP sockets by the address they are bound to; changed under this object's lock. */
     private final Map<InetAddress, DatagramSocket> udp = new ConcurrentHashMap<>();
+    /** The thread receiving on each socket of {@link #udp}. */
+    private final Map<DatagramSocket, Thread> receivers = new ConcurrentHashMap<>();
     private final ServerSocket tcp;
     private final InetAddress bind;
     private final Supplier<List<InetAddress>> localAddresses;
@@ -100,7 +102,7 @@ public final class ClusterDnsServer implements AutoCloseable {
         for (InetAddress gone : List.copyOf(udp.keySet())) {
             if (!wanted.contains(gone)) {
                 DatagramSocket socket = udp.remove(gone);
-                if (socket != null) socket.close();
+                if (socket != null) release(socket);
                 log.info("cluster DNS no longer listens on {}:{} (UDP): the address is gone", gone.getHostAddress(), tcp.getLocalPort());
             }
         }
@@ -115,11 +117,27 @@ public final class ClusterDnsServer implements AutoCloseable {
         try {
             DatagramSocket socket = new DatagramSocket(new InetSocketAddress(local, tcp.getLocalPort()));
             udp.put(local, socket);
-            Thread.ofPlatform().name("dns-udp").daemon().start(() -> serveUdp(socket));
+            receivers.put(socket, Thread.ofPlatform().name("dns-udp").daemon().start(() -> serveUdp(socket)));
             return true;
         } catch (SocketException e) {
             log.warn("cluster DNS cannot listen on {}:{} (UDP): {}", local.getHostAddress(), tcp.getLocalPort(), e.getMessage());
             return false;
+        }
+    }
+
+    /**
+     * Closes {@code socket} and waits for its receiver to return: while a thread is blocked receiving,
+     * the JDK defers closing the descriptor to that thread, so the port would stay taken a moment
+     * after {@code close()} returned.
+     */
+    private void release(DatagramSocket socket) {
+        socket.close();
+        Thread receiver = receivers.remove(socket);
+        if (receiver == null || receiver == Thread.currentThread()) return;
+        try {
+            receiver.join(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -221,7 +239,7 @@ public final class ClusterDnsServer implements AutoCloseable {
     public void close() {
         closed = true;
         synchronized (this) {
-            udp.values().forEach(DatagramSocket::close);
+            udp.values().forEach(this::release);
             udp.clear();
         }
         try {

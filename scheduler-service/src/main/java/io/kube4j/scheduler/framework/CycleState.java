@@ -11,9 +11,20 @@ import java.util.Set;
  *
  * <p>Writes happen at the single-threaded extension points (PreFilter, PreScore, Reserve); Filter and Score may
  * run for many nodes in parallel and only read. A value stored here belongs to the cycle and must not be shared
- * with the cache.
+ * with the cache. Preemption and nominated pods try the pod against changed nodes on a {@link #copy()}, whose
+ * {@link StateData} the PreFilter extensions then change; other values are shared and must be immutable.
  */
 public final class CycleState {
+
+    /**
+     * A value that {@link PreFilterExtensions} change after PreFilter wrote it (counts by topology domain): each
+     * {@link CycleState#copy()} holds its own copy of it.
+     */
+    public interface StateData {
+
+        /** A copy that later changes to this one do not affect, and that does not affect this one. */
+        StateData copy();
+    }
 
     private final Map<String, Object> data = new HashMap<>();
     private final Set<String> skipFilter = new HashSet<>();
@@ -38,5 +49,19 @@ public final class CycleState {
     /** Plugins whose PreScore answered {@link Code#SKIP}: their Score is not called this cycle. */
     public Set<String> skipScorePlugins() {
         return skipScore;
+    }
+
+    /**
+     * A copy of this state to try the pod on a changed node: {@link StateData} values are copied, other values
+     * shared; the skip sets are copied. Safe to call while Filters read this state (it only reads).
+     */
+    public CycleState copy() {
+        CycleState c = new CycleState();
+        for (Map.Entry<String, Object> e : data.entrySet()) {
+            c.data.put(e.getKey(), e.getValue() instanceof StateData d ? d.copy() : e.getValue());
+        }
+        c.skipFilter.addAll(skipFilter);
+        c.skipScore.addAll(skipScore);
+        return c;
     }
 }

@@ -16,6 +16,7 @@ public final class Framework {
 
     private final String schedulerName;
     private final List<PreFilterPlugin> preFilters;
+    private final List<PreFilterExtensions> preFilterExtensions;
     private final List<FilterPlugin> filters;
     private final List<PostFilterPlugin> postFilters;
     private final List<PreScorePlugin> preScores;
@@ -28,6 +29,9 @@ public final class Framework {
     private Framework(Builder b) {
         this.schedulerName = b.schedulerName;
         this.preFilters = List.copyOf(b.preFilters);
+        List<PreFilterExtensions> extensions = new ArrayList<>();
+        for (PreFilterPlugin p : preFilters) if (p instanceof PreFilterExtensions e) extensions.add(e);
+        this.preFilterExtensions = List.copyOf(extensions);
         this.filters = List.copyOf(b.filters);
         this.postFilters = List.copyOf(b.postFilters);
         this.preScores = List.copyOf(b.preScores);
@@ -88,32 +92,99 @@ public final class Framework {
 
     /**
      * Runs the Filters as kube-scheduler does when pods are nominated to the node (they wait there for room a
-     * preemption made): first with the nominated pods of at least this pod's priority added, so the pod does not
-     * take their room, then (if that passed) without them, since a nominated pod may never come (affinity). A node
-     * without nominations costs one pass.
+     * preemption made): first with the nominated pods of at least this pod's priority added, to a copy of the node
+     * and (through the PreFilter extensions) to a copy of the state, so the pod does not take their room, then (if
+     * that passed) without them, since a nominated pod may never come (affinity). A node without nominations costs
+     * one pass.
      */
     public Status runFilterPluginsWithNominatedPods(CycleState state, PodInfo pod, NodeInfo node, ClusterView cluster) {
         java.util.List<PodInfo> nominated = cluster.nominatedPods(node.name());
         if (!nominated.isEmpty()) {
             NodeInfo with = null;
+            CycleState withState = state;
             for (PodInfo n : nominated) {
                 if (n.key().equals(pod.key()) || n.priority() < pod.priority()) continue;
-                if (with == null) with = node.copy();
+                if (with == null) {
+                    with = node.copy();
+                    if (hasActiveExtensions(state)) withState = state.copy();
+                }
                 with.addPod(n);
+                Status added = runPreFilterExtensionAddPod(withState, pod, n, with, cluster);
+                if (!added.isSuccess()) return added;
             }
             if (with != null) {
-                Status s = runFilterPlugins(state, pod, with);
+                Status s = runFilterPlugins(withState, pod, with);
                 if (!s.isSuccess()) return s;
             }
         }
         return runFilterPlugins(state, pod, node);
     }
 
+    /** Whether a PreFilter extension runs this cycle (its PreFilter did not skip): only then is there state to change. */
+    private boolean hasActiveExtensions(CycleState state) {
+        for (PreFilterExtensions e : preFilterExtensions) if (!state.skipFilterPlugins().contains(e.name())) return true;
+        return false;
+    }
+
+    /**
+     * Tells every PreFilter extension (of a plugin whose PreFilter did not skip) that {@code podToAdd} now runs on
+     * {@code node}; the first failure, as an error naming its plugin.
+     */
+    public Status runPreFilterExtensionAddPod(CycleState state, PodInfo pod, PodInfo podToAdd, NodeInfo node,
+                                              ClusterView cluster) {
+        for (PreFilterExtensions e : preFilterExtensions) {
+            if (state.skipFilterPlugins().contains(e.name())) continue;
+            Status s = e.addPod(state, pod, podToAdd, node, cluster);
+            if (!s.isSuccess()) {
+                return Status.error("running AddPod on PreFilter plugin " + e.name() + ": " + s.message());
+            }
+        }
+        return Status.SUCCESS;
+    }
+
+    /** As {@link #runPreFilterExtensionAddPod}, for {@code podToRemove} no longer on {@code node}. */
+    public Status runPreFilterExtensionRemovePod(CycleState state, PodInfo pod, PodInfo podToRemove, NodeInfo node,
+                                                 ClusterView cluster) {
+        for (PreFilterExtensions e : preFilterExtensions) {
+            if (state.skipFilterPlugins().contains(e.name())) continue;
+            Status s = e.removePod(state, pod, podToRemove, node, cluster);
+            if (!s.isSuccess()) {
+                return Status.error("running RemovePod on PreFilter plugin " + e.name() + ": " + s.message());
+            }
+        }
+        return Status.SUCCESS;
+    }
+
+    /**
+     * This profile's Filters as a PostFilter sees them on {@code cluster}: with nominated pods accounted, and pods
+     * added to or removed from a node copy together with the PreFilter state.
+     */
+    public NodeFilter nodeFilter(ClusterView cluster) {
+        return new NodeFilter() {
+            @Override
+            public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
+                return runFilterPluginsWithNominatedPods(state, pod, node, cluster);
+            }
+
+            @Override
+            public Status addPod(CycleState state, PodInfo pod, NodeInfo node, PodInfo podToAdd) {
+                node.addPod(podToAdd);
+                return runPreFilterExtensionAddPod(state, pod, podToAdd, node, cluster);
+            }
+
+            @Override
+            public Status removePod(CycleState state, PodInfo pod, NodeInfo node, PodInfo podToRemove) {
+                node.removePod(podToRemove.key());
+                return runPreFilterExtensionRemovePod(state, pod, podToRemove, node, cluster);
+            }
+        };
+    }
+
     /** Runs the PostFilters until one succeeds or fails with an error; null when the profile has none. */
     public PostFilterPlugin.Result runPostFilterPlugins(CycleState state, PodInfo pod, Map<String, Status> statuses,
                                                         ClusterView cluster) {
         PostFilterPlugin.Result last = null;
-        NodeFilter filters = (st, p0, node) -> runFilterPluginsWithNominatedPods(st, p0, node, cluster);
+        NodeFilter filters = nodeFilter(cluster);
         for (PostFilterPlugin p : postFilters) {
             PostFilterPlugin.Result r = p.postFilter(state, pod, statuses, cluster, filters);
             if (r.status().isSuccess() || r.status().code() == Code.ERROR) return r;

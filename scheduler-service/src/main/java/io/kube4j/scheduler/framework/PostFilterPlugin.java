@@ -17,7 +17,7 @@ public interface PostFilterPlugin extends Plugin {
     /**
      * @param nodeStatuses each filtered node's rejection, by node name
      * @param filters      the profile's Filters (with the pods nominated to each node accounted), to try the pod
-     *                     on a changed copy of a node
+     *                     on a changed copy of a node and of the state (pods removed from both, or added back)
      */
     Result postFilter(CycleState state, PodInfo pod, Map<String, Status> nodeStatuses, ClusterView cluster,
                       NodeFilter filters);

@@ -217,6 +217,24 @@ class SchedulerEndToEndTest {
     }
 
     @Test
+    void aHigherPriorityPodPreemptsTheLowerPriorityPodItsAntiAffinityAvoids() throws Exception {
+        namespace("antipre");
+        cluster.kubectl().ok("create", "priorityclass", "antipre-high", "--value=1000");
+        suiteNode("antipre-a", "antipre", "4");
+        create(suitePod("antipre", "db", "antipre", "100m", "app=db").editSpec().withTerminationGracePeriodSeconds(0L).endSpec().build());
+        await(() -> nodeOf("antipre", "db").equals("antipre-a"), "db bound");
+
+        // The node has room to spare: only the anti-affinity to db keeps the pod off it, and db is worth less.
+        create(suitePod("antipre", "lonely", "antipre", "100m").editSpec().withPriorityClassName("antipre-high")
+                .withNewAffinity().withNewPodAntiAffinity()
+                .withRequiredDuringSchedulingIgnoredDuringExecution(term("kubernetes.io/hostname", "app=db"))
+                .endPodAntiAffinity().endAffinity().endSpec().build());
+        await(() -> nodeOf("antipre", "lonely").equals("antipre-a"), "lonely bound once db was preempted");
+        assertThat(cluster.client().pods().inNamespace("antipre").withName("db").get()).isNull();
+        await(() -> events("antipre", "db").stream().anyMatch(e -> "Preempted".equals(e.getReason())), "the Preempted event");
+    }
+
+    @Test
     void cordonThenUncordonRetriesTheWaitingPod() throws Exception {
         namespace("cordon");
         suiteNode("cordon-a", "cordon", "2");

@@ -19,8 +19,10 @@ import io.kube4j.scheduler.plugins.defaultpreemption.DisruptionBudget;
 import io.kube4j.scheduler.plugins.defaultpreemption.DisruptionBudgets;
 import io.kube4j.scheduler.plugins.defaultpreemption.PreemptionActions;
 import io.kube4j.scheduler.plugins.defaultpreemption.Victims;
+import io.kube4j.scheduler.plugins.interpodaffinity.InterPodAffinity;
 import io.kube4j.scheduler.plugins.nodename.NodeName;
 import io.kube4j.scheduler.plugins.noderesources.NodeResourcesFit;
+import io.kube4j.scheduler.plugins.podtopologyspread.PodTopologySpread;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,6 +36,8 @@ import java.util.stream.Stream;
 
 import static io.kube4j.scheduler.Objects.node;
 import static io.kube4j.scheduler.Objects.requesting;
+import static io.kube4j.scheduler.Objects.selector;
+import static io.kube4j.scheduler.Objects.term;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** DefaultPreemption: victims on one node, the choice among nodes, and the PostFilter as a whole. */
@@ -61,12 +65,14 @@ class DefaultPreemptionTest {
     static final Framework FRAMEWORK = Framework.builder("default-scheduler")
             .plugin(new NodeName(), true, false, 0)
             .plugin(new NodeResourcesFit(), true, false, 0)
+            .plugin(new InterPodAffinity(), true, false, 0)
+            .plugin(new PodTopologySpread(), true, false, 0)
             .build();
 
     /** The profile's filters after its PreFilters ran for the preemptor, as the scheduling cycle leaves them. */
     static NodeFilter filtersFor(CycleState state, PodInfo preemptor, Snapshot cluster) {
         assertThat(FRAMEWORK.runPreFilterPlugins(state, preemptor, cluster).status().isSuccess()).isTrue();
-        return (s, p, n) -> FRAMEWORK.runFilterPluginsWithNominatedPods(s, p, n, cluster);
+        return FRAMEWORK.nodeFilter(cluster);
     }
 
     record VictimCase(String name, Pod preemptor, NodeInfo node, List<String> victims) {
@@ -118,14 +124,130 @@ class DefaultPreemptionTest {
         Snapshot cluster = Snapshot.of(List.of(c.node()));
         CycleState state = new CycleState();
         int podsBefore = c.node().pods().size();
-        var candidate = Victims.selectOnNode(filtersFor(state, preemptor, cluster), state, preemptor, c.node(), List::of);
+        Candidate candidate = Victims.selectOnNode(filtersFor(state, preemptor, cluster), state, preemptor, c.node(), List::of).candidate();
         if (c.victims() == null) {
-            assertThat(candidate).isEmpty();
+            assertThat(candidate).isNull();
         } else {
-            assertThat(candidate).isPresent();
-            assertThat(candidate.get().victims()).extracting(PodInfo::name).containsExactlyInAnyOrderElementsOf(c.victims());
+            assertThat(candidate).isNotNull();
+            assertThat(candidate.victims()).extracting(PodInfo::name).containsExactlyInAnyOrderElementsOf(c.victims());
         }
         assertThat(c.node().pods()).as("the node given is not changed").hasSize(podsBefore);
+    }
+
+    /** A pod of this priority requesting 100m, with labels {@code k=v}, started at {@code 2026-01-01T<hour>:00:00Z}. */
+    static Pod labelledPod(String name, int priority, int hour, String... labels) {
+        return new PodBuilder(pod(name, priority, "100m", "2026-01-01T%02d:00:00Z".formatted(hour)))
+                .editMetadata().withLabels(io.kube4j.scheduler.Objects.labels(labels)).endMetadata().build();
+    }
+
+    /** The pod with a required anti-affinity term against pods matching {@code selector}. */
+    static Pod avoiding(Pod pod, String topologyKey, String... selector) {
+        return new PodBuilder(pod).editSpec().withNewAffinity().withNewPodAntiAffinity()
+                .withRequiredDuringSchedulingIgnoredDuringExecution(term(topologyKey, selector))
+                .endPodAntiAffinity().endAffinity().endSpec().build();
+    }
+
+    /** The pod with a hard (DoNotSchedule) spread constraint over pods labelled app=web. */
+    static Pod spreading(Pod pod, String topologyKey, int maxSkew) {
+        return new PodBuilder(pod).editSpec().addNewTopologySpreadConstraint().withTopologyKey(topologyKey)
+                .withMaxSkew(maxSkew).withWhenUnsatisfiable("DoNotSchedule").withLabelSelector(selector("app=web"))
+                .endTopologySpreadConstraint().endSpec().build();
+    }
+
+    static final String HOSTNAME = "kubernetes.io/hostname";
+
+    record CountedCase(String name, Pod preemptor, List<NodeInfo> nodes, String tried, List<String> victims,
+                       String rejection) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** Zones: z1 = {a, b}, z2 = {c}; every node has cpu to spare, so only the counted constraints decide. */
+    static Stream<CountedCase> countedCases() {
+        Node a = node("a", "4", "8Gi", 110, "zone=z1").build();
+        Node b = node("b", "4", "8Gi", 110, "zone=z1").build();
+        Node c = node("c", "4", "8Gi", 110, "zone=z2").build();
+        Pod p = labelledPod("p", 10, 9, "app=p");
+        return Stream.of(
+                new CountedCase("anti-affinity by hostname: the lower-priority pods it avoids go, the others stay",
+                        avoiding(p, HOSTNAME, "app=db"),
+                        List.of(placed(a, labelledPod("db-1", 0, 10, "app=db"), labelledPod("db-2", 5, 11, "app=db"),
+                                labelledPod("web", 0, 12, "app=web"))),
+                        "a", List.of("db-1", "db-2"), null),
+                new CountedCase("anti-affinity by zone: the lower-priority pod on the node goes",
+                        avoiding(p, "zone", "app=db"),
+                        List.of(placed(a, labelledPod("db", 0, 10, "app=db")), placed(b, labelledPod("web", 0, 10, "app=web")), placed(c)),
+                        "a", List.of("db"), null),
+                new CountedCase("anti-affinity by zone: evicting on b does not move the pod on a",
+                        avoiding(p, "zone", "app=db"),
+                        List.of(placed(a, labelledPod("db", 0, 10, "app=db")), placed(b, labelledPod("web", 0, 10, "app=web")), placed(c)),
+                        "b", null, InterPodAffinity.ANTI_AFFINITY_REASON),
+                new CountedCase("anti-affinity against a pod of equal priority: removing the lower ones is not enough",
+                        avoiding(p, HOSTNAME, "app=db"),
+                        List.of(placed(a, labelledPod("db", 10, 10, "app=db"), labelledPod("web", 0, 10, "app=web"))),
+                        "a", null, InterPodAffinity.ANTI_AFFINITY_REASON),
+                new CountedCase("anti-affinity against a pod of higher priority only: no victims at all",
+                        avoiding(p, HOSTNAME, "app=db"),
+                        List.of(placed(a, labelledPod("db", 20, 10, "app=db"))),
+                        "a", null, DefaultPreemption.NO_VICTIMS),
+                new CountedCase("a lower-priority pod whose own anti-affinity rejects the preemptor goes",
+                        p,
+                        List.of(placed(a, avoiding(labelledPod("guard", 0, 10, "app=guard"), "zone", "app=p"),
+                                labelledPod("web", 0, 11, "app=web")), placed(c)),
+                        "a", List.of("guard"), null),
+                new CountedCase("spread by zone: only as many matching pods go as bring the skew within maxSkew",
+                        spreading(labelledPod("p", 10, 9, "app=web"), "zone", 2),
+                        List.of(placed(a, labelledPod("w1", 0, 10, "app=web"), labelledPod("w2", 0, 11, "app=web"),
+                                labelledPod("w3", 0, 12, "app=web"), labelledPod("db", 0, 13, "app=db")), placed(c)),
+                        "a", List.of("w2", "w3"), null),
+                new CountedCase("spread by hostname: matching pods of higher priority keep the skew, no candidate",
+                        spreading(labelledPod("p", 10, 9, "app=web"), HOSTNAME, 1),
+                        List.of(placed(a, labelledPod("w1", 20, 10, "app=web"), labelledPod("w2", 20, 11, "app=web"),
+                                labelledPod("db", 0, 12, "app=db")), placed(b, labelledPod("w3", 20, 10, "app=web"))),
+                        "a", null, PodTopologySpread.REASON),
+                new CountedCase("spread by hostname: the lower-priority matching pod goes",
+                        spreading(labelledPod("p", 10, 9, "app=web"), HOSTNAME, 1),
+                        List.of(placed(a, labelledPod("w1", 20, 10, "app=web"), labelledPod("w2", 0, 11, "app=web")),
+                                placed(b, labelledPod("w3", 20, 10, "app=web"))),
+                        "a", List.of("w2"), null));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("countedCases")
+    void victimsLeaveTheCountsPreFilterComputedToo(CountedCase c) {
+        PodInfo preemptor = PodInfo.of(c.preemptor());
+        Snapshot cluster = Snapshot.of(c.nodes());
+        CycleState state = new CycleState();
+        NodeFilter filters = filtersFor(state, preemptor, cluster);
+        NodeInfo tried = cluster.node(c.tried());
+        assertThat(filters.filter(state, preemptor, tried).isSuccess()).as("the Filters reject the node first").isFalse();
+
+        Victims.OnNode found = Victims.selectOnNode(filters, state, preemptor, tried, List::of);
+
+        if (c.victims() == null) {
+            assertThat(found.candidate()).isNull();
+            assertThat(found.rejection().message()).isEqualTo(c.rejection());
+        } else {
+            assertThat(found.candidate()).isNotNull();
+            assertThat(found.candidate().victims()).extracting(PodInfo::name).containsExactlyInAnyOrderElementsOf(c.victims());
+        }
+        assertThat(filters.filter(state, preemptor, tried).isSuccess()).as("the cycle's state and the node are not changed").isFalse();
+    }
+
+    @Test
+    void aPodNominatedToTheNodeCountsInTheAntiAffinityOfPodsOfLowerPriority() {
+        Snapshot cluster = Snapshot.of(List.of(placed(node("a", "4", "8Gi", 110).build())));
+        cluster.setNominatedPods(Map.of("a", List.of(PodInfo.of(labelledPod("db", 20, 10, "app=db")))));
+        List<String> reasons = new ArrayList<>();
+        for (int priority : List.of(10, 30)) {
+            PodInfo p = PodInfo.of(avoiding(labelledPod("p", priority, 9, "app=p"), HOSTNAME, "app=db"));
+            CycleState state = new CycleState();
+            reasons.add(priority + ": " + filtersFor(state, p, cluster).filter(state, p, cluster.node("a")).message());
+        }
+        // The nominated pod waits for room on a: a pod of lower priority keeps clear of it, one of higher does not.
+        assertThat(reasons).containsExactly("10: " + InterPodAffinity.ANTI_AFFINITY_REASON, "30: ");
     }
 
     static Pod labelled(Pod pod, String app) {
@@ -164,7 +286,7 @@ class DefaultPreemptionTest {
                 labelled(pod("web-1", 0, "2", "2026-01-01T11:00:00Z"), "web"));
         Snapshot cluster = Snapshot.of(List.of(node));
         CycleState state = new CycleState();
-        Candidate candidate = Victims.selectOnNode(filtersFor(state, preemptor, cluster), state, preemptor, node, c::budgets).orElseThrow();
+        Candidate candidate = Victims.selectOnNode(filtersFor(state, preemptor, cluster), state, preemptor, node, c::budgets).candidate();
         assertThat(candidate.victims()).extracting(PodInfo::name).isEqualTo(c.victims());
         assertThat(candidate.pdbViolations()).isEqualTo(c.violations());
     }
@@ -279,6 +401,9 @@ class DefaultPreemptionTest {
         Node n1 = node("n1", "2", "8Gi", 110).build();
         Node n2 = node("n2", "2", "8Gi", 110).build();
         PodInfo waiting = PodInfo.of(pod("waiting", 1, "1"));
+        Node za = node("a", "2", "8Gi", 110, "zone=z1").build();
+        Node zb = node("b", "2", "8Gi", 110, "zone=z1").build();
+        Node zc = node("c", "2", "8Gi", 110, "zone=z2").build();
         return Stream.of(
                 new PostFilterCase("evicts on the node with the least important victims and nominates it",
                         pod("big", 10, "2"),
@@ -305,7 +430,20 @@ class DefaultPreemptionTest {
                         pod("big", 10, "1"),
                         List.of(placed(n1, pod("a", 0, "1"))),
                         statuses("n1", Code.UNSCHEDULABLE), Map.of("n1", List.of(PodInfo.of(pod("vip", 20, "2")))),
-                        null, "preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod", List.of()));
+                        null, "preemption: 0/1 nodes are available: 1 Insufficient cpu", List.of()),
+                new PostFilterCase("anti-affinity by zone: evicts the pod it avoids, not the bystanders of the zone",
+                        avoiding(pod("big", 10, "1"), "zone", "app=db"),
+                        List.of(placed(za, labelledPod("db", 0, 10, "app=db")), placed(zb, labelledPod("web", 0, 10, "app=web")),
+                                placed(zc, pod("vip", 20, "2"))),
+                        statuses("a", Code.UNSCHEDULABLE, "b", Code.UNSCHEDULABLE, "c", Code.UNSCHEDULABLE), Map.of(),
+                        "a", null, List.of("big@a evicts [db] displaces []")),
+                new PostFilterCase("anti-affinity against pods of equal priority: no preemption, and why",
+                        avoiding(pod("big", 10, "1"), "zone", "app=db"),
+                        List.of(placed(za, labelledPod("db", 10, 10, "app=db")), placed(zb, labelledPod("web", 0, 10, "app=web")),
+                                placed(zc, pod("vip", 20, "2"))),
+                        statuses("a", Code.UNSCHEDULABLE, "b", Code.UNSCHEDULABLE, "c", Code.UNSCHEDULABLE), Map.of(),
+                        null, "preemption: 0/3 nodes are available: 1 node(s) didn't match pod anti-affinity rules, "
+                                + "2 No preemption victims found for incoming pod", List.of()));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -99,6 +99,20 @@ class InterPodAffinityTest {
         assertThat(PluginHarness.reasons(new InterPodAffinity(), c.pod(), c.nodes())).isEqualTo(c.expected());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void takingAPodOffThroughTheExtensionsCountsAsIfItWereNeverThere(Case c) {
+        InterPodAffinity plugin = new InterPodAffinity();
+        for (NodeInfo n : c.nodes()) {
+            for (PodInfo p : n.pods()) {
+                List<Map<String, String>> after = PluginHarness.reasonsWithoutThenWith(plugin, c.pod(), c.nodes(), n.name(), p.key());
+                assertThat(after.get(0)).as("without " + p).isEqualTo(PluginHarness.reasons(plugin, c.pod(),
+                        PluginHarness.without(c.nodes(), n.name(), p.key())));
+                assertThat(after.get(1)).as("with " + p + " back").isEqualTo(c.expected());
+            }
+        }
+    }
+
     @Test
     void namespaceSelectorMatchesNamespaceLabels() {
         Pod p = withAffinity(pod("p"), List.of(new PodAffinityTermBuilder(term("zone", "app=web"))

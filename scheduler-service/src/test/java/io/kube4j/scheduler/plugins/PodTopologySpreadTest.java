@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.kube4j.scheduler.framework.NodeInfo;
+import io.kube4j.scheduler.framework.PodInfo;
 import io.kube4j.scheduler.plugins.podtopologyspread.PodTopologySpread;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,6 +93,21 @@ class PodTopologySpreadTest {
     @MethodSource("cases")
     void filters(Case c) {
         assertThat(PluginHarness.reasons(new PodTopologySpread(), c.pod(), cluster())).isEqualTo(c.expected());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void takingAPodOffThroughTheExtensionsCountsAsIfItWereNeverThere(Case c) {
+        PodTopologySpread plugin = new PodTopologySpread();
+        List<NodeInfo> nodes = cluster();
+        for (NodeInfo n : nodes) {
+            for (PodInfo p : n.pods()) {
+                List<Map<String, String>> after = PluginHarness.reasonsWithoutThenWith(plugin, c.pod(), nodes, n.name(), p.key());
+                assertThat(after.get(0)).as("without " + p).isEqualTo(PluginHarness.reasons(plugin, c.pod(),
+                        PluginHarness.without(nodes, n.name(), p.key())));
+                assertThat(after.get(1)).as("with " + p + " back").isEqualTo(c.expected());
+            }
+        }
     }
 
     @Test

@@ -25,19 +25,24 @@ import java.util.function.Supplier;
  * <p>Not eligible: a pod with {@code preemptionPolicy: Never}, and a pod already nominated to a node where a
  * lower-priority pod is still terminating (its room is coming). Nodes rejected as unresolvable (labels, taints,
  * names) are not tried. The rejections read as kube-scheduler's, e.g. {@code preemption: 0/3 nodes are available:
- * 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling}.
+ * 1 No preemption victims found for incoming pod, 1 node(s) didn't match pod anti-affinity rules, 1 Preemption is
+ * not helpful for scheduling}: a node whose lower-priority pods are not enough to make room counts with the
+ * reasons the Filters gave with all of them gone.
  *
- * <p>Stateless apart from its actions; called from the scheduling thread. PreFilter state is not adjusted for the
- * removed pods (kube-scheduler's PreFilter extensions), so preemption helps with what the Filters read from the
- * node itself (resources, host ports, pod counts), not with inter-pod affinity or spreading. PodDisruptionBudgets
- * are weighed as kube-scheduler weighs them: victims whose eviction a budget forbids are spared first on each
- * node, and the node whose victims break the fewest budgets wins; a budget never blocks preemption outright.
+ * <p>Stateless apart from its actions; called from the scheduling thread. The victims leave both the node and the
+ * counts PreFilter computed across nodes (through the PreFilter extensions), so preemption makes room for
+ * whatever the Filters check: resources, host ports, pod counts, and also required pod anti-affinity (the
+ * pod's against lower-priority pods on the node, and theirs against the pod) and topology spread skew. As in
+ * kube-scheduler, it does not evict for the pod's own required affinity, and evicts only on the candidate node
+ * (a matching pod elsewhere in the zone stays). PodDisruptionBudgets are weighed as kube-scheduler weighs them:
+ * victims whose eviction a budget forbids are spared first on each node, and the node whose victims break the
+ * fewest budgets wins; a budget never blocks preemption outright.
  */
 public final class DefaultPreemption implements PostFilterPlugin {
 
     public static final String NAME = "DefaultPreemption";
     static final String NOT_HELPFUL = "Preemption is not helpful for scheduling";
-    static final String NO_VICTIMS = "No preemption victims found for incoming pod";
+    public static final String NO_VICTIMS = "No preemption victims found for incoming pod";
 
     private final PreemptionActions actions;
     private final DisruptionBudgets budgets;
@@ -72,11 +77,13 @@ public final class DefaultPreemption implements PostFilterPlugin {
                 reasons.merge(NOT_HELPFUL, 1, Integer::sum);
                 continue;
             }
-            Optional<Candidate> c = Victims.selectOnNode(filters, state, pod, node, pdbs);
-            if (c.isPresent()) {
-                candidates.add(c.get());
+            Victims.OnNode found = Victims.selectOnNode(filters, state, pod, node, pdbs);
+            if (found.candidate() != null) {
+                candidates.add(found.candidate());
+            } else if (found.rejection().code() == Code.ERROR) {
+                return new Result(Status.error("preemption: " + found.rejection().message()), null);
             } else {
-                reasons.merge(NO_VICTIMS, 1, Integer::sum);
+                for (String reason : found.rejection().reasons()) reasons.merge(reason, 1, Integer::sum);
             }
         }
         Optional<Candidate> best = Victims.pickOne(candidates);

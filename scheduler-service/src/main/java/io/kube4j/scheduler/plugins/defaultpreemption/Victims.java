@@ -1,9 +1,11 @@
 package io.kube4j.scheduler.plugins.defaultpreemption;
 
+import io.kube4j.scheduler.framework.Code;
 import io.kube4j.scheduler.framework.CycleState;
 import io.kube4j.scheduler.framework.NodeFilter;
 import io.kube4j.scheduler.framework.NodeInfo;
 import io.kube4j.scheduler.framework.PodInfo;
+import io.kube4j.scheduler.framework.Status;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,11 +14,27 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Victim selection as kube-scheduler's DefaultPreemption does it, as pure functions over NodeInfos: on one node,
- * the fewest lower-priority pods whose removal lets the preemptor pass the Filters; among nodes, the candidate
- * that disturbs least.
+ * Victim selection as kube-scheduler's DefaultPreemption does it, as pure functions over NodeInfos and the cycle's
+ * PreFilter state: on one node, the fewest lower-priority pods whose removal lets the preemptor pass the Filters;
+ * among nodes, the candidate that disturbs least.
  */
 public final class Victims {
+
+    /**
+     * What one node offers the preemptor: a candidate, or the status that says why it is none (kube-scheduler's
+     * {@code No preemption victims found for incoming pod} when the node holds no lower-priority pod, else the
+     * Filters' rejection with every lower-priority pod gone).
+     */
+    public record OnNode(Candidate candidate, Status rejection) {
+
+        static OnNode of(Candidate candidate) {
+            return new OnNode(candidate, null);
+        }
+
+        static OnNode rejected(Status rejection) {
+            return new OnNode(null, rejection);
+        }
+    }
 
     /** kube-scheduler's {@code MoreImportantPod}: higher priority first, then the one that started earlier. */
     static final Comparator<PodInfo> MORE_IMPORTANT_FIRST = Comparator
@@ -27,45 +45,58 @@ public final class Victims {
     }
 
     /**
-     * The victims on one node: every pod of lower priority than the preemptor is removed from a copy of the node;
-     * if the preemptor then fits, each of them is put back in turn and stays (is reprieved) when the preemptor
-     * still fits. Those whose eviction would break a PodDisruptionBudget are put back first, then the others, each
-     * group most important first, so that budgets are spared where the node allows; the candidate counts the
-     * victims that break one. Pods of the same or higher priority are never victims.
+     * The victims on one node: every pod of lower priority than the preemptor is removed from a copy of the node
+     * and, through the PreFilter extensions, from a copy of the cycle state (so that the counts inter-pod
+     * affinity and topology spreading computed at PreFilter no longer hold them); if the preemptor then fits, each
+     * of them is put back in turn and stays (is reprieved) when the preemptor still fits. Those whose eviction
+     * would break a PodDisruptionBudget are put back first, then the others, each group most important first, so
+     * that budgets are spared where the node allows; the candidate counts the victims that break one. Pods of the
+     * same or higher priority are never victims.
      *
+     * @param state   the cycle's state as the PreFilters left it; this call does not change it (it works on a copy)
      * @param node    a NodeInfo the Filters rejected for the preemptor; this call does not change it (it works on a
      *                copy)
      * @param budgets the cluster's budgets, read only when the node has lower-priority pods
-     * @return the candidate, or empty when the node holds no lower-priority pod or removing them all is not enough
+     * @return the candidate, or the rejection when the node holds no lower-priority pod or removing them all is not
+     *         enough; an {@link Code#ERROR} rejection when a PreFilter extension failed
      */
-    public static Optional<Candidate> selectOnNode(NodeFilter filters, CycleState state, PodInfo preemptor, NodeInfo node,
-                                                   Supplier<List<DisruptionBudget>> budgets) {
+    public static OnNode selectOnNode(NodeFilter filters, CycleState state, PodInfo preemptor, NodeInfo node,
+                                      Supplier<List<DisruptionBudget>> budgets) {
         List<PodInfo> potential = new ArrayList<>();
         for (PodInfo p : node.pods()) {
             if (p.priority() < preemptor.priority()) potential.add(p);
         }
         // Nothing to remove: the node stays as the Filters just rejected it. This spares a copy per node for
         // the common case of a cluster of equal priorities, where every pod that fits nowhere comes here.
-        if (potential.isEmpty()) return Optional.empty();
+        if (potential.isEmpty()) return OnNode.rejected(Status.unresolvable(DefaultPreemption.NO_VICTIMS));
         NodeInfo trial = node.copy();
-        for (PodInfo p : potential) trial.removePod(p.key());
-        if (!filters.filter(state, preemptor, trial).isSuccess()) return Optional.empty();
+        CycleState trialState = state.copy();
+        for (PodInfo p : potential) {
+            Status removed = filters.removePod(trialState, preemptor, trial, p);
+            if (!removed.isSuccess()) return OnNode.rejected(removed);
+        }
+        Status fits = filters.filter(trialState, preemptor, trial);
+        if (!fits.isSuccess()) return OnNode.rejected(fits);
         potential.sort(MORE_IMPORTANT_FIRST);
         List<List<PodInfo>> split = splitByBudgetViolation(potential, budgets.get());
         List<PodInfo> victims = new ArrayList<>();
         int violations = 0;
         for (int group = 0; group < 2; group++) {
             for (PodInfo p : split.get(group)) {
-                trial.addPod(p);
-                if (!filters.filter(state, preemptor, trial).isSuccess()) {
-                    trial.removePod(p.key());
+                Status added = filters.addPod(trialState, preemptor, trial, p);
+                if (!added.isSuccess()) return OnNode.rejected(added);
+                Status still = filters.filter(trialState, preemptor, trial);
+                if (still.code() == Code.ERROR) return OnNode.rejected(still);
+                if (!still.isSuccess()) {
+                    Status removed = filters.removePod(trialState, preemptor, trial, p);
+                    if (!removed.isSuccess()) return OnNode.rejected(removed);
                     victims.add(p);
                     if (group == 0) violations++;
                 }
             }
         }
         victims.sort(MORE_IMPORTANT_FIRST);
-        return Optional.of(new Candidate(node.name(), victims, violations));
+        return OnNode.of(new Candidate(node.name(), victims, violations));
     }
 
     /**

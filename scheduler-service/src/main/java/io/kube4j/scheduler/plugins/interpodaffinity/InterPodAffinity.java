@@ -7,7 +7,7 @@ import io.kube4j.scheduler.framework.CycleState;
 import io.kube4j.scheduler.framework.FilterPlugin;
 import io.kube4j.scheduler.framework.NodeInfo;
 import io.kube4j.scheduler.framework.PodInfo;
-import io.kube4j.scheduler.framework.PreFilterPlugin;
+import io.kube4j.scheduler.framework.PreFilterExtensions;
 import io.kube4j.scheduler.framework.PreFilterResult;
 import io.kube4j.scheduler.framework.PreScorePlugin;
 import io.kube4j.scheduler.framework.ScorePlugin;
@@ -25,13 +25,15 @@ import java.util.Map;
  * ({@code node(s) didn't match pod affinity rules}); (2) no pod matching a required anti-affinity term in the
  * node's domain ({@code node(s) didn't match pod anti-affinity rules}); (3) no existing pod whose required
  * anti-affinity selects this pod in the node's domain ({@code node(s) didn't satisfy existing pods anti-affinity
- * rules}). PreFilter counts matching pods per topology domain once.
+ * rules}). PreFilter counts matching pods per topology domain once; its extensions (AddPod, RemovePod) keep the
+ * counts true when preemption takes a pod off a node or puts it back, so evicting the lower-priority pods an
+ * anti-affinity term selects (or whose own anti-affinity selects the pod) makes room.
  *
  * <p>Score: per domain, the weights of the pod's preferred terms matched by existing pods (anti-affinity
  * subtracts), plus existing pods' preferred terms and (with {@code hardPodAffinityWeight}) required affinity
  * terms that match this pod; normalised between the lowest and highest node.
  */
-public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
+public final class InterPodAffinity implements PreFilterExtensions, FilterPlugin, PreScorePlugin, ScorePlugin {
 
     public static final String NAME = "InterPodAffinity";
     public static final String AFFINITY_REASON = "node(s) didn't match pod affinity rules";
@@ -43,11 +45,21 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
     record TopologyPair(String key, String value) {
     }
 
-    /** Counts of matching pods per topology domain. */
+    /**
+     * Counts of matching pods per topology domain. A domain whose count falls to zero is removed, so that an empty
+     * map means no matching pod anywhere (the first pod of a self-selecting group relies on that).
+     */
     static final class Counts extends HashMap<TopologyPair, Long> {
+        Counts() {
+        }
+
+        Counts(Counts other) {
+            super(other);
+        }
+
         void add(NodeInfo node, String topologyKey, long delta) {
             String value = node.labels().get(topologyKey);
-            if (value != null) merge(new TopologyPair(topologyKey, value), delta, Long::sum);
+            if (value != null) merge(new TopologyPair(topologyKey, value), delta, (a, b) -> a + b == 0 ? null : a + b);
         }
 
         long get(String key, String value) {
@@ -56,7 +68,30 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
         }
     }
 
-    private record FilterState(Counts existingAntiAffinity, Counts affinity, Counts antiAffinity) {
+    private record FilterState(Counts existingAntiAffinity, Counts affinity, Counts antiAffinity)
+            implements CycleState.StateData {
+
+        @Override
+        public FilterState copy() {
+            return new FilterState(new Counts(existingAntiAffinity), new Counts(affinity), new Counts(antiAffinity));
+        }
+
+        /**
+         * Counts {@code other} on {@code node} ({@code sign} 1) or uncounts it (-1) as PreFilter counted the pods:
+         * its anti-affinity terms that select the pod, the pod's affinity terms when it matches them all, the pod's
+         * anti-affinity terms that select it.
+         */
+        void update(PodInfo pod, PodInfo other, NodeInfo node, ClusterView cluster, int sign) {
+            for (AffinityTerm t : other.requiredAntiAffinityTerms()) {
+                if (t.matches(pod, cluster)) existingAntiAffinity.add(node, t.topologyKey(), sign);
+            }
+            if (matchesAll(pod.requiredAffinityTerms(), other, cluster)) {
+                for (AffinityTerm t : pod.requiredAffinityTerms()) affinity.add(node, t.topologyKey(), sign);
+            }
+            for (AffinityTerm t : pod.requiredAntiAffinityTerms()) {
+                if (t.matches(other, cluster)) antiAffinity.add(node, t.topologyKey(), sign);
+            }
+        }
     }
 
     private final long hardPodAffinityWeight;
@@ -118,6 +153,21 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
         }
         state.write(FILTER_KEY, new FilterState(existingAnti, affinity, anti));
         return PreFilterResult.SUCCESS;
+    }
+
+    @Override
+    public Status addPod(CycleState state, PodInfo podToSchedule, PodInfo podToAdd, NodeInfo node, ClusterView cluster) {
+        FilterState s = state.read(FILTER_KEY);
+        if (s != null) s.update(podToSchedule, podToAdd, node, cluster, 1);
+        return Status.SUCCESS;
+    }
+
+    @Override
+    public Status removePod(CycleState state, PodInfo podToSchedule, PodInfo podToRemove, NodeInfo node,
+                            ClusterView cluster) {
+        FilterState s = state.read(FILTER_KEY);
+        if (s != null) s.update(podToSchedule, podToRemove, node, cluster, -1);
+        return Status.SUCCESS;
     }
 
     /** The pods on the node the term selects. */

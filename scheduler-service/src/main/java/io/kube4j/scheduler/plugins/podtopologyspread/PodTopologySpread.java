@@ -6,7 +6,7 @@ import io.kube4j.scheduler.framework.CycleState;
 import io.kube4j.scheduler.framework.FilterPlugin;
 import io.kube4j.scheduler.framework.NodeInfo;
 import io.kube4j.scheduler.framework.PodInfo;
-import io.kube4j.scheduler.framework.PreFilterPlugin;
+import io.kube4j.scheduler.framework.PreFilterExtensions;
 import io.kube4j.scheduler.framework.PreFilterResult;
 import io.kube4j.scheduler.framework.PreScorePlugin;
 import io.kube4j.scheduler.framework.ScorePlugin;
@@ -26,12 +26,13 @@ import java.util.Set;
  * the selector in the node's domain, plus one if the pod matches itself, minus the fewest in any domain (zero
  * while there are fewer domains than {@code minDomains}) must not exceed {@code maxSkew}
  * ({@code node(s) didn't match pod topology spread constraints}). Domains are the values of the key among nodes
- * that carry every constraint's key and pass the inclusion policies.
+ * that carry every constraint's key and pass the inclusion policies. PreFilter counts once; its extensions (AddPod,
+ * RemovePod) keep the counts and the minimum true when preemption takes matching pods off a node or puts them back.
  *
  * <p>Score ({@code ScheduleAnyway}): fewer matching pods in the node's domain score higher, each constraint
  * weighted by the log of its domain count. System default constraints are not applied.
  */
-public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
+public final class PodTopologySpread implements PreFilterExtensions, FilterPlugin, PreScorePlugin, ScorePlugin {
 
     public static final String NAME = "PodTopologySpread";
     public static final String REASON = "node(s) didn't match pod topology spread constraints";
@@ -40,7 +41,51 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
     private static final String FILTER_KEY = "PreFilter" + NAME;
     private static final String SCORE_KEY = "PreScore" + NAME;
 
-    private record FilterState(List<SpreadConstraint> constraints, List<Map<String, Long>> counts, long[] minCounts) {
+    /**
+     * Per constraint, the matching pods per domain and the fewest in any domain (0 while there are fewer domains
+     * than minDomains). The domains are fixed at PreFilter; pods added or removed change only the counts.
+     */
+    private record FilterState(List<SpreadConstraint> constraints, List<Map<String, Long>> counts, long[] minCounts)
+            implements CycleState.StateData {
+
+        @Override
+        public FilterState copy() {
+            List<Map<String, Long>> c = new java.util.ArrayList<>(counts.size());
+            for (Map<String, Long> m : counts) c.add(new HashMap<>(m));
+            return new FilterState(constraints, c, minCounts.clone());
+        }
+
+        /**
+         * Counts {@code other} on {@code node} ({@code delta} 1) or uncounts it (-1) wherever PreFilter would have
+         * counted it: same namespace as the pod, not terminating, on a node of the constraint's domains, matching
+         * its selector.
+         */
+        void update(PodInfo pod, PodInfo other, NodeInfo node, long delta) {
+            if (!other.namespace().equals(pod.namespace()) || other.terminating()) return;
+            if (!SpreadConstraint.nodeHasAllKeys(node, constraints)) return;
+            for (int i = 0; i < constraints.size(); i++) {
+                SpreadConstraint c = constraints.get(i);
+                if (!c.selector().matches(other.labels()) || !c.includes(pod, node)) continue;
+                Map<String, Long> domains = counts.get(i);
+                String value = node.labels().get(c.topologyKey());
+                long before = domains.getOrDefault(value, 0L);
+                long after = before + delta;
+                domains.put(value, after);
+                if (domains.size() < c.minDomains()) {
+                    minCounts[i] = 0;
+                } else if (after < minCounts[i]) {
+                    minCounts[i] = after;
+                } else if (before == minCounts[i] && after > before) {
+                    minCounts[i] = minimum(domains);
+                }
+            }
+        }
+    }
+
+    private static long minimum(Map<String, Long> domains) {
+        long min = Integer.MAX_VALUE;
+        for (long v : domains.values()) min = Math.min(min, v);
+        return min;
     }
 
     private record ScoreState(List<SpreadConstraint> constraints, Set<String> ignoredNodes,
@@ -74,14 +119,25 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
         long[] min = new long[constraints.size()];
         for (int i = 0; i < min.length; i++) {
             Map<String, Long> domains = counts.get(i);
-            if (domains.size() < constraints.get(i).minDomains()) {
-                min[i] = 0;
-            } else {
-                min[i] = domains.values().stream().mapToLong(Long::longValue).min().orElse(Integer.MAX_VALUE);
-            }
+            min[i] = domains.size() < constraints.get(i).minDomains() ? 0 : minimum(domains);
         }
         state.write(FILTER_KEY, new FilterState(constraints, counts, min));
         return PreFilterResult.SUCCESS;
+    }
+
+    @Override
+    public Status addPod(CycleState state, PodInfo podToSchedule, PodInfo podToAdd, NodeInfo node, ClusterView cluster) {
+        FilterState s = state.read(FILTER_KEY);
+        if (s != null) s.update(podToSchedule, podToAdd, node, 1);
+        return Status.SUCCESS;
+    }
+
+    @Override
+    public Status removePod(CycleState state, PodInfo podToSchedule, PodInfo podToRemove, NodeInfo node,
+                            ClusterView cluster) {
+        FilterState s = state.read(FILTER_KEY);
+        if (s != null) s.update(podToSchedule, podToRemove, node, -1);
+        return Status.SUCCESS;
     }
 
     @Override
