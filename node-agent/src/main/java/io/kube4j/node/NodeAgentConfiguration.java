@@ -35,6 +35,7 @@ public class NodeAgentConfiguration {
         try {
             Config config = Config.fromKubeconfig(Files.readString(Path.of(properties.kubeconfig())));
             config.setRequestTimeout(30_000);
+            config.setUserAgent(io.kube4j.machinery.client.GatewayClients.userAgent("kubelet"));
             return new KubernetesClientBuilder().withConfig(config).build();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the kubeconfig " + properties.kubeconfig(), e);

@@ -35,7 +35,7 @@ class ProxyConfiguration {
 
     @Bean(destroyMethod = "close")
     KubernetesClient gatewayClient(ProxyProperties properties) {
-        return GatewayClients.fromKubeconfig(properties.kubeconfig());
+        return GatewayClients.fromKubeconfig(properties.kubeconfig(), GatewayClients.userAgent("kube-proxy"));
     }
 
     @Bean

@@ -23,6 +23,15 @@ public final class GatewayClients {
     private GatewayClients() {
     }
 
+    /**
+     * The User-Agent of a role: Kubernetes' component name first ({@code kube-controller-manager},
+     * {@code kube-scheduler}, {@code kubelet}, {@code kube-proxy}), so that the roles' writes carry the field
+     * managers users and tools know from Kubernetes.
+     */
+    public static String userAgent(String component) {
+        return component + "/v1.32.0 (linux/amd64) kube4j/0.1.0";
+    }
+
     /** A client for the current context of the kubeconfig at {@code kubeconfig}, with fabric8's User-Agent. */
     public static KubernetesClient fromKubeconfig(Path kubeconfig) {
         return fromKubeconfig(kubeconfig, null);

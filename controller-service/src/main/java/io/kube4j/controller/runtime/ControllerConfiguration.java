@@ -16,7 +16,7 @@ class ControllerConfiguration {
 
     @Bean(destroyMethod = "close")
     KubernetesClient gatewayClient(ControllerProperties properties) {
-        return GatewayClients.fromKubeconfig(properties.kubeconfig());
+        return GatewayClients.fromKubeconfig(properties.kubeconfig(), GatewayClients.userAgent("kube-controller-manager"));
     }
 
     @Bean

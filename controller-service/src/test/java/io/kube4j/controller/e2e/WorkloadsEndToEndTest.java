@@ -106,6 +106,13 @@ class WorkloadsEndToEndTest {
             assertThat(d.getStatus().getUpdatedReplicas()).isEqualTo(5);
             assertThat(d.getStatus().getAvailableReplicas()).isEqualTo(5);
             assertThat(d.getStatus().getObservedGeneration()).isEqualTo(d.getMetadata().getGeneration());
+            // The controllers' writes carry the field manager Kubernetes' controller manager does.
+            assertThat(d.getMetadata().getManagedFields())
+                    .anySatisfy(m -> {
+                        assertThat(m.getManager()).isEqualTo("kube-controller-manager");
+                        assertThat(m.getSubresource()).isEqualTo("status");
+                    })
+                    .anySatisfy(m -> assertThat(m.getSubresource()).isEqualTo("scale"));
             String described = kubectl.ok("describe", "deployment", "web", "-n", "roll");
             assertThat(described).contains("NewReplicaSetAvailable").contains("MinimumReplicasAvailable")
                     .containsPattern("Scaled up replica set web-[a-z0-9]+ to 5 from 3");

@@ -54,7 +54,7 @@ class SchedulerServiceConfiguration {
 
     @Bean(destroyMethod = "close")
     KubernetesClient gatewayClient(SchedulerProperties properties) {
-        return GatewayClients.fromKubeconfig(properties.kubeconfig());
+        return GatewayClients.fromKubeconfig(properties.kubeconfig(), GatewayClients.userAgent("kube-scheduler"));
     }
 
     @Bean
