@@ -132,24 +132,22 @@ public final class Framework {
      */
     public Status runPreFilterExtensionAddPod(CycleState state, PodInfo pod, PodInfo podToAdd, NodeInfo node,
                                               ClusterView cluster) {
-        for (PreFilterExtensions e : preFilterExtensions) {
-            if (state.skipFilterPlugins().contains(e.name())) continue;
-            Status s = e.addPod(state, pod, podToAdd, node, cluster);
-            if (!s.isSuccess()) {
-                return Status.error("running AddPod on PreFilter plugin " + e.name() + ": " + s.message());
-            }
-        }
-        return Status.SUCCESS;
+        return runPreFilterExtensions(state, "AddPod", e -> e.addPod(state, pod, podToAdd, node, cluster));
     }
 
     /** As {@link #runPreFilterExtensionAddPod}, for {@code podToRemove} no longer on {@code node}. */
     public Status runPreFilterExtensionRemovePod(CycleState state, PodInfo pod, PodInfo podToRemove, NodeInfo node,
                                                  ClusterView cluster) {
+        return runPreFilterExtensions(state, "RemovePod", e -> e.removePod(state, pod, podToRemove, node, cluster));
+    }
+
+    private Status runPreFilterExtensions(CycleState state, String operation,
+                                          java.util.function.Function<PreFilterExtensions, Status> call) {
         for (PreFilterExtensions e : preFilterExtensions) {
             if (state.skipFilterPlugins().contains(e.name())) continue;
-            Status s = e.removePod(state, pod, podToRemove, node, cluster);
+            Status s = call.apply(e);
             if (!s.isSuccess()) {
-                return Status.error("running RemovePod on PreFilter plugin " + e.name() + ": " + s.message());
+                return Status.error("running " + operation + " on PreFilter plugin " + e.name() + ": " + s.message());
             }
         }
         return Status.SUCCESS;
