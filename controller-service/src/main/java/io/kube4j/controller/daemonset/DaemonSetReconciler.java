@@ -55,6 +55,8 @@ import java.util.Set;
  */
 public final class DaemonSetReconciler implements Reconciler {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DaemonSetReconciler.class);
+
     private final Cache<DaemonSet> sets;
     private final Cache<Pod> pods;
     private final Cache<Node> nodes;
@@ -132,11 +134,21 @@ public final class DaemonSetReconciler implements Reconciler {
                 failed.removeAll(held);
                 actions = new DaemonSetPlan.Actions(actions.createOn(), delete, actions.force(), failed);
             }
+            if (log.isDebugEnabled()) {
+                log.debug("{}: revision {}, {} pods, create on {}, delete {}, force {}", key, hash, owned.size(),
+                        actions.createOn(), names(actions.delete()), names(actions.force()));
+            }
             execute(key, set, template, hash, actions);
+        } else if (log.isDebugEnabled()) {
+            log.debug("{}: waiting for {}", key, expectations.describe(key));
         }
         writeStatus(set, DaemonSetPlan.status(set, spec, nodeList, owned, hash, now));
         truncateHistory(set, history, owned, update);
         return result.merge(requeueForAvailability(set, owned, now));
+    }
+
+    private static List<String> names(List<Pod> pods) {
+        return pods.stream().map(p -> p.getMetadata().getName()).toList();
     }
 
     /** How long a failed pod on this set's node must wait before it is replaced, or null when it may go now (and the wait grows). */

@@ -110,6 +110,19 @@ class DaemonSetEndToEndTest {
         }
     }
 
+    /** {@code kubectl rollout status}; when it times out, the failure shows what the set, its pods and revisions were. */
+    static String rolloutStatus(Kubectl kubectl) {
+        Kubectl.Result result = kubectl.run("rollout", "status", "daemonset/agent", "-n", "ds", "--timeout=90s");
+        if (result.ok()) return result.out();
+        StringBuilder state = new StringBuilder("kubectl rollout status daemonset/agent failed: " + result);
+        for (String[] args : List.of(new String[]{"get", "daemonset", "agent", "-n", "ds", "-o", "yaml"},
+                new String[]{"get", "pods,controllerrevisions,nodes", "-n", "ds", "-o", "wide", "--show-labels"},
+                new String[]{"get", "events", "-n", "ds"})) {
+            state.append("\n$ kubectl ").append(String.join(" ", args)).append('\n').append(kubectl.run(args));
+        }
+        throw new AssertionError(state.toString());
+    }
+
     @Test
     void podPerNodeNodesComingAndGoingRollingUpdateHistoryAndUndo() throws Exception {
         Kubectl kubectl = cluster.kubectl();
@@ -119,7 +132,7 @@ class DaemonSetEndToEndTest {
         node("ds-edge", "edge");
         try (var readiness = new PodReadiness(cluster.client(), "ds", p -> true)) {
             kubectl.runWithInput(MANIFEST, "apply", "-f", "-");
-            assertThat(kubectl.ok("rollout", "status", "daemonset/agent", "-n", "ds", "--timeout=90s"))
+            assertThat(rolloutStatus(kubectl))
                     .contains("daemon set \"agent\" successfully rolled out");
             await(() -> imagesAre(Map.of("ds-n1", "agent:1", "ds-n2", "agent:1")));
             Pod pod = pods().getFirst();
@@ -140,14 +153,14 @@ class DaemonSetEndToEndTest {
 
             // A rolling update, one node at a time (maxUnavailable 1): never two nodes without a pod.
             kubectl.ok("set", "image", "daemonset/agent", "agent=agent:2", "-n", "ds");
-            assertThat(kubectl.ok("rollout", "status", "daemonset/agent", "-n", "ds", "--timeout=90s")).contains("successfully rolled out");
+            assertThat(rolloutStatus(kubectl)).contains("successfully rolled out");
             await(() -> imagesAre(Map.of("ds-n1", "agent:2", "ds-n3", "agent:2")));
             String history = kubectl.ok("rollout", "history", "daemonset/agent", "-n", "ds");
             assertThat(history).containsPattern("(?m)^1\\s").containsPattern("(?m)^2\\s");
             assertThat(kubectl.ok("rollout", "history", "daemonset/agent", "-n", "ds", "--revision=1")).contains("agent:1");
 
             assertThat(kubectl.ok("rollout", "undo", "daemonset/agent", "-n", "ds")).contains("rolled back");
-            assertThat(kubectl.ok("rollout", "status", "daemonset/agent", "-n", "ds", "--timeout=90s")).contains("successfully rolled out");
+            assertThat(rolloutStatus(kubectl)).contains("successfully rolled out");
             await(() -> imagesAre(Map.of("ds-n1", "agent:1", "ds-n3", "agent:1")));
             assertThat(kubectl.ok("rollout", "history", "daemonset/agent", "-n", "ds")).containsPattern("(?m)^3\\s");
             assertThat(kubectl.ok("describe", "daemonset", "agent", "-n", "ds")).contains("Created pod: agent-").contains("Deleted pod: agent-");

@@ -57,6 +57,8 @@ final class SharedControlPlane implements AutoCloseable {
                     "--kube4j.controllers.nodes.monitor-period=1s",
                     "--kube4j.controllers.podgc.quarantine=1s",
                     "--kube4j.controllers.load-balancer.pool=192.168.77.1-192.168.77.2",
+                    // What the DaemonSet controller decides, pass by pass: DaemonSetEndToEndTest's rollout has been seen stuck.
+                    "--logging.level.io.kube4j.controller.daemonset=DEBUG",
                     "--spring.data.redis.host=127.0.0.1",
                     "--spring.data.redis.port=" + redis.port());
             return new SharedControlPlane(redis, cluster, clock, controllers);
