@@ -39,6 +39,12 @@ public final class NodeCidrAllocator implements Reconciler {
     private final EventRecorder events;
     private final CidrRange range;
     private final Map<String, String> pending = new ConcurrentHashMap<>();
+    /**
+     * Nodes told (by an event) that no subnet is left: told once, not on every pass, since every
+     * Node event runs a pass and a cluster larger than its CIDR would otherwise get an event per
+     * node without a subnet per pass. Forgotten when the node gets a subnet or goes.
+     */
+    private final Set<String> toldNotAvailable = ConcurrentHashMap.newKeySet();
 
     public NodeCidrAllocator(Cache<Node> nodes, ObjectClient objects, EventRecorder events, CidrRange range) {
         this.nodes = nodes;
@@ -63,16 +69,21 @@ public final class NodeCidrAllocator implements Reconciler {
             }
         }
         pending.keySet().removeIf(name -> nodes.get(name).isEmpty());
+        toldNotAvailable.removeIf(name -> nodes.get(name).map(n -> podCidr(n) != null && !podCidr(n).isEmpty()).orElse(true));
         pending.values().forEach(cidr -> range.indexOf(cidr).ifPresent(used::add));
 
+        boolean exhausted = false;
         all.sort(Comparator.comparing((Node n) -> String.valueOf(n.getMetadata().getCreationTimestamp())).thenComparing(n -> n.getMetadata().getName()));
         for (Node node : all) {
             String name = node.getMetadata().getName();
             if (podCidr(node) != null && !podCidr(node).isEmpty()) continue;
             if (pending.containsKey(name)) continue;
-            Optional<String> free = range.firstFree(used);
+            Optional<String> free = exhausted ? Optional.empty() : range.firstFree(used);
             if (free.isEmpty()) {
-                events.event(node, EventRecorder.NORMAL, "CIDRNotAvailable", "Node " + name + " status is now: CIDRNotAvailable");
+                exhausted = true;
+                if (toldNotAvailable.add(name)) {
+                    events.event(node, EventRecorder.NORMAL, "CIDRNotAvailable", "Node " + name + " status is now: CIDRNotAvailable");
+                }
                 continue;
             }
             Node next = Json.MAPPER.convertValue(node, Node.class);

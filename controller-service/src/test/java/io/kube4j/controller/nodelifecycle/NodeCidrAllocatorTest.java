@@ -62,6 +62,25 @@ class NodeCidrAllocatorTest {
     }
 
     @Test
+    void aNodeLeftWithoutASubnetIsToldOnceNotOnEveryPass() {
+        node("a", null, "2026-01-01T00:00:00Z");
+        node("b", null, "2026-01-01T00:00:01Z");
+        node("c", null, "2026-01-01T00:00:02Z");
+        NodeCidrAllocator allocator = new NodeCidrAllocator(nodes, objects, events, CidrRange.parse("10.0.0.0/24", 24));
+        allocator.reconcile(NodeCidrAllocator.KEY);
+        assertThat(events.events()).hasSize(2).allSatisfy(e -> assertThat(e).contains("CIDRNotAvailable"));
+        allocator.reconcile(NodeCidrAllocator.KEY);
+        assertThat(events.events()).hasSize(2);
+
+        // The node that went and came back is told again.
+        nodes.remove("b");
+        allocator.reconcile(NodeCidrAllocator.KEY);
+        node("b", null, "2026-01-01T00:00:03Z");
+        allocator.reconcile(NodeCidrAllocator.KEY);
+        assertThat(events.events()).hasSize(3);
+    }
+
+    @Test
     void aRestartedAllocatorDerivesWhatIsTakenFromTheNodes() {
         node("a", "10.244.0.0/24", "2026-01-01T00:00:00Z");
         node("b", "10.244.1.0/24", "2026-01-01T00:00:01Z");
