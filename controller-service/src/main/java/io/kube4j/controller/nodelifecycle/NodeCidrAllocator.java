@@ -72,8 +72,10 @@ public final class NodeCidrAllocator implements Reconciler {
         toldNotAvailable.removeIf(name -> nodes.get(name).map(n -> podCidr(n) != null && !podCidr(n).isEmpty()).orElse(true));
         pending.values().forEach(cidr -> range.indexOf(cidr).ifPresent(used::add));
 
-        boolean exhausted = false;
-        all.sort(Comparator.comparing((Node n) -> String.valueOf(n.getMetadata().getCreationTimestamp())).thenComparing(n -> n.getMetadata().getName()));
+        // Every subnet taken: nothing to hand out, so no need to order the nodes (this pass runs on
+        // every event of every node still waiting, and a large cluster may have hundreds waiting).
+        boolean exhausted = used.size() >= range.size();
+        if (!exhausted) all.sort(Comparator.comparing((Node n) -> String.valueOf(n.getMetadata().getCreationTimestamp())).thenComparing(n -> n.getMetadata().getName()));
         for (Node node : all) {
             String name = node.getMetadata().getName();
             if (podCidr(node) != null && !podCidr(node).isEmpty()) continue;
