@@ -191,8 +191,7 @@ public class ResourceController {
                 if (apply) validateFieldManager(manager, "PatchOptions");
                 if (info.subresource() == null || info.subresource().equals("status")) {
                     ResourceStorage.Part part = info.subresource() == null ? ResourceStorage.Part.MAIN : ResourceStorage.Part.STATUS;
-                    if (contentType.equals(MediaTypes.APPLY_PATCH_YAML)
-                            && storage.find(type, namespace, info.name()).isEmpty() && part == ResourceStorage.Part.MAIN) {
+                    if (apply && storage.find(type, namespace, info.name()).isEmpty() && part == ResourceStorage.Part.MAIN) {
                         ObjectNode applied = patcher.patch(served, null, patch, contentType, manager, force);
                         KubeObject.metadata(applied).put("name", info.name());
                         FieldValidation.addWarnings(response, fieldValidation.apply(served, applied, validation));

@@ -1,9 +1,6 @@
 package io.kube4j.machinery.patch;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -14,6 +11,7 @@ import java.util.TreeMap;
 
 import io.kube4j.machinery.errors.ApiException;
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.KubeObject;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -53,9 +51,6 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Pure: no argument is modified; the clock is a parameter.
  */
 public final class ApplyPatch {
-
-    private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
-            .withZone(ZoneOffset.UTC);
 
     private final PatchMeta meta;
 
@@ -130,7 +125,7 @@ public final class ApplyPatch {
             ObjectNode created = config.deepCopy();
             ArrayNode managed = JsonValues.NODES.arrayNode();
             if (!next.isEmpty()) managed.add(entry);
-            metadata(created).set("managedFields", managed);
+            KubeObject.metadata(created).set("managedFields", managed);
             return created;
         }
 
@@ -189,27 +184,12 @@ public final class ApplyPatch {
         ordered.sort(ManagedFields.ORDER);
         managed.removeAll();
         ordered.forEach(managed::add);
-        metadata(result).set("managedFields", managed);
+        KubeObject.metadata(result).set("managedFields", managed);
         return result;
     }
 
     private static ObjectNode entry(String manager, String apiVersion, Instant now, FieldSet fields) {
-        ObjectNode entry = JsonValues.NODES.objectNode();
-        entry.put("manager", manager);
-        entry.put("operation", "Apply");
-        entry.put("apiVersion", apiVersion);
-        entry.put("time", RFC3339.format(now.truncatedTo(ChronoUnit.SECONDS)));
-        entry.put("fieldsType", "FieldsV1");
-        entry.set("fieldsV1", fields.toFieldsV1());
-        return entry;
-    }
-
-    private static ObjectNode metadata(ObjectNode object) {
-        JsonNode m = object.get("metadata");
-        if (m instanceof ObjectNode o) return o;
-        ObjectNode created = JsonValues.NODES.objectNode();
-        object.set("metadata", created);
-        return created;
+        return ManagedFields.entry(manager, "Apply", apiVersion, ManagedFields.timestamp(now), "", fields.toFieldsV1());
     }
 
     private static boolean ownedByAny(List<Entry> entries, List<String> path) {

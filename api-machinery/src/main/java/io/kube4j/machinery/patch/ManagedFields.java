@@ -2,9 +2,6 @@ package io.kube4j.machinery.patch;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -15,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import io.kube4j.machinery.errors.StatusCause;
+import io.kube4j.machinery.object.KubeObject;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -46,9 +44,6 @@ import tools.jackson.databind.node.ObjectNode;
  * grows with what it changes, not with the size of managedFields.
  */
 public final class ManagedFields {
-
-    private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
-            .withZone(ZoneOffset.UTC);
 
     private static final Set<String> OPERATIONS = Set.of("Apply", "Update");
 
@@ -166,7 +161,7 @@ public final class ManagedFields {
             FieldDiff diff = FieldDiff.between(before, after, meta);
             if (!diff.isEmpty()) entries = transfer(entries, diff, manager, now);
         }
-        ObjectNode metadata = metadata(after);
+        ObjectNode metadata = KubeObject.metadata(after);
         if (entries.isEmpty()) {
             metadata.remove("managedFields");
         } else {
@@ -310,13 +305,8 @@ public final class ManagedFields {
             FieldSet union = FieldSet.fromFieldsV1(bucket.get("fieldsV1"));
             Set<List<String>> paths = new LinkedHashSet<>(union.paths());
             paths.addAll(FieldSet.fromFieldsV1(update.get("fieldsV1")).paths());
-            ObjectNode merged = JsonValues.NODES.objectNode();
-            merged.put("manager", ANCIENT_CHANGES);
-            merged.put("operation", "Update");
-            merged.put("apiVersion", version);
-            merged.set("time", update.get("time"));
-            merged.put("fieldsType", "FieldsV1");
-            merged.set("fieldsV1", FieldSet.wrap(paths).toFieldsV1());
+            ObjectNode merged = entry(ANCIENT_CHANGES, "Update", version, update.path("time").asString(""), "",
+                    FieldSet.wrap(paths).toFieldsV1());
             ObjectNode replaced = bucket;
             out.removeIf(e -> e == replaced || e == update);
             out.add(merged);
@@ -326,14 +316,20 @@ public final class ManagedFields {
     }
 
     private static ObjectNode entry(Manager manager, Instant now, ObjectNode fields) {
+        return entry(manager.name(), "Update", manager.apiVersion(), timestamp(now), manager.subresource(), fields);
+    }
+
+    /** One managedFields entry, its fields in kube-apiserver's order; no {@code subresource} when it is empty. */
+    static ObjectNode entry(String manager, String operation, String apiVersion, String time, String subresource,
+                            ObjectNode fieldsV1) {
         ObjectNode entry = JsonValues.NODES.objectNode();
-        entry.put("manager", manager.name());
-        entry.put("operation", "Update");
-        entry.put("apiVersion", manager.apiVersion());
-        entry.put("time", timestamp(now));
+        entry.put("manager", manager);
+        entry.put("operation", operation);
+        entry.put("apiVersion", apiVersion);
+        entry.put("time", time);
         entry.put("fieldsType", "FieldsV1");
-        entry.set("fieldsV1", fields);
-        if (!manager.subresource().isEmpty()) entry.put("subresource", manager.subresource());
+        entry.set("fieldsV1", fieldsV1);
+        if (!subresource.isEmpty()) entry.put("subresource", subresource);
         return entry;
     }
 
@@ -346,7 +342,7 @@ public final class ManagedFields {
         Stamp last = lastStamp;
         long second = now.getEpochSecond();
         if (last.second() == second) return last.text();
-        Stamp stamp = new Stamp(second, RFC3339.format(now.truncatedTo(ChronoUnit.SECONDS)));
+        Stamp stamp = new Stamp(second, KubeObject.timestamp(now));
         lastStamp = stamp;
         return stamp.text();
     }
@@ -358,13 +354,6 @@ public final class ManagedFields {
             .thenComparing(e -> e.path("manager").asString(""))
             .thenComparing(e -> e.path("apiVersion").asString(""))
             .thenComparing(e -> e.path("subresource").asString(""));
-
-    private static ObjectNode metadata(ObjectNode object) {
-        if (object.get("metadata") instanceof ObjectNode m) return m;
-        ObjectNode created = JsonValues.NODES.objectNode();
-        object.set("metadata", created);
-        return created;
-    }
 
     /**
      * Operations on a {@code fieldsV1} tree in place: a path is in the set when its node is {@code {}} or holds a
