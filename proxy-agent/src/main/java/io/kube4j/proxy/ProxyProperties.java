@@ -22,7 +22,7 @@ import java.util.List;
  * @param syncBurst          syncs allowed back to back before {@code minSyncInterval} applies
  * @param maxSyncInterval    a sync at least this often, even without a change (rules recomputed; a back end sends
  *                           only differences from what it applied, so rules changed by hand stay until a full sync)
- * @param syncTimeout        how long to wait for the first list of every watch before giving up on starting
+ * @param syncTimeout        how often to say which first lists are still missing while the agent waits for them
  * @param table              the nftables table ({@code ip <table>}) and iptables chain prefix this agent owns
  * @param netns              run nft and iptables inside this network namespace (tests, benchmarks); empty for the host's
  * @param cleanupOnExit      remove the programmed rules when the agent stops

@@ -256,9 +256,32 @@ public class Kube4jCluster implements Startable, AutoCloseable {
                 node.waitingFor(Wait.forHealthcheck().withStartupTimeout(ROLE_STARTUP));
             }
         } catch (RuntimeException e) {
+            // Testcontainers says only which image timed out: the failing roles' own words go with it.
+            IllegalStateException failure = new IllegalStateException("the cluster did not start: " + e.getMessage() + unhealthyRoles(), e);
             stop();
-            throw e;
+            throw failure;
         }
+    }
+
+    /** The state and last log lines of every started container that is not running and healthy. */
+    private String unhealthyRoles() {
+        StringBuilder out = new StringBuilder();
+        DockerClient docker = DockerClientFactory.instance().client();
+        for (GenericContainer<?> container : started) {
+            String id = container.getContainerId();
+            if (id == null) continue;
+            try {
+                InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(id).exec().getState();
+                String health = state.getHealth() == null ? null : state.getHealth().getStatus();
+                if (Boolean.TRUE.equals(state.getRunning()) && (health == null || "healthy".equals(health))) continue;
+                out.append("\n--- ").append(container.getDockerImageName())
+                        .append(Boolean.TRUE.equals(state.getRunning()) ? " running, " + health : " exited (" + state.getExitCodeLong() + ")")
+                        .append(", its log ends:\n").append(tail(container.getLogs()));
+            } catch (RuntimeException inspectFailed) {
+                out.append("\n--- ").append(container.getDockerImageName()).append(": ").append(inspectFailed);
+            }
+        }
+        return out.toString();
     }
 
     /** Stops and removes every container, then the network; idempotent. */

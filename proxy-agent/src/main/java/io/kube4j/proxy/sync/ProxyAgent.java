@@ -166,6 +166,8 @@ public final class ProxyAgent implements SmartLifecycle {
                 if (properties.dns().enabled() && properties.dns().manageService()) registerDns();
                 if (ingressServer != null) startIngress();
                 runner.start();
+            } catch (InterruptedException e) {
+                // stopping before the first lists came
             } catch (Exception e) {
                 startFailure = e.toString();
                 log.error("the proxy agent could not start", e);

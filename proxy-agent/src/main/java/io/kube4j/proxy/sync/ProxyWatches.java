@@ -12,10 +12,13 @@ import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ExceptionHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kube4j.proxy.model.ClusterState;
 import io.kube4j.proxy.model.Ipv4;
 import io.kube4j.proxy.policy.PolicyState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,8 +35,13 @@ import java.util.concurrent.TimeoutException;
  * does, rather than each reading the whole change feed), and with network policy on, for
  * NetworkPolicies, Pods and Namespaces, and with the ingress controller on, for Ingresses,
  * IngressClasses and Secrets (TLS); every event handed to one {@link ChangeTracker}.
+ * A failed list or watch is tried again for as long as the agent runs, first lists included (the
+ * gateway may be starting, restarting or overloaded), as kube-proxy keeps trying; only a response
+ * the client cannot read ends a watch.
  */
 public final class ProxyWatches implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyWatches.class);
 
     private final SharedIndexInformer<Service> services;
     private final SharedIndexInformer<EndpointSlice> slices;
@@ -86,6 +94,17 @@ public final class ProxyWatches implements AutoCloseable {
             this.ingressClasses = null;
             this.secrets = null;
         }
+        for (SharedIndexInformer<?> informer : informers()) informer.exceptionHandler(ProxyWatches::retry);
+    }
+
+    /** Retries whatever failed but a response this client cannot read; see the class comment. */
+    static boolean retry(boolean started, Throwable failure) {
+        if (ExceptionHandler.isDeserializationException(failure)) {
+            log.error("a watch cannot read the gateway's response and stops", failure);
+            return false;
+        }
+        log.warn("{} failed, trying again: {}", started ? "a watch" : "a first list", failure.toString());
+        return true;
     }
 
     private List<SharedIndexInformer<?>> informers() {
@@ -95,17 +114,33 @@ public final class ProxyWatches implements AutoCloseable {
         return all;
     }
 
-    /** Starts every informer and waits for each one's first list. */
-    public void startAndAwaitSynced(Duration timeout) throws InterruptedException, TimeoutException {
+    /**
+     * Starts every informer and waits for each one's first list, however long that takes, saying
+     * every {@code reportEvery} which lists are still missing.
+     *
+     * @throws IllegalStateException a watch ended for good (a response the client cannot read)
+     * @throws InterruptedException  the agent is stopping
+     */
+    public void startAndAwaitSynced(Duration reportEvery) throws InterruptedException {
         List<CompletableFuture<Void>> started = new ArrayList<>();
         for (SharedIndexInformer<?> informer : informers()) {
             started.add(informer.start().toCompletableFuture());
         }
-        try {
-            CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("a watch failed to list", e.getCause());
+        CompletableFuture<Void> all = CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
+        while (true) {
+            try {
+                all.get(reportEvery.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a watch failed to list", e.getCause());
+            } catch (TimeoutException e) {
+                log.warn("still waiting for the first list of {} (the gateway may be starting or unreachable)", unsynced());
+            }
         }
+    }
+
+    private List<String> unsynced() {
+        return informers().stream().filter(i -> !i.hasSynced()).map(i -> i.getApiTypeClass().getSimpleName()).toList();
     }
 
     public boolean synced() {
