@@ -9,6 +9,7 @@ import io.kube4j.proxy.model.IncrementalRuleComputation;
 import io.kube4j.proxy.model.Ipv4;
 import io.kube4j.proxy.model.ProxyRules;
 import io.kube4j.proxy.model.RuleComputation;
+import io.kube4j.proxy.nftables.NftRunner;
 import io.kube4j.proxy.nftables.NftablesBackend;
 import io.kube4j.proxy.nftables.ProcessNftRunner;
 
@@ -153,18 +154,79 @@ public final class ProxyBench {
         List<EndpointSlice> slices = slices(count, endpoints);
         double[] out = new double[runs];
         double[] cpu = new double[runs];
+        double[][] stages = new double[5][runs];
         for (int r = 0; r < runs; r++) {
             // A new back end knows nothing of the kernel: its first sync replaces the table whole.
-            NftablesBackend backend = new NftablesBackend(TABLE, new ProcessNftRunner(node));
+            StageTimer timer = new StageTimer(new ProcessNftRunner(node));
+            NftablesBackend backend = new NftablesBackend(TABLE, timer);
             long start = System.nanoTime();
             long cpuStart = cpuNanos();
-            backend.sync(compute(services, slices));
+            long threadStart = THREADS.getCurrentThreadCpuTime();
+            ProxyRules rules = compute(services, slices);
+            long computed = THREADS.getCurrentThreadCpuTime();
+            timer.reset();
+            backend.sync(rules);
             out[r] = (System.nanoTime() - start) / 1e6;
             cpu[r] = (cpuNanos() - cpuStart) / 1e6;
+            stages[0][r] = (computed - threadStart) / 1e6;
+            stages[1][r] = (timer.renderEnd - computed) / 1e6;
+            stages[2][r] = timer.nftUser / 1e6;
+            stages[3][r] = timer.nftSys / 1e6;
+            stages[4][r] = timer.runnerThread / 1e6;
         }
         System.out.printf("  (%d services: CPU time of the sync, this thread plus nft: %.0f ms median; load average %s)%n",
                 count, median(cpu), loadAverage());
+        System.out.printf("  (%d services, CPU medians by stage: rules %.0f ms, rendering %.0f ms, nft user %.0f ms,"
+                        + " nft sys (kernel and nft's own page faults) %.0f ms, this thread while the runner ran %.0f ms)%n",
+                count, median(stages[0]), median(stages[1]), median(stages[2]), median(stages[3]), median(stages[4]));
         return out;
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /**
+     * Splits a sync's CPU time at the hand-over to the runner: what came before is rendering; what
+     * the runner's child processes spent (user, system) and this thread spent inside the runner
+     * (writing the script, or talking to the kernel itself) is programming.
+     */
+    private static final class StageTimer implements NftRunner {
+        private final NftRunner delegate;
+        long renderEnd = -1, nftUser, nftSys, runnerThread;
+
+        StageTimer(NftRunner delegate) {
+            this.delegate = delegate;
+        }
+
+        void reset() {
+            renderEnd = -1;
+            nftUser = nftSys = runnerThread = 0;
+        }
+
+        @Override
+        public void run(String script) throws NftException {
+            long thread = THREADS.getCurrentThreadCpuTime();
+            if (renderEnd < 0) renderEnd = thread;
+            long[] before = childTimes();
+            try {
+                delegate.run(script);
+            } finally {
+                long[] after = childTimes();
+                nftUser += after[0] - before[0];
+                nftSys += after[1] - before[1];
+                runnerThread += THREADS.getCurrentThreadCpuTime() - thread;
+            }
+        }
+
+        /** User and system CPU nanoseconds of the children waited for so far (10 ms ticks). */
+        private static long[] childTimes() {
+            try {
+                String stat = Files.readString(Path.of("/proc/self/stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return new long[]{Long.parseLong(fields[13]) * 10_000_000L, Long.parseLong(fields[14]) * 10_000_000L};
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     /**
