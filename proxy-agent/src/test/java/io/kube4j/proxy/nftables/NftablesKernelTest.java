@@ -8,6 +8,7 @@ import io.kube4j.proxy.model.ServicePortRules;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import java.util.HashSet;
 import java.util.List;
@@ -18,8 +19,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The nftables back end against the real kernel: a node namespace whose table the back end
  * programs, two "pods" in another namespace behind a veth, and a client namespace outside the
- * node. Requests go to the node's service addresses and must reach the pods.
+ * node. Requests go to the node's service addresses and must reach the pods. Full syncs are
+ * staged as in production (rules by nft, the bulk elements over netlink); the subclass
+ * {@link NftablesScriptKernelTest} runs the same cases with full syncs as one nft script.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NftablesKernelTest {
 
     static final String VIP = "10.96.100.10";
@@ -29,14 +33,19 @@ class NftablesKernelTest {
     static final String NODE_CLIENT_SIDE = "10.201.0.1";
     static final String CLIENT = "10.201.0.2";
 
-    static NetworkNamespaces netns;
-    static String node;
-    static String pods;
-    static String client;
-    static NftablesBackend backend;
+    NetworkNamespaces netns;
+    String node;
+    String pods;
+    String client;
+    NftablesBackend backend;
+
+    /** A back end as a newly started agent has it: it knows nothing of the kernel's tables. */
+    NftablesBackend newBackend() {
+        return new NftablesBackend("kube4j", new ProcessNftRunner(node), new NetlinkElementLoader(node));
+    }
 
     @BeforeAll
-    static void namespaces() throws Exception {
+    void namespaces() throws Exception {
         netns = new NetworkNamespaces();
         node = netns.add("node");
         pods = netns.add("pods");
@@ -54,11 +63,11 @@ class NftablesKernelTest {
         netns.echoServer(pods, POD_B, 8080, "b");
         netns.echoServer(pods, POD_B, 8081, "b-8081");
         netns.udpEchoServer(pods, POD_B, 5353, "dns-b");
-        backend = new NftablesBackend("kube4j", new ProcessNftRunner(node));
+        backend = newBackend();
     }
 
     @AfterAll
-    static void cleanup() throws Exception {
+    void cleanup() throws Exception {
         if (netns != null) netns.close();
     }
 
@@ -149,5 +158,24 @@ class NftablesKernelTest {
         backend.sync(rules(service("self", "10.96.100.14", 0, List.of(new Backend(POD_A, 8080)), false, List.of(), 0, List.of())));
         String reply = netns.get(pods, "10.96.100.14", 80);
         assertThat(reply).isEqualTo("a " + NODE_POD_SIDE);
+    }
+
+    @Test
+    void aRestartedAgentsFullSyncReplacesTheTableInUse() throws Exception {
+        backend.sync(rules(service("before", "10.96.100.16", 0, both(), false, List.of(), 0, List.of())));
+        assertThat(netns.get(node, "10.96.100.16", 80)).isNotNull();
+
+        NftablesBackend restarted = newBackend();
+        restarted.sync(rules(service("after", "10.96.100.17", 0, both(), false, List.of(), 0, List.of())));
+        backend = restarted;
+        assertThat(netns.get(node, "10.96.100.17", 80)).isNotNull();
+        assertThat(netns.getExitCode(node, "10.96.100.16", 80)).as("the old table's Service is gone").isNotZero();
+        String tables = netns.tryExec(node, "nft", "list", "tables").output();
+        assertThat(tables.lines().filter(l -> l.startsWith("table ip kube4j")).toList()).as(tables).hasSize(1);
+
+        // Incremental syncs go to whichever table is in use.
+        restarted.sync(rules(service("after", "10.96.100.17", 0, List.of(new Backend(POD_B, 8080)), false, List.of(), 0, List.of())));
+        assertThat(restarted.lastSyncSize()).as("an incremental sync").isLessThan(10);
+        for (int i = 0; i < 6; i++) assertThat(netns.get(node, "10.96.100.17", 80)).startsWith("b ");
     }
 }
