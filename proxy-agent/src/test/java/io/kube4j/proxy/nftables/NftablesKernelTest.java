@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The nftables back end against the real kernel: a node namespace whose table the back end
@@ -177,5 +178,26 @@ class NftablesKernelTest {
         restarted.sync(rules(service("after", "10.96.100.17", 0, List.of(new Backend(POD_B, 8080)), false, List.of(), 0, List.of())));
         assertThat(restarted.lastSyncSize()).as("an incremental sync").isLessThan(10);
         for (int i = 0; i < 6; i++) assertThat(netns.get(node, "10.96.100.17", 80)).startsWith("b ");
+    }
+
+    @Test
+    void theElementLoaderAddsElementsAsNftWouldAndReportsTheKernelsRefusal() throws Exception {
+        NetworkNamespaces.Result made = netns.tryExec(node, "sh", "-c", "printf '%s\\n' 'add table ip loader-test'"
+                + " 'add map ip loader-test slots { typeof ct mark : ip daddr . tcp dport ; }'"
+                + " 'add set ip loader-test pairs { type ipv4_addr . ipv4_addr ; }' | nft -f -");
+        assertThat(made.exitCode()).as(made.output()).isZero();
+        NetlinkElementLoader loader = new NetlinkElementLoader(node);
+        byte[] slots = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt(16).array();
+        byte[] target = {10, (byte) 200, 0, 2, 0x1f, (byte) 0x90, 0, 0};
+        byte[] pair = {10, (byte) 200, 0, 2, 10, (byte) 200, 0, 2};
+        loader.add("loader-test", List.of(new ElementLoader.SetElements("slots", 4, 8, 1, slots, target),
+                new ElementLoader.SetElements("pairs", 8, 0, 1, pair, new byte[0])));
+        String listed = netns.tryExec(node, "nft", "list", "table", "ip", "loader-test").output();
+        assertThat(listed).contains("0x00000010 : 10.200.0.2 . 8080").contains("10.200.0.2 . 10.200.0.2");
+        assertThat(loader.hasChain("loader-test", "none")).isFalse();
+
+        assertThatThrownBy(() -> loader.add("loader-test", List.of(new ElementLoader.SetElements("absent", 4, 0, 1, slots, new byte[0]))))
+                .isInstanceOf(NftRunner.NftException.class).hasMessageContaining("errno 2");
+        netns.exec(node, "nft", "delete", "table", "ip", "loader-test");
     }
 }
