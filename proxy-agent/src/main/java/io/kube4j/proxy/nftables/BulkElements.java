@@ -32,13 +32,12 @@ final class BulkElements {
             if (m == null) continue;
             // Rendered as "SLOT" → "ADDRESS . PORT" by NftablesRenderer.
             m.forEach((slot, target) -> {
-                int dot = target.indexOf(" . ");
                 keys.putInt((int) Long.parseLong(slot));
-                values.putInt((int) Ipv4.toLong(target.substring(0, dot)));
-                values.putShort((short) Integer.parseInt(target, dot + 3, target.length(), 10)).putShort((short) 0);
+                values.putLong(addressAndPort(target));
             });
         }
         ByteBuffer pairs = ByteBuffer.allocate(hairpinIps.size() * 8).order(ByteOrder.BIG_ENDIAN);
+        // Rendered from Backend, whose address is valid.
         for (String ip : hairpinIps) {
             int address = (int) Ipv4.toLong(ip);
             pairs.putInt(address).putInt(address);
@@ -46,5 +45,28 @@ final class BulkElements {
         return List.of(
                 new ElementLoader.SetElements(NftablesRenderer.BACKENDS, 4, 8, slots, keys.array(), values.array()),
                 new ElementLoader.SetElements(NftablesRenderer.HAIRPIN, 8, 0, hairpinIps.size(), pairs.array(), new byte[0]));
+    }
+
+    /**
+     * "A.B.C.D . PORT" (as the renderer writes a slot's target, from a valid Backend) as the
+     * kernel's 8 bytes, read as one big-endian long: address, port, two bytes of padding. One pass,
+     * no substring: it runs once per endpoint of a full sync.
+     */
+    static long addressAndPort(String target) {
+        long address = 0;
+        int octet = 0, i = 0, n = target.length();
+        for (char c; i < n && (c = target.charAt(i)) != ' '; i++) {
+            if (c == '.') {
+                address = address << 8 | octet;
+                octet = 0;
+            } else {
+                octet = octet * 10 + (c - '0');
+            }
+        }
+        address = address << 8 | octet;
+        int port = 0;
+        for (i += 3; i < n; i++) port = port * 10 + (target.charAt(i) - '0');
+        if (address >>> 32 != 0 || port < 1 || port > 65535) throw new IllegalArgumentException("not ADDRESS . PORT: " + target);
+        return address << 32 | (long) port << 16;
     }
 }

@@ -267,4 +267,11 @@ class NftablesBackendTest {
         assertThat(NftScripts.bulkSize(none, 100_000)).isEqualTo(262144);
         assertThat(NftScripts.bulkSize(none, 131_072)).isEqualTo(524288);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource({"10.244.0.1 . 8080, 0a_f4_00_01_1f_90_00_00", "255.255.255.255 . 65535, ff_ff_ff_ff_ff_ff_00_00",
+            "0.0.0.0 . 1, 00_00_00_00_00_01_00_00"})
+    void aSlotTargetIsEncodedAsTheKernelStoresIt(String target, String bytes) {
+        assertThat(String.format("%016x", BulkElements.addressAndPort(target))).isEqualTo(bytes.replace("_", ""));
+    }
 }
