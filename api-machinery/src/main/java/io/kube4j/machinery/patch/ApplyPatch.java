@@ -330,7 +330,11 @@ public final class ApplyPatch {
                     ObjectNode key = JsonValues.NODES.objectNode();
                     key.set(field.mergeKey(), item.get(field.mergeKey()));
                     JsonNode existing = findKeyed(out, key);
-                    if (existing instanceof ObjectNode existingObject) {
+                    if (existing instanceof ObjectNode existingObject && field.atomicElements()) {
+                        for (int i = 0; i < out.size(); i++) {
+                            if (out.get(i) == existing) out.set(i, withoutNulls(item));
+                        }
+                    } else if (existing instanceof ObjectNode existingObject) {
                         mergeObject(existingObject, item, metaPath);
                     } else {
                         out.add(withoutNulls(item));

@@ -11,8 +11,11 @@ package io.kube4j.machinery.patch;
  *                   {@code $retainKeys} directive; the server honours the directive wherever it appears)
  * @param atomic     whether server-side apply owns the value as a whole ({@code +structType=atomic},
  *                   {@code +mapType=atomic}); lists without {@link Strategy#MERGE} are always atomic
+ * @param atomicElements whether each element of a keyed list is owned as a whole ({@code OwnerReference} is
+ *                   {@code +structType=atomic}): its path is a leaf, without {@code .} or fields below it
  */
-public record FieldMeta(Strategy strategy, String mergeKey, boolean retainKeys, boolean atomic) {
+public record FieldMeta(Strategy strategy, String mergeKey, boolean retainKeys, boolean atomic,
+                        boolean atomicElements) {
 
     /** Maps merged key by key, lists replaced: what every field without tags gets. */
     public static final FieldMeta DEFAULT = new FieldMeta(Strategy.DEFAULT, null, false, false);
@@ -30,6 +33,11 @@ public record FieldMeta(Strategy strategy, String mergeKey, boolean retainKeys, 
         if (strategy == null) throw new IllegalArgumentException("strategy is required");
     }
 
+    /** A field whose elements, if it is a keyed list, are not atomic. */
+    public FieldMeta(Strategy strategy, String mergeKey, boolean retainKeys, boolean atomic) {
+        this(strategy, mergeKey, retainKeys, atomic, false);
+    }
+
     public static FieldMeta mergeByKey(String mergeKey) {
         return new FieldMeta(Strategy.MERGE, mergeKey, false, false);
     }
@@ -39,7 +47,12 @@ public record FieldMeta(Strategy strategy, String mergeKey, boolean retainKeys, 
     }
 
     public FieldMeta withRetainKeys() {
-        return new FieldMeta(strategy, mergeKey, true, atomic);
+        return new FieldMeta(strategy, mergeKey, true, atomic, atomicElements);
+    }
+
+    /** This keyed list with elements owned as a whole. */
+    public FieldMeta withAtomicElements() {
+        return new FieldMeta(strategy, mergeKey, retainKeys, atomic, true);
     }
 
     public boolean isMergeList() {

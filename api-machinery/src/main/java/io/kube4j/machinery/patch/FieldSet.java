@@ -49,7 +49,11 @@ public final class FieldSet {
         return new FieldSet(new LinkedHashSet<>(paths));
     }
 
-    /** The fields an object sets: every scalar, atomic list and empty object, every keyed element and set value. */
+    /**
+     * The fields an object sets, as server-side apply owns them: every scalar, atomic list and empty object, every
+     * keyed element and set value. Objects that hold fields are not members themselves (no {@code .} entry): only
+     * the fields inside them are.
+     */
     public static FieldSet of(JsonNode object, PatchMeta meta) {
         Set<List<String>> paths = new LinkedHashSet<>();
         if (object instanceof ObjectNode o) collect(o, "", new ArrayList<>(), meta, paths);
@@ -76,8 +80,12 @@ public final class FieldSet {
                 for (JsonNode element : list) {
                     if (fm.mergeKey() != null && element instanceof ObjectNode item && item.has(fm.mergeKey())) {
                         List<String> itemPath = append(path, keyElement(fm.mergeKey(), item.get(fm.mergeKey())));
-                        out.add(append(itemPath, "."));
-                        collect(item, childMeta, itemPath, meta, out);
+                        if (fm.atomicElements()) {
+                            out.add(itemPath);
+                        } else {
+                            out.add(append(itemPath, "."));
+                            collect(item, childMeta, itemPath, meta, out);
+                        }
                     } else {
                         out.add(append(path, "v:" + element.toString()));
                     }
