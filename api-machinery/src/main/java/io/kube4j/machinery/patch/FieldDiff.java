@@ -103,7 +103,7 @@ public record FieldDiff(FieldSet changed, FieldSet removed) {
         String key = field.mergeKey();
         for (JsonNode element : list) {
             if (key != null && element instanceof ObjectNode item && item.has(key)) {
-                elements.put(FieldSet.keyElement(key, item.get(key)), item);
+                elements.put(FieldSet.keyElement(field, item), item);
             } else {
                 elements.put("v:" + element, element);
             }

@@ -78,7 +78,7 @@ public final class KubernetesPatchMeta implements PatchMeta {
                 "schedulingGates", key("name"), null,
                 "resourceClaims", key("name").withRetainKeys(), null);
         type("Container",
-                "ports", key("containerPort"), null,
+                "ports", key("containerPort").withMoreKeys("protocol"), null,
                 "env", key("name"), null,
                 "volumeMounts", key("mountPath"), null,
                 "volumeDevices", key("devicePath"), null);
@@ -105,7 +105,7 @@ public final class KubernetesPatchMeta implements PatchMeta {
                 "template", plain, "PodTemplateSpec",
                 "selector", ATOMIC, null);
         type("ServiceSpec",
-                "ports", key("port"), null,
+                "ports", key("port").withMoreKeys("protocol"), null,
                 "selector", ATOMIC, null);
         type("ServiceStatus",
                 "conditions", byType, null,

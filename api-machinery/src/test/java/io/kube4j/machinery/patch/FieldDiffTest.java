@@ -87,9 +87,11 @@ class FieldDiffTest {
                 new Case("an empty map brought where there was none is a leaf of its writer's", BASE,
                         base("'labels'", "'annotations':{},'labels'"),
                         List.of(".metadata.annotations"), List.of()),
-                new Case("a list brought into an existing element is its writer's, each keyed element too", BASE,
+                new Case("a list brought into an existing element is its writer's, each keyed element too (a port is "
+                        + "keyed by its protocol as well, TCP when left out)", BASE,
                         base("'args':['-x']}", "'args':['-x'],'ports':[{'containerPort':80}]}"),
-                        List.of(C1 + ".ports", C1 + ".ports[containerPort=80]", C1 + ".ports[containerPort=80].containerPort"),
+                        List.of(C1 + ".ports", C1 + ".ports[containerPort=80,protocol=\"TCP\"]",
+                                C1 + ".ports[containerPort=80,protocol=\"TCP\"].containerPort"),
                         List.of()),
                 new Case("a struct every container has (resources) is not its filler's, what goes in is", BASE,
                         base("'args':['-x']}", "'args':['-x'],'resources':{'limits':{'cpu':'1'}}}"),

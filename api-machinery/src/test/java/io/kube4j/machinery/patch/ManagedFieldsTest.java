@@ -222,7 +222,8 @@ class ManagedFieldsTest {
         if (c.fieldsV1() == null) {
             assertThat(mine.at("/fieldsV1/f:spec/f:template/f:spec/f:containers/k:{\"name\":\"nginx\"}/f:ports"))
                     .isEqualTo(Json.raw("""
-                            {".":{},"k:{\\"containerPort\\":80}":{".":{},"f:containerPort":{}}}"""));
+                            {".":{},"k:{\\"containerPort\\":80,\\"protocol\\":\\"TCP\\"}":{".":{},
+                             "f:containerPort":{}}}"""));
             return;
         }
         // Compared as text: the order of keys is part of what kubectl shows.
