@@ -256,6 +256,21 @@ class KubectlWorkflowsTest {
     @Test
     void createAndServerSideApplyShowTheManagedFieldsKubernetesShows() throws IOException {
         kubectl.ok("create", "namespace", "fields");
+        // The label is the server's default, set before the write is recorded; the phase is status, reset in
+        // writes to the namespace itself; the finalizer comes after (none of them kubectl's in Kubernetes).
+        assertThat(managedFieldsYaml("namespace", "fields", "fields")).isEqualTo("""
+                  managedFields:
+                  - apiVersion: v1
+                    fieldsType: FieldsV1
+                    fieldsV1:
+                      f:metadata:
+                        f:labels:
+                          .: {}
+                          f:kubernetes.io/metadata.name: {}
+                    manager: kubectl-create
+                    operation: Update
+                    time: TIME
+                """);
         kubectl.ok("create", "deployment", "web", "--image=nginx:1.25", "-n", "fields");
         // What kube-apiserver 1.32 records for this command: a "." where the write brought a map or a keyed
         // element, none in the structs every Deployment has (spec, strategy, template, its metadata and spec).

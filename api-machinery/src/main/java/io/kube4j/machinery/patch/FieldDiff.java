@@ -53,7 +53,16 @@ public record FieldDiff(FieldSet changed, FieldSet removed) {
      * @param meta   the kind's patch metadata: which lists are keyed or sets, which structs are atomic
      */
     public static FieldDiff between(JsonNode before, JsonNode after, PatchMeta meta) {
-        Walk walk = new Walk(meta == null ? PatchMeta.NONE : meta);
+        return between(before, after, meta, true);
+    }
+
+    /**
+     * {@link #between(JsonNode, JsonNode, PatchMeta)}, leaving {@code status} out unless {@code withStatus}: a write
+     * to the object itself of a kind with a status subresource owns nothing in status (kube-apiserver's reset
+     * fields), even where the server's defaults put something there.
+     */
+    public static FieldDiff between(JsonNode before, JsonNode after, PatchMeta meta, boolean withStatus) {
+        Walk walk = new Walk(meta == null ? PatchMeta.NONE : meta, withStatus);
         // A create is compared with the kind's zero value: an object with nothing set.
         walk.objects(before instanceof ObjectNode b ? b : EMPTY, after instanceof ObjectNode a ? a : EMPTY, "");
         if (walk.changed.isEmpty() && walk.removed.isEmpty()) return NONE;
@@ -65,15 +74,20 @@ public record FieldDiff(FieldSet changed, FieldSet removed) {
      * lists as changed, built in one pass for creates, the commonest write with nothing to compare against.
      */
     public static ObjectNode fieldsOf(ObjectNode object, PatchMeta meta) {
-        return Build.object(object, "", meta == null ? PatchMeta.NONE : meta, true, false);
+        return fieldsOf(object, meta, true);
+    }
+
+    /** {@link #fieldsOf(ObjectNode, PatchMeta)}, leaving status out unless {@code withStatus} (see {@link #between}). */
+    public static ObjectNode fieldsOf(ObjectNode object, PatchMeta meta, boolean withStatus) {
+        return Build.object(object, "", meta == null ? PatchMeta.NONE : meta, true, false, withStatus);
     }
 
     public boolean isEmpty() {
         return changed.isEmpty() && removed.isEmpty();
     }
 
-    static boolean ignored(String metaPath, String field) {
-        return metaPath.isEmpty() ? IGNORED_TOP.contains(field)
+    static boolean ignored(String metaPath, String field, boolean withStatus) {
+        return metaPath.isEmpty() ? IGNORED_TOP.contains(field) || !withStatus && field.equals("status")
                 : metaPath.equals("metadata") && IGNORED_METADATA.contains(field);
     }
 
@@ -120,10 +134,11 @@ public record FieldDiff(FieldSet changed, FieldSet removed) {
 
         private static final ObjectNode SELF = JsonValues.NODES.objectNode();
 
-        static ObjectNode object(ObjectNode object, String metaPath, PatchMeta meta, boolean present, boolean self) {
+        static ObjectNode object(ObjectNode object, String metaPath, PatchMeta meta, boolean present, boolean self,
+                                 boolean withStatus) {
             TreeMap<String, ObjectNode> children = new TreeMap<>();
             for (Map.Entry<String, JsonNode> e : object.properties()) {
-                if (e.getValue().isNull() || ignored(metaPath, e.getKey())) continue;
+                if (e.getValue().isNull() || ignored(metaPath, e.getKey(), withStatus)) continue;
                 String childMeta = PatchMeta.child(metaPath, e.getKey());
                 ObjectNode child = value(e.getValue(), childMeta, meta, present && meta.alwaysPresent(childMeta));
                 if (child != null) children.put("f:" + e.getKey(), child);
@@ -137,7 +152,7 @@ public record FieldDiff(FieldSet changed, FieldSet removed) {
             return switch (shape(value, field)) {
                 case MAP -> {
                     boolean self = !present && ownsItself(metaPath);
-                    ObjectNode fields = object((ObjectNode) value, metaPath, meta, present, self);
+                    ObjectNode fields = object((ObjectNode) value, metaPath, meta, present, self, true);
                     // An object whose every field is unset or the server's holds no field of its own.
                     if (fields.size() == (self ? 1 : 0)) yield self ? JsonValues.NODES.objectNode() : null;
                     yield fields;
@@ -146,7 +161,7 @@ public record FieldDiff(FieldSet changed, FieldSet removed) {
                     TreeMap<String, ObjectNode> children = new TreeMap<>();
                     for (Map.Entry<String, JsonNode> e : elements((ArrayNode) value, field).entrySet()) {
                         if (e.getKey().startsWith("k:") && !field.atomicElements()) {
-                            children.put(e.getKey(), object((ObjectNode) e.getValue(), metaPath, meta, false, true));
+                            children.put(e.getKey(), object((ObjectNode) e.getValue(), metaPath, meta, false, true, true));
                         } else {
                             children.put(e.getKey(), JsonValues.NODES.objectNode());
                         }
@@ -178,9 +193,11 @@ public record FieldDiff(FieldSet changed, FieldSet removed) {
         private final List<String> path = new ArrayList<>();
         private final Set<List<String>> changed = new LinkedHashSet<>();
         private final Set<List<String>> removed = new LinkedHashSet<>();
+        private final boolean withStatus;
 
-        Walk(PatchMeta meta) {
+        Walk(PatchMeta meta, boolean withStatus) {
             this.meta = meta;
+            this.withStatus = withStatus;
         }
 
         private void push(String element) {
@@ -207,7 +224,7 @@ public record FieldDiff(FieldSet changed, FieldSet removed) {
             for (Map.Entry<String, JsonNode> e : after.properties()) {
                 String field = e.getKey();
                 JsonNode value = e.getValue();
-                if (value.isNull() || ignored(metaPath, field)) continue;
+                if (value.isNull() || ignored(metaPath, field, withStatus)) continue;
                 JsonNode old = before.get(field);
                 String childMeta = PatchMeta.child(metaPath, field);
                 push("f:" + field);
@@ -222,7 +239,7 @@ public record FieldDiff(FieldSet changed, FieldSet removed) {
             }
             for (Map.Entry<String, JsonNode> e : before.properties()) {
                 String field = e.getKey();
-                if (e.getValue().isNull() || ignored(metaPath, field)) continue;
+                if (e.getValue().isNull() || ignored(metaPath, field, withStatus)) continue;
                 JsonNode now = after.get(field);
                 if (now == null || now.isNull()) removed.add(here("f:" + field));
             }
@@ -321,7 +338,7 @@ public record FieldDiff(FieldSet changed, FieldSet removed) {
 
         private void addedFields(ObjectNode object, String metaPath) {
             for (Map.Entry<String, JsonNode> e : object.properties()) {
-                if (e.getValue().isNull() || ignored(metaPath, e.getKey())) continue;
+                if (e.getValue().isNull() || ignored(metaPath, e.getKey(), withStatus)) continue;
                 String childMeta = PatchMeta.child(metaPath, e.getKey());
                 push("f:" + e.getKey());
                 added(e.getValue(), childMeta, meta.field(childMeta));

@@ -235,6 +235,28 @@ class ManagedFieldsTest {
         }
     }
 
+    @ParameterizedTest(name = "[{index}] status owned: {0}")
+    @CsvSource(delimiter = '|', value = {
+            "false | {'f:metadata':{'f:labels':{'.':{},'f:kubernetes.io/metadata.name':{}}}}",
+            "true | {'f:metadata':{'f:labels':{'.':{},'f:kubernetes.io/metadata.name':{}}},'f:status':{'f:phase':{}}}"})
+    void aWriteToTheObjectItselfOwnsNothingInAStatusWithItsOwnSubresource(boolean statusOwned, String fieldsV1) {
+        ObjectNode namespace = (ObjectNode) json("{'apiVersion':'v1','kind':'Namespace','metadata':{'name':'dev',"
+                + "'labels':{'kubernetes.io/metadata.name':'dev'}},'spec':{},'status':{'phase':'Active'}}");
+        ObjectNode created = namespace.deepCopy();
+        ManagedFields.Manager creator = new ManagedFields.Manager("kubectl-create", "v1", "");
+        ManagedFields.recordUpdate(null, created, KubernetesPatchMeta.forKind("", "Namespace"), creator, NOW, statusOwned);
+        assertThat(created.at("/metadata/managedFields/0/fieldsV1")).isEqualTo(json(fieldsV1));
+
+        // An update by another manager that also changes the phase takes only the label it adds.
+        ObjectNode updated = created.deepCopy();
+        ((ObjectNode) updated.get("metadata").get("labels")).put("team", "a");
+        ((ObjectNode) updated.get("status")).put("phase", "Terminating");
+        ManagedFields.recordUpdate(created, updated, KubernetesPatchMeta.forKind("", "Namespace"), EDIT, NOW, false);
+        assertThat(updated.at("/metadata/managedFields/1/fieldsV1")).isEqualTo(json("{'f:metadata':{'f:labels':{'f:team':{}}}}"));
+        assertThat(updated.at("/metadata/managedFields/0/fieldsV1")).as("the creator keeps what it had")
+                .isEqualTo(json(fieldsV1));
+    }
+
     @Test
     void aMemberThatGainsChildrenKeepsItsMembershipAsADotAndLosesItAgain() {
         ObjectNode tree = (ObjectNode) json("{'f:spec':{'f:template':{}}}");
