@@ -333,6 +333,36 @@ class KubectlWorkflowsTest {
                     time: TIME
                 """);
 
+        // A service's ports are keyed by port and protocol; what the registry allocates (cluster IPs, IP families)
+        // comes after the write is recorded.
+        kubectl.ok("create", "service", "clusterip", "web", "--tcp=80:8080", "-n", "fields");
+        assertThat(managedFieldsYaml("service", "web", "fields")).isEqualTo("""
+                  managedFields:
+                  - apiVersion: v1
+                    fieldsType: FieldsV1
+                    fieldsV1:
+                      f:metadata:
+                        f:labels:
+                          .: {}
+                          f:app: {}
+                      f:spec:
+                        f:internalTrafficPolicy: {}
+                        f:ports:
+                          .: {}
+                          k:{"port":80,"protocol":"TCP"}:
+                            .: {}
+                            f:name: {}
+                            f:port: {}
+                            f:protocol: {}
+                            f:targetPort: {}
+                        f:selector: {}
+                        f:sessionAffinity: {}
+                        f:type: {}
+                    manager: kubectl-create
+                    operation: Update
+                    time: TIME
+                """);
+
         // An applier owns the fields it sets, not the maps around them: no "." but in keyed elements. A port is
         // keyed by its protocol as well, TCP when the manifest leaves it out.
         Path manifest = file("fields-api.yaml", """
