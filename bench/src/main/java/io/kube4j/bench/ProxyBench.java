@@ -9,6 +9,9 @@ import io.kube4j.proxy.model.IncrementalRuleComputation;
 import io.kube4j.proxy.model.Ipv4;
 import io.kube4j.proxy.model.ProxyRules;
 import io.kube4j.proxy.model.RuleComputation;
+import io.kube4j.proxy.nftables.ElementLoader;
+import io.kube4j.proxy.nftables.NetlinkElementLoader;
+import io.kube4j.proxy.nftables.NftRunner;
 import io.kube4j.proxy.nftables.NftablesBackend;
 import io.kube4j.proxy.nftables.ProcessNftRunner;
 
@@ -93,7 +96,7 @@ public final class ProxyBench {
         List<EndpointSlice> slices = slices(large, endpoints);
         // Service 0 points at the real pod, so that its VIP answers.
         slices.set(0, slice(0, List.of("10.250.0.2")));
-        NftablesBackend backend = new NftablesBackend(TABLE, new ProcessNftRunner(node));
+        NftablesBackend backend = new NftablesBackend(TABLE, new ProcessNftRunner(node), loader(node));
         // As the agent does: unchanged Services' rules are remembered between syncs.
         IncrementalRuleComputation computation = new IncrementalRuleComputation();
         backend.sync(computation.compute(state(services, slices)));
@@ -153,18 +156,105 @@ public final class ProxyBench {
         List<EndpointSlice> slices = slices(count, endpoints);
         double[] out = new double[runs];
         double[] cpu = new double[runs];
+        double[][] stages = new double[6][runs];
         for (int r = 0; r < runs; r++) {
             // A new back end knows nothing of the kernel: its first sync replaces the table whole.
-            NftablesBackend backend = new NftablesBackend(TABLE, new ProcessNftRunner(node));
+            StageTimer timer = new StageTimer(new ProcessNftRunner(node), loader(node));
+            NftablesBackend backend = new NftablesBackend(TABLE, timer, timer.loader == null ? null : timer);
             long start = System.nanoTime();
             long cpuStart = cpuNanos();
-            backend.sync(compute(services, slices));
+            long threadStart = THREADS.getCurrentThreadCpuTime();
+            ProxyRules rules = compute(services, slices);
+            long computed = THREADS.getCurrentThreadCpuTime();
+            timer.reset();
+            backend.sync(rules);
             out[r] = (System.nanoTime() - start) / 1e6;
             cpu[r] = (cpuNanos() - cpuStart) / 1e6;
+            stages[0][r] = (computed - threadStart) / 1e6;
+            stages[1][r] = (timer.renderEnd - computed) / 1e6;
+            stages[2][r] = timer.nftUser / 1e6;
+            stages[3][r] = timer.nftSys / 1e6;
+            stages[4][r] = timer.runnerThread / 1e6;
+            stages[5][r] = timer.loaderThread / 1e6;
         }
         System.out.printf("  (%d services: CPU time of the sync, this thread plus nft: %.0f ms median; load average %s)%n",
                 count, median(cpu), loadAverage());
+        System.out.printf("  (%d services, CPU medians by stage: rules %.0f ms, rendering %.0f ms, nft user %.0f ms,"
+                        + " nft sys (kernel and nft's own page faults) %.0f ms, this thread while the runner ran %.0f ms,"
+                        + " elements over netlink (this thread, the kernel's work included) %.0f ms)%n",
+                count, median(stages[0]), median(stages[1]), median(stages[2]), median(stages[3]), median(stages[4]), median(stages[5]));
         return out;
+    }
+
+    /** The netlink element loader unless --netlink=false (full syncs then go through nft alone, as where none can be made). */
+    private ElementLoader loader(String node) {
+        if (!Boolean.parseBoolean(args.getOrDefault("netlink", "true"))) return null;
+        NetlinkElementLoader loader = new NetlinkElementLoader(node);
+        return loader.available() ? loader : null;
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /**
+     * Splits a sync's CPU time at the hand-over to the runner: what came before is rendering; what
+     * the runner's child processes spent (user, system) and this thread spent inside the runner
+     * (writing the script, or talking to the kernel itself) is programming.
+     */
+    private static final class StageTimer implements NftRunner, ElementLoader {
+        private final NftRunner delegate;
+        final ElementLoader loader;
+        long renderEnd = -1, nftUser, nftSys, runnerThread, loaderThread;
+
+        StageTimer(NftRunner delegate, ElementLoader loader) {
+            this.delegate = delegate;
+            this.loader = loader;
+        }
+
+        void reset() {
+            renderEnd = -1;
+            nftUser = nftSys = runnerThread = loaderThread = 0;
+        }
+
+        @Override
+        public void add(String table, List<SetElements> sets) throws NftException {
+            long thread = THREADS.getCurrentThreadCpuTime();
+            try {
+                loader.add(table, sets);
+            } finally {
+                loaderThread += THREADS.getCurrentThreadCpuTime() - thread;
+            }
+        }
+
+        @Override
+        public boolean hasChain(String table, String chain) throws NftException {
+            return loader.hasChain(table, chain);
+        }
+
+        @Override
+        public void run(String script) throws NftException {
+            long thread = THREADS.getCurrentThreadCpuTime();
+            if (renderEnd < 0) renderEnd = thread;
+            long[] before = childTimes();
+            try {
+                delegate.run(script);
+            } finally {
+                long[] after = childTimes();
+                nftUser += after[0] - before[0];
+                nftSys += after[1] - before[1];
+                runnerThread += THREADS.getCurrentThreadCpuTime() - thread;
+            }
+        }
+
+        /** User and system CPU nanoseconds of the children waited for so far (10 ms ticks). */
+        private static long[] childTimes() {
+            try {
+                String stat = Files.readString(Path.of("/proc/self/stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return new long[]{Long.parseLong(fields[13]) * 10_000_000L, Long.parseLong(fields[14]) * 10_000_000L};
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     /**

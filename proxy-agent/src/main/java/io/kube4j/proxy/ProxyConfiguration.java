@@ -9,6 +9,8 @@ import io.kube4j.proxy.dns.ResolverUpstream;
 import io.kube4j.proxy.iptables.IptablesBackend;
 import io.kube4j.proxy.ipvs.IpvsBackend;
 import io.kube4j.proxy.ipvs.IpvsDetector;
+import io.kube4j.proxy.nftables.ElementLoader;
+import io.kube4j.proxy.nftables.NetlinkElementLoader;
 import io.kube4j.proxy.nftables.NftablesBackend;
 import io.kube4j.proxy.nftables.ProcessNftRunner;
 import io.kube4j.proxy.nftables.RecordingNftRunner;
@@ -48,8 +50,17 @@ class ProxyConfiguration {
         return switch (choice.mode()) {
             case "ipvs" -> new IpvsBackend(commands, properties.dryRun(), System.out);
             case "iptables" -> new IptablesBackend(properties.dryRun() ? (c, in) -> dryRun(c, in) : commands);
-            default -> new NftablesBackend(properties.table(), properties.dryRun() ? new RecordingNftRunner() : new ProcessNftRunner(properties.netns()));
+            default -> properties.dryRun() ? new NftablesBackend(properties.table(), new RecordingNftRunner())
+                    : new NftablesBackend(properties.table(), new ProcessNftRunner(properties.netns()), elementLoader(properties.netns()));
         };
+    }
+
+    /** Null where no netfilter netlink socket can be made: full syncs are then one nft script. */
+    private static ElementLoader elementLoader(String netns) {
+        NetlinkElementLoader loader = new NetlinkElementLoader(netns);
+        if (loader.available()) return loader;
+        log.info("nftables full syncs go through nft alone: no netfilter netlink socket here");
+        return null;
     }
 
     private static CommandRunner.Result dryRun(List<String> command, String stdin) {

@@ -28,8 +28,11 @@ import java.util.TreeMap;
  *     mark picks one of the Service's n slots, and the single rule of {@code dispatch-tcp}
  *     DNATs through the shared {@code backends} map (slot → address . port). An endpoint change
  *     is then a change of map elements only. Measured at 10,000 Services × 10 endpoints: a full
- *     sync costs nft and the kernel ~1.4 s of CPU this way, nearly all of it in the 210,000 map
- *     and set elements (4–8 µs each; a chain with its rule ~13 µs). Slower shapes measured: one
+ *     sync as one nft script costs nft and the kernel ~1.4 s of CPU this way, nearly all of it in
+ *     the 210,000 map and set elements (4–8 µs each, two thirds of it nft's parsing; a chain with
+ *     its rule ~13 µs); staged ({@link NftablesBackend}), the 200,000 slot and hairpin elements
+ *     go over netlink into sets of known size (~1 µs each) and nft and the kernel spend ~0.45 s
+ *     on the rest. Slower shapes measured: one
  *     DNAT rule per endpoint (every rule added makes the kernel walk every rule of the table to
  *     validate it, 70 ms an update at that size), a named map per Service (5.8 s), an anonymous
  *     numgen map per Service (15 s: the kernel names anonymous sets in time quadratic in their

@@ -200,4 +200,78 @@ class NftablesBackendTest {
         for (int i = lines.size() - 1; i >= 0; i--) if (lines.get(i).startsWith(prefix)) return i;
         return -1;
     }
+
+    @Test
+    void aStagedFullSyncBuildsTheTableUnhookedThenLoadsTheBulkThenSwitchesInOneTransaction() throws Exception {
+        RecordingNftRunner nft = new RecordingNftRunner();
+        RecordingElementLoader loader = new RecordingElementLoader();
+        // An earlier agent's table is in use: the new one is built under the other name.
+        loader.chains.add("kube4j nat-prerouting");
+        NftablesBackend backend = new NftablesBackend("kube4j", nft, loader);
+        backend.sync(rules(WEB, API));
+
+        assertThat(nft.scripts()).hasSize(2);
+        List<String> build = nft.scripts().get(0).lines().toList();
+        assertThat(build.subList(0, 3)).containsExactly("add table ip kube4j-alt", "delete table ip kube4j-alt", "add table ip kube4j-alt");
+        assertThat(build).contains("add map ip kube4j-alt backends { typeof ct mark : ip daddr . tcp dport ; size 65536 ; }",
+                "add element ip kube4j-alt service-ips { 10.96.0.10 . tcp . 80 : goto " + chain("svc", WEB)
+                        + ", 10.96.0.11 . tcp . 80 : goto " + chain("svc", API) + " }");
+        assertThat(build).as("no base chain yet, no bulk element in the script")
+                .noneMatch(l -> l.contains(" hook ") || l.startsWith("add element ip kube4j-alt backends")
+                        || l.startsWith("add element ip kube4j-alt hairpin"));
+
+        assertThat(loader.calls).hasSize(1);
+        assertThat(loader.calls.getFirst().table()).isEqualTo("kube4j-alt");
+        ElementLoader.SetElements backends = loader.calls.getFirst().sets().get(0);
+        assertThat(backends.set()).isEqualTo("backends");
+        assertThat(backends.count()).isEqualTo(2);
+        assertThat(backends.keys()).containsExactly(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder()).putInt(16).putInt(17).array());
+        assertThat(backends.data()).containsExactly(10, (byte) 244, 0, 1, 0x1f, (byte) 0x90, 0, 0, 10, (byte) 244, 0, 2, 0x1f, (byte) 0x90, 0, 0);
+        ElementLoader.SetElements hairpin = loader.calls.getFirst().sets().get(1);
+        assertThat(hairpin.set()).isEqualTo("hairpin");
+        assertThat(hairpin.count()).isEqualTo(3);
+        List<String> pairs = new java.util.ArrayList<>();
+        for (int i = 0; i < hairpin.count(); i++) {
+            byte[] k = java.util.Arrays.copyOfRange(hairpin.keys(), i * 8, i * 8 + 8);
+            pairs.add((k[0] & 255) + "." + (k[1] & 255) + "." + (k[2] & 255) + "." + (k[3] & 255) + " " + (k[4] & 255) + "." + (k[5] & 255) + "." + (k[6] & 255) + "." + (k[7] & 255));
+        }
+        assertThat(pairs).containsExactlyInAnyOrder("10.244.0.1 10.244.0.1", "10.244.0.2 10.244.0.2", "10.244.0.4 10.244.0.4");
+
+        List<String> activate = nft.scripts().get(1).lines().toList();
+        assertThat(activate).contains("add chain ip kube4j-alt nat-prerouting { type nat hook prerouting priority dstnat ; policy accept ; }",
+                "add rule ip kube4j-alt nat-postrouting ct status dnat ip saddr . ip daddr @hairpin masquerade");
+        assertThat(activate.subList(activate.size() - 2, activate.size())).containsExactly("add table ip kube4j", "delete table ip kube4j");
+
+        // Later syncs change the table now in use.
+        backend.sync(rules(WEB_3, API));
+        assertThat(nft.last()).contains("add element ip kube4j-alt backends {").doesNotContain("ip kube4j ");
+        assertThat(loader.calls).hasSize(1);
+    }
+
+    @ParameterizedTest(name = "in use: {0} → built: {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"none, kube4j, kube4j-alt", "kube4j, kube4j-alt, kube4j", "kube4j-alt, kube4j, kube4j-alt"})
+    void aStagedFullSyncBuildsUnderTheNameNotInUse(String inUse, String built, String deleted) throws Exception {
+        RecordingNftRunner nft = new RecordingNftRunner();
+        RecordingElementLoader loader = new RecordingElementLoader();
+        loader.chains.add(inUse + " nat-prerouting");
+        new NftablesBackend("kube4j", nft, loader).sync(rules(WEB));
+        assertThat(nft.scripts().get(0)).startsWith("add table ip " + built + "\n");
+        assertThat(loader.calls.getFirst().table()).isEqualTo(built);
+        assertThat(nft.last()).endsWith("add table ip " + deleted + "\ndelete table ip " + deleted + "\n");
+    }
+
+    @Test
+    void theBulkSetsAreSizedWithRoomToGrow() {
+        List<NftablesRenderer.Fragment> none = List.of();
+        assertThat(NftScripts.bulkSize(none, 0)).isEqualTo(65536);
+        assertThat(NftScripts.bulkSize(none, 100_000)).isEqualTo(262144);
+        assertThat(NftScripts.bulkSize(none, 131_072)).isEqualTo(524288);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource({"10.244.0.1 . 8080, 0a_f4_00_01_1f_90_00_00", "255.255.255.255 . 65535, ff_ff_ff_ff_ff_ff_00_00",
+            "0.0.0.0 . 1, 00_00_00_00_00_01_00_00"})
+    void aSlotTargetIsEncodedAsTheKernelStoresIt(String target, String bytes) {
+        assertThat(String.format("%016x", BulkElements.addressAndPort(target))).isEqualTo(bytes.replace("_", ""));
+    }
 }

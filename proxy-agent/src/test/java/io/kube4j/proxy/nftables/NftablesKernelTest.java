@@ -8,18 +8,23 @@ import io.kube4j.proxy.model.ServicePortRules;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The nftables back end against the real kernel: a node namespace whose table the back end
  * programs, two "pods" in another namespace behind a veth, and a client namespace outside the
- * node. Requests go to the node's service addresses and must reach the pods.
+ * node. Requests go to the node's service addresses and must reach the pods. Full syncs are
+ * staged as in production (rules by nft, the bulk elements over netlink); the subclass
+ * {@link NftablesScriptKernelTest} runs the same cases with full syncs as one nft script.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NftablesKernelTest {
 
     static final String VIP = "10.96.100.10";
@@ -29,14 +34,19 @@ class NftablesKernelTest {
     static final String NODE_CLIENT_SIDE = "10.201.0.1";
     static final String CLIENT = "10.201.0.2";
 
-    static NetworkNamespaces netns;
-    static String node;
-    static String pods;
-    static String client;
-    static NftablesBackend backend;
+    NetworkNamespaces netns;
+    String node;
+    String pods;
+    String client;
+    NftablesBackend backend;
+
+    /** A back end as a newly started agent has it: it knows nothing of the kernel's tables. */
+    NftablesBackend newBackend() {
+        return new NftablesBackend("kube4j", new ProcessNftRunner(node), new NetlinkElementLoader(node));
+    }
 
     @BeforeAll
-    static void namespaces() throws Exception {
+    void namespaces() throws Exception {
         netns = new NetworkNamespaces();
         node = netns.add("node");
         pods = netns.add("pods");
@@ -54,11 +64,11 @@ class NftablesKernelTest {
         netns.echoServer(pods, POD_B, 8080, "b");
         netns.echoServer(pods, POD_B, 8081, "b-8081");
         netns.udpEchoServer(pods, POD_B, 5353, "dns-b");
-        backend = new NftablesBackend("kube4j", new ProcessNftRunner(node));
+        backend = newBackend();
     }
 
     @AfterAll
-    static void cleanup() throws Exception {
+    void cleanup() throws Exception {
         if (netns != null) netns.close();
     }
 
@@ -149,5 +159,45 @@ class NftablesKernelTest {
         backend.sync(rules(service("self", "10.96.100.14", 0, List.of(new Backend(POD_A, 8080)), false, List.of(), 0, List.of())));
         String reply = netns.get(pods, "10.96.100.14", 80);
         assertThat(reply).isEqualTo("a " + NODE_POD_SIDE);
+    }
+
+    @Test
+    void aRestartedAgentsFullSyncReplacesTheTableInUse() throws Exception {
+        backend.sync(rules(service("before", "10.96.100.16", 0, both(), false, List.of(), 0, List.of())));
+        assertThat(netns.get(node, "10.96.100.16", 80)).isNotNull();
+
+        NftablesBackend restarted = newBackend();
+        restarted.sync(rules(service("after", "10.96.100.17", 0, both(), false, List.of(), 0, List.of())));
+        backend = restarted;
+        assertThat(netns.get(node, "10.96.100.17", 80)).isNotNull();
+        assertThat(netns.getExitCode(node, "10.96.100.16", 80)).as("the old table's Service is gone").isNotZero();
+        String tables = netns.tryExec(node, "nft", "list", "tables").output();
+        assertThat(tables.lines().filter(l -> l.startsWith("table ip kube4j")).toList()).as(tables).hasSize(1);
+
+        // Incremental syncs go to whichever table is in use.
+        restarted.sync(rules(service("after", "10.96.100.17", 0, List.of(new Backend(POD_B, 8080)), false, List.of(), 0, List.of())));
+        assertThat(restarted.lastSyncSize()).as("an incremental sync").isLessThan(10);
+        for (int i = 0; i < 6; i++) assertThat(netns.get(node, "10.96.100.17", 80)).startsWith("b ");
+    }
+
+    @Test
+    void theElementLoaderAddsElementsAsNftWouldAndReportsTheKernelsRefusal() throws Exception {
+        NetworkNamespaces.Result made = netns.tryExec(node, "sh", "-c", "printf '%s\\n' 'add table ip loader-test'"
+                + " 'add map ip loader-test slots { typeof ct mark : ip daddr . tcp dport ; }'"
+                + " 'add set ip loader-test pairs { type ipv4_addr . ipv4_addr ; }' | nft -f -");
+        assertThat(made.exitCode()).as(made.output()).isZero();
+        NetlinkElementLoader loader = new NetlinkElementLoader(node);
+        byte[] slots = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt(16).array();
+        byte[] target = {10, (byte) 200, 0, 2, 0x1f, (byte) 0x90, 0, 0};
+        byte[] pair = {10, (byte) 200, 0, 2, 10, (byte) 200, 0, 2};
+        loader.add("loader-test", List.of(new ElementLoader.SetElements("slots", 4, 8, 1, slots, target),
+                new ElementLoader.SetElements("pairs", 8, 0, 1, pair, new byte[0])));
+        String listed = netns.tryExec(node, "nft", "list", "table", "ip", "loader-test").output();
+        assertThat(listed).contains("0x00000010 : 10.200.0.2 . 8080").contains("10.200.0.2 . 10.200.0.2");
+        assertThat(loader.hasChain("loader-test", "none")).isFalse();
+
+        assertThatThrownBy(() -> loader.add("loader-test", List.of(new ElementLoader.SetElements("absent", 4, 0, 1, slots, new byte[0]))))
+                .isInstanceOf(NftRunner.NftException.class).hasMessageContaining("errno 2");
+        netns.exec(node, "nft", "delete", "table", "ip", "loader-test");
     }
 }
