@@ -141,7 +141,9 @@ public final class KubernetesPatchMeta implements PatchMeta {
         type("WithSpec", "metadata", plain, "ObjectMeta", "spec", plain, null, "status", plain, null);
         type("Ingress", "metadata", plain, "ObjectMeta", "spec", plain, null, "status", plain, "ServiceStatus");
         type("NetworkPolicy", "metadata", plain, "ObjectMeta", "spec", plain, "NetworkPolicySpec");
-        type("NetworkPolicySpec", "podSelector", plain, null);
+        // LabelSelector and ObjectReference are +structType=atomic
+        type("NetworkPolicySpec", "podSelector", ATOMIC, null);
+        type("Event", "metadata", plain, "ObjectMeta", "involvedObject", ATOMIC, null, "related", ATOMIC, null);
         type("CustomResourceDefinition", "metadata", plain, "ObjectMeta", "spec", plain, "DefinitionSpec",
                 "status", plain, "DefinitionStatus");
         type("DefinitionSpec", "names", plain, null);
@@ -162,6 +164,7 @@ public final class KubernetesPatchMeta implements PatchMeta {
         kind("coordination.k8s.io", "Lease", "WithSpec");
         kind("networking.k8s.io", "Ingress", "Ingress");
         kind("networking.k8s.io", "NetworkPolicy", "NetworkPolicy");
+        kind("", "Event", "Event");
         kind("apiextensions.k8s.io", "CustomResourceDefinition", "CustomResourceDefinition");
         kind("", "ServiceAccount", "ServiceAccount");
         kind("apps", "Deployment", "Deployment");
@@ -195,6 +198,7 @@ public final class KubernetesPatchMeta implements PatchMeta {
         present("NetworkPolicy", "metadata", "spec");
         present("PodTemplate", "metadata", "template");
         present("Object", "metadata");
+        present("Event", "metadata", "involvedObject", "source");
         present("ServiceAccount", "metadata");
     }
 

@@ -82,7 +82,10 @@ class KubernetesPatchMetaTest {
             "apps|StatefulSet|spec.selector",
             "batch|Job|spec.selector",
             "''|Service|spec.selector",
-            "policy|PodDisruptionBudget|spec.selector"})
+            "policy|PodDisruptionBudget|spec.selector",
+            "networking.k8s.io|NetworkPolicy|spec.podSelector",
+            "''|Event|involvedObject",
+            "''|Event|related"})
     void marksAtomicSelectors(String group, String kind, String path) {
         assertThat(KubernetesPatchMeta.forKind(group, kind).field(path).atomic()).isTrue();
     }
@@ -127,6 +130,7 @@ class KubernetesPatchMetaTest {
             "''|ConfigMap|data|false",
             "''|ConfigMap|metadata|true",
             "''|PersistentVolumeClaim|spec.resources|true",
+            "''|Event|source|true",
             "example.com|Widget|spec|false"})
     void knowsWhatTheZeroValueHolds(String group, String kind, String path, boolean present) {
         assertThat(KubernetesPatchMeta.forKind(group, kind).alwaysPresent(path)).isEqualTo(present);

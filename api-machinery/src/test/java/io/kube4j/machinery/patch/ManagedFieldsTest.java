@@ -204,6 +204,13 @@ class ManagedFieldsTest {
                          "spec":{"size":3,"nested":{"x":1}}}""", """
                         {"f:metadata":{"f:labels":{".":{},"f:a":{}}},"f:spec":{".":{},"f:nested":{".":{},"f:x":{}},
                          "f:size":{}}}"""),
+                new Recorded("an event: its involved object is one atomic field, its source a struct every Event "
+                        + "has", "", "Event", null, """
+                        {"apiVersion":"v1","kind":"Event","metadata":{"name":"e","namespace":"d"},
+                         "involvedObject":{"kind":"Pod","namespace":"d","name":"p","uid":"u"},"reason":"Scheduled",
+                         "message":"ok","source":{"component":"default-scheduler"},"count":1,"type":"Normal"}""", """
+                        {"f:count":{},"f:involvedObject":{},"f:message":{},"f:reason":{},
+                         "f:source":{"f:component":{}},"f:type":{}}"""),
                 new Recorded("a label added to existing labels is the label alone", "apps", "Deployment",
                         CREATED_DEPLOYMENT, CREATED_DEPLOYMENT.replace("{\"app\":\"web\"}},\n",
                         "{\"app\":\"web\",\"tier\":\"front\"}},\n"), """
