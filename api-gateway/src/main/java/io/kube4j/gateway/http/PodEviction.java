@@ -8,6 +8,7 @@ import io.kube4j.machinery.errors.ApiException;
 import io.kube4j.machinery.errors.StatusCause;
 import io.kube4j.machinery.object.JsonTree;
 import io.kube4j.machinery.object.KubeObject;
+import io.kube4j.machinery.patch.ManagedFields;
 import io.kube4j.machinery.registry.BuiltInTypes;
 import io.kube4j.machinery.selection.LabelSelector;
 import tools.jackson.databind.JsonNode;
@@ -27,10 +28,17 @@ import java.util.Map;
  * 429 TooManyRequests, which {@code kubectl drain} retries; a pod two budgets select cannot be
  * evicted (500, as in Kubernetes). A pod that is not Ready may go while the budget is met
  * (the default {@code unhealthyPodEvictionPolicy}, IfHealthyBudget) without spending a disruption.
+ *
+ * <p>kube-apiserver writes the budget's status through its loopback client, an ordinary status
+ * update, so the budget's managedFields record it as {@link #BUDGET_WRITER}; the pod's deletion
+ * records nothing, as a deletion never does.
  */
 final class PodEviction {
 
     static final String VIOLATES = "Cannot evict pod as it would violate the pod's disruption budget.";
+
+    /** The manager of kube-apiserver's own loopback writes: its User-Agent is {@code kube-apiserver/v1.x ...}. */
+    static final ManagedFields.Manager BUDGET_WRITER = new ManagedFields.Manager("kube-apiserver", "policy/v1", "status");
 
     private final ResourceStorage storage;
     private final Clock clock;
@@ -93,7 +101,7 @@ final class PodEviction {
             status.put("disruptionsAllowed", allowed - 1);
             JsonTree.ensureObject(status, "disruptedPods").put(podName, clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
             return next;
-        }, ResourceStorage.Part.STATUS, dryRun);
+        }, ResourceStorage.Part.STATUS, dryRun, BUDGET_WRITER);
     }
 
     private static ApiException tooManyRequests(String cause) {

@@ -74,7 +74,10 @@ public final class Subresources {
         }
     }
 
-    /** @param manager who writes, for managedFields (the scale subresource records an Update with subresource scale) */
+    /**
+     * @param manager who writes, for managedFields (scale and finalize record an Update with their subresource;
+     *                a finalize that only takes finalizers away leaves no entry of its own)
+     */
     public void put(ResourceType type, String namespace, String name, String subresource, ObjectNode body,
                     boolean dryRun, ManagedFields.Manager manager, HttpServletResponse response) throws IOException {
         switch (subresource) {
@@ -96,7 +99,8 @@ public final class Subresources {
                     else spec.remove("finalizers");
                     if (rv != null && !rv.isEmpty()) KubeObject.metadata(next).put("resourceVersion", rv);
                     return next;
-                }, ResourceStorage.Part.FINALIZE, dryRun);
+                    // An update like any other to kube-apiserver's field management, with subresource finalize.
+                }, ResourceStorage.Part.FINALIZE, dryRun, manager);
                 ApiResponses.write(response, 200, updated, MediaTypes.Rendering.JSON);
             }
             default -> throw ApiException.methodNotSupported(type.group(), type.plural() + "/" + subresource, "update");

@@ -721,7 +721,10 @@ public final class ResourceStorage {
     }
 
     private void recordUpdate(ResourceType type, ObjectNode old, ObjectNode next, ManagedFields.Manager manager) {
-        ManagedFields.recordUpdate(old, next, KubernetesPatchMeta.forKind(type.group(), type.kind()), manager, now());
+        // A write to the object itself owns nothing in a status that has a subresource of its own.
+        boolean statusOwned = !manager.subresource().isEmpty() || !type.hasSubresource("status");
+        ManagedFields.recordUpdate(old, next, KubernetesPatchMeta.forKind(type.group(), type.kind()), manager, now(),
+                statusOwned);
     }
 
     private static boolean hasGeneration(ResourceType type) {

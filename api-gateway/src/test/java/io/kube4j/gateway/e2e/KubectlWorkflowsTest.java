@@ -237,6 +237,196 @@ class KubectlWorkflowsTest {
                 .get("metadata").get("managedFields");
     }
 
+    /**
+     * The managedFields block of {@code kubectl get -o yaml --show-managed-fields}, as printed, with each entry's
+     * time (which no two runs share) replaced by {@code TIME}.
+     */
+    private String managedFieldsYaml(String kind, String name, String namespace) {
+        String yaml = kubectl.ok("get", kind, name, "-n", namespace, "-o", "yaml", "--show-managed-fields");
+        int start = yaml.indexOf("  managedFields:\n");
+        assertThat(start).as("managedFields in\n" + yaml).isNotNegative();
+        int end = start + "  managedFields:\n".length();
+        // The block goes on while lines are indented deeper than metadata's keys, or are its list's items.
+        while (end < yaml.length() && (yaml.startsWith("   ", end) || yaml.startsWith("  - ", end))) {
+            end = yaml.indexOf('\n', end) + 1;
+        }
+        return yaml.substring(start, end).replaceAll("time: \"[^\"]+\"", "time: TIME");
+    }
+
+    @Test
+    void createAndServerSideApplyShowTheManagedFieldsKubernetesShows() throws IOException {
+        kubectl.ok("create", "namespace", "fields");
+        // The label is the server's default, set before the write is recorded; the phase is status, reset in
+        // writes to the namespace itself; the finalizer comes after (none of them kubectl's in Kubernetes).
+        assertThat(managedFieldsYaml("namespace", "fields", "fields")).isEqualTo("""
+                  managedFields:
+                  - apiVersion: v1
+                    fieldsType: FieldsV1
+                    fieldsV1:
+                      f:metadata:
+                        f:labels:
+                          .: {}
+                          f:kubernetes.io/metadata.name: {}
+                    manager: kubectl-create
+                    operation: Update
+                    time: TIME
+                """);
+        kubectl.ok("create", "deployment", "web", "--image=nginx:1.25", "-n", "fields");
+        // What kube-apiserver 1.32 records for this command: a "." where the write brought a map or a keyed
+        // element, none in the structs every Deployment has (spec, strategy, template, its metadata and spec).
+        assertThat(managedFieldsYaml("deployment", "web", "fields")).isEqualTo("""
+                  managedFields:
+                  - apiVersion: apps/v1
+                    fieldsType: FieldsV1
+                    fieldsV1:
+                      f:metadata:
+                        f:labels:
+                          .: {}
+                          f:app: {}
+                      f:spec:
+                        f:progressDeadlineSeconds: {}
+                        f:replicas: {}
+                        f:revisionHistoryLimit: {}
+                        f:selector: {}
+                        f:strategy:
+                          f:rollingUpdate:
+                            .: {}
+                            f:maxSurge: {}
+                            f:maxUnavailable: {}
+                          f:type: {}
+                        f:template:
+                          f:metadata:
+                            f:labels:
+                              .: {}
+                              f:app: {}
+                          f:spec:
+                            f:containers:
+                              k:{"name":"nginx"}:
+                                .: {}
+                                f:image: {}
+                                f:imagePullPolicy: {}
+                                f:name: {}
+                                f:resources: {}
+                                f:terminationMessagePath: {}
+                                f:terminationMessagePolicy: {}
+                            f:dnsPolicy: {}
+                            f:restartPolicy: {}
+                            f:schedulerName: {}
+                            f:securityContext: {}
+                            f:terminationGracePeriodSeconds: {}
+                    manager: kubectl-create
+                    operation: Update
+                    time: TIME
+                """);
+
+        kubectl.ok("create", "configmap", "settings", "--from-literal=mode=fast", "-n", "fields");
+        assertThat(managedFieldsYaml("configmap", "settings", "fields")).isEqualTo("""
+                  managedFields:
+                  - apiVersion: v1
+                    fieldsType: FieldsV1
+                    fieldsV1:
+                      f:data:
+                        .: {}
+                        f:mode: {}
+                    manager: kubectl-create
+                    operation: Update
+                    time: TIME
+                """);
+
+        // A service's ports are keyed by port and protocol; what the registry allocates (cluster IPs, IP families)
+        // comes after the write is recorded.
+        kubectl.ok("create", "service", "clusterip", "web", "--tcp=80:8080", "-n", "fields");
+        assertThat(managedFieldsYaml("service", "web", "fields")).isEqualTo("""
+                  managedFields:
+                  - apiVersion: v1
+                    fieldsType: FieldsV1
+                    fieldsV1:
+                      f:metadata:
+                        f:labels:
+                          .: {}
+                          f:app: {}
+                      f:spec:
+                        f:internalTrafficPolicy: {}
+                        f:ports:
+                          .: {}
+                          k:{"port":80,"protocol":"TCP"}:
+                            .: {}
+                            f:name: {}
+                            f:port: {}
+                            f:protocol: {}
+                            f:targetPort: {}
+                        f:selector: {}
+                        f:sessionAffinity: {}
+                        f:type: {}
+                    manager: kubectl-create
+                    operation: Update
+                    time: TIME
+                """);
+
+        // An applier owns the fields it sets, not the maps around them: no "." but in keyed elements. A port is
+        // keyed by its protocol as well, TCP when the manifest leaves it out.
+        Path manifest = file("fields-api.yaml", """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: api
+                  namespace: fields
+                  labels:
+                    app: api
+                spec:
+                  replicas: 2
+                  selector:
+                    matchLabels:
+                      app: api
+                  template:
+                    metadata:
+                      labels:
+                        app: api
+                    spec:
+                      containers:
+                      - name: nginx
+                        image: nginx:1.25
+                        ports:
+                        - containerPort: 80
+                """);
+        assertThat(kubectl.ok("apply", "--server-side", "-f", manifest.toString()))
+                .isEqualTo("deployment.apps/api serverside-applied\n");
+        assertThat(managedFieldsYaml("deployment", "api", "fields")).isEqualTo("""
+                  managedFields:
+                  - apiVersion: apps/v1
+                    fieldsType: FieldsV1
+                    fieldsV1:
+                      f:metadata:
+                        f:labels:
+                          f:app: {}
+                      f:spec:
+                        f:replicas: {}
+                        f:selector: {}
+                        f:template:
+                          f:metadata:
+                            f:labels:
+                              f:app: {}
+                          f:spec:
+                            f:containers:
+                              k:{"name":"nginx"}:
+                                .: {}
+                                f:image: {}
+                                f:name: {}
+                                f:ports:
+                                  k:{"containerPort":80,"protocol":"TCP"}:
+                                    .: {}
+                                    f:containerPort: {}
+                    manager: kubectl
+                    operation: Apply
+                    time: TIME
+                """);
+
+        // An annotation where there were none brings the annotations map: kubectl annotate owns it, with its "."
+        kubectl.ok("annotate", "deployment", "api", "owner=team-a", "-n", "fields");
+        assertThat(entryOf(managedFields("deployment", "api", "fields"), "kubectl-annotate", "Update", "")
+                .get("fieldsV1").toString()).isEqualTo("{\"f:metadata\":{\"f:annotations\":{\".\":{},\"f:owner\":{}}}}");
+    }
+
     /** The entry of one manager and operation (and subresource, empty for the object itself), or null. */
     private static JsonNode entryOf(JsonNode managed, String manager, String operation, String subresource) {
         for (JsonNode entry : managed) {

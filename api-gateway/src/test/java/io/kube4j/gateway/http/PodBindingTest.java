@@ -188,6 +188,21 @@ class PodBindingTest {
         return Stream.of(Source.values());
     }
 
+    /** kube-apiserver binds through its storage, past field management: the binding is no one's in managedFields. */
+    @Test
+    void theBindingRecordsNoManager() {
+        String managed = "[{'manager':'kubectl-run','operation':'Update','apiVersion':'v1','time':'2026-01-01T00:00:00Z',"
+                + "'fieldsType':'FieldsV1','fieldsV1':{'f:spec':{'f:containers':{}}}}]";
+        ObjectNode pod = json(pod("p", "u1", "", false));
+        ((ObjectNode) pod.get("metadata")).set("managedFields", json("{'m':" + managed + "}").get("m"));
+        seed(pod.toString().replace('"', '\''));
+
+        binding.bind("default", "p", json("{'target':{'name':'n1'}}"), false);
+
+        assertThat(stored().path("spec").path("nodeName").asString()).isEqualTo("n1");
+        assertThat(stored().path("metadata").get("managedFields")).isEqualTo(json("{'m':" + managed + "}").get("m"));
+    }
+
     @Test
     void dryRunWritesNothing() {
         cached.put(KEY, seed(pod("p", "u1", "", false)));

@@ -4,6 +4,7 @@ import io.kube4j.gateway.admission.KindStrategies;
 import io.kube4j.machinery.errors.ApiException;
 import io.kube4j.machinery.object.Json;
 import io.kube4j.machinery.object.KubeObject;
+import io.kube4j.machinery.patch.ManagedFields;
 import io.kube4j.machinery.registry.BuiltInTypes;
 import io.kube4j.machinery.registry.ResourceType;
 import io.kube4j.store.MemoryStore;
@@ -313,5 +314,32 @@ class ResourceStorageTest {
     void aMalformedContinueTokenIsABadRequest() {
         assertThatThrownBy(() -> storage.list(CM, "default", new ListOptions(o -> true, false, 3, "garbage!", null)))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(400));
+    }
+
+    @Test
+    void aFinalizeIsItsWritersUpdateWithSubresourceFinalize() {
+        ManagedFields.Manager creator = new ManagedFields.Manager("kubectl-create", "v1", "");
+        ManagedFields.Manager finalizer = new ManagedFields.Manager("kube-controller-manager", "v1", "finalize");
+        storage.create(BuiltInTypes.NAMESPACE, null, object("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\","
+                + "\"metadata\":{\"name\":\"dev\"},\"spec\":{\"finalizers\":[\"example.com/a\"]}}"), false, creator);
+
+        ObjectNode added = storage.mutate(BuiltInTypes.NAMESPACE, null, "dev", current -> {
+            ObjectNode next = current.deepCopy();
+            next.withObjectProperty("spec").putArray("finalizers").add("example.com/a").add("example.com/b");
+            return next;
+        }, ResourceStorage.Part.FINALIZE, false, finalizer);
+        // Same time, so ordered by manager: kube-controller-manager first. A namespace's finalizers are an atomic
+        // list: the writer takes the whole of it.
+        assertThat(added.at("/metadata/managedFields/0/subresource").asString()).isEqualTo("finalize");
+        assertThat(added.at("/metadata/managedFields/0/fieldsV1")).isEqualTo(
+                object("{\"f:spec\":{\"f:finalizers\":{}}}"));
+
+        // Taking every finalizer away gives the finalizer nothing and takes them from their owners.
+        ObjectNode emptied = storage.mutate(BuiltInTypes.NAMESPACE, null, "dev", current -> {
+            ObjectNode next = current.deepCopy();
+            next.withObjectProperty("spec").remove("finalizers");
+            return next;
+        }, ResourceStorage.Part.FINALIZE, false, finalizer);
+        assertThat(emptied.at("/metadata/managedFields").isMissingNode()).as(emptied.toString()).isTrue();
     }
 }

@@ -25,9 +25,11 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>No live object: the result is the applied configuration with one {@code managedFields} entry.</li>
  *   <li>Ownership is a {@link FieldSet}: every scalar, atomic list, empty object and atomic struct
  *       ({@link FieldMeta#atomic()}) of the configuration; for lists with the {@code merge} strategy each element
- *       by its merge key ({@code k:{"name":"x"}} with a {@code .} entry) or each value of a primitive set
- *       ({@code v:"x"}). Lists of objects are keyed by the strategic-merge key alone (Kubernetes also keys some
- *       lists by a second field such as {@code protocol}). {@code apiVersion}, {@code kind}, {@code status} and
+ *       by its key ({@code k:{"name":"x"}} with a {@code .} entry; {@code k:{"containerPort":80,"protocol":"TCP"}}
+ *       where {@link FieldMeta#moreKeys()} names more key fields, a missing {@code protocol} counting as TCP; an
+ *       atomic element, such as an owner reference, is {@code k:{"uid":"u"}} alone) or each value of a primitive
+ *       set ({@code v:"x"}). Objects holding fields carry no {@code .} entry of their own: an applier owns the
+ *       fields it sets, not the maps around them. {@code apiVersion}, {@code kind}, {@code status} and
  *       the system fields of {@code metadata} (name, namespace, uid, resourceVersion, generation, timestamps,
  *       managedFields) are owned by no one.</li>
  *   <li>Conflicts: a field the configuration sets, owned by another entry of {@code managedFields} (another
@@ -44,8 +46,8 @@ import tools.jackson.databind.node.ObjectNode;
  *       fieldsType: FieldsV1, fieldsV1}}; entries left owning nothing are dropped; entries are ordered as
  *       {@link ManagedFields} orders them (Apply first, then by time).</li>
  * </ul>
- * Not implemented: Kubernetes' schema-driven defaulting of list keys, {@code +listType=map} keys beyond the merge
- * key, granular ownership inside atomic maps, reordering keyed lists to the applier's order, and conversion of
+ * Not implemented: schema defaults of list keys other than {@code protocol}, {@code +listType=map} keys of lists
+ * that strategic merge patch does not merge, granular ownership inside atomic maps, reordering keyed lists to the applier's order, and conversion of
  * field sets between API versions.
  *
  * <p>Pure: no argument is modified; the clock is a parameter.
@@ -266,12 +268,7 @@ public final class ApplyPatch {
 
     private static JsonNode findKeyed(ArrayNode list, JsonNode key) {
         for (JsonNode item : list) {
-            boolean all = item.isObject();
-            for (Map.Entry<String, JsonNode> k : key.properties()) {
-                JsonNode v = item.get(k.getKey());
-                all &= v != null && JsonValues.jsonEquals(v, k.getValue());
-            }
-            if (all) return item;
+            if (FieldSet.matchesKey(item, key)) return item;
         }
         return null;
     }
@@ -327,10 +324,12 @@ public final class ApplyPatch {
             ArrayNode out = liveList.deepCopy();
             for (JsonNode element : appliedList) {
                 if (field.mergeKey() != null && element instanceof ObjectNode item && item.has(field.mergeKey())) {
-                    ObjectNode key = JsonValues.NODES.objectNode();
-                    key.set(field.mergeKey(), item.get(field.mergeKey()));
-                    JsonNode existing = findKeyed(out, key);
-                    if (existing instanceof ObjectNode existingObject) {
+                    JsonNode existing = findKeyed(out, FieldSet.keyOf(field, item));
+                    if (existing instanceof ObjectNode existingObject && field.atomicElements()) {
+                        for (int i = 0; i < out.size(); i++) {
+                            if (out.get(i) == existing) out.set(i, withoutNulls(item));
+                        }
+                    } else if (existing instanceof ObjectNode existingObject) {
                         mergeObject(existingObject, item, metaPath);
                     } else {
                         out.add(withoutNulls(item));

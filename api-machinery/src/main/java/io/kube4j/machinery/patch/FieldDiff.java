@@ -23,6 +23,14 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code kind} and the metadata the server sets (name, namespace, uid, resourceVersion, generation, timestamps,
  * managedFields, selfLink) are never part of a diff.
  *
+ * <p>An object or list that a write brings where there was none is {@link #changed()} itself, besides what it holds:
+ * its path is the {@code ".": {}} inside its {@code fieldsV1} entry, as kube-apiserver's comparison marks a map or
+ * list added. One that the kind's zero value already has ({@link PatchMeta#alwaysPresent}: a Deployment's
+ * {@code spec.template.spec}, a pod's {@code spec.containers}) or that held something before is not; nor is the
+ * top-level {@code metadata}, which kube-apiserver strips. A create is compared with the zero value, so
+ * {@code kubectl create deployment} owns {@code f:metadata: {f:labels: {".": {}, ...}}} but no {@code .} in
+ * {@code f:spec}.
+ *
  * <p>A path in {@link #removed()} stands for its whole subtree: an owner of anything below it loses that too. A
  * field whose shape changed (an object that became a scalar) is both removed and changed.
  *
@@ -40,13 +48,23 @@ public record FieldDiff(FieldSet changed, FieldSet removed) {
     /**
      * The difference from {@code before} to {@code after}.
      *
-     * @param before the object before the write; null for a create (every field of {@code after} is then changed)
+     * @param before the object before the write; null for a create, which is compared with the kind's zero value
      * @param after  the object the write produces
      * @param meta   the kind's patch metadata: which lists are keyed or sets, which structs are atomic
      */
     public static FieldDiff between(JsonNode before, JsonNode after, PatchMeta meta) {
-        Walk walk = new Walk(meta == null ? PatchMeta.NONE : meta);
-        walk.objects(before instanceof ObjectNode b ? b : null, after instanceof ObjectNode a ? a : null, "");
+        return between(before, after, meta, true);
+    }
+
+    /**
+     * {@link #between(JsonNode, JsonNode, PatchMeta)}, leaving {@code status} out unless {@code withStatus}: a write
+     * to the object itself of a kind with a status subresource owns nothing in status (kube-apiserver's reset
+     * fields), even where the server's defaults put something there.
+     */
+    public static FieldDiff between(JsonNode before, JsonNode after, PatchMeta meta, boolean withStatus) {
+        Walk walk = new Walk(meta == null ? PatchMeta.NONE : meta, withStatus);
+        // A create is compared with the kind's zero value: an object with nothing set.
+        walk.objects(before instanceof ObjectNode b ? b : EMPTY, after instanceof ObjectNode a ? a : EMPTY, "");
         if (walk.changed.isEmpty() && walk.removed.isEmpty()) return NONE;
         return new FieldDiff(FieldSet.wrap(walk.changed), FieldSet.wrap(walk.removed));
     }
@@ -56,24 +74,41 @@ public record FieldDiff(FieldSet changed, FieldSet removed) {
      * lists as changed, built in one pass for creates, the commonest write with nothing to compare against.
      */
     public static ObjectNode fieldsOf(ObjectNode object, PatchMeta meta) {
-        return Build.object(object, "", meta == null ? PatchMeta.NONE : meta);
+        return fieldsOf(object, meta, true);
+    }
+
+    /** {@link #fieldsOf(ObjectNode, PatchMeta)}, leaving status out unless {@code withStatus} (see {@link #between}). */
+    public static ObjectNode fieldsOf(ObjectNode object, PatchMeta meta, boolean withStatus) {
+        return Build.object(object, "", meta == null ? PatchMeta.NONE : meta, true, false, withStatus);
     }
 
     public boolean isEmpty() {
         return changed.isEmpty() && removed.isEmpty();
     }
 
-    static boolean ignored(String metaPath, String field) {
-        return metaPath.isEmpty() ? IGNORED_TOP.contains(field)
+    static boolean ignored(String metaPath, String field, boolean withStatus) {
+        return metaPath.isEmpty() ? IGNORED_TOP.contains(field) || !withStatus && field.equals("status")
                 : metaPath.equals("metadata") && IGNORED_METADATA.contains(field);
     }
 
     private enum Shape { MAP, LIST, LEAF }
 
+    /** What a value is to field ownership; an empty object or list is a leaf, but still an object or list. */
     private static Shape shape(JsonNode value, FieldMeta field) {
         if (value instanceof ObjectNode o && !o.isEmpty() && !field.atomic()) return Shape.MAP;
         if (value instanceof ArrayNode a && !a.isEmpty() && field.isMergeList()) return Shape.LIST;
         return Shape.LEAF;
+    }
+
+    /** Whether two values are both objects walked field by field, or both lists merged element by element. */
+    private static boolean sameContainer(JsonNode before, JsonNode after, FieldMeta field) {
+        return before instanceof ObjectNode && after instanceof ObjectNode && !field.atomic()
+                || before instanceof ArrayNode && after instanceof ArrayNode && field.isMergeList();
+    }
+
+    /** Whether a new object or list at {@code metaPath} is owned itself: all but the top-level metadata. */
+    private static boolean ownsItself(String metaPath) {
+        return !metaPath.equals("metadata");
     }
 
     /** A merged list's elements by their path element: {@code k:} for keyed objects, {@code v:} otherwise. */
@@ -82,7 +117,7 @@ public record FieldDiff(FieldSet changed, FieldSet removed) {
         String key = field.mergeKey();
         for (JsonNode element : list) {
             if (key != null && element instanceof ObjectNode item && item.has(key)) {
-                elements.put(FieldSet.keyElement(key, item.get(key)), item);
+                elements.put(FieldSet.keyElement(field, item), item);
             } else {
                 elements.put("v:" + element, element);
             }
@@ -90,53 +125,67 @@ public record FieldDiff(FieldSet changed, FieldSet removed) {
         return elements;
     }
 
-    /** {@link #fieldsOf}: the tree built directly, each level's keys sorted as Kubernetes writes them. */
+    /**
+     * {@link #fieldsOf}: the tree built directly, each level's keys sorted as Kubernetes writes them. A value is
+     * {@code present} when the kind's zero value already has it ({@link PatchMeta#alwaysPresent} under a parent
+     * that is present too); an object or list that is not becomes the creator's own, its {@code .} entry.
+     */
     private static final class Build {
 
-        static ObjectNode object(ObjectNode object, String metaPath, PatchMeta meta) {
+        private static final ObjectNode SELF = JsonValues.NODES.objectNode();
+
+        static ObjectNode object(ObjectNode object, String metaPath, PatchMeta meta, boolean present, boolean self,
+                                 boolean withStatus) {
             TreeMap<String, ObjectNode> children = new TreeMap<>();
             for (Map.Entry<String, JsonNode> e : object.properties()) {
-                if (e.getValue().isNull() || ignored(metaPath, e.getKey())) continue;
+                if (e.getValue().isNull() || ignored(metaPath, e.getKey(), withStatus)) continue;
                 String childMeta = PatchMeta.child(metaPath, e.getKey());
-                ObjectNode child = value(e.getValue(), childMeta, meta);
+                ObjectNode child = value(e.getValue(), childMeta, meta, present && meta.alwaysPresent(childMeta));
                 if (child != null) children.put("f:" + e.getKey(), child);
             }
+            if (self) children.put(".", SELF);
             return node(children);
         }
 
-        private static ObjectNode value(JsonNode value, String metaPath, PatchMeta meta) {
+        private static ObjectNode value(JsonNode value, String metaPath, PatchMeta meta, boolean present) {
             FieldMeta field = meta.field(metaPath);
             return switch (shape(value, field)) {
                 case MAP -> {
+                    boolean self = !present && ownsItself(metaPath);
+                    ObjectNode fields = object((ObjectNode) value, metaPath, meta, present, self, true);
                     // An object whose every field is unset or the server's holds no field of its own.
-                    ObjectNode fields = object((ObjectNode) value, metaPath, meta);
-                    yield fields.isEmpty() ? null : fields;
+                    if (fields.size() == (self ? 1 : 0)) yield self ? JsonValues.NODES.objectNode() : null;
+                    yield fields;
                 }
                 case LIST -> {
                     TreeMap<String, ObjectNode> children = new TreeMap<>();
                     for (Map.Entry<String, JsonNode> e : elements((ArrayNode) value, field).entrySet()) {
-                        if (e.getKey().startsWith("k:")) {
-                            ObjectNode item = object((ObjectNode) e.getValue(), metaPath, meta);
-                            ObjectNode withSelf = JsonValues.NODES.objectNode();
-                            withSelf.putObject(".");
-                            item.properties().forEach(c -> withSelf.set(c.getKey(), c.getValue()));
-                            children.put(e.getKey(), withSelf);
+                        if (e.getKey().startsWith("k:") && !field.atomicElements()) {
+                            children.put(e.getKey(), object((ObjectNode) e.getValue(), metaPath, meta, false, true, true));
                         } else {
                             children.put(e.getKey(), JsonValues.NODES.objectNode());
                         }
                     }
+                    if (!present) children.put(".", SELF);
                     yield node(children);
                 }
-                case LEAF -> JsonValues.NODES.objectNode();
+                // The zero value's own empty object or list is no one's; an empty one brought in is its writer's.
+                case LEAF -> present && isEmptyContainer(value) ? null : JsonValues.NODES.objectNode();
             };
         }
 
         private static ObjectNode node(TreeMap<String, ObjectNode> children) {
             ObjectNode node = JsonValues.NODES.objectNode();
-            children.forEach(node::set);
+            children.forEach((k, v) -> node.set(k, v == SELF ? JsonValues.NODES.objectNode() : v));
             return node;
         }
     }
+
+    private static boolean isEmptyContainer(JsonNode value) {
+        return value instanceof ObjectNode o && o.isEmpty() || value instanceof ArrayNode a && a.isEmpty();
+    }
+
+    private static final ObjectNode EMPTY = JsonValues.NODES.objectNode();
 
     /** One comparison: a mutable path that grows and shrinks while walking, copied only into results. */
     private static final class Walk {
@@ -144,9 +193,11 @@ public record FieldDiff(FieldSet changed, FieldSet removed) {
         private final List<String> path = new ArrayList<>();
         private final Set<List<String>> changed = new LinkedHashSet<>();
         private final Set<List<String>> removed = new LinkedHashSet<>();
+        private final boolean withStatus;
 
-        Walk(PatchMeta meta) {
+        Walk(PatchMeta meta, boolean withStatus) {
             this.meta = meta;
+            this.withStatus = withStatus;
         }
 
         private void push(String element) {
@@ -168,50 +219,49 @@ public record FieldDiff(FieldSet changed, FieldSet removed) {
             return copy;
         }
 
+        /** Compares two objects that both exist (the root of a create is compared with an empty object). */
         void objects(ObjectNode before, ObjectNode after, String metaPath) {
-            if (after != null) {
-                for (Map.Entry<String, JsonNode> e : after.properties()) {
-                    String field = e.getKey();
-                    JsonNode value = e.getValue();
-                    if (value.isNull() || ignored(metaPath, field)) continue;
-                    JsonNode old = before == null ? null : before.get(field);
-                    push("f:" + field);
-                    value(old == null || old.isNull() ? null : old, value, PatchMeta.child(metaPath, field));
-                    pop();
+            for (Map.Entry<String, JsonNode> e : after.properties()) {
+                String field = e.getKey();
+                JsonNode value = e.getValue();
+                if (value.isNull() || ignored(metaPath, field, withStatus)) continue;
+                JsonNode old = before.get(field);
+                String childMeta = PatchMeta.child(metaPath, field);
+                push("f:" + field);
+                if (old == null || old.isNull()) {
+                    FieldMeta fm = meta.field(childMeta);
+                    if (meta.alwaysPresent(childMeta)) filled(value, childMeta, fm);
+                    else added(value, childMeta, fm);
+                } else {
+                    value(old, value, childMeta);
                 }
+                pop();
             }
-            if (before != null) {
-                for (Map.Entry<String, JsonNode> e : before.properties()) {
-                    String field = e.getKey();
-                    if (e.getValue().isNull() || ignored(metaPath, field)) continue;
-                    JsonNode now = after == null ? null : after.get(field);
-                    if (now == null || now.isNull()) removed.add(here("f:" + field));
-                }
+            for (Map.Entry<String, JsonNode> e : before.properties()) {
+                String field = e.getKey();
+                if (e.getValue().isNull() || ignored(metaPath, field, withStatus)) continue;
+                JsonNode now = after.get(field);
+                if (now == null || now.isNull()) removed.add(here("f:" + field));
             }
         }
 
         private void value(JsonNode before, JsonNode after, String metaPath) {
-            FieldMeta field = meta.field(metaPath);
-            if (before == null) {
-                added(after, metaPath, field);
-                return;
-            }
             // Most of an object is untouched by a write; Jackson's equality is strict (1 differs from 1.0), so
             // equal subtrees can be passed over and unequal ones are still compared as JSON below.
             if (before.equals(after)) return;
-            Shape was = shape(before, field);
-            Shape is = shape(after, field);
-            if (was != is) {
-                removed.add(here());
-                added(after, metaPath, field);
+            FieldMeta field = meta.field(metaPath);
+            if (sameContainer(before, after, field)) {
+                // Kubernetes compares an object with an object field by field even when one is empty: filling an
+                // empty object owns what went in, not the object, and emptying one takes only what it held.
+                if (after instanceof ObjectNode a) objects((ObjectNode) before, a, metaPath);
+                else lists((ArrayNode) before, (ArrayNode) after, metaPath, field);
                 return;
             }
-            switch (is) {
-                case MAP -> objects((ObjectNode) before, (ObjectNode) after, metaPath);
-                case LIST -> lists((ArrayNode) before, (ArrayNode) after, metaPath, field);
-                case LEAF -> {
-                    if (!JsonValues.jsonEquals(before, after)) changed.add(here());
-                }
+            if (shape(before, field) != Shape.LEAF || shape(after, field) != Shape.LEAF) {
+                removed.add(here());
+                added(after, metaPath, field);
+            } else if (!JsonValues.jsonEquals(before, after)) {
+                changed.add(here());
             }
         }
 
@@ -222,13 +272,11 @@ public record FieldDiff(FieldSet changed, FieldSet removed) {
                 String element = e.getKey();
                 JsonNode old = was.get(element);
                 push(element);
-                if (!element.startsWith("k:")) {
-                    if (old == null) changed.add(here());
-                } else if (old == null) {
-                    changed.add(here("."));
-                    addedFields((ObjectNode) e.getValue(), metaPath);
-                } else {
-                    objects((ObjectNode) old, (ObjectNode) e.getValue(), metaPath);
+                if (old == null) {
+                    addedElement(element, e.getValue(), metaPath, field);
+                } else if (element.startsWith("k:") && !old.equals(e.getValue())) {
+                    if (field.atomicElements()) changed.add(here());
+                    else objects((ObjectNode) old, (ObjectNode) e.getValue(), metaPath);
                 }
                 pop();
             }
@@ -237,29 +285,60 @@ public record FieldDiff(FieldSet changed, FieldSet removed) {
             }
         }
 
-        /** Every field of a value no one had before, as {@link FieldSet#of} lists them. */
+        /**
+         * A value no one had before, the object or list itself included: its path ends in {@code .}, as a keyed
+         * element's does, so that it stays a member once paths below it are added.
+         */
         private void added(JsonNode value, String metaPath, FieldMeta field) {
             switch (shape(value, field)) {
-                case MAP -> addedFields((ObjectNode) value, metaPath);
+                case MAP -> {
+                    if (ownsItself(metaPath)) changed.add(here("."));
+                    addedFields((ObjectNode) value, metaPath);
+                }
                 case LIST -> {
-                    for (Map.Entry<String, JsonNode> e : elements((ArrayNode) value, field).entrySet()) {
-                        push(e.getKey());
-                        if (e.getKey().startsWith("k:")) {
-                            changed.add(here("."));
-                            addedFields((ObjectNode) e.getValue(), metaPath);
-                        } else {
-                            changed.add(here());
-                        }
-                        pop();
-                    }
+                    changed.add(here("."));
+                    addedElements((ArrayNode) value, metaPath, field);
                 }
                 case LEAF -> changed.add(here());
             }
         }
 
+        /**
+         * A value written into what the kind's zero value already holds (an empty struct, a null list): what went
+         * in is new, the object or list itself is not; left empty it is no change at all.
+         */
+        private void filled(JsonNode value, String metaPath, FieldMeta field) {
+            switch (shape(value, field)) {
+                // Its fields are compared with the zero value's: nested structs of it are there as well.
+                case MAP -> objects(EMPTY, (ObjectNode) value, metaPath);
+                case LIST -> addedElements((ArrayNode) value, metaPath, field);
+                case LEAF -> {
+                    if (!isEmptyContainer(value)) changed.add(here());
+                }
+            }
+        }
+
+        private void addedElements(ArrayNode list, String metaPath, FieldMeta field) {
+            for (Map.Entry<String, JsonNode> e : elements(list, field).entrySet()) {
+                push(e.getKey());
+                addedElement(e.getKey(), e.getValue(), metaPath, field);
+                pop();
+            }
+        }
+
+        /** A new element: a keyed one is owned itself (its {@code .}) with its fields, unless it is atomic. */
+        private void addedElement(String element, JsonNode value, String metaPath, FieldMeta field) {
+            if (element.startsWith("k:") && !field.atomicElements()) {
+                changed.add(here("."));
+                addedFields((ObjectNode) value, metaPath);
+            } else {
+                changed.add(here());
+            }
+        }
+
         private void addedFields(ObjectNode object, String metaPath) {
             for (Map.Entry<String, JsonNode> e : object.properties()) {
-                if (e.getValue().isNull() || ignored(metaPath, e.getKey())) continue;
+                if (e.getValue().isNull() || ignored(metaPath, e.getKey(), withStatus)) continue;
                 String childMeta = PatchMeta.child(metaPath, e.getKey());
                 push("f:" + e.getKey());
                 added(e.getValue(), childMeta, meta.field(childMeta));

@@ -49,7 +49,11 @@ public final class FieldSet {
         return new FieldSet(new LinkedHashSet<>(paths));
     }
 
-    /** The fields an object sets: every scalar, atomic list and empty object, every keyed element and set value. */
+    /**
+     * The fields an object sets, as server-side apply owns them: every scalar, atomic list and empty object, every
+     * keyed element and set value. Objects that hold fields are not members themselves (no {@code .} entry): only
+     * the fields inside them are.
+     */
     public static FieldSet of(JsonNode object, PatchMeta meta) {
         Set<List<String>> paths = new LinkedHashSet<>();
         if (object instanceof ObjectNode o) collect(o, "", new ArrayList<>(), meta, paths);
@@ -75,9 +79,13 @@ public final class FieldSet {
             } else if (value instanceof ArrayNode list && fm.isMergeList() && !list.isEmpty()) {
                 for (JsonNode element : list) {
                     if (fm.mergeKey() != null && element instanceof ObjectNode item && item.has(fm.mergeKey())) {
-                        List<String> itemPath = append(path, keyElement(fm.mergeKey(), item.get(fm.mergeKey())));
-                        out.add(append(itemPath, "."));
-                        collect(item, childMeta, itemPath, meta, out);
+                        List<String> itemPath = append(path, keyElement(fm, item));
+                        if (fm.atomicElements()) {
+                            out.add(itemPath);
+                        } else {
+                            out.add(append(itemPath, "."));
+                            collect(item, childMeta, itemPath, meta, out);
+                        }
                     } else {
                         out.add(append(path, "v:" + element.toString()));
                     }
@@ -88,10 +96,44 @@ public final class FieldSet {
         }
     }
 
-    static String keyElement(String mergeKey, JsonNode value) {
+    /**
+     * The value a key field has in an element that leaves it out: Kubernetes' schema default, which field
+     * ownership puts in the key. Every Kubernetes list keyed by {@code protocol} defaults it to TCP.
+     */
+    private static final Map<String, JsonNode> KEY_DEFAULTS = Map.of("protocol", JsonValues.NODES.stringNode("TCP"));
+
+    /** The key fields of an element of a keyed list (it has the merge key), sorted by name as Kubernetes writes them. */
+    static ObjectNode keyOf(FieldMeta field, ObjectNode item) {
         ObjectNode key = JsonValues.NODES.objectNode();
-        key.set(mergeKey, value);
-        return "k:" + key;
+        if (field.moreKeys().isEmpty()) {
+            key.set(field.mergeKey(), item.get(field.mergeKey()));
+            return key;
+        }
+        TreeMap<String, JsonNode> fields = new TreeMap<>();
+        fields.put(field.mergeKey(), item.get(field.mergeKey()));
+        for (String name : field.moreKeys()) {
+            JsonNode value = item.get(name);
+            if (value == null || value.isNull()) value = KEY_DEFAULTS.get(name);
+            if (value != null) fields.put(name, value);
+        }
+        fields.forEach(key::set);
+        return key;
+    }
+
+    /** The {@code k:} path element of an element of a keyed list (it has the merge key). */
+    static String keyElement(FieldMeta field, ObjectNode item) {
+        return "k:" + keyOf(field, item);
+    }
+
+    /** Whether an element has the key fields of {@code key}; a key field it leaves out counts as its default. */
+    static boolean matchesKey(JsonNode item, JsonNode key) {
+        if (!item.isObject()) return false;
+        for (Map.Entry<String, JsonNode> k : key.properties()) {
+            JsonNode v = item.get(k.getKey());
+            if (v == null || v.isNull()) v = KEY_DEFAULTS.get(k.getKey());
+            if (v == null || !JsonValues.jsonEquals(v, k.getValue())) return false;
+        }
+        return true;
     }
 
     private static List<String> append(List<String> prefix, String element) {

@@ -1,6 +1,7 @@
 package io.kube4j.machinery.patch;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -23,6 +24,8 @@ public final class KubernetesPatchMeta implements PatchMeta {
 
     private static final Map<String, Map<String, Field>> TYPES = new HashMap<>();
     private static final Map<String, String> KINDS = new HashMap<>();
+    /** Per type, the object and list fields of its Go zero value (see {@link PatchMeta#alwaysPresent}). */
+    private static final Map<String, Set<String>> PRESENT = new HashMap<>();
 
     private static final FieldMeta ATOMIC = new FieldMeta(FieldMeta.Strategy.DEFAULT, null, false, true);
 
@@ -42,6 +45,16 @@ public final class KubernetesPatchMeta implements PatchMeta {
         KINDS.put(group + "/" + kind, type);
     }
 
+    /**
+     * The object and list fields of a type that its Go struct always serializes: structs held by value (with or
+     * without {@code omitempty}, which never drops a struct) and nil slices or pointers tagged without
+     * {@code omitempty} (written as {@code null}). Scalars do not matter here: a scalar is owned the same way
+     * whether it was there before or not.
+     */
+    private static void present(String type, String... fields) {
+        PRESENT.put(type, Set.of(fields));
+    }
+
     static {
         FieldMeta plain = FieldMeta.DEFAULT;
         FieldMeta set = FieldMeta.mergeAsSet();
@@ -49,7 +62,8 @@ public final class KubernetesPatchMeta implements PatchMeta {
 
         type("ObjectMeta",
                 "finalizers", set, null,
-                "ownerReferences", key("uid"), null);
+                // OwnerReference is +structType=atomic
+                "ownerReferences", key("uid").withAtomicElements(), null);
         type("PodTemplateSpec",
                 "metadata", plain, "ObjectMeta",
                 "spec", plain, "PodSpec");
@@ -64,7 +78,7 @@ public final class KubernetesPatchMeta implements PatchMeta {
                 "schedulingGates", key("name"), null,
                 "resourceClaims", key("name").withRetainKeys(), null);
         type("Container",
-                "ports", key("containerPort"), null,
+                "ports", key("containerPort").withMoreKeys("protocol"), null,
                 "env", key("name"), null,
                 "volumeMounts", key("mountPath"), null,
                 "volumeDevices", key("devicePath"), null);
@@ -91,8 +105,11 @@ public final class KubernetesPatchMeta implements PatchMeta {
                 "template", plain, "PodTemplateSpec",
                 "selector", ATOMIC, null);
         type("ServiceSpec",
-                "ports", key("port"), null,
+                "ports", key("port").withMoreKeys("protocol"), null,
                 "selector", ATOMIC, null);
+        type("ServiceStatus",
+                "conditions", byType, null,
+                "loadBalancer", plain, null);
         type("NodeSpec",
                 "podCIDRs", set, null);
         type("NodeStatus",
@@ -112,9 +129,25 @@ public final class KubernetesPatchMeta implements PatchMeta {
         type("ReplicationController", "metadata", plain, "ObjectMeta", "spec", plain, "ReplicationControllerSpec",
                 "status", plain, "ConditionsStatus");
         type("Service", "metadata", plain, "ObjectMeta", "spec", plain, "ServiceSpec",
-                "status", plain, "ConditionsStatus");
+                "status", plain, "ServiceStatus");
         type("Node", "metadata", plain, "ObjectMeta", "spec", plain, "NodeSpec", "status", plain, "NodeStatus");
         type("WithConditions", "metadata", plain, "ObjectMeta", "status", plain, "ConditionsStatus");
+        type("PersistentVolumeClaim", "metadata", plain, "ObjectMeta", "spec", plain, "ClaimSpec",
+                "status", plain, "ConditionsStatus");
+        type("ClaimSpec", "resources", plain, null);
+        type("HorizontalPodAutoscaler", "metadata", plain, "ObjectMeta", "spec", plain, "AutoscalerSpec",
+                "status", plain, "ConditionsStatus");
+        type("AutoscalerSpec", "scaleTargetRef", plain, null);
+        type("WithSpec", "metadata", plain, "ObjectMeta", "spec", plain, null, "status", plain, null);
+        type("Ingress", "metadata", plain, "ObjectMeta", "spec", plain, null, "status", plain, "ServiceStatus");
+        type("NetworkPolicy", "metadata", plain, "ObjectMeta", "spec", plain, "NetworkPolicySpec");
+        // LabelSelector and ObjectReference are +structType=atomic
+        type("NetworkPolicySpec", "podSelector", ATOMIC, null);
+        type("Event", "metadata", plain, "ObjectMeta", "involvedObject", ATOMIC, null, "related", ATOMIC, null);
+        type("CustomResourceDefinition", "metadata", plain, "ObjectMeta", "spec", plain, "DefinitionSpec",
+                "status", plain, "DefinitionStatus");
+        type("DefinitionSpec", "names", plain, null);
+        type("DefinitionStatus", "conditions", byType, null, "acceptedNames", plain, null);
         type("ServiceAccount", "metadata", plain, "ObjectMeta", "secrets", key("name"), null);
         type("PodDisruptionBudget", "metadata", plain, "ObjectMeta", "spec", plain, "SelectorSpec",
                 "status", plain, "ConditionsStatus");
@@ -126,7 +159,13 @@ public final class KubernetesPatchMeta implements PatchMeta {
         kind("", "Service", "Service");
         kind("", "Node", "Node");
         kind("", "Namespace", "WithConditions");
-        kind("", "PersistentVolumeClaim", "WithConditions");
+        kind("", "PersistentVolumeClaim", "PersistentVolumeClaim");
+        kind("", "PersistentVolume", "WithSpec");
+        kind("coordination.k8s.io", "Lease", "WithSpec");
+        kind("networking.k8s.io", "Ingress", "Ingress");
+        kind("networking.k8s.io", "NetworkPolicy", "NetworkPolicy");
+        kind("", "Event", "Event");
+        kind("apiextensions.k8s.io", "CustomResourceDefinition", "CustomResourceDefinition");
         kind("", "ServiceAccount", "ServiceAccount");
         kind("apps", "Deployment", "Deployment");
         kind("apps", "ReplicaSet", "Workload");
@@ -134,8 +173,33 @@ public final class KubernetesPatchMeta implements PatchMeta {
         kind("apps", "DaemonSet", "Workload");
         kind("batch", "Job", "Workload");
         kind("batch", "CronJob", "CronJob");
-        kind("autoscaling", "HorizontalPodAutoscaler", "WithConditions");
+        kind("autoscaling", "HorizontalPodAutoscaler", "HorizontalPodAutoscaler");
         kind("policy", "PodDisruptionBudget", "PodDisruptionBudget");
+
+        present("PodTemplateSpec", "metadata", "spec");
+        present("JobTemplateSpec", "metadata", "spec");
+        present("PodSpec", "containers");
+        present("Container", "resources");
+        present("DeploymentSpec", "selector", "template", "strategy");
+        // Deliberately one set for the four: a field a kind lacks is refused or dropped before it is recorded.
+        present("WorkloadSpec", "selector", "template", "updateStrategy");
+        present("CronJobSpec", "jobTemplate");
+        present("ServiceStatus", "loadBalancer");
+        present("ClaimSpec", "resources");
+        present("AutoscalerSpec", "scaleTargetRef");
+        present("NetworkPolicySpec", "podSelector");
+        present("DefinitionSpec", "names");
+        present("DefinitionStatus", "acceptedNames");
+        for (String kind : List.of("Pod", "Deployment", "Workload", "ReplicationController", "Service", "Node",
+                "WithConditions", "PersistentVolumeClaim", "HorizontalPodAutoscaler", "WithSpec", "Ingress",
+                "CustomResourceDefinition", "PodDisruptionBudget", "CronJob")) {
+            present(kind, "metadata", "spec", "status");
+        }
+        present("NetworkPolicy", "metadata", "spec");
+        present("PodTemplate", "metadata", "template");
+        present("Object", "metadata");
+        present("Event", "metadata", "involvedObject", "source");
+        present("ServiceAccount", "metadata");
     }
 
     private static final Set<String> BUILT_IN = BuiltInTypes.ALL.stream()
@@ -182,6 +246,32 @@ public final class KubernetesPatchMeta implements PatchMeta {
         // Paths come from objects clients send; past a bound the cache stops growing and lookups resolve afresh.
         if (lookups.size() < 4096) lookups.put(path, found);
         return found;
+    }
+
+    private final Map<String, Boolean> presence = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public boolean alwaysPresent(String path) {
+        Boolean known = presence.get(path);
+        if (known != null) return known;
+        boolean found = resolvePresent(path);
+        if (presence.size() < 4096) presence.put(path, found);
+        return found;
+    }
+
+    private boolean resolvePresent(String path) {
+        String type = rootType;
+        int start = 0;
+        while (type != null) {
+            int dot = path.indexOf('.', start);
+            String name = dot < 0 ? path.substring(start) : path.substring(start, dot);
+            if (dot < 0) return PRESENT.getOrDefault(type, Set.of()).contains(name);
+            Map<String, Field> fields = TYPES.get(type);
+            Field field = fields == null ? null : fields.get(name);
+            type = field == null ? null : field.type();
+            start = dot + 1;
+        }
+        return false;
     }
 
     private FieldMeta resolve(String path) {

@@ -152,13 +152,24 @@ public final class ManagedFields {
      */
     public static void recordUpdate(ObjectNode before, ObjectNode after, PatchMeta meta, Manager manager,
                                     Instant now) {
+        recordUpdate(before, after, meta, manager, now, true);
+    }
+
+    /**
+     * {@link #recordUpdate(ObjectNode, ObjectNode, PatchMeta, Manager, Instant)}, giving the writer nothing in
+     * {@code status} unless {@code statusOwned}: kube-apiserver resets status in writes to the object itself of a
+     * kind with a status subresource, so such a write owns none of it, even where defaults put something there
+     * ({@code kubectl create namespace} owns the namespace's label, not its phase).
+     */
+    public static void recordUpdate(ObjectNode before, ObjectNode after, PatchMeta meta, Manager manager,
+                                    Instant now, boolean statusOwned) {
         List<ObjectNode> entries = startingEntries(before, after, manager);
         if (before == null && entries.isEmpty()) {
             // A create with nothing to take from: the creator's entry is the object's fields, built in one pass.
-            ObjectNode fields = FieldDiff.fieldsOf(after, meta);
+            ObjectNode fields = FieldDiff.fieldsOf(after, meta, statusOwned);
             entries = fields.isEmpty() ? List.of() : List.of(entry(manager, now, fields));
         } else {
-            FieldDiff diff = FieldDiff.between(before, after, meta);
+            FieldDiff diff = FieldDiff.between(before, after, meta, statusOwned);
             if (!diff.isEmpty()) entries = transfer(entries, diff, manager, now);
         }
         ObjectNode metadata = KubeObject.metadata(after);

@@ -13,6 +13,18 @@ public interface PatchMeta {
     /** The metadata of the field at {@code path}; {@link FieldMeta#DEFAULT} when nothing is declared. */
     FieldMeta field(String path);
 
+    /**
+     * Whether the field at {@code path} exists, as an empty object, an empty list or {@code null}, in every object of
+     * the kind whose parent object exists, whether or not anyone set it: kube-apiserver decodes objects into Go
+     * structs, which always write nested structs and the fields tagged without {@code omitempty}. Field ownership
+     * depends on it: a write that fills such a field owns what it put inside, not the field itself, while a write
+     * that brings an object or list that was absent owns that too (the {@code ".": {}} of {@code fieldsV1}).
+     * False unless declared; only object and list fields are ever declared.
+     */
+    default boolean alwaysPresent(String path) {
+        return false;
+    }
+
     /** No declared strategy anywhere: lists are replaced, maps merged, as for custom resources. */
     PatchMeta NONE = path -> FieldMeta.DEFAULT;
 

@@ -31,7 +31,7 @@ class ApplyPatchTest {
     private static final String FIELDS = "{\"f:metadata\":{\"f:labels\":{\"f:app\":{},\"f:tier\":{}}},"
             + "\"f:spec\":{\"f:replicas\":{},\"f:selector\":{},\"f:template\":{\"f:metadata\":{\"f:labels\":"
             + "{\"f:app\":{}}},\"f:spec\":{\"f:containers\":{\"k:{\\\"name\\\":\\\"nginx\\\"}\":{\".\":{},"
-            + "\"f:image\":{},\"f:name\":{},\"f:ports\":{\"k:{\\\"containerPort\\\":80}\":{\".\":{},"
+            + "\"f:image\":{},\"f:name\":{},\"f:ports\":{\"k:{\\\"containerPort\\\":80,\\\"protocol\\\":\\\"TCP\\\"}\":{\".\":{},"
             + "\"f:containerPort\":{}}}}}}}}}";
 
     private static ObjectNode created() {
@@ -210,6 +210,24 @@ class ApplyPatchTest {
         assertThat(object.at("/metadata/managedFields/0/operation").stringValue()).isEqualTo("Apply");
         assertThat(object.at("/metadata/managedFields/0/fieldsV1/f:spec/f:template/f:spec/f:containers")
                 .has("k:{\"name\":\"nginx\"}")).isTrue();
+    }
+
+    @Test
+    void aPortWithoutProtocolIsTheLiveTcpPortAndOwnerReferencesAreOwnedWhole() {
+        ObjectNode live = (ObjectNode) json(CONFIG.replace("{'containerPort':80}", "{'containerPort':80,'protocol':'TCP'}"));
+        ObjectNode config = (ObjectNode) json(CONFIG.replace("{'containerPort':80}", "{'containerPort':80,'name':'http'}")
+                .replace("'labels':{'app':'web','tier':'front'}}", "'labels':{'app':'web','tier':'front'},"
+                        + "'ownerReferences':[{'apiVersion':'v1','kind':'ConfigMap','name':'c','uid':'u1'}]}"));
+        ObjectNode result = ApplyPatch.apply(live, config, DEPLOYMENT, "kubectl", false, T1);
+        assertThat(result.at("/spec/template/spec/containers/0/ports")).isEqualTo(
+                json("[{'containerPort':80,'protocol':'TCP','name':'http'}]"));
+        JsonNode fields = result.at("/metadata/managedFields/0/fieldsV1");
+        assertThat(fields.at("/f:spec/f:template/f:spec/f:containers/k:{\"name\":\"nginx\"}/f:ports").toString())
+                .isEqualTo("{\"k:{\\\"containerPort\\\":80,\\\"protocol\\\":\\\"TCP\\\"}\":"
+                        + "{\".\":{},\"f:containerPort\":{},\"f:name\":{}}}");
+        assertThat(fields.at("/f:metadata").toString()).as("no '.' on maps an applier sets fields in")
+                .isEqualTo("{\"f:labels\":{\"f:app\":{},\"f:tier\":{}},"
+                        + "\"f:ownerReferences\":{\"k:{\\\"uid\\\":\\\"u1\\\"}\":{}}}");
     }
 
     @Test

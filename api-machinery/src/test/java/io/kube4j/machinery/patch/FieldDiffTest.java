@@ -38,8 +38,10 @@ class FieldDiffTest {
 
     static Stream<Case> cases() {
         return Stream.of(
-                new Case("a create changes every field the object sets, but not the server's metadata", null, BASE,
-                        List.of(".metadata.finalizers[=\"a\"]", ".metadata.labels.app", ".spec.replicas",
+                new Case("a create changes every field the object sets, but not the server's metadata; maps and lists "
+                        + "the zero value lacks are the creator's too", null, BASE,
+                        List.of(".metadata.finalizers", ".metadata.finalizers[=\"a\"]", ".metadata.labels",
+                                ".metadata.labels.app", ".spec.replicas",
                                 ".spec.selector", C1, C1 + ".args", C1 + ".image", C1 + ".name", ".status.replicas"),
                         List.of()),
                 new Case("an identical object changes nothing", BASE, BASE, List.of(), List.of()),
@@ -73,13 +75,49 @@ class FieldDiffTest {
                         List.of(".metadata.finalizers[=\"b\"]"), List.of(".metadata.finalizers[=\"a\"]")),
                 new Case("status counts", BASE, base("'status':{'replicas':1}", "'status':{'replicas':2}"),
                         List.of(".status.replicas"), List.of()),
-                new Case("a map that becomes empty is removed and set again as {}", BASE,
+                new Case("a map that becomes empty loses what it held, not itself", BASE,
                         base("'labels':{'app':'web'}", "'labels':{}"),
-                        List.of(".metadata.labels"), List.of(".metadata.labels")),
-                new Case("a subtree added at once lists every field in it", BASE,
+                        List.of(), List.of(".metadata.labels.app")),
+                new Case("an empty map that gets fields gives the writer those fields only",
+                        base("'labels':{'app':'web'}", "'labels':{}"), BASE,
+                        List.of(".metadata.labels.app"), List.of()),
+                new Case("a map brought where there was none is its writer's, with what it holds", BASE,
+                        base("'labels'", "'annotations':{'a':'b'},'labels'"),
+                        List.of(".metadata.annotations", ".metadata.annotations.a"), List.of()),
+                new Case("an empty map brought where there was none is a leaf of its writer's", BASE,
+                        base("'labels'", "'annotations':{},'labels'"),
+                        List.of(".metadata.annotations"), List.of()),
+                new Case("a list brought into an existing element is its writer's, each keyed element too (a port is "
+                        + "keyed by its protocol as well, TCP when left out)", BASE,
+                        base("'args':['-x']}", "'args':['-x'],'ports':[{'containerPort':80}]}"),
+                        List.of(C1 + ".ports", C1 + ".ports[containerPort=80,protocol=\"TCP\"]",
+                                C1 + ".ports[containerPort=80,protocol=\"TCP\"].containerPort"),
+                        List.of()),
+                new Case("a struct every container has (resources) is not its filler's, what goes in is", BASE,
+                        base("'args':['-x']}", "'args':['-x'],'resources':{'limits':{'cpu':'1'}}}"),
+                        List.of(C1 + ".resources.limits", C1 + ".resources.limits.cpu"), List.of()),
+                new Case("the zero value's own empty struct brought in is no change", BASE,
+                        base("'args':['-x']}", "'args':['-x'],'resources':{}}"), List.of(), List.of()),
+                new Case("inside a new element everything is new, resources included", BASE,
+                        base("'args':['-x']}]", "'args':['-x']},{'name':'c2','resources':{'limits':{'cpu':'1'}}}]"),
+                        List.of(C2, C2 + ".name", C2 + ".resources", C2 + ".resources.limits",
+                                C2 + ".resources.limits.cpu"), List.of()),
+                new Case("a pod template's metadata is always there: only its new labels map is the writer's", BASE,
+                        base("'template':{", "'template':{'metadata':{'labels':{'app':'web'}},"),
+                        List.of(".spec.template.metadata.labels", ".spec.template.metadata.labels.app"), List.of()),
+                new Case("owner references are atomic elements in a list the writer brings", BASE,
+                        base("'finalizers'", "'ownerReferences':[{'uid':'u','kind':'ReplicaSet','name':'r'}],'finalizers'"),
+                        List.of(".metadata.ownerReferences", ".metadata.ownerReferences[uid=\"u\"]"), List.of()),
+                new Case("a changed owner reference is changed as a whole",
+                        base("'finalizers'", "'ownerReferences':[{'uid':'u','kind':'ReplicaSet','name':'r'}],'finalizers'"),
+                        base("'finalizers'", "'ownerReferences':[{'uid':'u','kind':'ReplicaSet','name':'s'}],'finalizers'"),
+                        List.of(".metadata.ownerReferences[uid=\"u\"]"), List.of()),
+                new Case("a subtree added at once lists every field in it, and the maps it brings (not the strategy "
+                        + "struct a Deployment always has)", BASE,
                         base("'replicas':1,", "'replicas':1,'strategy':{'type':'RollingUpdate',"
                                 + "'rollingUpdate':{'maxSurge':'25%'}},"),
-                        List.of(".spec.strategy.rollingUpdate.maxSurge", ".spec.strategy.type"), List.of()));
+                        List.of(".spec.strategy.rollingUpdate", ".spec.strategy.rollingUpdate.maxSurge",
+                                ".spec.strategy.type"), List.of()));
     }
 
     @ParameterizedTest

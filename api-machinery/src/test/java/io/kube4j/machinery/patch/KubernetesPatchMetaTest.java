@@ -82,7 +82,10 @@ class KubernetesPatchMetaTest {
             "apps|StatefulSet|spec.selector",
             "batch|Job|spec.selector",
             "''|Service|spec.selector",
-            "policy|PodDisruptionBudget|spec.selector"})
+            "policy|PodDisruptionBudget|spec.selector",
+            "networking.k8s.io|NetworkPolicy|spec.podSelector",
+            "''|Event|involvedObject",
+            "''|Event|related"})
     void marksAtomicSelectors(String group, String kind, String path) {
         assertThat(KubernetesPatchMeta.forKind(group, kind).field(path).atomic()).isTrue();
     }
@@ -100,5 +103,51 @@ class KubernetesPatchMetaTest {
             "''|Deployment|false"})
     void supportsStrategicMergeForBuiltInKindsOnly(String group, String kind, boolean supported) {
         assertThat(KubernetesPatchMeta.supportsStrategicMerge(group, kind)).isEqualTo(supported);
+    }
+
+    /** What the Go zero value of each kind holds: structs by value and fields without omitempty. */
+    @ParameterizedTest(name = "[{index}] {0}/{1} {2} present: {3}")
+    @CsvSource(delimiter = '|', value = {
+            "apps|Deployment|spec|true",
+            "apps|Deployment|status|true",
+            "apps|Deployment|metadata.labels|false",
+            "apps|Deployment|spec.strategy|true",
+            "apps|Deployment|spec.strategy.rollingUpdate|false",
+            "apps|Deployment|spec.template|true",
+            "apps|Deployment|spec.template.metadata|true",
+            "apps|Deployment|spec.template.metadata.labels|false",
+            "apps|Deployment|spec.template.spec|true",
+            "apps|Deployment|spec.template.spec.containers|true",
+            "apps|Deployment|spec.template.spec.containers.resources|true",
+            "apps|Deployment|spec.template.spec.containers.ports|false",
+            "apps|Deployment|spec.template.spec.volumes|false",
+            "apps|StatefulSet|spec.updateStrategy|true",
+            "batch|CronJob|spec.jobTemplate.spec.template.spec.containers|true",
+            "''|Pod|spec.containers|true",
+            "''|Pod|spec.initContainers|false",
+            "''|Service|spec.ports|false",
+            "''|Service|status.loadBalancer|true",
+            "''|ConfigMap|data|false",
+            "''|ConfigMap|metadata|true",
+            "''|PersistentVolumeClaim|spec.resources|true",
+            "''|Event|source|true",
+            "example.com|Widget|spec|false"})
+    void knowsWhatTheZeroValueHolds(String group, String kind, String path, boolean present) {
+        assertThat(KubernetesPatchMeta.forKind(group, kind).alwaysPresent(path)).isEqualTo(present);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}/{1} {2}")
+    @CsvSource(delimiter = '|', value = {
+            "''|Pod|spec.containers.ports|protocol",
+            "''|Service|spec.ports|protocol",
+            "apps|Deployment|spec.template.spec.containers.ports|protocol"})
+    void keysPortsByTheirProtocolToo(String group, String kind, String path, String key) {
+        assertThat(KubernetesPatchMeta.forKind(group, kind).field(path).moreKeys()).containsExactly(key);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}/{1} {2}")
+    @CsvSource(delimiter = '|', value = {"''|Pod|metadata.ownerReferences", "apps|ReplicaSet|metadata.ownerReferences"})
+    void ownsOwnerReferencesAsAWhole(String group, String kind, String path) {
+        assertThat(KubernetesPatchMeta.forKind(group, kind).field(path).atomicElements()).isTrue();
     }
 }

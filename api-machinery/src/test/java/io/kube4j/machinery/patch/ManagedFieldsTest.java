@@ -63,7 +63,7 @@ class ManagedFieldsTest {
                 new Case("a create gives the creator every field", null, object("", "", null),
                         new ManagedFields.Manager("kubectl-create", "apps/v1", ""),
                         List.of("kubectl-create Update apps/v1 @" + NOW.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                                + ": .metadata.labels.app .metadata.labels.tier .spec.replicas " + C1 + " " + C1
+                                + ": .metadata.labels .metadata.labels.app .metadata.labels.tier .spec.replicas " + C1 + " " + C1
                                 + ".image " + C1 + ".name")),
                 new Case("an update takes a changed field from the applier, without conflict",
                         object("", "", stored), object("'replicas':1", "'replicas':4", stored), EDIT,
@@ -139,6 +139,129 @@ class ManagedFieldsTest {
                     .map(FieldSet::render).distinct().sorted().toList()));
         }
         return lines;
+    }
+
+    /** A write and the fieldsV1 kube-apiserver records for its writer, as {@code --show-managed-fields} shows it. */
+    record Recorded(String name, String group, String kind, String before, String after, String fieldsV1) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** The Deployment {@code kubectl create deployment web --image=nginx:1.25} sends, once defaulted. */
+    private static final String CREATED_DEPLOYMENT = """
+            {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"d",
+             "labels":{"app":"web"}},
+             "spec":{"replicas":1,"selector":{"matchLabels":{"app":"web"}},"progressDeadlineSeconds":600,
+              "revisionHistoryLimit":10,
+              "strategy":{"type":"RollingUpdate","rollingUpdate":{"maxSurge":"25%","maxUnavailable":"25%"}},
+              "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"nginx",
+               "image":"nginx:1.25","resources":{},"terminationMessagePath":"/dev/termination-log",
+               "terminationMessagePolicy":"File","imagePullPolicy":"IfNotPresent"}],"restartPolicy":"Always",
+               "terminationGracePeriodSeconds":30,"dnsPolicy":"ClusterFirst","securityContext":{},
+               "schedulerName":"default-scheduler"}}}}""";
+
+    static Stream<Recorded> recorded() {
+        return Stream.of(
+                new Recorded("kubectl create deployment: the maps and keyed elements it brings carry a '.', the "
+                        + "structs every Deployment has do not", "apps", "Deployment", null, CREATED_DEPLOYMENT, """
+                        {"f:metadata":{"f:labels":{".":{},"f:app":{}}},
+                         "f:spec":{"f:progressDeadlineSeconds":{},"f:replicas":{},"f:revisionHistoryLimit":{},
+                          "f:selector":{},
+                          "f:strategy":{"f:rollingUpdate":{".":{},"f:maxSurge":{},"f:maxUnavailable":{}},"f:type":{}},
+                          "f:template":{"f:metadata":{"f:labels":{".":{},"f:app":{}}},
+                           "f:spec":{"f:containers":{"k:{\\"name\\":\\"nginx\\"}":{".":{},"f:image":{},
+                             "f:imagePullPolicy":{},"f:name":{},"f:resources":{},"f:terminationMessagePath":{},
+                             "f:terminationMessagePolicy":{}}},
+                            "f:dnsPolicy":{},"f:restartPolicy":{},"f:schedulerName":{},"f:securityContext":{},
+                            "f:terminationGracePeriodSeconds":{}}}}}"""),
+                new Recorded("kubectl create configmap: data is a map no ConfigMap has until it is set", "",
+                        "ConfigMap", null, """
+                        {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"k":"v"}}""", """
+                        {"f:data":{".":{},"f:k":{}}}"""),
+                new Recorded("a container port list is its writer's, each port too", "apps", "Deployment", null,
+                        CREATED_DEPLOYMENT.replace("\"resources\":{}", "\"ports\":[{\"containerPort\":80}],\"resources\":{}"),
+                        null),
+                new Recorded("the deployment controller's status write: annotations and conditions are new, status "
+                        + "is not", "apps", "Deployment", CREATED_DEPLOYMENT, CREATED_DEPLOYMENT.replace(
+                        "\"labels\":{\"app\":\"web\"}},\n", "\"labels\":{\"app\":\"web\"},"
+                                + "\"annotations\":{\"deployment.kubernetes.io/revision\":\"1\"}},\n")
+                        .replaceFirst("}$", ",\"status\":{\"replicas\":1,\"conditions\":[{\"type\":\"Available\","
+                                + "\"status\":\"True\"}]}}"), """
+                        {"f:metadata":{"f:annotations":{".":{},"f:deployment.kubernetes.io/revision":{}}},
+                         "f:status":{"f:conditions":{".":{},"k:{\\"type\\":\\"Available\\"}":{".":{},"f:status":{},
+                          "f:type":{}}},"f:replicas":{}}}"""),
+                new Recorded("a controller's owner reference: a new list of atomic elements", "apps", "ReplicaSet",
+                        null, """
+                        {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"web-1","ownerReferences":[
+                         {"apiVersion":"apps/v1","kind":"Deployment","name":"web","uid":"u1","controller":true,
+                          "blockOwnerDeletion":true}]},"spec":{"replicas":1}}""", """
+                        {"f:metadata":{"f:ownerReferences":{".":{},"k:{\\"uid\\":\\"u1\\"}":{}}},"f:spec":{"f:replicas":{}}}"""),
+                new Recorded("a custom resource has no zero value: its spec is its creator's", "example.com", "Widget",
+                        null, """
+                        {"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w","labels":{"a":"b"}},
+                         "spec":{"size":3,"nested":{"x":1}}}""", """
+                        {"f:metadata":{"f:labels":{".":{},"f:a":{}}},"f:spec":{".":{},"f:nested":{".":{},"f:x":{}},
+                         "f:size":{}}}"""),
+                new Recorded("an event: its involved object is one atomic field, its source a struct every Event "
+                        + "has", "", "Event", null, """
+                        {"apiVersion":"v1","kind":"Event","metadata":{"name":"e","namespace":"d"},
+                         "involvedObject":{"kind":"Pod","namespace":"d","name":"p","uid":"u"},"reason":"Scheduled",
+                         "message":"ok","source":{"component":"default-scheduler"},"count":1,"type":"Normal"}""", """
+                        {"f:count":{},"f:involvedObject":{},"f:message":{},"f:reason":{},
+                         "f:source":{"f:component":{}},"f:type":{}}"""),
+                new Recorded("a label added to existing labels is the label alone", "apps", "Deployment",
+                        CREATED_DEPLOYMENT, CREATED_DEPLOYMENT.replace("{\"app\":\"web\"}},\n",
+                        "{\"app\":\"web\",\"tier\":\"front\"}},\n"), """
+                        {"f:metadata":{"f:labels":{"f:tier":{}}}}"""));
+    }
+
+    @ParameterizedTest
+    @MethodSource("recorded")
+    void recordsTheFieldsKubeApiserverRecords(Recorded c) {
+        PatchMeta meta = KubernetesPatchMeta.forKind(c.group(), c.kind());
+        ObjectNode before = c.before() == null ? null : (ObjectNode) Json.raw(c.before());
+        ObjectNode after = (ObjectNode) Json.raw(c.after());
+        ManagedFields.recordUpdate(before, after, meta, new ManagedFields.Manager("writer", "v1", ""), NOW);
+        JsonNode mine = after.at("/metadata/managedFields").valueStream()
+                .filter(e -> e.get("manager").asString().equals("writer")).findFirst().orElseThrow();
+        if (c.fieldsV1() == null) {
+            assertThat(mine.at("/fieldsV1/f:spec/f:template/f:spec/f:containers/k:{\"name\":\"nginx\"}/f:ports"))
+                    .isEqualTo(Json.raw("""
+                            {".":{},"k:{\\"containerPort\\":80,\\"protocol\\":\\"TCP\\"}":{".":{},
+                             "f:containerPort":{}}}"""));
+            return;
+        }
+        // Compared as text: the order of keys is part of what kubectl shows.
+        assertThat(mine.get("fieldsV1").toString()).isEqualTo(Json.raw(c.fieldsV1()).toString());
+        // The one-pass build of a create and the comparison with the zero value agree.
+        if (before == null) {
+            assertThat(FieldSet.fromFieldsV1(mine.get("fieldsV1")))
+                    .isEqualTo(FieldDiff.between(null, Json.raw(c.after()), meta).changed());
+        }
+    }
+
+    @ParameterizedTest(name = "[{index}] status owned: {0}")
+    @CsvSource(delimiter = '|', value = {
+            "false | {'f:metadata':{'f:labels':{'.':{},'f:kubernetes.io/metadata.name':{}}}}",
+            "true | {'f:metadata':{'f:labels':{'.':{},'f:kubernetes.io/metadata.name':{}}},'f:status':{'f:phase':{}}}"})
+    void aWriteToTheObjectItselfOwnsNothingInAStatusWithItsOwnSubresource(boolean statusOwned, String fieldsV1) {
+        ObjectNode namespace = (ObjectNode) json("{'apiVersion':'v1','kind':'Namespace','metadata':{'name':'dev',"
+                + "'labels':{'kubernetes.io/metadata.name':'dev'}},'spec':{},'status':{'phase':'Active'}}");
+        ObjectNode created = namespace.deepCopy();
+        ManagedFields.Manager creator = new ManagedFields.Manager("kubectl-create", "v1", "");
+        ManagedFields.recordUpdate(null, created, KubernetesPatchMeta.forKind("", "Namespace"), creator, NOW, statusOwned);
+        assertThat(created.at("/metadata/managedFields/0/fieldsV1")).isEqualTo(json(fieldsV1));
+
+        // An update by another manager that also changes the phase takes only the label it adds.
+        ObjectNode updated = created.deepCopy();
+        ((ObjectNode) updated.get("metadata").get("labels")).put("team", "a");
+        ((ObjectNode) updated.get("status")).put("phase", "Terminating");
+        ManagedFields.recordUpdate(created, updated, KubernetesPatchMeta.forKind("", "Namespace"), EDIT, NOW, false);
+        assertThat(updated.at("/metadata/managedFields/1/fieldsV1")).isEqualTo(json("{'f:metadata':{'f:labels':{'f:team':{}}}}"));
+        assertThat(updated.at("/metadata/managedFields/0/fieldsV1")).as("the creator keeps what it had")
+                .isEqualTo(json(fieldsV1));
     }
 
     @Test
