@@ -146,7 +146,7 @@ public final class DaemonSetReconciler implements Reconciler {
             }
             execute(key, set, template, hash, actions);
         } else {
-            log.debug("{}: waiting for {}", key, expectations.describe(key));
+            log.debug("{}: waiting for its pods (expectations unmet when the pass began; now {})", key, expectations.describe(key));
             // Should the awaited event never come, the expectations lapse: look again then.
             Duration lapse = expectations.untilLapsed(key);
             if (lapse != null) result = result.merge(Result.requeueAfter(lapse));
