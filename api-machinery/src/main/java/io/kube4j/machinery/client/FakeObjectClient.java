@@ -91,16 +91,17 @@ public final class FakeObjectClient implements ObjectClient {
     }
 
     @Override
-    public synchronized <T extends HasMetadata> void delete(Class<T> type, String namespace, String name, String preconditionUid, String propagation) {
+    public synchronized <T extends HasMetadata> boolean delete(Class<T> type, String namespace, String name, String preconditionUid, String propagation) {
         String key = key(type, namespace, name);
         HasMetadata current = objects.get(key);
-        if (current == null) return;
+        if (current == null) return false;
         if (preconditionUid != null && !preconditionUid.equals(current.getMetadata().getUid())) {
             throw error(409, "Conflict", "Precondition failed: UID in precondition: " + preconditionUid
                     + ", UID in object meta: " + current.getMetadata().getUid());
         }
         objects.remove(key);
         actions.add("delete " + describe(current));
+        return true;
     }
 
     /** The stored objects of {@code type}, ordered by namespace and name. */

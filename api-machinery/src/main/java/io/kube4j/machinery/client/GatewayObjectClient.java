@@ -45,14 +45,16 @@ public final class GatewayObjectClient implements ObjectClient {
     }
 
     @Override
-    public <T extends HasMetadata> void delete(Class<T> type, String namespace, String name, String preconditionUid, String propagation) {
+    public <T extends HasMetadata> boolean delete(Class<T> type, String namespace, String name, String preconditionUid, String propagation) {
         var options = new DeleteOptionsBuilder();
         if (preconditionUid != null) options.withPreconditions(new PreconditionsBuilder().withUid(preconditionUid).build());
         if (propagation != null) options.withPropagationPolicy(propagation);
         try {
             client.raw(client.getMasterUrl().toString().replaceAll("/$", "") + path(type, namespace, name), "DELETE", options.build());
+            return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) throw e;
+            return false;
         }
     }
 

@@ -32,8 +32,11 @@ public interface ObjectClient {
      * Deletes the object; {@code preconditionUid}, when not null, guards against deleting a newer
      * object of the same name. {@code propagation} is {@code Background}, {@code Foreground} or
      * {@code Orphan}, or null for the kind's default. Deleting what is already gone is not an error.
+     *
+     * @return false when the object was already gone: a caller that counts on its informer reporting
+     *         the deletion (expectations) must count it itself, since that report may have come and gone
      */
-    <T extends HasMetadata> void delete(Class<T> type, String namespace, String name, String preconditionUid, String propagation);
+    <T extends HasMetadata> boolean delete(Class<T> type, String namespace, String name, String preconditionUid, String propagation);
 
     /** Whether {@code e} is the gateway's 409 Conflict (a stale resourceVersion or an existing name). */
     static boolean isConflict(Throwable e) {

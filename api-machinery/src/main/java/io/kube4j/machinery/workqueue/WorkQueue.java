@@ -18,7 +18,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>a key is never handed to two workers at once: added while a worker holds it, it waits
  *       until that worker calls {@link #done}, then is queued again;</li>
  *   <li>{@link #addAfter} delays a key, {@link #addRateLimited} delays it by the key's own
- *       exponential backoff, which {@link #forget} resets after a success.</li>
+ *       exponential backoff, which {@link #forget} resets after a success;</li>
+ *   <li>a key waits in the delay once: added after a delay again while waiting, it keeps the
+ *       earlier of its two ready times (client-go's delaying queue), so a controller that asks for
+ *       "again in 10 s" on every pass does not pile up entries;</li>
+ *   <li>a delayed key that comes due while a worker holds it is handled like an {@link #add} then:
+ *       it is queued again when that worker calls {@link #done}.</li>
  * </ul>
  * Thread-safe. Keys are values with {@code equals}/{@code hashCode}.
  */
@@ -30,6 +35,8 @@ public final class WorkQueue<K> {
     private final Set<K> dirty = new HashSet<>();
     private final Set<K> processing = new HashSet<>();
     private final PriorityQueue<Delayed<K>> delayed = new PriorityQueue<>();
+    /** The entry of each key in {@link #delayed}: a key waits there once. */
+    private final Map<K, Delayed<K>> waiting = new HashMap<>();
     private final Map<K, Integer> failures = new HashMap<>();
     private final Duration baseDelay;
     private final Duration maxDelay;
@@ -84,7 +91,15 @@ public final class WorkQueue<K> {
         lock.lock();
         try {
             if (shuttingDown) return;
-            delayed.add(new Delayed<>(clock.getAsLong() + delay.toNanos(), sequence++, key));
+            long readyAt = clock.getAsLong() + delay.toNanos();
+            Delayed<K> previous = waiting.get(key);
+            if (previous != null) {
+                if (previous.readyAtNanos() <= readyAt) return;
+                delayed.remove(previous);
+            }
+            Delayed<K> entry = new Delayed<>(readyAt, sequence++, key);
+            delayed.add(entry);
+            waiting.put(key, entry);
             available.signal();
         } finally {
             lock.unlock();
@@ -162,6 +177,7 @@ public final class WorkQueue<K> {
         long now = clock.getAsLong();
         while (!delayed.isEmpty() && delayed.peek().readyAtNanos() <= now) {
             K key = delayed.poll().key();
+            waiting.remove(key);
             if (dirty.contains(key)) continue;
             dirty.add(key);
             if (!processing.contains(key)) queue.addLast(key);
@@ -177,6 +193,17 @@ public final class WorkQueue<K> {
                 queue.addLast(key);
                 available.signal();
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Keys waiting for their delay to pass. */
+    public int delayedLength() {
+        lock.lock();
+        try {
+            promoteDelayed();
+            return delayed.size();
         } finally {
             lock.unlock();
         }

@@ -30,8 +30,9 @@ class FakeObjectClientTest {
 
         assertThatThrownBy(() -> client.delete(ConfigMap.class, "default", "a", "other-uid", null))
                 .satisfies(e -> assertThat(ObjectClient.isConflict(e)).isTrue());
-        client.delete(ConfigMap.class, "default", "a", created.getMetadata().getUid(), "Background");
+        assertThat(client.delete(ConfigMap.class, "default", "a", created.getMetadata().getUid(), "Background")).isTrue();
         assertThat(client.get(ConfigMap.class, "default", "a")).isEmpty();
+        assertThat(client.delete(ConfigMap.class, "default", "a", null, null)).as("already gone").isFalse();
         assertThatThrownBy(() -> client.update(updated)).satisfies(e -> assertThat(ObjectClient.isNotFound(e)).isTrue());
         assertThat(client.actions()).containsExactly("create ConfigMap default/a", "update ConfigMap default/a", "delete ConfigMap default/a");
     }

@@ -3,6 +3,7 @@ package io.kube4j.machinery.workqueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,6 +49,73 @@ class WorkQueueTest {
         assertThat(queue.take(Duration.ZERO)).isEmpty();
         now.addAndGet(Duration.ofSeconds(1).toNanos());
         assertThat(queue.take(Duration.ZERO)).contains("later");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2000,1000,1000", "1000,2000,1000", "1000,1000,1000"})
+    void aKeyDelayedAgainWhileWaitingWaitsOnceForTheEarlierTime(long firstMillis, long secondMillis, long readyMillis) throws Exception {
+        queue.addAfter("k", Duration.ofMillis(firstMillis));
+        queue.addAfter("k", Duration.ofMillis(secondMillis));
+        assertThat(queue.delayedLength()).isEqualTo(1);
+        now.addAndGet(Duration.ofMillis(readyMillis).toNanos() - 1);
+        assertThat(queue.take(Duration.ZERO)).as("not before %d ms", readyMillis).isEmpty();
+        now.addAndGet(1);
+        assertThat(queue.take(Duration.ZERO)).contains("k");
+        queue.done("k");
+        now.addAndGet(Duration.ofHours(1).toNanos());
+        assertThat(queue.take(Duration.ZERO)).as("the later time left no second entry").isEmpty();
+        assertThat(queue.delayedLength()).isZero();
+    }
+
+    @Test
+    void aKeyDueAgainAfterItsDelayWaitsAgain() throws Exception {
+        queue.addAfter("k", Duration.ofSeconds(1));
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        assertThat(queue.take(Duration.ZERO)).contains("k");
+        queue.addAfter("k", Duration.ofSeconds(1));
+        queue.done("k");
+        assertThat(queue.take(Duration.ZERO)).as("delayed, not re-queued by done").isEmpty();
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        assertThat(queue.take(Duration.ZERO)).contains("k");
+    }
+
+    /** The ways a controller re-adds a key. */
+    enum ReAdd {
+        ADD {
+            @Override
+            void apply(WorkQueue<String> queue, String key) {
+                queue.add(key);
+            }
+        },
+        ADD_AFTER {
+            @Override
+            void apply(WorkQueue<String> queue, String key) {
+                queue.addAfter(key, Duration.ofSeconds(1));
+            }
+        },
+        ADD_RATE_LIMITED {
+            @Override
+            void apply(WorkQueue<String> queue, String key) {
+                queue.addRateLimited(key);
+            }
+        };
+
+        abstract void apply(WorkQueue<String> queue, String key);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ReAdd.class)
+    void aKeyReAddedWhileAWorkerHoldsItIsHandedOutAgainAfterDoneOnly(ReAdd reAdd) throws Exception {
+        queue.add("k");
+        assertThat(queue.take(Duration.ZERO)).contains("k");
+        reAdd.apply(queue, "k");
+        now.addAndGet(Duration.ofHours(1).toNanos());
+        assertThat(queue.take(Duration.ZERO)).as("never to a second worker while held").isEmpty();
+        assertThat(queue.length()).isZero();
+        queue.done("k");
+        assertThat(queue.take(Duration.ZERO)).as("the re-add survives the worker's done").contains("k");
+        queue.done("k");
+        assertThat(queue.take(Duration.ZERO)).isEmpty();
     }
 
     @ParameterizedTest

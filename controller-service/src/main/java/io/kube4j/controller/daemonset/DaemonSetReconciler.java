@@ -104,6 +104,12 @@ public final class DaemonSetReconciler implements Reconciler {
             events.event(set, EventRecorder.WARNING, "SelectingAll", "This daemon set is selecting all pods. A non-empty selector is required.");
             return Result.DONE;
         }
+        // Expectations first, the cache after, as kube's syncDaemonSet does: the informer updates its
+        // cache before its handlers settle expectations, so once they are satisfied every pod event
+        // that settled them is in what the pass reads. Read the other way round, a deletion landing
+        // between the two lets the pass act on a pod already gone, expect its deletion again, and wait
+        // for an event that has already come.
+        boolean satisfied = expectations.satisfied(key);
         String namespace = set.getMetadata().getNamespace();
         List<Pod> owned = Claims.claim(set, selector, pods.list(namespace), objects, Claims.ownerStillCurrent(objects, set));
         List<ControllerRevision> history = new ArrayList<>(Claims.claim(set, selector, revisions.list(namespace), objects,
@@ -117,7 +123,7 @@ public final class DaemonSetReconciler implements Reconciler {
         Instant now = clock.instant();
 
         Result result = Result.DONE;
-        if (expectations.satisfied(key)) {
+        if (satisfied) {
             DaemonSetPlan.Actions actions = DaemonSetPlan.plan(set, spec, nodeList, owned, hash, now);
             List<Pod> held = new ArrayList<>();
             for (Pod failed : actions.failed()) {
@@ -139,10 +145,16 @@ public final class DaemonSetReconciler implements Reconciler {
                         actions.createOn(), names(actions.delete()), names(actions.force()));
             }
             execute(key, set, template, hash, actions);
-        } else if (log.isDebugEnabled()) {
-            log.debug("{}: waiting for {}", key, expectations.describe(key));
+        } else {
+            log.debug("{}: waiting for its pods (expectations unmet when the pass began; now {})", key, expectations.describe(key));
+            // Should the awaited event never come, the expectations lapse: look again then.
+            Duration lapse = expectations.untilLapsed(key);
+            if (lapse != null) result = result.merge(Result.requeueAfter(lapse));
         }
-        writeStatus(set, DaemonSetPlan.status(set, spec, nodeList, owned, hash, now));
+        DaemonSetStatus status = DaemonSetPlan.status(set, spec, nodeList, owned, hash, now);
+        // kube raises observedGeneration only on a pass that acted on this generation
+        if (!satisfied) status.setObservedGeneration(set.getStatus() == null ? null : set.getStatus().getObservedGeneration());
+        writeStatus(set, status);
         truncateHistory(set, history, owned, update);
         return result.merge(requeueForAvailability(set, owned, now));
     }
@@ -177,7 +189,11 @@ public final class DaemonSetReconciler implements Reconciler {
         RuntimeException firstError = null;
         for (Pod pod : actions.delete()) {
             try {
-                objects.delete(Pod.class, pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getUid(), null);
+                if (!objects.delete(Pod.class, pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getUid(), null)) {
+                    // Already gone: its deletion event may have come before this pass expected it.
+                    expectations.deletionObserved(key, ObjectKeys.key(pod));
+                    continue;
+                }
                 events.event(set, EventRecorder.NORMAL, "SuccessfulDelete", "Deleted pod: " + pod.getMetadata().getName());
             } catch (RuntimeException e) {
                 expectations.deletionObserved(key, ObjectKeys.key(pod));

@@ -94,6 +94,9 @@ public final class JobReconciler implements Reconciler {
         if (job.getMetadata().getDeletionTimestamp() != null) return Result.DONE;
 
         Instant now = clock.instant();
+        // Expectations before the cache: once satisfied, the pod events that settled them are in what
+        // this pass reads (the informer updates its cache before its handlers run).
+        boolean satisfied = expectations.satisfied(key);
         List<Pod> owned = Claims.claim(job, Selectors.of(job.getSpec().getSelector()),
                 pods.list(job.getMetadata().getNamespace()), objects, Claims.ownerStillCurrent(objects, job));
         List<Pod> active = new ArrayList<>(owned.stream().filter(Pods::isActive).toList());
@@ -162,7 +165,7 @@ public final class JobReconciler implements Reconciler {
                 // The deadline counts continuous activity: a resumed Job starts its clock again.
                 status.setStartTime(Times.format(now));
             }
-            if (expectations.satisfied(key)) {
+            if (satisfied) {
                 try {
                     result = result.merge(manage(key, job, owned, active, completedIndexes, succeeded, suspended, now));
                 } catch (Exception e) {
@@ -271,7 +274,11 @@ public final class JobReconciler implements Reconciler {
 
     private boolean deletePod(String key, Job job, Pod pod) {
         try {
-            objects.delete(Pod.class, pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getUid(), null);
+            if (!objects.delete(Pod.class, pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getUid(), null)) {
+                // Already gone: its deletion event may have come before this pass expected it.
+                expectations.deletionObserved(key, ObjectKeys.key(pod));
+                return false;
+            }
             events.event(job, EventRecorder.NORMAL, "SuccessfulDelete", "Deleted pod: " + pod.getMetadata().getName());
             return true;
         } catch (RuntimeException e) {

@@ -55,6 +55,21 @@ public final class Expectations {
         }
     }
 
+    /**
+     * How long until {@code key}'s outstanding expectations lapse ({@link #satisfied} turns true
+     * without their events), at least a millisecond; null when nothing is outstanding. A controller
+     * waiting on them asks to look again then, since no event will wake it.
+     */
+    public Duration untilLapsed(String key) {
+        Record r = records.get(key);
+        if (r == null) return null;
+        synchronized (r) {
+            if (r.adds <= 0 && r.deletes.isEmpty()) return null;
+            Duration left = Duration.between(clock.instant(), r.since.plus(timeout));
+            return left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left;
+        }
+    }
+
     /** Expects {@code count} pods to be created by {@code key}, replacing what was expected before. */
     public void expectCreations(String key, int count) {
         Record r = new Record(clock.instant());

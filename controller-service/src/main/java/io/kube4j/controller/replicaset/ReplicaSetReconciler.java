@@ -168,7 +168,11 @@ public final class ReplicaSetReconciler implements Reconciler {
     private Void deletePod(String key, ReplicaSet rs, Pod pod) throws InterruptedException {
         podWrites.acquire();
         try {
-            objects.delete(Pod.class, pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getUid(), null);
+            if (!objects.delete(Pod.class, pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getUid(), null)) {
+                // Already gone: its deletion event may have come before this pass expected it.
+                expectations.deletionObserved(key, ObjectKeys.key(pod));
+                return null;
+            }
             events.event(rs, EventRecorder.NORMAL, "SuccessfulDelete", "Deleted pod: " + pod.getMetadata().getName());
             return null;
         } catch (RuntimeException e) {

@@ -30,11 +30,17 @@ class ExpectationsTest {
         e.creationObserved("ns/web");
         assertThat(e.satisfied("ns/web")).isTrue();
 
+        assertThat(e.untilLapsed("ns/web")).as("nothing outstanding").isNull();
+
         e.expectDeletions("ns/web", Set.of("ns/a", "ns/b"));
         e.deletionObserved("ns/web", "ns/a");
         e.deletionObserved("ns/web", "ns/a");
         assertThat(e.satisfied("ns/web")).isFalse();
-        now.set(now.get().plus(Duration.ofMinutes(6)));
+        now.set(now.get().plus(Duration.ofMinutes(2)));
+        assertThat(e.untilLapsed("ns/web")).isEqualTo(Duration.ofMinutes(3));
+        now.set(now.get().plus(Duration.ofMinutes(3)));
+        assertThat(e.untilLapsed("ns/web")).as("due: at least a moment").isEqualTo(Duration.ofMillis(1));
+        now.set(now.get().plus(Duration.ofMinutes(1)));
         assertThat(e.satisfied("ns/web")).as("expired").isTrue();
         e.forget("ns/web");
         assertThat(e.describe("ns/web")).isEqualTo("none");

@@ -239,8 +239,8 @@ class ReplicaSetReconcilerTest {
             return delegate.get(type, namespace, name);
         }
 
-        public <T extends HasMetadata> void delete(Class<T> type, String namespace, String name, String uid, String propagation) {
-            delegate.delete(type, namespace, name, uid, propagation);
+        public <T extends HasMetadata> boolean delete(Class<T> type, String namespace, String name, String uid, String propagation) {
+            return delegate.delete(type, namespace, name, uid, propagation);
         }
     }
 }
