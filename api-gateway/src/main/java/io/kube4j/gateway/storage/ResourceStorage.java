@@ -180,6 +180,25 @@ public final class ResourceStorage {
      */
     public ObjectNode create(ResourceType type, String namespace, ObjectNode object, boolean dryRun,
                              ManagedFields.Manager manager) {
+        return createWritten(type, namespace, object, dryRun, manager).object();
+    }
+
+    /**
+     * An object as a write left it, and the JSON it was stored as (without resourceVersion), so
+     * that a reply needs no second serialization; {@code stored} is null when nothing was written
+     * (dry run).
+     */
+    public record Written(ObjectNode object, byte[] stored, long revision) {
+
+        /** The object's JSON with its resourceVersion, as {@link Json#write} would give it; null when unknown. */
+        public byte[] json() {
+            return stored == null ? null : Json.withResourceVersion(stored, revision);
+        }
+    }
+
+    /** {@link #create}, also answering the JSON it stored. */
+    public Written createWritten(ResourceType type, String namespace, ObjectNode object, boolean dryRun,
+                                 ManagedFields.Manager manager) {
         checkTypeMeta(type, object);
         ObjectNode metadata = KubeObject.metadata(object);
         prepareNamespace(type, namespace, metadata);
@@ -216,14 +235,14 @@ public final class ResourceStorage {
         }
         ObjectNode canonical = KubeObject.canonicalOrder(object);
         if (dryRun) {
-            return canonical;
+            return new Written(canonical, null, 0);
         }
         try {
             byte[] json = Json.write(canonical);
             checkSize(json);
             Store.KeyValue kv = storeCall(() -> store.create(type.key(namespace, KubeObject.name(canonical)), json));
             KubeObject.setResourceVersion(canonical, kv.modRevision());
-            return canonical;
+            return new Written(canonical, json, kv.modRevision());
         } catch (StoreException.KeyExists e) {
             strategy.abortWrite(canonical, null, context);
             throw ApiException.alreadyExists(type.group(), type.plural(), name);
@@ -278,6 +297,12 @@ public final class ResourceStorage {
     /** {@link #update}, recording the change as {@code manager}'s in managedFields (see {@link #create}). */
     public ObjectNode update(ResourceType type, String namespace, String name, ObjectNode object, Part part,
                              boolean dryRun, ManagedFields.Manager manager) {
+        return updateWritten(type, namespace, name, object, part, dryRun, manager).object();
+    }
+
+    /** {@link #update}, also answering the JSON it stored. */
+    public Written updateWritten(ResourceType type, String namespace, String name, ObjectNode object, Part part,
+                                 boolean dryRun, ManagedFields.Manager manager) {
         checkTypeMeta(type, object);
         ObjectNode metadata = KubeObject.metadata(object);
         prepareNamespace(type, namespace, metadata);
@@ -291,7 +316,7 @@ public final class ResourceStorage {
         Optional<Store.KeyValue> current = storeCall(() -> store.get(type.key(namespace, name)));
         if (current.isEmpty()) {
             if (part == Part.MAIN && CREATE_ON_UPDATE.contains(type.group() + "/" + type.kind())) {
-                return create(type, namespace, object, dryRun, manager);
+                return createWritten(type, namespace, object, dryRun, manager);
             }
             throw ApiException.notFound(type.group(), type.plural(), name);
         }
@@ -322,6 +347,12 @@ public final class ResourceStorage {
     /** {@link #mutate}, recording the change as {@code manager}'s in managedFields (see {@link #create}). */
     public ObjectNode mutate(ResourceType type, String namespace, String name, UnaryOperator<ObjectNode> change,
                              Part part, boolean dryRun, ManagedFields.Manager manager) {
+        return mutateWritten(type, namespace, name, change, part, dryRun, manager).object();
+    }
+
+    /** {@link #mutate}, also answering the JSON it stored. */
+    public Written mutateWritten(ResourceType type, String namespace, String name, UnaryOperator<ObjectNode> change,
+                                 Part part, boolean dryRun, ManagedFields.Manager manager) {
         for (int attempt = 0; ; attempt++) {
             Store.KeyValue current = storeCall(() -> store.get(type.key(namespace, name)))
                     .orElseThrow(() -> ApiException.notFound(type.group(), type.plural(), name));
@@ -404,7 +435,7 @@ public final class ResourceStorage {
         }
     }
 
-    private ObjectNode applyUpdate(ResourceType type, String namespace, String name, Store.KeyValue current,
+    private Written applyUpdate(ResourceType type, String namespace, String name, Store.KeyValue current,
                                    ObjectNode object, Part part, boolean dryRun, ManagedFields.Manager manager) {
         ObjectNode old = decode(type, current);
         ObjectNode next = part == Part.STATUS ? statusOnly(old, object) : object;
@@ -459,7 +490,7 @@ public final class ResourceStorage {
         }
     }
 
-    private ObjectNode storeUpdate(ResourceType type, String name, Store.KeyValue current, ObjectNode next,
+    private Written storeUpdate(ResourceType type, String name, Store.KeyValue current, ObjectNode next,
                                    ObjectNode old, KindStrategy strategy, AdmissionContext context, boolean dryRun) {
         ObjectNode canonical = KubeObject.canonicalOrder(next);
         KubeObject.metadata(canonical).remove("resourceVersion");
@@ -469,29 +500,29 @@ public final class ResourceStorage {
         // Compared as stored: a tree built here may hold a long (generation) where the parsed one holds an int.
         if (Json.parseStored(bytes).equals(oldStored)) {
             KubeObject.setResourceVersion(canonical, current.modRevision());
-            return canonical;
+            return new Written(canonical, bytes, current.modRevision());
         }
         if (finalized(type, canonical)) {
-            if (dryRun) return canonical;
+            if (dryRun) return new Written(canonical, null, 0);
             try {
                 Store.KeyValue deleted = storeCall(() -> store.delete(current.key(), current.modRevision()));
                 strategy.afterDelete(canonical, context);
                 KubeObject.setResourceVersion(canonical, deleted.modRevision());
-                return canonical;
+                return new Written(canonical, null, 0);
             } catch (StoreException.Conflict e) {
                 throw new RetryableConflict();
             }
         }
         if (dryRun) {
             KubeObject.setResourceVersion(canonical, current.modRevision());
-            return canonical;
+            return new Written(canonical, bytes, current.modRevision());
         }
         try {
             checkSize(bytes);
             Store.KeyValue kv = storeCall(() -> store.update(current.key(), bytes, current.modRevision()));
             KubeObject.setResourceVersion(canonical, kv.modRevision());
             strategy.afterUpdate(canonical, old, context);
-            return canonical;
+            return new Written(canonical, bytes, kv.modRevision());
         } catch (StoreException.Conflict e) {
             throw new RetryableConflict();
         } catch (StoreException.NotFound e) {
