@@ -61,7 +61,11 @@ public final class ResourceStorage {
     private final Store store;
     private final KindStrategies strategies;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
+    /**
+     * Names and uids: a DRBG, seeded from the system, draws without a system call per value (the
+     * platform default reads /dev/urandom under a lock for each one).
+     */
+    private final SecureRandom random = drbg();
     private final NamespaceLifecycle namespaces;
 
     public ResourceStorage(Store store, KindStrategies strategies, Clock clock) {
@@ -214,7 +218,7 @@ public final class ResourceStorage {
                     new StatusCause("FieldValueRequired", "Required value: name or generateName is required", "metadata.name")));
         }
         metadata.remove(List.of("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"));
-        metadata.put("uid", UUID.randomUUID().toString());
+        metadata.put("uid", randomUuid().toString());
         metadata.put("creationTimestamp", KubeObject.timestamp(now()));
         if (hasGeneration(type)) metadata.put("generation", 1);
         else metadata.remove("generation");
@@ -250,6 +254,27 @@ public final class ResourceStorage {
             strategy.abortWrite(canonical, null, context);
             throw e;
         }
+    }
+
+    private static SecureRandom drbg() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    }
+
+    /** A random (version 4) UUID, as {@link UUID#randomUUID} makes one. */
+    private UUID randomUuid() {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        bytes[6] = (byte) ((bytes[6] & 0x0f) | 0x40);
+        bytes[8] = (byte) ((bytes[8] & 0x3f) | 0x80);
+        long high = 0;
+        long low = 0;
+        for (int i = 0; i < 8; i++) high = (high << 8) | (bytes[i] & 0xff);
+        for (int i = 8; i < 16; i++) low = (low << 8) | (bytes[i] & 0xff);
+        return new UUID(high, low);
     }
 
     private String randomSuffix() {
