@@ -89,9 +89,23 @@ public final class FieldSet {
     }
 
     static String keyElement(String mergeKey, JsonNode value) {
+        // Most keys are a plain name or a port number: spelled out directly, as the JSON below would print them.
+        if (plain(mergeKey)) {
+            if (value.isString() && plain(value.asString())) return "k:{\"" + mergeKey + "\":\"" + value.asString() + "\"}";
+            if (value.isInt() || value.isLong()) return "k:{\"" + mergeKey + "\":" + value.asLong() + "}";
+        }
         ObjectNode key = JsonValues.NODES.objectNode();
         key.set(mergeKey, value);
         return "k:" + key;
+    }
+
+    /** Whether JSON writes {@code text} inside its quotes unchanged: printable ASCII without quote or backslash. */
+    private static boolean plain(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return false;
+        }
+        return true;
     }
 
     private static List<String> append(List<String> prefix, String element) {
