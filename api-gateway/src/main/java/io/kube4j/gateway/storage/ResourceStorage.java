@@ -351,7 +351,7 @@ public final class ResourceStorage {
             throw ApiException.staleResourceVersion(type.group(), type.plural(), name);
         }
         try {
-            return applyUpdate(type, namespace, name, current.get(), object, part, dryRun, manager);
+            return applyUpdate(type, namespace, name, current.get(), null, object, part, dryRun, manager);
         } catch (RetryableConflict e) {
             // Another writer got in between the read and the compare-and-swap: the object has been modified.
             throw ApiException.staleResourceVersion(type.group(), type.plural(), name);
@@ -381,7 +381,9 @@ public final class ResourceStorage {
         for (int attempt = 0; ; attempt++) {
             Store.KeyValue current = storeCall(() -> store.get(type.key(namespace, name)))
                     .orElseThrow(() -> ApiException.notFound(type.group(), type.plural(), name));
-            ObjectNode changed = change.apply(decode(type, current));
+            // Decoded once: the change gets a copy, and the untouched tree is the update's old object.
+            ObjectNode stored = decode(type, current);
+            ObjectNode changed = change.apply(stored.deepCopy());
             String precondition = KubeObject.resourceVersion(changed);
             if (precondition != null && !precondition.isEmpty()
                     && parseResourceVersion(precondition) != current.modRevision()) {
@@ -395,7 +397,7 @@ public final class ResourceStorage {
                         + ") does not match the name on the URL (" + name + ")");
             }
             try {
-                return applyUpdate(type, namespace, name, current, changed, part, dryRun, manager);
+                return applyUpdate(type, namespace, name, current, stored, changed, part, dryRun, manager);
             } catch (RetryableConflict e) {
                 if (attempt >= MAX_CONFLICT_RETRIES) throw ApiException.staleResourceVersion(type.group(), type.plural(), name);
             }
@@ -460,9 +462,11 @@ public final class ResourceStorage {
         }
     }
 
+    /** {@code decoded} is {@code current} decoded, or null to decode it here; it is only read. */
     private Written applyUpdate(ResourceType type, String namespace, String name, Store.KeyValue current,
-                                   ObjectNode object, Part part, boolean dryRun, ManagedFields.Manager manager) {
-        ObjectNode old = decode(type, current);
+                                ObjectNode decoded, ObjectNode object, Part part, boolean dryRun,
+                                ManagedFields.Manager manager) {
+        ObjectNode old = decoded != null ? decoded : decode(type, current);
         ObjectNode next = part == Part.STATUS ? statusOnly(old, object) : object;
         ObjectNode oldMeta = KubeObject.metadata(old);
         ObjectNode meta = KubeObject.metadata(next);
@@ -523,7 +527,8 @@ public final class ResourceStorage {
         KubeObject.metadata(oldStored).remove("resourceVersion");
         byte[] bytes = Json.write(canonical);
         // Compared as stored: a tree built here may hold a long (generation) where the parsed one holds an int.
-        if (Json.parseStored(bytes).equals(oldStored)) {
+        // Equal bytes are the same stored object without parsing them.
+        if (java.util.Arrays.equals(bytes, current.value()) || Json.parseStored(bytes).equals(oldStored)) {
             KubeObject.setResourceVersion(canonical, current.modRevision());
             return new Written(canonical, bytes, current.modRevision());
         }
