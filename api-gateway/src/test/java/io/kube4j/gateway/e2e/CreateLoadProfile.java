@@ -66,7 +66,7 @@ public final class CreateLoadProfile {
                 Path tokens = dir.resolve("pki/tokens.csv");
                 HttpClient http = null;
                 String token = null;
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(900);
                 while (System.nanoTime() < deadline) {
                     if (!gateway.isAlive()) throw new IllegalStateException("gateway exited; see " + dir.resolve("gateway.log"));
                     if (Files.exists(ca) && Files.exists(tokens)) {
