@@ -23,6 +23,16 @@ public final class ApiResponses {
             bytes = Json.write(body);
             response.setContentType(MediaTypes.JSON);
         }
+        send(response, status, bytes);
+    }
+
+    /** Writes a body that is already JSON, e.g. the bytes an object was just stored as. */
+    public static void writeJson(HttpServletResponse response, int status, byte[] json) throws IOException {
+        response.setContentType(MediaTypes.JSON);
+        send(response, status, json);
+    }
+
+    private static void send(HttpServletResponse response, int status, byte[] bytes) throws IOException {
         response.setStatus(status);
         response.setContentLength(bytes.length);
         try (OutputStream out = response.getOutputStream()) {

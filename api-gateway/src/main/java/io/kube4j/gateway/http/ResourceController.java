@@ -148,8 +148,8 @@ public class ResourceController {
                     ManagedFields.Manager manager = writer(request, served, null, "CreateOptions");
                     ObjectNode body = decoder.decode(readBody(request), request.getContentType());
                     FieldValidation.addWarnings(response, fieldValidation.apply(served, body, validation));
-                    ObjectNode created = storage.create(type, namespace, VersionConversions.toStorage(served, body), dryRun,
-                            manager);
+                    ResourceStorage.Written created = storage.createWritten(type, namespace,
+                            VersionConversions.toStorage(served, body), dryRun, manager);
                     respond(response, 201, served, created, request, rendering);
                 } else if (info.subresource() != null) {
                     ObjectNode body = decoder.decode(readBody(request), request.getContentType());
@@ -168,7 +168,7 @@ public class ResourceController {
                     // Only kinds a PUT may create need to know whether the object was there.
                     boolean existed = !ResourceStorage.createsOnUpdate(type) || part != ResourceStorage.Part.MAIN
                             || storage.find(type, namespace, info.name()).isPresent();
-                    ObjectNode updated = storage.update(type, namespace, info.name(),
+                    ResourceStorage.Written updated = storage.updateWritten(type, namespace, info.name(),
                             VersionConversions.toStorage(served, body), part, dryRun, manager);
                     respond(response, existed ? 200 : 201, served, updated, request, rendering);
                 } else {
@@ -200,7 +200,7 @@ public class ResourceController {
                         return;
                     }
                     java.util.List<String> warnings = new java.util.ArrayList<>();
-                    ObjectNode patched = storage.mutate(type, namespace, info.name(), current -> {
+                    ResourceStorage.Written patched = storage.mutateWritten(type, namespace, info.name(), current -> {
                         ObjectNode next = patcher.patch(served, VersionConversions.fromStorage(served, current), patch,
                                 contentType, manager, force);
                         warnings.clear();
@@ -367,6 +367,17 @@ public class ResourceController {
             }
         }
         ApiResponses.write(response, 200, list, MediaTypes.Rendering.JSON);
+    }
+
+    /** {@link #respond}, with the JSON the write already produced when the client wants exactly that. */
+    private void respond(HttpServletResponse response, int status, ResourceType served, ResourceStorage.Written written,
+                         HttpServletRequest request, MediaTypes.Rendering rendering) throws IOException {
+        byte[] json = rendering == MediaTypes.Rendering.JSON && !VersionConversions.converts(served) ? written.json() : null;
+        if (json != null) {
+            ApiResponses.writeJson(response, status, json);
+        } else {
+            respond(response, status, served, written.object(), request, rendering);
+        }
     }
 
     /** Writes a stored object as a client of {@code served} asked for it: converted, or as a Table row. */

@@ -37,7 +37,21 @@ public class UnknownFieldDetector {
      * when every field is known or the kind is not served.
      */
     public List<String> unknownFields(GroupVersionKind gvk, JsonNode object) {
-        return openApi.kindSchema(gvk).map(schema -> unknownFields(schema, object)).orElse(List.of());
+        return openApi.kindSchema(gvk).map(schema -> unknownFields(compiled(gvk, schema), object)).orElse(List.of());
+    }
+
+    /** The compiled schema of each kind, valid while the service hands out the same {@link OpenApiService.KindSchema}. */
+    private final java.util.concurrent.ConcurrentMap<GroupVersionKind, Compiled> compiled =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Compiled(OpenApiService.KindSchema source, SchemaNode root) {}
+
+    private SchemaNode compiled(GroupVersionKind gvk, OpenApiService.KindSchema schema) {
+        Compiled cached = compiled.get(gvk);
+        if (cached != null && cached.source() == schema) return cached.root();
+        SchemaNode root = SchemaNode.of(schema, schema.resolve(schema.schema()));
+        compiled.put(gvk, new Compiled(schema, root));
+        return root;
     }
 
     /**
@@ -56,48 +70,146 @@ public class UnknownFieldDetector {
 
     /** The unknown fields of {@code object} against one kind's schema. */
     public static List<String> unknownFields(OpenApiService.KindSchema schema, JsonNode object) {
+        return unknownFields(SchemaNode.of(schema, schema.resolve(schema.schema())), object);
+    }
+
+    private static List<String> unknownFields(SchemaNode root, JsonNode object) {
         List<String> unknown = new ArrayList<>();
-        walk(schema, schema.resolve(schema.schema()), object, "", unknown);
+        walk(root, object, null, unknown);
         return unknown;
     }
 
-    private static void walk(OpenApiService.KindSchema kind, JsonNode schema, JsonNode value, String path,
-                             List<String> unknown) {
-        if (schema == null || value == null || value.isNull()) {
+    /**
+     * Where a value sits, e.g. {@code .spec.containers[0]}: a chain built while walking and turned into text only
+     * for an unknown field, which most objects have none of.
+     */
+    private record Path(Path parent, String field, int index) {
+
+        Path field(String name) {
+            return new Path(this, name, -1);
+        }
+
+        Path index(int i) {
+            return new Path(this, null, i);
+        }
+
+        static String text(Path path) {
+            StringBuilder text = new StringBuilder();
+            append(path, text);
+            return text.toString();
+        }
+
+        private static void append(Path path, StringBuilder text) {
+            if (path == null) return;
+            append(path.parent, text);
+            if (path.field != null) text.append('.').append(path.field);
+            else text.append('[').append(path.index).append(']');
+        }
+    }
+
+    private static Path child(Path parent, String field) {
+        return parent == null ? new Path(null, field, -1) : parent.field(field);
+    }
+
+    private static void walk(SchemaNode node, JsonNode value, Path path, List<String> unknown) {
+        if (node.schema == null || value == null || value.isNull()) {
             return;
         }
         if (value.isArray()) {
-            JsonNode items = schema.get("items");
+            SchemaNode items = node.items();
             if (items == null) {
                 return;
             }
-            JsonNode itemSchema = kind.resolve(items);
             for (int i = 0; i < value.size(); i++) {
-                walk(kind, itemSchema, value.get(i), path + "[" + i + "]", unknown);
+                walk(items, value.get(i), path == null ? new Path(null, null, i) : path.index(i), unknown);
             }
             return;
         }
-        if (!value.isObject() || !isObjectSchema(schema)) {
+        if (!value.isObject() || !node.objectSchema) {
             return;
         }
-        boolean preserve = schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
-        // An embedded resource (x-kubernetes-embedded-resource) has apiVersion, kind and metadata
-        // whether or not its schema lists them.
-        boolean embedded = schema.path("x-kubernetes-embedded-resource").asBoolean(false);
-        JsonNode properties = schema.get("properties");
-        JsonNode additional = schema.get("additionalProperties");
         for (Map.Entry<String, JsonNode> field : value.properties()) {
-            String fieldPath = path + "." + field.getKey();
-            JsonNode declared = properties == null ? null : properties.get(field.getKey());
+            SchemaNode declared = node.property(field.getKey());
             if (declared != null) {
-                walk(kind, kind.resolve(declared), field.getValue(), fieldPath, unknown);
-            } else if (additional != null && additional.isObject()) {
-                walk(kind, kind.resolve(additional), field.getValue(), fieldPath, unknown);
-            } else if (embedded && EMBEDDED_FIELDS.contains(field.getKey())) {
+                walk(declared, field.getValue(), child(path, field.getKey()), unknown);
+            } else if (node.additional != null) {
+                walk(node.additional(), field.getValue(), child(path, field.getKey()), unknown);
+            } else if (node.embedded && EMBEDDED_FIELDS.contains(field.getKey())) {
                 continue;
-            } else if (!(additional != null && additional.asBoolean(false)) && !preserve) {
-                unknown.add(fieldPath);
+            } else if (!node.additionalAllowed && !node.preserve) {
+                unknown.add(Path.text(child(path, field.getKey())));
             }
+        }
+    }
+
+    /**
+     * One schema with its {@code $ref}s followed and the facts the walk asks of it read once; the schemas of its
+     * properties, additional properties and items are resolved when first needed and kept (recursive schemas
+     * stay finite that way). Thread-safe: a race resolves the same child twice, to equal nodes.
+     */
+    private static final class SchemaNode {
+        final OpenApiService.KindSchema kind;
+        final JsonNode schema;
+        final boolean objectSchema;
+        final boolean preserve;
+        final boolean embedded;
+        /** {@code additionalProperties} when it is a schema; null otherwise. */
+        final JsonNode additional;
+        /** {@code additionalProperties: true}. */
+        final boolean additionalAllowed;
+        private final JsonNode properties;
+        private final java.util.concurrent.ConcurrentMap<String, SchemaNode> declared =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        private volatile SchemaNode additionalNode;
+        private volatile SchemaNode itemsNode;
+
+        private SchemaNode(OpenApiService.KindSchema kind, JsonNode schema) {
+            this.kind = kind;
+            this.schema = schema;
+            this.objectSchema = schema != null && isObjectSchema(schema);
+            this.preserve = schema != null && schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
+            // An embedded resource (x-kubernetes-embedded-resource) has apiVersion, kind and metadata
+            // whether or not its schema lists them.
+            this.embedded = schema != null && schema.path("x-kubernetes-embedded-resource").asBoolean(false);
+            JsonNode additionalProperties = schema == null ? null : schema.get("additionalProperties");
+            this.additional = additionalProperties != null && additionalProperties.isObject() ? additionalProperties : null;
+            this.additionalAllowed = additionalProperties != null && additionalProperties.asBoolean(false);
+            this.properties = schema == null ? null : schema.get("properties");
+        }
+
+        static SchemaNode of(OpenApiService.KindSchema kind, JsonNode resolved) {
+            return new SchemaNode(kind, resolved);
+        }
+
+        /** The node of a declared property, or null when {@code properties} does not name it. */
+        SchemaNode property(String name) {
+            if (properties == null) return null;
+            SchemaNode node = declared.get(name);
+            if (node == null) {
+                // Only declared names are kept: a client's unknown fields must not grow the cache.
+                JsonNode schema = properties.get(name);
+                if (schema == null) return null;
+                node = new SchemaNode(kind, kind.resolve(schema));
+                declared.put(name, node);
+            }
+            return node;
+        }
+
+        SchemaNode additional() {
+            SchemaNode node = additionalNode;
+            if (node == null) additionalNode = node = new SchemaNode(kind, kind.resolve(additional));
+            return node;
+        }
+
+        /** The node of {@code items}, or null when the schema has none. */
+        SchemaNode items() {
+            SchemaNode node = itemsNode;
+            if (node == null) {
+                JsonNode items = schema.get("items");
+                if (items == null) return null;
+                itemsNode = node = new SchemaNode(kind, kind.resolve(items));
+            }
+            return node;
         }
     }
 

@@ -97,11 +97,28 @@ public final class TokenAuthenticator implements Authenticator {
         return new UserInfo(user.name(), user.uid(), List.copyOf(groups));
     }
 
-    private static byte[] digest(String token) {
+    /** Looked up once: a provider lookup per request costs more than hashing a token. */
+    private static final MessageDigest SHA_256;
+
+    static {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            SHA_256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
+    }
+
+    private static byte[] digest(String token) {
+        MessageDigest sha256;
+        try {
+            sha256 = (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            try {
+                sha256 = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException impossible) {
+                throw new IllegalStateException("every JDK has SHA-256", impossible);
+            }
+        }
+        return sha256.digest(token.getBytes(StandardCharsets.UTF_8));
     }
 }

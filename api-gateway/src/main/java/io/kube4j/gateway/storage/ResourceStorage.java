@@ -61,7 +61,11 @@ public final class ResourceStorage {
     private final Store store;
     private final KindStrategies strategies;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
+    /**
+     * Names and uids: a DRBG, seeded from the system, draws without a system call per value (the
+     * platform default reads /dev/urandom under a lock for each one).
+     */
+    private final SecureRandom random = drbg();
     private final NamespaceLifecycle namespaces;
 
     public ResourceStorage(Store store, KindStrategies strategies, Clock clock) {
@@ -180,6 +184,25 @@ public final class ResourceStorage {
      */
     public ObjectNode create(ResourceType type, String namespace, ObjectNode object, boolean dryRun,
                              ManagedFields.Manager manager) {
+        return createWritten(type, namespace, object, dryRun, manager).object();
+    }
+
+    /**
+     * An object as a write left it, and the JSON it was stored as (without resourceVersion), so
+     * that a reply needs no second serialization; {@code stored} is null when nothing was written
+     * (dry run).
+     */
+    public record Written(ObjectNode object, byte[] stored, long revision) {
+
+        /** The object's JSON with its resourceVersion, as {@link Json#write} would give it; null when unknown. */
+        public byte[] json() {
+            return stored == null ? null : Json.withResourceVersion(stored, revision);
+        }
+    }
+
+    /** {@link #create}, also answering the JSON it stored. */
+    public Written createWritten(ResourceType type, String namespace, ObjectNode object, boolean dryRun,
+                                 ManagedFields.Manager manager) {
         checkTypeMeta(type, object);
         ObjectNode metadata = KubeObject.metadata(object);
         prepareNamespace(type, namespace, metadata);
@@ -195,7 +218,7 @@ public final class ResourceStorage {
                     new StatusCause("FieldValueRequired", "Required value: name or generateName is required", "metadata.name")));
         }
         metadata.remove(List.of("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"));
-        metadata.put("uid", UUID.randomUUID().toString());
+        metadata.put("uid", randomUuid().toString());
         metadata.put("creationTimestamp", KubeObject.timestamp(now()));
         if (hasGeneration(type)) metadata.put("generation", 1);
         else metadata.remove("generation");
@@ -216,14 +239,14 @@ public final class ResourceStorage {
         }
         ObjectNode canonical = KubeObject.canonicalOrder(object);
         if (dryRun) {
-            return canonical;
+            return new Written(canonical, null, 0);
         }
         try {
             byte[] json = Json.write(canonical);
             checkSize(json);
             Store.KeyValue kv = storeCall(() -> store.create(type.key(namespace, KubeObject.name(canonical)), json));
             KubeObject.setResourceVersion(canonical, kv.modRevision());
-            return canonical;
+            return new Written(canonical, json, kv.modRevision());
         } catch (StoreException.KeyExists e) {
             strategy.abortWrite(canonical, null, context);
             throw ApiException.alreadyExists(type.group(), type.plural(), name);
@@ -231,6 +254,27 @@ public final class ResourceStorage {
             strategy.abortWrite(canonical, null, context);
             throw e;
         }
+    }
+
+    private static SecureRandom drbg() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    }
+
+    /** A random (version 4) UUID, as {@link UUID#randomUUID} makes one. */
+    private UUID randomUuid() {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        bytes[6] = (byte) ((bytes[6] & 0x0f) | 0x40);
+        bytes[8] = (byte) ((bytes[8] & 0x3f) | 0x80);
+        long high = 0;
+        long low = 0;
+        for (int i = 0; i < 8; i++) high = (high << 8) | (bytes[i] & 0xff);
+        for (int i = 8; i < 16; i++) low = (low << 8) | (bytes[i] & 0xff);
+        return new UUID(high, low);
     }
 
     private String randomSuffix() {
@@ -278,6 +322,12 @@ public final class ResourceStorage {
     /** {@link #update}, recording the change as {@code manager}'s in managedFields (see {@link #create}). */
     public ObjectNode update(ResourceType type, String namespace, String name, ObjectNode object, Part part,
                              boolean dryRun, ManagedFields.Manager manager) {
+        return updateWritten(type, namespace, name, object, part, dryRun, manager).object();
+    }
+
+    /** {@link #update}, also answering the JSON it stored. */
+    public Written updateWritten(ResourceType type, String namespace, String name, ObjectNode object, Part part,
+                                 boolean dryRun, ManagedFields.Manager manager) {
         checkTypeMeta(type, object);
         ObjectNode metadata = KubeObject.metadata(object);
         prepareNamespace(type, namespace, metadata);
@@ -291,7 +341,7 @@ public final class ResourceStorage {
         Optional<Store.KeyValue> current = storeCall(() -> store.get(type.key(namespace, name)));
         if (current.isEmpty()) {
             if (part == Part.MAIN && CREATE_ON_UPDATE.contains(type.group() + "/" + type.kind())) {
-                return create(type, namespace, object, dryRun, manager);
+                return createWritten(type, namespace, object, dryRun, manager);
             }
             throw ApiException.notFound(type.group(), type.plural(), name);
         }
@@ -301,7 +351,7 @@ public final class ResourceStorage {
             throw ApiException.staleResourceVersion(type.group(), type.plural(), name);
         }
         try {
-            return applyUpdate(type, namespace, name, current.get(), object, part, dryRun, manager);
+            return applyUpdate(type, namespace, name, current.get(), null, object, part, dryRun, manager);
         } catch (RetryableConflict e) {
             // Another writer got in between the read and the compare-and-swap: the object has been modified.
             throw ApiException.staleResourceVersion(type.group(), type.plural(), name);
@@ -322,10 +372,18 @@ public final class ResourceStorage {
     /** {@link #mutate}, recording the change as {@code manager}'s in managedFields (see {@link #create}). */
     public ObjectNode mutate(ResourceType type, String namespace, String name, UnaryOperator<ObjectNode> change,
                              Part part, boolean dryRun, ManagedFields.Manager manager) {
+        return mutateWritten(type, namespace, name, change, part, dryRun, manager).object();
+    }
+
+    /** {@link #mutate}, also answering the JSON it stored. */
+    public Written mutateWritten(ResourceType type, String namespace, String name, UnaryOperator<ObjectNode> change,
+                                 Part part, boolean dryRun, ManagedFields.Manager manager) {
         for (int attempt = 0; ; attempt++) {
             Store.KeyValue current = storeCall(() -> store.get(type.key(namespace, name)))
                     .orElseThrow(() -> ApiException.notFound(type.group(), type.plural(), name));
-            ObjectNode changed = change.apply(decode(type, current));
+            // Decoded once: the change gets a copy, and the untouched tree is the update's old object.
+            ObjectNode stored = decode(type, current);
+            ObjectNode changed = change.apply(stored.deepCopy());
             String precondition = KubeObject.resourceVersion(changed);
             if (precondition != null && !precondition.isEmpty()
                     && parseResourceVersion(precondition) != current.modRevision()) {
@@ -339,7 +397,7 @@ public final class ResourceStorage {
                         + ") does not match the name on the URL (" + name + ")");
             }
             try {
-                return applyUpdate(type, namespace, name, current, changed, part, dryRun, manager);
+                return applyUpdate(type, namespace, name, current, stored, changed, part, dryRun, manager);
             } catch (RetryableConflict e) {
                 if (attempt >= MAX_CONFLICT_RETRIES) throw ApiException.staleResourceVersion(type.group(), type.plural(), name);
             }
@@ -404,9 +462,11 @@ public final class ResourceStorage {
         }
     }
 
-    private ObjectNode applyUpdate(ResourceType type, String namespace, String name, Store.KeyValue current,
-                                   ObjectNode object, Part part, boolean dryRun, ManagedFields.Manager manager) {
-        ObjectNode old = decode(type, current);
+    /** {@code decoded} is {@code current} decoded, or null to decode it here; it is only read. */
+    private Written applyUpdate(ResourceType type, String namespace, String name, Store.KeyValue current,
+                                ObjectNode decoded, ObjectNode object, Part part, boolean dryRun,
+                                ManagedFields.Manager manager) {
+        ObjectNode old = decoded != null ? decoded : decode(type, current);
         ObjectNode next = part == Part.STATUS ? statusOnly(old, object) : object;
         ObjectNode oldMeta = KubeObject.metadata(old);
         ObjectNode meta = KubeObject.metadata(next);
@@ -459,7 +519,7 @@ public final class ResourceStorage {
         }
     }
 
-    private ObjectNode storeUpdate(ResourceType type, String name, Store.KeyValue current, ObjectNode next,
+    private Written storeUpdate(ResourceType type, String name, Store.KeyValue current, ObjectNode next,
                                    ObjectNode old, KindStrategy strategy, AdmissionContext context, boolean dryRun) {
         ObjectNode canonical = KubeObject.canonicalOrder(next);
         KubeObject.metadata(canonical).remove("resourceVersion");
@@ -467,31 +527,32 @@ public final class ResourceStorage {
         KubeObject.metadata(oldStored).remove("resourceVersion");
         byte[] bytes = Json.write(canonical);
         // Compared as stored: a tree built here may hold a long (generation) where the parsed one holds an int.
-        if (Json.parseStored(bytes).equals(oldStored)) {
+        // Equal bytes are the same stored object without parsing them.
+        if (java.util.Arrays.equals(bytes, current.value()) || Json.parseStored(bytes).equals(oldStored)) {
             KubeObject.setResourceVersion(canonical, current.modRevision());
-            return canonical;
+            return new Written(canonical, bytes, current.modRevision());
         }
         if (finalized(type, canonical)) {
-            if (dryRun) return canonical;
+            if (dryRun) return new Written(canonical, null, 0);
             try {
                 Store.KeyValue deleted = storeCall(() -> store.delete(current.key(), current.modRevision()));
                 strategy.afterDelete(canonical, context);
                 KubeObject.setResourceVersion(canonical, deleted.modRevision());
-                return canonical;
+                return new Written(canonical, null, 0);
             } catch (StoreException.Conflict e) {
                 throw new RetryableConflict();
             }
         }
         if (dryRun) {
             KubeObject.setResourceVersion(canonical, current.modRevision());
-            return canonical;
+            return new Written(canonical, bytes, current.modRevision());
         }
         try {
             checkSize(bytes);
             Store.KeyValue kv = storeCall(() -> store.update(current.key(), bytes, current.modRevision()));
             KubeObject.setResourceVersion(canonical, kv.modRevision());
             strategy.afterUpdate(canonical, old, context);
-            return canonical;
+            return new Written(canonical, bytes, kv.modRevision());
         } catch (StoreException.Conflict e) {
             throw new RetryableConflict();
         } catch (StoreException.NotFound e) {

@@ -74,6 +74,97 @@ public final class Json {
         return MAPPER.writeValueAsBytes(node);
     }
 
+    /**
+     * The JSON of a stored object with {@code metadata.resourceVersion} added as the last field of
+     * its metadata: byte for byte what {@link #write} gives for the tree after
+     * {@link KubeObject#setResourceVersion} appended it, without serializing the tree again.
+     * {@code stored} is {@link #write}'s output for an object whose metadata has no resourceVersion.
+     *
+     * @return the JSON, or null when {@code stored} has no top-level {@code metadata} object
+     */
+    public static byte[] withResourceVersion(byte[] stored, long revision) {
+        int end = metadataEnd(stored);
+        if (end < 0) return null;
+        byte[] field = ((stored[end - 1] == '{' ? "" : ",") + "\"resourceVersion\":\"" + revision + "\"")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] out = new byte[stored.length + field.length];
+        System.arraycopy(stored, 0, out, 0, end);
+        System.arraycopy(field, 0, out, end, field.length);
+        System.arraycopy(stored, end, out, end + field.length, stored.length - end);
+        return out;
+    }
+
+    /**
+     * The index of the {@code '}'} that closes the top-level {@code metadata} object in compact JSON
+     * as {@link #write} produces it, or -1 when there is none. Strings are skipped with their
+     * escapes; bytes of multi-byte UTF-8 characters never equal the ASCII delimiters looked for.
+     */
+    static int metadataEnd(byte[] json) {
+        int i = skipSpace(json, 0);
+        if (i >= json.length || json[i] != '{') return -1;
+        i++;
+        while (true) {
+            i = skipSpace(json, i);
+            if (i >= json.length || json[i] != '"') return -1;
+            int nameStart = i + 1;
+            i = stringEnd(json, i);
+            if (i < 0) return -1;
+            boolean metadata = i - nameStart == 8 && java.util.Arrays.equals(json, nameStart, i, METADATA, 0, 8);
+            i = skipSpace(json, i + 1);
+            if (i >= json.length || json[i] != ':') return -1;
+            i = skipSpace(json, i + 1);
+            if (i >= json.length) return -1;
+            if (metadata) return json[i] == '{' ? valueEnd(json, i) - 1 : -1;
+            i = valueEnd(json, i);
+            if (i < 0) return -1;
+            i = skipSpace(json, i);
+            if (i >= json.length || json[i] != ',') return -1;
+            i++;
+        }
+    }
+
+    private static final byte[] METADATA = "metadata".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private static int skipSpace(byte[] json, int i) {
+        while (i < json.length && (json[i] == ' ' || json[i] == '\n' || json[i] == '\r' || json[i] == '\t')) i++;
+        return i;
+    }
+
+    /** The index of the quote closing the string that opens at {@code i}, or -1. */
+    private static int stringEnd(byte[] json, int i) {
+        for (i++; i < json.length; i++) {
+            if (json[i] == '\\') i++;
+            else if (json[i] == '"') return i;
+        }
+        return -1;
+    }
+
+    /** The index just past the value that starts at {@code i}, or -1 when it does not end. */
+    private static int valueEnd(byte[] json, int i) {
+        byte first = json[i];
+        if (first == '"') {
+            int end = stringEnd(json, i);
+            return end < 0 ? -1 : end + 1;
+        }
+        if (first != '{' && first != '[') {
+            while (i < json.length && json[i] != ',' && json[i] != '}' && json[i] != ']') i++;
+            return i;
+        }
+        int depth = 0;
+        for (; i < json.length; i++) {
+            byte b = json[i];
+            if (b == '"') {
+                i = stringEnd(json, i);
+                if (i < 0) return -1;
+            } else if (b == '{' || b == '[') {
+                depth++;
+            } else if (b == '}' || b == ']') {
+                if (--depth == 0) return i + 1;
+            }
+        }
+        return -1;
+    }
+
     public static String writeString(JsonNode node) {
         return MAPPER.writeValueAsString(node);
     }

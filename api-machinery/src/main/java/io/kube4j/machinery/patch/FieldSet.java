@@ -122,6 +122,13 @@ public final class FieldSet {
 
     /** The {@code k:} path element of an element of a keyed list (it has the merge key). */
     static String keyElement(FieldMeta field, ObjectNode item) {
+        if (field.moreKeys().isEmpty() && plain(field.mergeKey())) {
+            // Most keys are a plain name or a port number: spelled out directly, as JSON would print them.
+            String mergeKey = field.mergeKey();
+            JsonNode value = item.get(mergeKey);
+            if (value != null && value.isString() && plain(value.asString())) return "k:{\"" + mergeKey + "\":\"" + value.asString() + "\"}";
+            if (value != null && (value.isInt() || value.isLong())) return "k:{\"" + mergeKey + "\":" + value.asLong() + "}";
+        }
         return "k:" + keyOf(field, item);
     }
 
@@ -132,6 +139,15 @@ public final class FieldSet {
             JsonNode v = item.get(k.getKey());
             if (v == null || v.isNull()) v = KEY_DEFAULTS.get(k.getKey());
             if (v == null || !JsonValues.jsonEquals(v, k.getValue())) return false;
+        }
+        return true;
+    }
+
+    /** Whether JSON writes {@code text} inside its quotes unchanged: printable ASCII without quote or backslash. */
+    private static boolean plain(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return false;
         }
         return true;
     }

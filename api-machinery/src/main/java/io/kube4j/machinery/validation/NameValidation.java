@@ -29,11 +29,6 @@ public final class NameValidation {
     static final String CONFIG_MAP_KEY_FMT = "[-._a-zA-Z0-9]+";
     static final String ENV_VAR_NAME_FMT = "[-._a-zA-Z][-._a-zA-Z0-9]*";
 
-    private static final Pattern DNS1123_LABEL = Pattern.compile("^" + DNS1123_LABEL_FMT + "$");
-    private static final Pattern DNS1123_SUBDOMAIN = Pattern.compile("^" + DNS1123_SUBDOMAIN_FMT + "$");
-    private static final Pattern DNS1035_LABEL = Pattern.compile("^" + DNS1035_LABEL_FMT + "$");
-    private static final Pattern QUALIFIED_NAME = Pattern.compile("^" + QUALIFIED_NAME_FMT + "$");
-    private static final Pattern LABEL_VALUE = Pattern.compile("^" + LABEL_VALUE_FMT + "$");
     private static final Pattern WILDCARD_DNS1123_SUBDOMAIN = Pattern.compile("^" + WILDCARD_DNS1123_SUBDOMAIN_FMT + "$");
     private static final Pattern CONFIG_MAP_KEY = Pattern.compile("^" + CONFIG_MAP_KEY_FMT + "$");
     private static final Pattern ENV_VAR_NAME = Pattern.compile("^" + ENV_VAR_NAME_FMT + "$");
@@ -67,6 +62,55 @@ public final class NameValidation {
     private static final String LABEL_VALUE_MSG = "a valid label must be an empty string or consist of alphanumeric "
             + "characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
+    // The commonest syntaxes are checked by hand: validation runs on every write, and these
+    // loops accept exactly what their *_FMT expressions match.
+
+    private static boolean lowerAlphanumeric(char c) {
+        return c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
+    }
+
+    private static boolean alphanumeric(char c) {
+        return lowerAlphanumeric(c) || c >= 'A' && c <= 'Z';
+    }
+
+    /** {@link #DNS1123_LABEL_FMT} over {@code value[from, to)}. */
+    static boolean dns1123Label(String value, int from, int to) {
+        if (to <= from || !lowerAlphanumeric(value.charAt(from)) || !lowerAlphanumeric(value.charAt(to - 1))) return false;
+        for (int i = from + 1; i < to - 1; i++) {
+            char c = value.charAt(i);
+            if (c != '-' && !lowerAlphanumeric(c)) return false;
+        }
+        return true;
+    }
+
+    /** {@link #DNS1123_SUBDOMAIN_FMT}: labels joined by dots. */
+    static boolean dns1123Subdomain(String value) {
+        int start = 0;
+        while (true) {
+            int dot = value.indexOf('.', start);
+            int end = dot < 0 ? value.length() : dot;
+            if (!dns1123Label(value, start, end)) return false;
+            if (dot < 0) return true;
+            start = dot + 1;
+        }
+    }
+
+    /** {@link #DNS1035_LABEL_FMT}: a DNS-1123 label that starts with a letter. */
+    static boolean dns1035Label(String value) {
+        return !value.isEmpty() && value.charAt(0) >= 'a' && value.charAt(0) <= 'z' && dns1123Label(value, 0, value.length());
+    }
+
+    /** {@link #QUALIFIED_NAME_FMT}: the name part of a qualified name. */
+    static boolean qualifiedName(String value) {
+        int n = value.length();
+        if (n == 0 || !alphanumeric(value.charAt(0)) || !alphanumeric(value.charAt(n - 1))) return false;
+        for (int i = 1; i < n - 1; i++) {
+            char c = value.charAt(i);
+            if (c != '-' && c != '_' && c != '.' && !alphanumeric(c)) return false;
+        }
+        return true;
+    }
+
     /** {@code must be no more than N characters}. */
     public static String maxLenError(int length) {
         return "must be no more than " + length + " characters";
@@ -90,8 +134,8 @@ public final class NameValidation {
     public static List<String> isDns1123Label(String value) {
         List<String> errs = new ArrayList<>();
         if (value.length() > DNS1123_LABEL_MAX_LENGTH) errs.add(maxLenError(DNS1123_LABEL_MAX_LENGTH));
-        if (!DNS1123_LABEL.matcher(value).matches()) {
-            if (DNS1123_SUBDOMAIN.matcher(value).matches()) {
+        if (!dns1123Label(value, 0, value.length())) {
+            if (dns1123Subdomain(value)) {
                 errs.add("must not contain dots");
             } else {
                 errs.add(regexError(DNS1123_LABEL_MSG, DNS1123_LABEL_FMT, "my-name", "123-abc"));
@@ -104,7 +148,7 @@ public final class NameValidation {
     public static List<String> isDns1123Subdomain(String value) {
         List<String> errs = new ArrayList<>();
         if (value.length() > DNS1123_SUBDOMAIN_MAX_LENGTH) errs.add(maxLenError(DNS1123_SUBDOMAIN_MAX_LENGTH));
-        if (!DNS1123_SUBDOMAIN.matcher(value).matches()) {
+        if (!dns1123Subdomain(value)) {
             errs.add(regexError(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, "example.com"));
         }
         return errs;
@@ -114,7 +158,7 @@ public final class NameValidation {
     public static List<String> isDns1035Label(String value) {
         List<String> errs = new ArrayList<>();
         if (value.length() > DNS1035_LABEL_MAX_LENGTH) errs.add(maxLenError(DNS1035_LABEL_MAX_LENGTH));
-        if (!DNS1035_LABEL.matcher(value).matches()) {
+        if (!dns1035Label(value)) {
             errs.add(regexError(DNS1035_LABEL_MSG, DNS1035_LABEL_FMT, "my-name", "abc-123"));
         }
         return errs;
@@ -148,7 +192,7 @@ public final class NameValidation {
         } else if (name.length() > QUALIFIED_NAME_MAX_LENGTH) {
             errs.add("name part " + maxLenError(QUALIFIED_NAME_MAX_LENGTH));
         }
-        if (!QUALIFIED_NAME.matcher(name).matches()) {
+        if (!qualifiedName(name)) {
             errs.add("name part " + regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc"));
         }
         return errs;
@@ -158,7 +202,7 @@ public final class NameValidation {
     public static List<String> isValidLabelValue(String value) {
         List<String> errs = new ArrayList<>();
         if (value.length() > LABEL_VALUE_MAX_LENGTH) errs.add(maxLenError(LABEL_VALUE_MAX_LENGTH));
-        if (!LABEL_VALUE.matcher(value).matches()) {
+        if (!value.isEmpty() && !qualifiedName(value)) {
             errs.add(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, "MyValue", "my_value", "12345"));
         }
         return errs;
