@@ -34,7 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  *   <li>Health from heartbeats: a node whose agent has not beaten in Redis for {@code gracePeriod}
  *       gets its conditions set to Unknown ({@code NodeStatusUnknown}, "Kubelet stopped posting
- *       node status.") and its pods marked not ready; when beats return, Ready goes back to True.
+ *       node status."); when beats return, Ready goes back to True.</li>
+ *   <li>Pod readiness: on every pass while the node's Ready condition is Unknown or False, its pods
+ *       that still say Ready=True get Ready=False (as kube's MarkPodsNotReady), conflicts retried.
  *       Silence is counted from the latest of the last beat, the Ready condition's heartbeat and
  *       the moment this replica first saw the node, so a restarted controller gives every node a
  *       full grace period.</li>
@@ -56,6 +58,8 @@ public final class NodeMonitor implements Reconciler {
     public static final String NOT_READY = "node.kubernetes.io/not-ready";
     /** The index of pods by {@code spec.nodeName}. */
     public static final String NODE_INDEX = "nodelifecycle-node";
+    /** Writes of one pod's NotReady per pass, each after re-reading the pod that lost a conflict. */
+    private static final int MARK_ATTEMPTS = 3;
     static final List<String> CONDITIONS = List.of("Ready", "MemoryPressure", "DiskPressure", "PIDPressure");
 
     private final Cache<Node> nodes;
@@ -118,7 +122,6 @@ public final class NodeMonitor implements Reconciler {
             current = objects.updateStatus(withConditions(node, unknownConditions(node, now)));
             log.info("node {} silent since {}: its conditions are Unknown", name, lastBeat);
             events.event(node, EventRecorder.NORMAL, "NodeNotReady", "Node " + name + " status is now: NodeNotReady");
-            markPodsNotReady(name, now);
             readyStatus = condition(current, "Ready").map(NodeCondition::getStatus).orElse(null);
         } else if (!silent && "Unknown".equals(readyStatus) && beat.isPresent()) {
             current = objects.updateStatus(withConditions(node, readyConditions(node, now)));
@@ -128,6 +131,10 @@ public final class NodeMonitor implements Reconciler {
                 events.event(node, EventRecorder.NORMAL, "NodeReady", "Node " + name + " status is now: NodeReady");
             }
         }
+
+        // Every pass, not only the one that saw the change: a pod may reach the cache, or turn Ready,
+        // after the node stopped being Ready, and a write may lose a conflict.
+        if ("Unknown".equals(readyStatus) || "False".equals(readyStatus)) markPodsNotReady(name, now);
 
         List<Taint> taints = desiredTaints(current, readyStatus, now);
         if (!sameTaints(current.getSpec() == null ? null : current.getSpec().getTaints(), taints)) {
@@ -220,25 +227,45 @@ public final class NodeMonitor implements Reconciler {
         return Objects.equals(a == null ? List.of() : a, b);
     }
 
+    /**
+     * Sets Ready=False on the pods bound to {@code node} that still say Ready=True. A pod the cache
+     * shows NotReady is not written; one whose cached version is stale is read again and marked if
+     * the stored version is still Ready and on this node. A conflict that outlasts the retries is left
+     * to the next pass.
+     */
     private void markPodsNotReady(String node, Instant now) {
-        for (Pod pod : pods.byIndex(NODE_INDEX, node)) {
-            if (pod.getStatus() == null || pod.getStatus().getConditions() == null) continue;
-            boolean ready = pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-            if (!ready) continue;
-            Pod next = Json.MAPPER.convertValue(pod, Pod.class);
-            for (PodCondition c : next.getStatus().getConditions()) {
-                if ("Ready".equals(c.getType())) {
-                    c.setStatus("False");
-                    c.setLastTransitionTime(timestamp(now));
+        for (Pod cached : pods.byIndex(NODE_INDEX, node)) {
+            Pod pod = cached;
+            for (int attempt = 0; attempt < MARK_ATTEMPTS && pod != null && isReadyOn(pod, node); attempt++) {
+                try {
+                    objects.updateStatus(notReady(pod, now));
+                    events.event(pod, EventRecorder.WARNING, "NodeNotReady", "Node is not ready");
+                    break;
+                } catch (RuntimeException e) {
+                    if (ObjectClient.isNotFound(e)) break;
+                    if (!ObjectClient.isConflict(e)) throw e;
+                    pod = objects.get(Pod.class, cached.getMetadata().getNamespace(), cached.getMetadata().getName()).orElse(null);
                 }
             }
-            try {
-                objects.updateStatus(next);
-                events.event(pod, EventRecorder.WARNING, "NodeNotReady", "Node is not ready");
-            } catch (RuntimeException e) {
-                if (!ObjectClient.isConflict(e) && !ObjectClient.isNotFound(e)) throw e;
+        }
+    }
+
+    private static boolean isReadyOn(Pod pod, String node) {
+        if (!nodeOf(pod).equals(List.of(node))) return false;
+        if (pod.getStatus() == null || pod.getStatus().getConditions() == null) return false;
+        return pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    /** A copy of {@code pod} whose Ready condition is False since {@code now}. A pure function. */
+    static Pod notReady(Pod pod, Instant now) {
+        Pod next = Json.MAPPER.convertValue(pod, Pod.class);
+        for (PodCondition c : next.getStatus().getConditions()) {
+            if ("Ready".equals(c.getType())) {
+                c.setStatus("False");
+                c.setLastTransitionTime(timestamp(now));
             }
         }
+        return next;
     }
 
     /** Deletes the pods whose toleration of the node's NoExecute taints has run out; the time of the next one due. */

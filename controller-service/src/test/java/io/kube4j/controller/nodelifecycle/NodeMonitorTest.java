@@ -116,6 +116,113 @@ class NodeMonitorTest {
         assertThat(objects.list(Pod.class)).hasSize(1);
     }
 
+    static String podReady(Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getConditions() == null) return "none";
+        return pod.getStatus().getConditions().stream().filter(c -> c.getType().equals("Ready")).map(c -> c.getStatus()).findFirst().orElse("none");
+    }
+
+    /** A pod bound to n1 that the store holds with Ready=True. */
+    Pod readyPodInStore(String name) {
+        return objects.seed(new PodBuilder().withNewMetadata().withNamespace("ns").withName(name).endMetadata()
+                .withNewSpec().withNodeName("n1").endSpec()
+                .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build());
+    }
+
+    /**
+     * However the pod cache stands at the pass that turns the node Unknown (lagging behind the
+     * store, or holding a version the store has since replaced), the pod ends NotReady within the
+     * passes that follow while the node stays Unknown.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "the pod reaches the cache only after the node turned Unknown | absent",
+            "the cache holds the pod before its status said Ready         | unready",
+            "the cache holds an older version of the ready pod (conflict) | stale",
+            "the cache holds the ready pod as stored                      | current",
+    })
+    void podsOfANodeThatIsNotReadyEndNotReadyWhateverTheCacheHeld(String name, String cached) {
+        node("True");
+        beats.put("n1", T0);
+        Pod stored = readyPodInStore("web");
+        switch (cached) {
+            case "absent" -> { }
+            case "unready" -> {
+                Pod early = objects.get(Pod.class, "ns", "web").orElseThrow();
+                early.getStatus().setConditions(List.of());
+                pods.put(early);
+            }
+            case "stale" -> {
+                pods.put(stored);
+                Pod relabelled = objects.get(Pod.class, "ns", "web").orElseThrow();
+                relabelled.getMetadata().setLabels(Map.of("app", "web"));
+                objects.update(relabelled);
+            }
+            default -> pods.put(stored);
+        }
+        monitor.reconcile("n1");
+
+        clock.set(T0.plusSeconds(41));
+        monitor.reconcile("n1");
+        assertThat(ready(stored())).isEqualTo("Unknown/NodeStatusUnknown");
+        sync();
+        clock.set(T0.plusSeconds(46));
+        monitor.reconcile("n1");
+
+        assertThat(podReady(objects.get(Pod.class, "ns", "web").orElseThrow())).isEqualTo("False");
+        assertThat(events.events()).containsOnlyOnce("Warning NodeNotReady ns/web: Node is not ready");
+    }
+
+    @Test
+    void aPodThatTurnsReadyOnANodeThatIsNotReadyIsMarkedAgain() {
+        node("True");
+        beats.put("n1", T0);
+        pods.put(readyPodInStore("web"));
+        monitor.reconcile("n1");
+        clock.set(T0.plusSeconds(41));
+        monitor.reconcile("n1");
+        sync();
+        assertThat(podReady(objects.get(Pod.class, "ns", "web").orElseThrow())).isEqualTo("False");
+
+        // a late status write from the silent node's agent says Ready again
+        Pod late = objects.get(Pod.class, "ns", "web").orElseThrow();
+        late.getStatus().getConditions().getFirst().setStatus("True");
+        objects.updateStatus(late);
+        sync();
+        clock.set(T0.plusSeconds(46));
+        monitor.reconcile("n1");
+        assertThat(podReady(objects.get(Pod.class, "ns", "web").orElseThrow())).isEqualTo("False");
+    }
+
+    @Test
+    void podsAlreadyNotReadyAreNotWrittenAgain() {
+        node("True");
+        beats.put("n1", T0);
+        pods.put(readyPodInStore("web"));
+        monitor.reconcile("n1");
+        clock.set(T0.plusSeconds(41));
+        monitor.reconcile("n1");
+
+        // the pod cache has not yet seen the write that marked the pod NotReady
+        objects.list(Node.class).forEach(nodes::put);
+        clock.set(T0.plusSeconds(46));
+        objects.clearActions();
+        monitor.reconcile("n1");
+        sync();
+        clock.set(T0.plusSeconds(51));
+        monitor.reconcile("n1");
+        assertThat(objects.actions()).noneMatch(a -> a.contains("Pod"));
+        assertThat(events.events()).containsOnlyOnce("Warning NodeNotReady ns/web: Node is not ready");
+    }
+
+    @Test
+    void aNodeReportingNotReadyHasItsReadyPodsMarkedNotReady() {
+        node("False");
+        beats.put("n1", T0);
+        pods.put(readyPodInStore("web"));
+        monitor.reconcile("n1");
+        assertThat(podReady(objects.get(Pod.class, "ns", "web").orElseThrow())).isEqualTo("False");
+    }
+
     @Test
     void aNodeThatNeverPostedGetsNeverUpdatedConditions() {
         node(null);
