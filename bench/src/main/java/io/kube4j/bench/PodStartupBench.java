@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  *       the JVM's own base, extrapolated linearly from that cost.</li>
  * </ol>
  * Arguments ({@code --name=value}): kubeconfig (required), node (the first Node not labelled
- * hollow), pods (0 skips the first part), hollow-nodes, hollow-pods, agent-jar and java (the hollow phase is skipped
+ * hollow), pods (0 skips the first part), hollow-nodes (0 skips the second part), hollow-pods, agent-jar and java (the hollow phase is skipped
  * without them), redis (host:port), keep (false).
  */
 public final class PodStartupBench {
@@ -73,9 +73,12 @@ public final class PodStartupBench {
                     latencies[latencies.length - 1]);
         }
         String hollow = "n/a";
-        if (args.containsKey("agent-jar") && args.containsKey("java")) {
-            hollow = Long.toString(hollowNodesPer2g(Integer.parseInt(args.getOrDefault("hollow-nodes", "50")),
-                    Integer.parseInt(args.getOrDefault("hollow-pods", "30"))));
+        int hollowNodes = Integer.parseInt(args.getOrDefault("hollow-nodes", "50"));
+        if (hollowNodes <= 0) {
+            System.out.println("hollow nodes: skipped (--hollow-nodes=0)");
+        } else if (args.containsKey("agent-jar") && args.containsKey("java")) {
+            long fit = hollowNodesPer2g(hollowNodes, Integer.parseInt(args.getOrDefault("hollow-pods", "30")));
+            if (fit > 0) hollow = Long.toString(fit);
         } else {
             System.out.println("hollow nodes: skipped (no --agent-jar and --java)");
         }
@@ -203,6 +206,12 @@ public final class PodStartupBench {
                     .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase())).count() >= total, 600);
             System.out.printf("%d pods Running on the hollow nodes in %.1f s%n", total, (System.nanoTime() - t0) / 1e9);
             long used = agent.heapUsedAfterGc();
+            if (used <= base) {
+                // Too few nodes to rise above what one full GC leaves behind: no figure rather than a wild one.
+                System.out.printf("hollow agent, %d nodes x %d pods: %d MiB of heap after GC, not above the base of %d MiB; "
+                        + "too few nodes to measure (--hollow-nodes)%n", nodes, podsPerNode, used >> 20, base >> 20);
+                return -1;
+            }
             long perNode = Math.max(1, (used - base) / Math.max(1, nodes - 1));
             long fit = ((2L << 30) - base) / perNode;
             System.out.printf("hollow agent, %d nodes x %d pods: %d MiB of heap after GC; %d KiB per node beyond the base "
