@@ -272,10 +272,10 @@ public class Kube4jCluster implements Startable, AutoCloseable {
             if (id == null) continue;
             try {
                 InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(id).exec().getState();
-                String health = state.getHealth() == null ? null : state.getHealth().getStatus();
-                if (Boolean.TRUE.equals(state.getRunning()) && (health == null || "healthy".equals(health))) continue;
+                boolean running = Boolean.TRUE.equals(state.getRunning());
+                if (running && healthy(state)) continue;
                 out.append("\n--- ").append(container.getDockerImageName())
-                        .append(Boolean.TRUE.equals(state.getRunning()) ? " running, " + health : " exited (" + state.getExitCodeLong() + ")")
+                        .append(running ? " running, " + state.getHealth().getStatus() : " exited (" + state.getExitCodeLong() + ")")
                         .append(", its log ends:\n").append(tail(container.getLogs()));
             } catch (RuntimeException inspectFailed) {
                 out.append("\n--- ").append(container.getDockerImageName()).append(": ").append(inspectFailed);
@@ -499,7 +499,7 @@ public class Kube4jCluster implements Startable, AutoCloseable {
                 throw new IllegalStateException(container.getDockerImageName() + " exited (" + state.getExitCodeLong() + ") after its restart:\n"
                         + tail(container.getLogs()));
             }
-            if (state.getHealth() == null || "healthy".equals(state.getHealth().getStatus())) return;
+            if (healthy(state)) return;
             if (Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException(container.getDockerImageName() + " not healthy within " + timeout + " of its restart:\n"
                         + tail(container.getLogs()));
@@ -511,6 +511,11 @@ public class Kube4jCluster implements Startable, AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    /** Healthy by its health check, or without one (running is all it can say). */
+    private static boolean healthy(InspectContainerResponse.ContainerState state) {
+        return state.getHealth() == null || "healthy".equals(state.getHealth().getStatus());
     }
 
     private static String tail(String log) {
