@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.kube4j.controller.pods.Pods;
 import io.kube4j.machinery.client.ObjectClient;
 import io.kube4j.machinery.controller.Reconciler;
 import io.kube4j.machinery.controller.Result;
@@ -251,9 +252,7 @@ public final class NodeMonitor implements Reconciler {
     }
 
     private static boolean isReadyOn(Pod pod, String node) {
-        if (!nodeOf(pod).equals(List.of(node))) return false;
-        if (pod.getStatus() == null || pod.getStatus().getConditions() == null) return false;
-        return pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        return nodeOf(pod).equals(List.of(node)) && Pods.isReady(pod);
     }
 
     /** A copy of {@code pod} whose Ready condition is False since {@code now}. A pure function. */
