@@ -189,15 +189,11 @@ public final class DaemonSetReconciler implements Reconciler {
         RuntimeException firstError = null;
         for (Pod pod : actions.delete()) {
             try {
-                if (!objects.delete(Pod.class, pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getUid(), null)) {
-                    // Already gone: its deletion event may have come before this pass expected it.
-                    expectations.deletionObserved(key, ObjectKeys.key(pod));
-                    continue;
+                if (expectations.delete(key, ObjectKeys.key(pod), () -> objects.delete(Pod.class, pod.getMetadata().getNamespace(),
+                        pod.getMetadata().getName(), pod.getMetadata().getUid(), null))) {
+                    events.event(set, EventRecorder.NORMAL, "SuccessfulDelete", "Deleted pod: " + pod.getMetadata().getName());
                 }
-                events.event(set, EventRecorder.NORMAL, "SuccessfulDelete", "Deleted pod: " + pod.getMetadata().getName());
             } catch (RuntimeException e) {
-                expectations.deletionObserved(key, ObjectKeys.key(pod));
-                if (ObjectClient.isNotFound(e)) continue;
                 events.event(set, EventRecorder.WARNING, "FailedDelete", "Error deleting: " + e.getMessage());
                 if (firstError == null) firstError = e;
             }

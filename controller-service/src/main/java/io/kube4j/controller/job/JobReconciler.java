@@ -274,16 +274,13 @@ public final class JobReconciler implements Reconciler {
 
     private boolean deletePod(String key, Job job, Pod pod) {
         try {
-            if (!objects.delete(Pod.class, pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getUid(), null)) {
-                // Already gone: its deletion event may have come before this pass expected it.
-                expectations.deletionObserved(key, ObjectKeys.key(pod));
+            if (!expectations.delete(key, ObjectKeys.key(pod), () -> objects.delete(Pod.class, pod.getMetadata().getNamespace(),
+                    pod.getMetadata().getName(), pod.getMetadata().getUid(), null))) {
                 return false;
             }
             events.event(job, EventRecorder.NORMAL, "SuccessfulDelete", "Deleted pod: " + pod.getMetadata().getName());
             return true;
         } catch (RuntimeException e) {
-            expectations.deletionObserved(key, ObjectKeys.key(pod));
-            if (ObjectClient.isNotFound(e)) return false;
             events.event(job, EventRecorder.WARNING, "FailedDelete", "Error deleting: " + message(e));
             throw e;
         }

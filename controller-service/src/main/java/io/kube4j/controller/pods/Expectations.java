@@ -1,5 +1,7 @@
 package io.kube4j.controller.pods;
 
+import io.kube4j.machinery.client.ObjectClient;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,6 +9,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * What a controller has asked for and not yet seen in its cache, per controller key — kube's
@@ -108,6 +111,26 @@ public final class Expectations {
         synchronized (r) {
             r.deletes.remove(podKey);
         }
+    }
+
+    /**
+     * Runs {@code delete}, the deletion of {@code podKey} that {@code key} expects (true: it deleted
+     * the pod, false: the pod was already gone), and answers whether it deleted the pod. A pod
+     * already gone, or a delete that failed, brings no deletion event this pass can wait for (a
+     * gone pod's may have come before the expectation), so it counts as observed; a failure other
+     * than NotFound is rethrown.
+     */
+    public boolean delete(String key, String podKey, BooleanSupplier delete) {
+        boolean deleted;
+        try {
+            deleted = delete.getAsBoolean();
+        } catch (RuntimeException e) {
+            deletionObserved(key, podKey);
+            if (ObjectClient.isNotFound(e)) return false;
+            throw e;
+        }
+        if (!deleted) deletionObserved(key, podKey);
+        return deleted;
     }
 
     /** Forgets {@code key} (its controller is gone). */

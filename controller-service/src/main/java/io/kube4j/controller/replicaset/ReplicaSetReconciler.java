@@ -168,17 +168,12 @@ public final class ReplicaSetReconciler implements Reconciler {
     private Void deletePod(String key, ReplicaSet rs, Pod pod) throws InterruptedException {
         podWrites.acquire();
         try {
-            if (!objects.delete(Pod.class, pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getUid(), null)) {
-                // Already gone: its deletion event may have come before this pass expected it.
-                expectations.deletionObserved(key, ObjectKeys.key(pod));
-                return null;
+            if (expectations.delete(key, ObjectKeys.key(pod), () -> objects.delete(Pod.class, pod.getMetadata().getNamespace(),
+                    pod.getMetadata().getName(), pod.getMetadata().getUid(), null))) {
+                events.event(rs, EventRecorder.NORMAL, "SuccessfulDelete", "Deleted pod: " + pod.getMetadata().getName());
             }
-            events.event(rs, EventRecorder.NORMAL, "SuccessfulDelete", "Deleted pod: " + pod.getMetadata().getName());
             return null;
         } catch (RuntimeException e) {
-            // The informer will not report a deletion that did not happen.
-            expectations.deletionObserved(key, ObjectKeys.key(pod));
-            if (ObjectClient.isNotFound(e)) return null;
             events.event(rs, EventRecorder.WARNING, "FailedDelete", "Error deleting: " + message(e));
             throw e;
         } finally {

@@ -1,5 +1,6 @@
 package io.kube4j.controller.pods;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ExpectationsTest {
 
@@ -61,5 +63,25 @@ class ExpectationsTest {
         calls.set(0);
         assertThat(SlowStart.run(10, 1, executor, calls::incrementAndGet).successes()).isEqualTo(10);
         assertThat(calls.get()).isEqualTo(10);
+    }
+
+    @Test
+    void aDeleteThatDeletesWaitsForItsEventAndAnyOtherOutcomeCountsAsObserved() {
+        Expectations e = new Expectations();
+        e.expectDeletions("ns/web", Set.of("ns/deleted", "ns/gone", "ns/notfound", "ns/failed"));
+
+        assertThat(e.delete("ns/web", "ns/deleted", () -> true)).isTrue();
+        assertThat(e.delete("ns/web", "ns/gone", () -> false)).isFalse();
+        assertThat(e.delete("ns/web", "ns/notfound", () -> {
+            throw new KubernetesClientException("pods \"notfound\" not found", 404, null);
+        })).isFalse();
+        KubernetesClientException refused = new KubernetesClientException("internal error", 500, null);
+        assertThatThrownBy(() -> e.delete("ns/web", "ns/failed", () -> {
+            throw refused;
+        })).isSameAs(refused);
+
+        assertThat(e.describe("ns/web")).isEqualTo("adds=0 deletes=1");
+        e.deletionObserved("ns/web", "ns/deleted");
+        assertThat(e.satisfied("ns/web")).isTrue();
     }
 }
