@@ -2,6 +2,7 @@ package io.kube4j.packaging;
 
 import io.kube4j.testcontainers.Kube4jCluster;
 
+import io.kube4j.testsupport.Directories;
 import io.kube4j.testsupport.DockerDaemon;
 import io.kube4j.testsupport.EtcdProcess;
 import io.kube4j.testsupport.Kubectl;
@@ -81,6 +82,7 @@ final class LauncherCluster implements AutoCloseable {
     @Override
     public void close() {
         DockerDaemon.run(ROOT, environment, Duration.ofMinutes(3), "./kube4j", "down", "--purge");
+        Directories.deleteRecursively(home);
     }
 
     /** Resolves {@code LauncherCluster} parameters with the one cluster of this test run. */

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kube4j.gateway.GatewayApplication;
 import io.kube4j.machinery.client.GatewayClients;
 import io.kube4j.store.relay.RelayApplication;
+import io.kube4j.testsupport.Directories;
 import io.kube4j.testsupport.EtcdProcess;
 import io.kube4j.testsupport.KafkaProcess;
 import io.kube4j.testsupport.Kubectl;
@@ -67,8 +68,9 @@ public final class LocalCluster implements AutoCloseable {
         java.util.concurrent.CompletableFuture<KafkaProcess> kafkaStarting = java.util.concurrent.CompletableFuture.supplyAsync(
                 KafkaProcess::start, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         ConfigurableApplicationContext gateway = null;
+        Path dir = null;
         try {
-            Path dir = Files.createTempDirectory("kube4j-cluster");
+            dir = Files.createTempDirectory("kube4j-cluster");
             etcd = EtcdProcess.start(dir.resolve("etcd"));
             List<String> args = new ArrayList<>(List.of(
                     "--server.port=0",
@@ -88,6 +90,7 @@ public final class LocalCluster implements AutoCloseable {
             if (kafka == null) kafka = kafkaStarting.exceptionally(failed -> null).join();
             if (kafka != null) kafka.close();
             if (etcd != null) etcd.close();
+            Directories.deleteRecursively(dir);
             if (e instanceof java.util.concurrent.CompletionException c && c.getCause() instanceof RuntimeException cause) throw cause;
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
@@ -139,7 +142,7 @@ public final class LocalCluster implements AutoCloseable {
         return kafka;
     }
 
-    /** A scratch directory of this cluster's, removed by nobody: under the system's temp directory. */
+    /** A scratch directory of this cluster's under the system's temp directory, removed by {@link #close()}. */
     public Path directory() {
         return dir;
     }
@@ -151,5 +154,6 @@ public final class LocalCluster implements AutoCloseable {
         relay.close();
         kafka.close();
         etcd.close();
+        Directories.deleteRecursively(dir);
     }
 }

@@ -1,6 +1,7 @@
 package io.kube4j.testcluster;
 
 import io.kube4j.machinery.controller.WorkShards;
+import io.kube4j.testsupport.Directories;
 import io.kube4j.testsupport.KafkaProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,9 +94,7 @@ class WorkShardsKillTest {
         } finally {
             processes.forEach(Process::destroyForcibly);
             for (Process p : processes) p.waitFor(10, TimeUnit.SECONDS);
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            Directories.deleteRecursively(dir);
         }
     }
 

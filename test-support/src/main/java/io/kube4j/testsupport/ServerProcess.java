@@ -10,10 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A server that a test runs as a child process on loopback ports chosen before it starts, with
@@ -76,7 +74,7 @@ public abstract class ServerProcess implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        if (ownedDirectory != null) deleteRecursively(ownedDirectory);
+        if (ownedDirectory != null) Directories.deleteRecursively(ownedDirectory);
     }
 
     /** Starts {@code command} with its output appended to the log; it becomes this server's process. */
@@ -106,17 +104,6 @@ public abstract class ServerProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         process = null;
-    }
-
-    private static void deleteRecursively(Path directory) {
-        if (!Files.exists(directory)) return;
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + directory, e);
-        }
     }
 
     /** A loopback port that is free now. */

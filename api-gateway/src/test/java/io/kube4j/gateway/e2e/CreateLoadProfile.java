@@ -1,5 +1,6 @@
 package io.kube4j.gateway.e2e;
 
+import io.kube4j.testsupport.Directories;
 import io.kube4j.testsupport.EtcdProcess;
 
 import java.net.URI;
@@ -124,6 +125,7 @@ public final class CreateLoadProfile {
                 gateway.waitFor(20, TimeUnit.SECONDS);
             }
         }
+        Directories.deleteRecursively(dir);
     }
 
     private static long cpuTicks(long pid) throws Exception {

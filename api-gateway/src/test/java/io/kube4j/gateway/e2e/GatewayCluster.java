@@ -1,6 +1,7 @@
 package io.kube4j.gateway.e2e;
 
 import io.kube4j.store.Store;
+import io.kube4j.testsupport.Directories;
 import io.kube4j.testsupport.EtcdProcess;
 import io.kube4j.testsupport.Kubectl;
 import org.springframework.boot.SpringApplication;
@@ -88,5 +89,6 @@ final class GatewayCluster implements AutoCloseable {
     public void close() {
         gateway.close();
         etcd.close();
+        Directories.deleteRecursively(dir);
     }
 }

@@ -11,6 +11,7 @@ import io.kube4j.machinery.registry.BuiltInTypes;
 import io.kube4j.store.EtcdStore;
 import io.kube4j.store.EtcdStoreProperties;
 import io.kube4j.store.Store;
+import io.kube4j.testsupport.Directories;
 import io.kube4j.testsupport.EtcdProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,6 +83,7 @@ class GatewayCrashTest {
         if (etcdDirect != null) etcdDirect.close();
         if (gateway != null) gateway.close();
         if (etcd != null) etcd.close();
+        Directories.deleteRecursively(dir);
     }
 
     private void namespace(String name) {

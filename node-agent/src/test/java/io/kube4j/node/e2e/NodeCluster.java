@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kube4j.gateway.GatewayApplication;
 import io.kube4j.node.NodeAgentApplication;
 import io.kube4j.testsupport.ContainerdProcess;
+import io.kube4j.testsupport.Directories;
 import io.kube4j.testsupport.EtcdProcess;
 import io.kube4j.testsupport.ServerProcess;
 import org.springframework.boot.SpringApplication;
@@ -151,5 +152,6 @@ final class NodeCluster implements AutoCloseable {
         }
         gateway.close();
         etcd.close();
+        Directories.deleteRecursively(dir);
     }
 }

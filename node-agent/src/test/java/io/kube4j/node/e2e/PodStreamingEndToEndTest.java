@@ -7,6 +7,7 @@ import io.kube4j.testsupport.ServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -125,8 +126,7 @@ class PodStreamingEndToEndTest {
     }
 
     @Test
-    void cpCopiesAFileIntoThePodAndBack() throws Exception {
-        Path dir = Files.createTempDirectory("kube4j-cp");
+    void cpCopiesAFileIntoThePodAndBack(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("greeting.txt");
         Files.writeString(file, "hello from the host\n".repeat(1000));
         Kubectl.Result in = kubectl.run("cp", file.toString(), "default/shell:/tmp/greeting.txt");
