@@ -137,6 +137,7 @@ public final class SchedulerEndToEndRun {
 
     /** Deletes what the run made; a failure here is reported, not thrown, so the measurement is kept. */
     private void cleanUp(String namespace, int podCount) {
+        System.out.printf("  e2e cleaning up: deleting the run's pods, namespace and nodes%n");
         // One request per pod: a single deletecollection of thousands can outlast the client's request timeout.
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             all(pool, warmupPods + podCount, i -> () -> client.pods().inNamespace(namespace)

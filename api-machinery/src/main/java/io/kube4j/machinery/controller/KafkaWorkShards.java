@@ -94,7 +94,12 @@ public final class KafkaWorkShards implements WorkShards {
                 consumer = c;
                 KafkaTopics.ensure(kafka, topic());
                 c.subscribe(List.of(topic()), new Rebalance());
-                while (running) c.poll(Duration.ofMillis(500));
+                while (running) {
+                    // The topic carries no records: paused partitions are never fetched, and poll
+                    // still runs the group's heartbeats and rebalances.
+                    c.pause(c.assignment());
+                    c.poll(Duration.ofMillis(500));
+                }
             } catch (WakeupException e) {
                 if (running) log.warn("shard membership of {} woken up while running", group);
             } catch (RuntimeException e) {

@@ -160,7 +160,10 @@ public final class KafkaInformer<T extends HasMetadata> implements Informer<T> {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+        // The broker answers a fetch as soon as one byte is there (fetch.min.bytes 1), so the wait only
+        // bounds how often an idle informer asks: at 50 ms a cluster's ~60 informers kept an idle
+        // broker at a fifth of a core. Half a second is Kafka's default and costs no latency.
+        props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "informer-" + resource.plural() + "-" + Long.toHexString(System.nanoTime()));
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
