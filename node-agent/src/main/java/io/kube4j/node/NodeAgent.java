@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kube4j.machinery.ephemeral.EphemeralKeys;
+import io.kube4j.machinery.events.GatewayEventRecorder;
 import io.kube4j.node.eviction.EvictionManager;
 import io.kube4j.node.metrics.MetricsCollector;
 import io.kube4j.node.metrics.MetricsSink;
@@ -15,6 +16,7 @@ import io.kube4j.node.node.MachineInfo;
 import io.kube4j.node.node.NodeRegistrar;
 import io.kube4j.node.node.NodeStatusComputer;
 import io.kube4j.node.pod.ClusterObjects;
+import io.kube4j.node.pod.PodEvents;
 import io.kube4j.node.pod.PodSyncer;
 import io.kube4j.node.pod.PodWorkers;
 import io.kube4j.node.probe.ProbeManager;
@@ -62,6 +64,8 @@ public final class NodeAgent implements AutoCloseable {
     private ProbeManager probes;
     private PodSyncer syncer;
     private NodeRegistrar registrar;
+    /** The kubelet's events about this node's pods; null on a hollow node, which records none. */
+    private GatewayEventRecorder eventRecorder;
     private volatile String runtimeVersion = "";
 
     public NodeAgent(NodeAgentProperties properties, KubernetesClient client, ContainerRuntime runtime, Heartbeat heartbeat,
@@ -96,10 +100,17 @@ public final class NodeAgent implements AutoCloseable {
                 "cpu", new Quantity(String.valueOf(machine.cpus())),
                 "memory", new Quantity(String.valueOf(machine.memoryBytes())));
         PodWorkers[] holder = new PodWorkers[1];
-        probes = new ProbeManager(runtime, key -> holder[0].enqueue(key), properties.hollow());
+        // As the kubelet (event-qps 50, event-burst 100). Hollow nodes run nothing to tell of.
+        PodEvents events = PodEvents.NONE;
+        if (!properties.hollow()) {
+            eventRecorder = new GatewayEventRecorder(client, "kubelet", nodeName, 50, 100);
+            events = new PodEvents(eventRecorder);
+        }
+        probes = new ProbeManager(runtime, key -> holder[0].enqueue(key), properties.hollow(), events);
         syncer = new PodSyncer(client, runtime, volumes, probes, objects, this::cachedPod,
                 new PodSyncer.NodeFacts(nodeName, hostIP, allocatable,
-                        new io.kube4j.node.pod.PodDns.ClusterDns(properties.clusterDns(), properties.clusterDomain())), root.resolve("logs"), clock);
+                        new io.kube4j.node.pod.PodDns.ClusterDns(properties.clusterDns(), properties.clusterDomain())), root.resolve("logs"), clock,
+                events);
         syncer.setEndpointDrain(properties.endpointDrain());
         workers = new PodWorkers(syncer::sync);
         holder[0] = workers;
@@ -289,5 +300,6 @@ public final class NodeAgent implements AutoCloseable {
         if (informer != null) informer.close();
         if (workers != null) workers.close();
         if (probes != null) probes.close();
+        if (eventRecorder != null) eventRecorder.close();
     }
 }

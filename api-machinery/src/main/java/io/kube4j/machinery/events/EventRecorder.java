@@ -15,6 +15,15 @@ public interface EventRecorder {
     /** Records that {@code reason} happened to {@code object}; {@code type} is {@link #NORMAL} or {@link #WARNING}. */
     void event(HasMetadata object, String type, String reason, String message);
 
+    /**
+     * Records an event about a part of {@code object}: {@code fieldPath} names it as the event's
+     * {@code involvedObject.fieldPath}, e.g. {@code spec.containers{web}} for a pod's container (the
+     * kubelet's events). A recorder that keeps no field paths records the event about the object.
+     */
+    default void event(HasMetadata object, String fieldPath, String type, String reason, String message) {
+        event(object, type, reason, message);
+    }
+
     /** A recorder that records nothing. */
     EventRecorder NONE = (object, type, reason, message) -> { };
 }

@@ -16,6 +16,18 @@ public final class RecordingEventRecorder implements EventRecorder {
         events.add(type + " " + reason + " " + (ns == null || ns.isEmpty() ? "" : ns + "/") + object.getMetadata().getName() + ": " + message);
     }
 
+    /** Kept as {@code "Warning BackOff default/web spec.containers{c}: message"}. */
+    @Override
+    public void event(HasMetadata object, String fieldPath, String type, String reason, String message) {
+        if (fieldPath == null || fieldPath.isEmpty()) {
+            event(object, type, reason, message);
+            return;
+        }
+        String ns = object.getMetadata().getNamespace();
+        events.add(type + " " + reason + " " + (ns == null || ns.isEmpty() ? "" : ns + "/") + object.getMetadata().getName()
+                + " " + fieldPath + ": " + message);
+    }
+
     public List<String> events() {
         return List.copyOf(events);
     }

@@ -62,6 +62,7 @@ public final class PodSyncer {
     private final NodeFacts node;
     private final Path logsDir;
     private final Clock clock;
+    private final PodEvents events;
     private PodWorkers workers;
     /** Image pull failures by pod uid + container name: how many, and when the last one was. */
     private final Map<String, PullFailure> pullFailures = new ConcurrentHashMap<>();
@@ -88,7 +89,8 @@ public final class PodSyncer {
     private volatile Duration endpointDrain = Duration.ZERO;
 
     public PodSyncer(KubernetesClient client, ContainerRuntime runtime, VolumeManager volumes, ProbeManager probes,
-                     EnvResolver.Objects objects, Function<String, Pod> cache, NodeFacts node, Path logsDir, Clock clock) {
+                     EnvResolver.Objects objects, Function<String, Pod> cache, NodeFacts node, Path logsDir, Clock clock,
+                     PodEvents events) {
         this.client = client;
         this.runtime = runtime;
         this.volumes = volumes;
@@ -98,6 +100,7 @@ public final class PodSyncer {
         this.node = node;
         this.logsDir = logsDir;
         this.clock = clock;
+        this.events = events;
     }
 
     public void setWorkers(PodWorkers workers) {
@@ -116,8 +119,11 @@ public final class PodSyncer {
         Instant now = clock.instant();
         PodActions actions = PodActions.compute(pod, before, now, probes.unhealthy(uid));
         Map<String, Waiting> waiting = new HashMap<>();
-        actions.waiting().forEach((name, message) -> waiting.put(name, new Waiting("CrashLoopBackOff",
-                message + " pod=" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "(" + uid + ")")));
+        actions.waiting().forEach((name, message) -> {
+            waiting.put(name, new Waiting("CrashLoopBackOff",
+                    message + " pod=" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "(" + uid + ")"));
+            container(pod, name).ifPresent(c -> events.crashBackOff(pod, c));
+        });
         Duration requeue = actions.requeueAfter();
         boolean deleting = pod.getMetadata().getDeletionTimestamp() != null;
 
@@ -126,6 +132,8 @@ public final class PodSyncer {
         }
         for (PodActions.Kill kill : actions.kill()) {
             log.info("stopping container {} of pod {}: {}", kill.name(), key, kill.reason());
+            container(pod, kill.name()).ifPresent(c -> events.killing(pod, c,
+                    kill.reason().startsWith("Container ") ? kill.reason() : "Stopping container " + c.getName()));
             runtime.stopContainer(kill.containerId(), containerGrace(pod));
         }
         String sandboxId = before.sandbox() == null ? null : before.sandbox().id();
@@ -140,7 +148,13 @@ public final class PodSyncer {
             }
             sandboxConfig = PodConfigs.sandbox(pod, actions.sandboxAttempt(), podLogs, node.dns());
             log.info("creating the sandbox of pod {} (attempt {})", key, actions.sandboxAttempt());
-            sandboxId = runtime.runPodSandbox(sandboxConfig);
+            if (before.sandbox() != null) events.sandboxChanged(pod);
+            try {
+                sandboxId = runtime.runPodSandbox(sandboxConfig);
+            } catch (ContainerRuntime.RuntimeError e) {
+                events.sandboxFailed(pod, e.getMessage());
+                throw e;
+            }
         }
         long tSandbox = System.nanoTime();
         if (!actions.start().isEmpty() && sandboxId != null) {
@@ -197,18 +211,22 @@ public final class PodSyncer {
             env = EnvResolver.resolve(pod, c, objects, podIP, node.hostIP(), node.allocatable());
         } catch (EnvResolver.EnvError e) {
             createErrors.put(errorKey, new Waiting("CreateContainerConfigError", e.getMessage()));
+            events.createFailed(pod, c, e.getMessage());
             return Duration.ofSeconds(2);
         }
         try {
             String id = runtime.createContainer(sandboxId, PodConfigs.container(pod, c, start.attempt(), env, mounts), sandboxConfig);
             createErrors.remove(errorKey);
+            events.created(pod, c);
             runtime.startContainer(id);
+            events.started(pod, c);
             log.info("started container {} of pod {}/{} (restart {})", c.getName(), pod.getMetadata().getNamespace(),
                     pod.getMetadata().getName(), start.attempt());
             if (c.getLifecycle() != null && c.getLifecycle().getPostStart() != null && c.getLifecycle().getPostStart().getExec() != null) {
                 var result = runtime.execSync(id, c.getLifecycle().getPostStart().getExec().getCommand(), Duration.ofSeconds(30));
                 if (result.exitCode() != 0) {
                     log.info("postStart hook of {} failed with {}: killing it", c.getName(), result.exitCode());
+                    events.postStartFailed(pod, c, hookFailure(pod, c, c.getLifecycle().getPostStart().getExec().getCommand(), result));
                     runtime.stopContainer(id, containerGrace(pod));
                 }
             }
@@ -216,6 +234,7 @@ public final class PodSyncer {
             presentImages.remove(c.getImage());
             log.warn("cannot start container {} of pod {}/{}: {}", c.getName(), pod.getMetadata().getNamespace(), pod.getMetadata().getName(), e.getMessage());
             createErrors.put(errorKey, new Waiting("CreateContainerError", e.getMessage()));
+            events.createFailed(pod, c, e.getMessage());
             return Duration.ofSeconds(2);
         }
         return null;
@@ -232,28 +251,41 @@ public final class PodSyncer {
         boolean present = presentImages.contains(image) || runtime.imageId(image) != null;
         if (present) presentImages.add(image);
         if ("Never".equals(policy)) {
-            if (present) return null;
-            createErrors.put(errorKey, new Waiting("ErrImageNeverPull",
-                    "Container image \"" + image + "\" is not present with pull policy of Never"));
+            if (present) {
+                events.imagePresent(pod, c);
+                return null;
+            }
+            String message = "Container image \"" + image + "\" is not present with pull policy of Never";
+            createErrors.put(errorKey, new Waiting("ErrImageNeverPull", message));
+            events.neverPull(pod, c, message);
             return Duration.ofSeconds(5);
         }
         if ("IfNotPresent".equals(policy) && present) {
             pullFailures.remove(errorKey);
+            events.imagePresent(pod, c);
             return null;
         }
         PullFailure failure = pullFailures.get(errorKey);
         if (failure != null) {
             Instant retry = failure.at().plus(PodActions.backoff(failure.count()));
-            if (now.isBefore(retry)) return Duration.between(now, retry);
+            if (now.isBefore(retry)) {
+                events.pullBackOff(pod, c);
+                return Duration.between(now, retry);
+            }
         }
+        events.pulling(pod, c);
+        long started = System.nanoTime();
         try {
             runtime.pullImage(image);
             presentImages.add(image);
             pullFailures.remove(errorKey);
+            events.pulled(pod, c, Duration.ofNanos(System.nanoTime() - started));
             return null;
         } catch (ContainerRuntime.RuntimeError e) {
             int count = failure == null ? 1 : failure.count() + 1;
-            pullFailures.put(errorKey, new PullFailure(count, now, "Failed to pull image \"" + image + "\": " + e.getMessage()));
+            String message = "Failed to pull image \"" + image + "\": " + e.getMessage();
+            pullFailures.put(errorKey, new PullFailure(count, now, message));
+            events.pullFailed(pod, c, message);
             return PodActions.backoff(count);
         }
     }
@@ -307,13 +339,17 @@ public final class PodSyncer {
             for (ContainerState c : status.containers()) {
                 if (c.exited()) continue;
                 Container spec = PodConfigs.allContainers(pod).stream().filter(x -> x.getName().equals(c.name())).findFirst().orElse(null);
+                if (spec != null) events.killing(pod, spec, "Stopping container " + spec.getName());
                 stops.add(Thread.ofVirtual().start(() -> {
                     if (spec != null && spec.getLifecycle() != null && spec.getLifecycle().getPreStop() != null
                             && spec.getLifecycle().getPreStop().getExec() != null && c.running()) {
+                        List<String> command = spec.getLifecycle().getPreStop().getExec().getCommand();
                         try {
-                            runtime.execSync(c.id(), spec.getLifecycle().getPreStop().getExec().getCommand(), grace);
+                            var result = runtime.execSync(c.id(), command, grace);
+                            if (result.exitCode() != 0) events.preStopFailed(pod, spec, hookFailure(pod, spec, command, result));
                         } catch (RuntimeException e) {
                             log.info("preStop hook of {} failed: {}", c.name(), e.getMessage());
+                            events.preStopFailed(pod, spec, "PreStopHook failed: " + e.getMessage());
                         }
                     }
                     Duration left = Duration.between(clock.instant(), deadline);
@@ -395,6 +431,7 @@ public final class PodSyncer {
         status.setConditions(conditions);
         evicted.put(pod.getMetadata().getUid(), status);
         log.info("evicting pod {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), message);
+        events.evicted(pod, message);
         patchStatus(pod, status);
         if (workers != null) workers.enqueue(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName());
     }
@@ -447,6 +484,20 @@ public final class PodSyncer {
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) throw e;
         }
+    }
+
+    private static java.util.Optional<Container> container(Pod pod, String name) {
+        return PodConfigs.allContainers(pod).stream().filter(c -> c.getName().equals(name)).findFirst();
+    }
+
+    /** What the kubelet says of an exec hook that failed, with the hook's output. */
+    static String hookFailure(Pod pod, Container c, List<String> command, ContainerRuntime.ExecResult result) {
+        var m = pod.getMetadata();
+        String output = (new String(result.stdout(), java.nio.charset.StandardCharsets.UTF_8)
+                + new String(result.stderr(), java.nio.charset.StandardCharsets.UTF_8)).strip();
+        return "Exec lifecycle hook (" + command + ") for Container \"" + c.getName() + "\" in Pod \"" + m.getName() + "_"
+                + m.getNamespace() + "(" + m.getUid() + ")\" failed - error: command '" + String.join(" ", command)
+                + "' exited with " + result.exitCode() + ": " + output;
     }
 
     private static long ms(long fromNanos, long toNanos) {

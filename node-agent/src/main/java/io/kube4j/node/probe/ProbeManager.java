@@ -6,19 +6,24 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.kube4j.node.pod.PodConfigs;
+import io.kube4j.node.pod.PodEvents;
 import io.kube4j.node.runtime.ContainerRuntime;
 import io.kube4j.node.runtime.RuntimeSnapshot.ContainerState;
 import io.kube4j.node.runtime.RuntimeSnapshot.PodRuntimeStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.kube4j.node.pod.PodEvents;
+
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -49,7 +54,13 @@ public final class ProbeManager implements AutoCloseable {
     private record Key(String containerId, Kind kind) {
     }
 
+    /** One run of a probe: whether it succeeded, and what it gave when not (the Unhealthy event's text). */
+    record Outcome(boolean ok, String output) {
+        static final Outcome SUCCESS = new Outcome(true, "");
+    }
+
     private final class Worker {
+        final Pod pod;
         final String podKey;
         final String podUid;
         final Kind kind;
@@ -62,7 +73,8 @@ public final class ProbeManager implements AutoCloseable {
         int failures;
         ScheduledFuture<?> future;
 
-        Worker(String podKey, String podUid, Kind kind, Probe probe, Container container, String containerId, String podIP) {
+        Worker(Pod pod, String podKey, String podUid, Kind kind, Probe probe, Container container, String containerId, String podIP) {
+            this.pod = pod;
             this.podKey = podKey;
             this.podUid = podUid;
             this.kind = kind;
@@ -75,7 +87,9 @@ public final class ProbeManager implements AutoCloseable {
 
         void run() {
             if (kind != Kind.STARTUP && !startedOrNoStartupProbe(containerId)) return;
-            boolean ok = ProbeManager.this.probe(probe, container, containerId, podIP);
+            Outcome outcome = ProbeManager.this.probe(probe, container, containerId, podIP);
+            boolean ok = outcome.ok();
+            if (!ok) events.unhealthy(pod, container, label(kind), outcome.output());
             int successThreshold = probe.getSuccessThreshold() == null ? 1 : probe.getSuccessThreshold();
             int failureThreshold = probe.getFailureThreshold() == null ? 3 : probe.getFailureThreshold();
             if (ok) {
@@ -106,10 +120,15 @@ public final class ProbeManager implements AutoCloseable {
     private final HttpClient http;
     private final Map<Key, Worker> workers = new ConcurrentHashMap<>();
     private final boolean hollow;
+    private final PodEvents events;
 
-    /** @param hollow every probe succeeds without running (the hollow node's containers run nothing to probe) */
-    public ProbeManager(ContainerRuntime runtime, Consumer<String> onChange, boolean hollow) {
+    /**
+     * @param hollow every probe succeeds without running (the hollow node's containers run nothing to probe)
+     * @param events where a failed probe is told ({@code Unhealthy})
+     */
+    public ProbeManager(ContainerRuntime runtime, Consumer<String> onChange, boolean hollow, PodEvents events) {
         this.runtime = runtime;
+        this.events = events;
         this.onChange = onChange;
         this.hollow = hollow;
         this.scheduler = Executors.newScheduledThreadPool(1, Thread.ofPlatform().name("probe-scheduler").daemon().factory());
@@ -144,7 +163,7 @@ public final class ProbeManager implements AutoCloseable {
             existing.podIP = podIP;
             return;
         }
-        Worker w = new Worker(podKey, pod.getMetadata().getUid(), kind, probe, c, containerId, podIP);
+        Worker w = new Worker(pod, podKey, pod.getMetadata().getUid(), kind, probe, c, containerId, podIP);
         workers.put(key, w);
         long delay = probe.getInitialDelaySeconds() == null ? 0 : probe.getInitialDelaySeconds();
         long period = probe.getPeriodSeconds() == null || probe.getPeriodSeconds() < 1 ? 10 : probe.getPeriodSeconds();
@@ -197,12 +216,22 @@ public final class ProbeManager implements AutoCloseable {
         return out;
     }
 
-    boolean probe(Probe probe, Container container, String containerId, String podIP) {
-        if (hollow) return true;
+    /** The kubelet's name of a probe kind in its events: Liveness, Readiness, Startup. */
+    static String label(Kind kind) {
+        String name = kind.name().toLowerCase();
+        return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    }
+
+    Outcome probe(Probe probe, Container container, String containerId, String podIP) {
+        if (hollow) return Outcome.SUCCESS;
         Duration timeout = Duration.ofSeconds(probe.getTimeoutSeconds() == null || probe.getTimeoutSeconds() < 1 ? 1 : probe.getTimeoutSeconds());
+        String target = "";
         try {
             if (probe.getExec() != null) {
-                return runtime.execSync(containerId, probe.getExec().getCommand(), timeout).exitCode() == 0;
+                var result = runtime.execSync(containerId, probe.getExec().getCommand(), timeout);
+                if (result.exitCode() == 0) return Outcome.SUCCESS;
+                String output = (new String(result.stdout(), StandardCharsets.UTF_8) + new String(result.stderr(), StandardCharsets.UTF_8)).strip();
+                return new Outcome(false, output.isEmpty() ? "command " + probe.getExec().getCommand() + " exited with " + result.exitCode() : output);
             }
             if (probe.getHttpGet() != null) {
                 var get = probe.getHttpGet();
@@ -210,33 +239,48 @@ public final class ProbeManager implements AutoCloseable {
                 String scheme = get.getScheme() == null ? "http" : get.getScheme().toLowerCase();
                 String path = get.getPath() == null ? "/" : (get.getPath().startsWith("/") ? get.getPath() : "/" + get.getPath());
                 int port = port(get.getPort(), container);
-                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + host + ":" + port + path))
+                target = scheme + "://" + host + ":" + port + path;
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target))
                         .timeout(timeout).header("User-Agent", "kube-probe/1.32");
                 if (get.getHttpHeaders() != null) get.getHttpHeaders().forEach(h -> request.header(h.getName(), h.getValue()));
                 int code = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-                return code >= 200 && code < 400;
+                return code >= 200 && code < 400 ? Outcome.SUCCESS : new Outcome(false, "HTTP probe failed with statuscode: " + code);
             }
             if (probe.getTcpSocket() != null) {
                 var tcp = probe.getTcpSocket();
                 String host = tcp.getHost() != null && !tcp.getHost().isEmpty() ? tcp.getHost() : podIP;
+                int port = port(tcp.getPort(), container);
+                target = host + ":" + port;
                 try (Socket socket = new Socket()) {
-                    socket.connect(new InetSocketAddress(host, port(tcp.getPort(), container)), (int) timeout.toMillis());
-                    return true;
+                    socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+                    return Outcome.SUCCESS;
                 }
             }
             if (probe.getGrpc() != null) {
+                target = podIP + ":" + probe.getGrpc().getPort();
                 try (Socket socket = new Socket()) {
                     socket.connect(new InetSocketAddress(podIP, probe.getGrpc().getPort()), (int) timeout.toMillis());
-                    return true;
+                    return Outcome.SUCCESS;
                 }
             }
-            return true;
+            return Outcome.SUCCESS;
         } catch (IOException | RuntimeException e) {
-            return false;
+            return new Outcome(false, failure(probe, target, e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return new Outcome(false, "probe interrupted");
         }
+    }
+
+    /** A probe's failure as the kubelet words it: the request and why it did not get through. */
+    static String failure(Probe probe, String target, Exception e) {
+        String why = e instanceof java.net.http.HttpTimeoutException || e instanceof java.net.SocketTimeoutException
+                ? "context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
+                : e instanceof java.net.ConnectException ? "connect: connection refused"
+                : String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        if (probe.getHttpGet() != null) return "Get \"" + target + "\": dial tcp " + target.replaceFirst("^[a-z]+://", "").replaceFirst("/.*$", "") + ": " + why;
+        if (probe.getTcpSocket() != null || probe.getGrpc() != null) return "dial tcp " + target + ": " + why;
+        return why;
     }
 
     /** A probe's port: a number, or the name of one of the container's ports. */

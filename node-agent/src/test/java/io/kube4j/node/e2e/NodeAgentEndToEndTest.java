@@ -2,6 +2,7 @@ package io.kube4j.node.e2e;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -18,6 +19,7 @@ import java.io.PrintWriter;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -101,8 +103,20 @@ class NodeAgentEndToEndTest {
         assertThat(main.getContainerID()).startsWith("containerd://");
         assertThat(main.getState().getRunning().getStartedAt()).isNotBlank();
 
+        // The kubelet's story of a start, about the container, from the node.
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(events("sleeper")).contains(
+                "Normal Pulled spec.containers{main}: Container image \"busybox:1.35\" already present on machine",
+                "Normal Created spec.containers{main}: Created container: main",
+                "Normal Started spec.containers{main}: Started container main"));
+        Event started = eventsOf("sleeper").stream().filter(e -> "Started".equals(e.getReason())).findFirst().orElseThrow();
+        assertThat(started.getSource().getComponent()).isEqualTo("kubelet");
+        assertThat(started.getSource().getHost()).isEqualTo("node-e2e");
+        assertThat(started.getInvolvedObject().getUid()).isEqualTo(running.getMetadata().getUid());
+
         cluster.client.pods().inNamespace("default").withName("sleeper").delete();
         await().atMost(Duration.ofSeconds(30)).until(() -> cluster.client.pods().inNamespace("default").withName("sleeper").get() == null);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events("sleeper"))
+                .contains("Normal Killing spec.containers{main}: Stopping container main"));
         String uid = running.getMetadata().getUid();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(cluster.agent.getBean(io.kube4j.node.runtime.ContainerRuntime.class).snapshot().pods()).doesNotContainKey(uid));
@@ -182,6 +196,9 @@ class NodeAgentEndToEndTest {
         assertThat(status.getLastState().getTerminated().getReason()).isEqualTo("Error");
         assertThat(crashing.getStatus().getPhase()).isEqualTo("Running");
         assertThat(conditions(crashing)).containsEntry("Ready", "False");
+        String uid = crashing.getMetadata().getUid();
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(events("crasher")).contains(
+                "Warning BackOff spec.containers{crash}: Back-off restarting failed container crash in pod crasher_default(" + uid + ")"));
         cluster.client.pods().inNamespace("default").withName("crasher").delete();
         await().atMost(Duration.ofSeconds(30)).until(() -> cluster.client.pods().inNamespace("default").withName("crasher").get() == null);
     }
@@ -201,8 +218,37 @@ class NodeAgentEndToEndTest {
                         p.getStatus().getContainerStatuses().getFirst().getState().getWaiting().getReason()));
         assertThat(waiting.getStatus().getPhase()).isEqualTo("Pending");
         assertThat(waiting.getStatus().getPodIP()).isNotBlank();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(events("unpullable")).contains(
+                "Normal Pulling spec.containers{app}: Pulling image \"registry.invalid/nothing:1\"",
+                "Warning Failed spec.containers{app}: Error: ErrImagePull",
+                "Normal BackOff spec.containers{app}: Back-off pulling image \"registry.invalid/nothing:1\"",
+                "Warning Failed spec.containers{app}: Error: ImagePullBackOff")
+                .anyMatch(e -> e.startsWith("Warning Failed spec.containers{app}: Failed to pull image \"registry.invalid/nothing:1\": ")));
         cluster.client.pods().inNamespace("default").withName("unpullable").delete();
         await().atMost(Duration.ofSeconds(30)).until(() -> cluster.client.pods().inNamespace("default").withName("unpullable").get() == null);
+    }
+
+    @Test
+    void aFailingProbeIsToldAsOneUnhealthyEventCountedAgainAndAgain() {
+        cluster.client.pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("unready").endMetadata()
+                .withNewSpec().withNodeName("node-e2e").withTerminationGracePeriodSeconds(1L)
+                .addNewContainer().withName("app").withImage("busybox:1.35")
+                .withCommand("sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done")
+                .withNewReadinessProbe().withNewExec().withCommand("cat", "/tmp/healthy").endExec()
+                .withPeriodSeconds(1).endReadinessProbe().endContainer()
+                .endSpec().build()).create();
+        String message = "Readiness probe failed: cat: can't open '/tmp/healthy': No such file or directory";
+        // Every failed run is the same event: one Event, its count raised (describe's "x4 over 4s").
+        Event unhealthy = await().atMost(Duration.ofSeconds(60)).until(
+                () -> eventsOf("unready").stream().filter(e -> "Unhealthy".equals(e.getReason())).toList(),
+                list -> list.size() == 1 && list.getFirst().getCount() >= 3).getFirst();
+        assertThat(unhealthy.getType()).isEqualTo("Warning");
+        assertThat(unhealthy.getMessage()).isEqualTo(message);
+        assertThat(unhealthy.getInvolvedObject().getFieldPath()).isEqualTo("spec.containers{app}");
+        assertThat(Instant.parse(unhealthy.getLastTimestamp())).isAfter(Instant.parse(unhealthy.getFirstTimestamp()));
+        cluster.client.pods().inNamespace("default").withName("unready").delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.client.pods().inNamespace("default").withName("unready").get() == null);
     }
 
     @Test
@@ -298,6 +344,17 @@ class NodeAgentEndToEndTest {
     private static Map<String, String> conditions(Pod pod) {
         if (pod.getStatus().getConditions() == null) return Map.of();
         return pod.getStatus().getConditions().stream().collect(Collectors.toMap(PodCondition::getType, PodCondition::getStatus));
+    }
+
+    private static List<Event> eventsOf(String pod) {
+        return cluster.client.v1().events().inNamespace("default").list().getItems().stream()
+                .filter(e -> pod.equals(e.getInvolvedObject().getName())).toList();
+    }
+
+    /** The pod's events as {@code "Type Reason fieldPath: message"}. */
+    private static List<String> events(String pod) {
+        return eventsOf(pod).stream().map(e -> e.getType() + " " + e.getReason() + " " + e.getInvolvedObject().getFieldPath()
+                + ": " + e.getMessage()).toList();
     }
 
     /** One Redis command over RESP; returns the reply's first line, and for bulk strings "$len value". */
