@@ -71,6 +71,11 @@ public final class ProbeManager implements AutoCloseable {
         volatile boolean result;
         int successes;
         int failures;
+        /**
+         * A liveness or startup probe that failed for good: its container is being restarted, so it
+         * is not probed again (the kubelet's worker holds the same way until a new container runs).
+         */
+        boolean onHold;
         ScheduledFuture<?> future;
 
         Worker(Pod pod, String podKey, String podUid, Kind kind, Probe probe, Container container, String containerId, String podIP) {
@@ -86,6 +91,7 @@ public final class ProbeManager implements AutoCloseable {
         }
 
         void run() {
+            if (onHold) return;
             if (kind != Kind.STARTUP && !startedOrNoStartupProbe(containerId)) return;
             Outcome outcome = ProbeManager.this.probe(probe, container, containerId, podIP);
             boolean ok = outcome.ok();
@@ -101,7 +107,10 @@ public final class ProbeManager implements AutoCloseable {
             }
             boolean next = result;
             if (ok && successes >= successThreshold) next = true;
-            if (!ok && failures >= failureThreshold) next = false;
+            if (!ok && failures >= failureThreshold) {
+                next = false;
+                if (kind != Kind.READINESS) onHold = true;
+            }
             if (next != result) {
                 result = next;
                 log.info("{} probe of {} container {}: {}", kind.name().toLowerCase(), podKey, container.getName(), next ? "success" : "failure");

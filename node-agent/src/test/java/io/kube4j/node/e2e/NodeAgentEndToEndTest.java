@@ -252,6 +252,34 @@ class NodeAgentEndToEndTest {
     }
 
     @Test
+    void aContainerFailingItsLivenessProbeIsRestartedAndItsProbeHeldMeanwhile() {
+        cluster.client.pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("liveness").endMetadata()
+                .withNewSpec().withNodeName("node-e2e").withTerminationGracePeriodSeconds(1L)
+                .addNewContainer().withName("live").withImage("busybox:1.35")
+                .withCommand("sh", "-c", "touch /tmp/healthy; sleep 4; rm -f /tmp/healthy; sleep 600")
+                .withNewLivenessProbe().withNewExec().withCommand("cat", "/tmp/healthy").endExec()
+                .withPeriodSeconds(1).withFailureThreshold(2).endLivenessProbe().endContainer()
+                .endSpec().build()).create();
+        Pod restarted = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(
+                () -> cluster.client.pods().inNamespace("default").withName("liveness").get(),
+                p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null && !p.getStatus().getContainerStatuses().isEmpty()
+                        && p.getStatus().getContainerStatuses().getFirst().getRestartCount() >= 1);
+        ContainerStatus live = restarted.getStatus().getContainerStatuses().getFirst();
+        assertThat(live.getLastState().getTerminated()).isNotNull();
+        assertThat(events("liveness")).contains(
+                "Normal Killing spec.containers{live}: Container live failed liveness probe, will be restarted");
+        // The first container was probed until it failed twice, then not again while it stopped:
+        // the new one is healthy for its first 4 s.
+        sleep(Duration.ofSeconds(1));
+        Event unhealthy = eventsOf("liveness").stream().filter(e -> "Unhealthy".equals(e.getReason())).findFirst().orElseThrow();
+        assertThat(unhealthy.getMessage()).isEqualTo("Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory");
+        assertThat(unhealthy.getCount()).isEqualTo(2);
+        cluster.client.pods().inNamespace("default").withName("liveness").delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.client.pods().inNamespace("default").withName("liveness").get() == null);
+    }
+
+    @Test
     void theAgentServesContainerLogsFromTheCriLogFiles() throws Exception {
         cluster.client.pods().inNamespace("default").resource(new PodBuilder()
                 .withNewMetadata().withName("talker").endMetadata()
