@@ -94,6 +94,12 @@ public final class PodEvents {
         container(pod, c, EventRecorder.WARNING, "Unhealthy", kind + " probe failed: " + output);
     }
 
+    /** A volume that could not be set up; the pod waits in ContainerCreating until it can be. */
+    public void failedMount(Pod pod, String volume, String message) {
+        recorder.event(pod, EventRecorder.WARNING, "FailedMount",
+                "MountVolume.SetUp failed for volume \"" + volume + "\" : " + message);
+    }
+
     public void sandboxChanged(Pod pod) {
         recorder.event(pod, EventRecorder.NORMAL, "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.");
     }

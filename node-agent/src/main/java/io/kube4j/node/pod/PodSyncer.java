@@ -74,6 +74,8 @@ public final class PodSyncer {
      * container creation, which forgets it here so that the next attempt asks again.
      */
     private final Set<String> presentImages = ConcurrentHashMap.newKeySet();
+    /** How many times in a row each pod's volumes could not be set up, by uid: its retries back off. */
+    private final Map<String, Integer> mountFailures = new ConcurrentHashMap<>();
     /** The uids of pods whose containers are being stopped for deletion. */
     private final Set<String> terminating = ConcurrentHashMap.newKeySet();
 
@@ -139,7 +141,7 @@ public final class PodSyncer {
         String sandboxId = before.sandbox() == null ? null : before.sandbox().id();
         PodSandboxConfig sandboxConfig = null;
         if (actions.createSandbox()) {
-            volumes.setUp(pod, null, node.hostIP());
+            if (!volumesReady(pod, before, null, actions)) return;
             Path podLogs = podLogDir(pod);
             try {
                 Files.createDirectories(podLogs);
@@ -164,6 +166,7 @@ public final class PodSyncer {
             if (sandboxConfig == null) {
                 sandboxConfig = PodConfigs.sandbox(pod, sandbox == null ? 0 : sandbox.attempt(), podLogDir(pod), node.dns());
             }
+            if (!volumesReady(pod, current, podIP, actions)) return;
             Map<String, java.nio.file.Path> mounts = volumes.setUp(pod, podIP, node.hostIP());
             for (PodActions.Start start : actions.start()) {
                 Duration wait = startContainer(pod, start, sandboxId, sandboxConfig, podIP, mounts, waiting, now);
@@ -197,6 +200,32 @@ public final class PodSyncer {
                     ms(tStarted, tRelisted), ms(tRelisted, System.nanoTime()));
         }
         if (requeue != null) workers.enqueueAfter(key, requeue.plusMillis(50));
+    }
+
+    /**
+     * Sets up the pod's volumes, or, when one cannot be (a ConfigMap or Secret not there yet, a
+     * hostPath of the wrong type), tells it as the kubelet does — a {@code FailedMount} event, the
+     * pod Pending with its containers in ContainerCreating — and looks again after a back-off of
+     * 1 s doubling to 32 s. Returns whether the sync may go on.
+     */
+    private boolean volumesReady(Pod pod, PodRuntimeStatus runtimeStatus, String podIP, PodActions actions) {
+        String uid = pod.getMetadata().getUid();
+        try {
+            volumes.setUp(pod, podIP, node.hostIP());
+            mountFailures.remove(uid);
+            return true;
+        } catch (io.kube4j.node.volume.VolumeManager.VolumeError e) {
+            int failures = mountFailures.merge(uid, 1, Integer::sum);
+            log.info("cannot set up volume {} of pod {}/{}: {}", e.volume(), pod.getMetadata().getNamespace(),
+                    pod.getMetadata().getName(), e.getMessage());
+            events.failedMount(pod, e.volume(), e.getMessage());
+            Observations seen = new Observations(Map.of(), Map.of(), Map.of(), actions.podFailed(), node.hostIP());
+            PodStatus status = PodStatusComputer.compute(pod, runtimeStatus, seen, clock.instant());
+            if (!status.equals(pod.getStatus())) patchStatus(pod, status);
+            workers.enqueueAfter(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(),
+                    Duration.ofSeconds(1L << Math.min(failures - 1, 5)));
+            return false;
+        }
     }
 
     /** Creates and starts one container; returns when to look again if it must wait (image back-off), else null. */
@@ -407,6 +436,7 @@ public final class PodSyncer {
         volumes.tearDown(uid);
         probes.forget(uid);
         pullFailures.keySet().removeIf(k -> k.startsWith(uid + "/"));
+        mountFailures.remove(uid);
         createErrors.keySet().removeIf(k -> k.startsWith(uid + "/"));
     }
 

@@ -35,8 +35,21 @@ public final class VolumeManager {
 
     /** A volume cannot be set up (missing ConfigMap, hostPath of the wrong type); the pod's containers wait. */
     public static final class VolumeError extends RuntimeException {
+        private final String volume;
+
         public VolumeError(String message) {
+            this(null, message);
+        }
+
+        /** @param volume the pod's name for the volume that failed, or null when not known */
+        public VolumeError(String volume, String message) {
             super(message);
+            this.volume = volume;
+        }
+
+        /** The pod's name for the volume that could not be set up, or null. */
+        public String volume() {
+            return volume;
         }
     }
 
@@ -61,44 +74,52 @@ public final class VolumeManager {
         Path base = podsDir.resolve(pod.getMetadata().getUid()).resolve("volumes");
         try {
             for (Volume v : pod.getSpec().getVolumes()) {
-                Path dir = base.resolve(v.getName());
-                if (v.getHostPath() != null) {
-                    paths.put(v.getName(), hostPath(v.getHostPath()));
-                } else if (v.getPersistentVolumeClaim() != null) {
-                    paths.put(v.getName(), claimed(claims.volumeOf(ns(pod), v.getPersistentVolumeClaim().getClaimName())));
-                } else if (v.getEmptyDir() != null) {
-                    Files.createDirectories(dir);
-                    Files.setPosixFilePermissions(dir, perms(0777));
-                    if ("Memory".equals(v.getEmptyDir().getMedium())) mountTmpfs(dir, v.getEmptyDir().getSizeLimit());
-                    paths.put(v.getName(), dir);
-                } else if (v.getConfigMap() != null) {
-                    var src = v.getConfigMap();
-                    Map<String, String> data = objects.configMap(ns(pod), src.getName());
-                    if (data == null && !Boolean.TRUE.equals(src.getOptional())) throw new VolumeError("configmap \"" + src.getName() + "\" not found");
-                    writeFiles(dir, files(data, src.getItems(), mode(src.getDefaultMode(), 0644), src.getOptional()));
-                    paths.put(v.getName(), dir);
-                } else if (v.getSecret() != null) {
-                    var src = v.getSecret();
-                    Map<String, String> data = objects.secret(ns(pod), src.getSecretName());
-                    if (data == null && !Boolean.TRUE.equals(src.getOptional())) throw new VolumeError("secret \"" + src.getSecretName() + "\" not found");
-                    writeFiles(dir, files(data, src.getItems(), mode(src.getDefaultMode(), 0644), src.getOptional()));
-                    paths.put(v.getName(), dir);
-                } else if (v.getDownwardAPI() != null) {
-                    writeFiles(dir, downward(pod, v.getDownwardAPI().getItems(), mode(v.getDownwardAPI().getDefaultMode(), 0644), podIP, hostIP));
-                    paths.put(v.getName(), dir);
-                } else if (v.getProjected() != null) {
-                    writeFiles(dir, projected(pod, v.getProjected().getSources(), mode(v.getProjected().getDefaultMode(), 0644), podIP, hostIP));
-                    paths.put(v.getName(), dir);
-                } else {
-                    // Volume kinds the agent does not serve yet get an empty directory, so the pod still runs.
-                    Files.createDirectories(dir);
-                    paths.put(v.getName(), dir);
+                try {
+                    setUp(pod, v, base.resolve(v.getName()), paths, podIP, hostIP);
+                } catch (VolumeError e) {
+                    throw e.volume() != null ? e : new VolumeError(v.getName(), e.getMessage());
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot set up the volumes of pod " + ns(pod) + "/" + pod.getMetadata().getName(), e);
         }
         return paths;
+    }
+
+    /** Sets up one volume of the pod into {@code paths}; {@code dir} is where a volume of its own lives. */
+    private void setUp(Pod pod, Volume v, Path dir, Map<String, Path> paths, String podIP, String hostIP) throws IOException {
+        if (v.getHostPath() != null) {
+            paths.put(v.getName(), hostPath(v.getHostPath()));
+        } else if (v.getPersistentVolumeClaim() != null) {
+            paths.put(v.getName(), claimed(claims.volumeOf(ns(pod), v.getPersistentVolumeClaim().getClaimName())));
+        } else if (v.getEmptyDir() != null) {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, perms(0777));
+            if ("Memory".equals(v.getEmptyDir().getMedium())) mountTmpfs(dir, v.getEmptyDir().getSizeLimit());
+            paths.put(v.getName(), dir);
+        } else if (v.getConfigMap() != null) {
+            var src = v.getConfigMap();
+            Map<String, String> data = objects.configMap(ns(pod), src.getName());
+            if (data == null && !Boolean.TRUE.equals(src.getOptional())) throw new VolumeError("configmap \"" + src.getName() + "\" not found");
+            writeFiles(dir, files(data, src.getItems(), mode(src.getDefaultMode(), 0644), src.getOptional()));
+            paths.put(v.getName(), dir);
+        } else if (v.getSecret() != null) {
+            var src = v.getSecret();
+            Map<String, String> data = objects.secret(ns(pod), src.getSecretName());
+            if (data == null && !Boolean.TRUE.equals(src.getOptional())) throw new VolumeError("secret \"" + src.getSecretName() + "\" not found");
+            writeFiles(dir, files(data, src.getItems(), mode(src.getDefaultMode(), 0644), src.getOptional()));
+            paths.put(v.getName(), dir);
+        } else if (v.getDownwardAPI() != null) {
+            writeFiles(dir, downward(pod, v.getDownwardAPI().getItems(), mode(v.getDownwardAPI().getDefaultMode(), 0644), podIP, hostIP));
+            paths.put(v.getName(), dir);
+        } else if (v.getProjected() != null) {
+            writeFiles(dir, projected(pod, v.getProjected().getSources(), mode(v.getProjected().getDefaultMode(), 0644), podIP, hostIP));
+            paths.put(v.getName(), dir);
+        } else {
+            // Volume kinds the agent does not serve yet get an empty directory, so the pod still runs.
+            Files.createDirectories(dir);
+            paths.put(v.getName(), dir);
+        }
     }
 
     /** Removes the pod's volume directories (never what a hostPath names); unmounts memory-backed ones. */

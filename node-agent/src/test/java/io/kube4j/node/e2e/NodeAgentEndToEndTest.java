@@ -280,6 +280,33 @@ class NodeAgentEndToEndTest {
     }
 
     @Test
+    void aPodWhoseConfigMapIsMissingWaitsInContainerCreatingWithFailedMountUntilItExists() {
+        cluster.client.pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("needs-config").endMetadata()
+                .withNewSpec().withNodeName("node-e2e").withTerminationGracePeriodSeconds(1L)
+                .addNewContainer().withName("app").withImage("busybox:1.35").withCommand("sh", "-c", "cat /cfg/mode; sleep 600")
+                .addNewVolumeMount().withName("cfg").withMountPath("/cfg").endVolumeMount().endContainer()
+                .addNewVolume().withName("cfg").withNewConfigMap().withName("late-config").endConfigMap().endVolume()
+                .endSpec().build()).create();
+        Pod waiting = await().atMost(Duration.ofSeconds(30)).until(
+                () -> cluster.client.pods().inNamespace("default").withName("needs-config").get(),
+                p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null && !p.getStatus().getContainerStatuses().isEmpty()
+                        && p.getStatus().getContainerStatuses().getFirst().getState().getWaiting() != null);
+        assertThat(waiting.getStatus().getPhase()).isEqualTo("Pending");
+        assertThat(waiting.getStatus().getContainerStatuses().getFirst().getState().getWaiting().getReason()).isEqualTo("ContainerCreating");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(events("needs-config")).contains(
+                "Warning FailedMount null: MountVolume.SetUp failed for volume \"cfg\" : configmap \"late-config\" not found"));
+
+        cluster.client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+                .withNewMetadata().withName("late-config").endMetadata().withData(Map.of("mode", "on")).build()).create();
+        await().atMost(Duration.ofSeconds(60)).until(
+                () -> cluster.client.pods().inNamespace("default").withName("needs-config").get(),
+                p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
+        cluster.client.pods().inNamespace("default").withName("needs-config").delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.client.pods().inNamespace("default").withName("needs-config").get() == null);
+    }
+
+    @Test
     void theAgentServesContainerLogsFromTheCriLogFiles() throws Exception {
         cluster.client.pods().inNamespace("default").resource(new PodBuilder()
                 .withNewMetadata().withName("talker").endMetadata()
