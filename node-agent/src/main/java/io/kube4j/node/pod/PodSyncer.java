@@ -74,8 +74,11 @@ public final class PodSyncer {
      * container creation, which forgets it here so that the next attempt asks again.
      */
     private final Set<String> presentImages = ConcurrentHashMap.newKeySet();
-    /** How many times in a row each pod's volumes could not be set up, by uid: its retries back off. */
-    private final Map<String, Integer> mountFailures = new ConcurrentHashMap<>();
+    /** Pods whose volumes could not be set up, by uid: how many times in a row, and when to try again. */
+    private final Map<String, MountFailure> mountFailures = new ConcurrentHashMap<>();
+
+    private record MountFailure(int count, Instant retryAt) {
+    }
     /** The uids of pods whose containers are being stopped for deletion. */
     private final Set<String> terminating = ConcurrentHashMap.newKeySet();
 
@@ -210,20 +213,24 @@ public final class PodSyncer {
      */
     private boolean volumesReady(Pod pod, PodRuntimeStatus runtimeStatus, String podIP, PodActions actions) {
         String uid = pod.getMetadata().getUid();
+        MountFailure last = mountFailures.get(uid);
+        // The periodic resync must not shorten the back-off: its retry is already scheduled.
+        if (last != null && clock.instant().isBefore(last.retryAt())) return false;
         try {
             volumes.setUp(pod, podIP, node.hostIP());
             mountFailures.remove(uid);
             return true;
         } catch (io.kube4j.node.volume.VolumeManager.VolumeError e) {
-            int failures = mountFailures.merge(uid, 1, Integer::sum);
+            int failures = last == null ? 1 : last.count() + 1;
+            Duration backoff = Duration.ofSeconds(1L << Math.min(failures - 1, 5));
+            mountFailures.put(uid, new MountFailure(failures, clock.instant().plus(backoff)));
             log.info("cannot set up volume {} of pod {}/{}: {}", e.volume(), pod.getMetadata().getNamespace(),
                     pod.getMetadata().getName(), e.getMessage());
             events.failedMount(pod, e.volume(), e.getMessage());
             Observations seen = new Observations(Map.of(), Map.of(), Map.of(), actions.podFailed(), node.hostIP());
             PodStatus status = PodStatusComputer.compute(pod, runtimeStatus, seen, clock.instant());
             if (!status.equals(pod.getStatus())) patchStatus(pod, status);
-            workers.enqueueAfter(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(),
-                    Duration.ofSeconds(1L << Math.min(failures - 1, 5)));
+            workers.enqueueAfter(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(), backoff);
             return false;
         }
     }

@@ -296,6 +296,10 @@ class NodeAgentEndToEndTest {
         assertThat(waiting.getStatus().getContainerStatuses().getFirst().getState().getWaiting().getReason()).isEqualTo("ContainerCreating");
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(events("needs-config")).contains(
                 "Warning FailedMount null: MountVolume.SetUp failed for volume \"cfg\" : configmap \"late-config\" not found"));
+        // Retried after 1, 2, 4, 8… s, not at every one-second resync of the pod.
+        sleep(Duration.ofSeconds(6));
+        Event failedMount = eventsOf("needs-config").stream().filter(e -> "FailedMount".equals(e.getReason())).findFirst().orElseThrow();
+        assertThat(failedMount.getCount()).isBetween(2, 5);
 
         cluster.client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
                 .withNewMetadata().withName("late-config").endMetadata().withData(Map.of("mode", "on")).build()).create();
