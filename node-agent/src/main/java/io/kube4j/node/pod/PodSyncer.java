@@ -74,6 +74,14 @@ public final class PodSyncer {
      * container creation, which forgets it here so that the next attempt asks again.
      */
     private final Set<String> presentImages = ConcurrentHashMap.newKeySet();
+    /**
+     * When a waiting container's back-off was last told as an event, by pod uid + container name:
+     * every one-second resync finds it still waiting, and the kubelet, which looks again only
+     * every ten seconds or so, counts its BackOff events at that pace.
+     */
+    private final Map<String, Instant> waitingTold = new ConcurrentHashMap<>();
+    static final Duration WAITING_EVENT_INTERVAL = Duration.ofSeconds(10);
+
     /** Pods whose volumes could not be set up, by uid: how many times in a row, and when to try again. */
     private final Map<String, MountFailure> mountFailures = new ConcurrentHashMap<>();
 
@@ -127,7 +135,9 @@ public final class PodSyncer {
         actions.waiting().forEach((name, message) -> {
             waiting.put(name, new Waiting("CrashLoopBackOff",
                     message + " pod=" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "(" + uid + ")"));
-            container(pod, name).ifPresent(c -> events.crashBackOff(pod, c));
+            container(pod, name).ifPresent(c -> {
+                if (waitingToldNow(uid, c, now)) events.crashBackOff(pod, c);
+            });
         });
         Duration requeue = actions.requeueAfter();
         boolean deleting = pod.getMetadata().getDeletionTimestamp() != null;
@@ -293,7 +303,7 @@ public final class PodSyncer {
             }
             String message = "Container image \"" + image + "\" is not present with pull policy of Never";
             createErrors.put(errorKey, new Waiting("ErrImageNeverPull", message));
-            events.neverPull(pod, c, message);
+            if (waitingToldNow(pod.getMetadata().getUid(), c, now)) events.neverPull(pod, c, message);
             return Duration.ofSeconds(5);
         }
         if ("IfNotPresent".equals(policy) && present) {
@@ -305,7 +315,7 @@ public final class PodSyncer {
         if (failure != null) {
             Instant retry = failure.at().plus(PodActions.backoff(failure.count()));
             if (now.isBefore(retry)) {
-                events.pullBackOff(pod, c);
+                if (waitingToldNow(pod.getMetadata().getUid(), c, now)) events.pullBackOff(pod, c);
                 return Duration.between(now, retry);
             }
         }
@@ -444,6 +454,7 @@ public final class PodSyncer {
         probes.forget(uid);
         pullFailures.keySet().removeIf(k -> k.startsWith(uid + "/"));
         mountFailures.remove(uid);
+        waitingTold.keySet().removeIf(k -> k.startsWith(uid + "/"));
         createErrors.keySet().removeIf(k -> k.startsWith(uid + "/"));
     }
 
@@ -521,6 +532,15 @@ public final class PodSyncer {
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) throw e;
         }
+    }
+
+    /** Whether a waiting container's back-off is to be told now: not within {@link #WAITING_EVENT_INTERVAL} of the last time. */
+    private boolean waitingToldNow(String uid, Container c, Instant now) {
+        String key = uid + "/" + c.getName();
+        Instant last = waitingTold.get(key);
+        if (last != null && now.isBefore(last.plus(WAITING_EVENT_INTERVAL))) return false;
+        waitingTold.put(key, now);
+        return true;
     }
 
     private static java.util.Optional<Container> container(Pod pod, String name) {
