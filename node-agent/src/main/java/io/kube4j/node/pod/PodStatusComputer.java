@@ -234,6 +234,28 @@ public final class PodStatusComputer {
         return "Pending";
     }
 
+    /**
+     * {@code computed} with each condition's transition time taken from {@code written} — the
+     * conditions this agent last wrote for the pod — where that has the same type and status and
+     * an earlier time. The informer's copy of a pod may not show the agent's last write yet; computed
+     * from it alone, a condition that stayed True would seem to have just become True.
+     */
+    public static PodStatus keepTransitionTimes(PodStatus computed, List<PodCondition> written) {
+        if (written == null || written.isEmpty() || computed.getConditions() == null) return computed;
+        List<PodCondition> conditions = new ArrayList<>(computed.getConditions().size());
+        for (PodCondition c : computed.getConditions()) {
+            PodCondition kept = c;
+            for (PodCondition w : written) {
+                if (w.getType().equals(c.getType()) && w.getStatus().equals(c.getStatus()) && w.getLastTransitionTime() != null
+                        && c.getLastTransitionTime() != null && w.getLastTransitionTime().compareTo(c.getLastTransitionTime()) < 0) {
+                    kept = new PodConditionBuilder(c).withLastTransitionTime(w.getLastTransitionTime()).build();
+                }
+            }
+            conditions.add(kept);
+        }
+        return new io.fabric8.kubernetes.api.model.PodStatusBuilder(computed).withConditions(conditions).build();
+    }
+
     private static PodCondition condition(PodStatus old, String type, boolean value, String reason, String message, String now) {
         String status = value ? "True" : "False";
         String since = now;

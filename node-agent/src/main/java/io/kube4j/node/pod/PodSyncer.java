@@ -82,6 +82,9 @@ public final class PodSyncer {
     private final Map<String, Instant> waitingTold = new ConcurrentHashMap<>();
     static final Duration WAITING_EVENT_INTERVAL = Duration.ofSeconds(10);
 
+    /** The conditions this agent last wrote for each pod, by uid: see {@link PodStatusComputer#keepTransitionTimes}. */
+    private final Map<String, List<io.fabric8.kubernetes.api.model.PodCondition>> writtenConditions = new ConcurrentHashMap<>();
+
     /** Pods whose volumes could not be set up, by uid: how many times in a row, and when to try again. */
     private final Map<String, MountFailure> mountFailures = new ConcurrentHashMap<>();
 
@@ -203,7 +206,8 @@ public final class PodSyncer {
         Observations seen = new Observations(waiting,
                 probes.verdicts(uid, ProbeManager.Kind.READINESS), probes.verdicts(uid, ProbeManager.Kind.STARTUP),
                 actions.podFailed(), node.hostIP());
-        PodStatus status = PodStatusComputer.compute(pod, after, seen, clock.instant());
+        PodStatus status = PodStatusComputer.keepTransitionTimes(PodStatusComputer.compute(pod, after, seen, clock.instant()),
+                writtenConditions.get(uid));
         long tRelisted = System.nanoTime();
         if (!status.equals(pod.getStatus())) patchStatus(pod, status);
         if (actions.createSandbox() || !actions.start().isEmpty()) {
@@ -455,6 +459,7 @@ public final class PodSyncer {
         pullFailures.keySet().removeIf(k -> k.startsWith(uid + "/"));
         mountFailures.remove(uid);
         waitingTold.keySet().removeIf(k -> k.startsWith(uid + "/"));
+        writtenConditions.remove(uid);
         createErrors.keySet().removeIf(k -> k.startsWith(uid + "/"));
     }
 
@@ -529,6 +534,7 @@ public final class PodSyncer {
         try {
             client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
                     .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), body);
+            if (status.getConditions() != null) writtenConditions.put(pod.getMetadata().getUid(), List.copyOf(status.getConditions()));
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) throw e;
         }
@@ -552,7 +558,7 @@ public final class PodSyncer {
         var m = pod.getMetadata();
         String output = (new String(result.stdout(), java.nio.charset.StandardCharsets.UTF_8)
                 + new String(result.stderr(), java.nio.charset.StandardCharsets.UTF_8)).strip();
-        return "Exec lifecycle hook (" + command + ") for Container \"" + c.getName() + "\" in Pod \"" + m.getName() + "_"
+        return "Exec lifecycle hook ([" + String.join(" ", command) + "]) for Container \"" + c.getName() + "\" in Pod \"" + m.getName() + "_"
                 + m.getNamespace() + "(" + m.getUid() + ")\" failed - error: command '" + String.join(" ", command)
                 + "' exited with " + result.exitCode() + ": " + output;
     }

@@ -311,6 +311,54 @@ class NodeAgentEndToEndTest {
     }
 
     @Test
+    void postStartAndPreStopHooksRunInTheContainer() throws Exception {
+        java.nio.file.Path hooks = java.nio.file.Files.createDirectories(cluster.dir.resolve("hooks"));
+        cluster.client.pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("hooked").endMetadata()
+                .withNewSpec().withNodeName("node-e2e").withTerminationGracePeriodSeconds(10L)
+                .addNewContainer().withName("app").withImage("busybox:1.35")
+                .withCommand("sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done")
+                .withNewLifecycle()
+                .withNewPostStart().withNewExec().withCommand("sh", "-c", "echo post > /hooks/post").endExec().endPostStart()
+                .withNewPreStop().withNewExec().withCommand("sh", "-c", "echo pre > /hooks/pre").endExec().endPreStop()
+                .endLifecycle()
+                .addNewVolumeMount().withName("hooks").withMountPath("/hooks").endVolumeMount().endContainer()
+                .addNewVolume().withName("hooks").withNewHostPath().withPath(hooks.toString()).withType("Directory").endHostPath().endVolume()
+                .endSpec().build()).create();
+        await().atMost(Duration.ofSeconds(60)).until(() -> cluster.client.pods().inNamespace("default").withName("hooked").get(),
+                p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> java.nio.file.Files.exists(hooks.resolve("post")));
+        assertThat(hooks.resolve("post")).hasContent("post");
+        assertThat(hooks.resolve("pre")).doesNotExist();
+
+        cluster.client.pods().inNamespace("default").withName("hooked").delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.client.pods().inNamespace("default").withName("hooked").get() == null);
+        assertThat(hooks.resolve("pre")).hasContent("pre");
+    }
+
+    @Test
+    void aFailingPostStartHookKillsTheContainerWithAnEvent() {
+        cluster.client.pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("badhook").endMetadata()
+                .withNewSpec().withNodeName("node-e2e").withTerminationGracePeriodSeconds(1L)
+                .addNewContainer().withName("app").withImage("busybox:1.35").withCommand("sleep", "600")
+                .withNewLifecycle().withNewPostStart().withNewExec().withCommand("sh", "-c", "echo no >&2; exit 7").endExec().endPostStart()
+                .endLifecycle().endContainer()
+                .endSpec().build()).create();
+        Pod restarted = await().atMost(Duration.ofSeconds(60)).until(
+                () -> cluster.client.pods().inNamespace("default").withName("badhook").get(),
+                p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null && !p.getStatus().getContainerStatuses().isEmpty()
+                        && p.getStatus().getContainerStatuses().getFirst().getRestartCount() >= 1);
+        String uid = restarted.getMetadata().getUid();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events("badhook"))
+                .contains("Normal Killing spec.containers{app}: FailedPostStartHook")
+                .contains("Warning FailedPostStartHook spec.containers{app}: Exec lifecycle hook ([sh -c echo no >&2; exit 7]) for Container \"app\""
+                        + " in Pod \"badhook_default(" + uid + ")\" failed - error: command 'sh -c echo no >&2; exit 7' exited with 7: no"));
+        cluster.client.pods().inNamespace("default").withName("badhook").delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.client.pods().inNamespace("default").withName("badhook").get() == null);
+    }
+
+    @Test
     void theAgentServesContainerLogsFromTheCriLogFiles() throws Exception {
         cluster.client.pods().inNamespace("default").resource(new PodBuilder()
                 .withNewMetadata().withName("talker").endMetadata()

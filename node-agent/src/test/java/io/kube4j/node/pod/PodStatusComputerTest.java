@@ -113,4 +113,28 @@ class PodStatusComputerTest {
         resources.setLimits(c.limits().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> new Quantity(e.getValue()))));
         assertThat(PodStatusComputer.qosClass(pod)).isEqualTo(c.expected());
     }
+
+    @Test
+    void aConditionTheAgentWroteKeepsItsTransitionTimeWhenTheCacheHasNotSeenTheWriteYet() {
+        io.fabric8.kubernetes.api.model.PodStatus computed = new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+                .addNewCondition().withType("Ready").withStatus("True").withLastTransitionTime("2026-01-01T00:00:38Z").endCondition()
+                .addNewCondition().withType("Initialized").withStatus("True").withLastTransitionTime("2026-01-01T00:00:30Z").endCondition()
+                .addNewCondition().withType("ContainersReady").withStatus("False").withLastTransitionTime("2026-01-01T00:00:38Z").endCondition()
+                .build();
+        java.util.List<io.fabric8.kubernetes.api.model.PodCondition> written = java.util.List.of(
+                new io.fabric8.kubernetes.api.model.PodConditionBuilder().withType("Ready").withStatus("True")
+                        .withLastTransitionTime("2026-01-01T00:00:36Z").build(),
+                new io.fabric8.kubernetes.api.model.PodConditionBuilder().withType("Initialized").withStatus("True")
+                        .withLastTransitionTime("2026-01-01T00:00:31Z").build(),
+                new io.fabric8.kubernetes.api.model.PodConditionBuilder().withType("ContainersReady").withStatus("True")
+                        .withLastTransitionTime("2026-01-01T00:00:36Z").build());
+
+        var kept = PodStatusComputer.keepTransitionTimes(computed, written);
+
+        assertThat(kept.getConditions()).extracting(c -> c.getType() + "=" + c.getStatus() + "@" + c.getLastTransitionTime())
+                .containsExactly("Ready=True@2026-01-01T00:00:36Z",         // stayed True since the agent's write
+                        "Initialized=True@2026-01-01T00:00:30Z",          // the computed time was the earlier one
+                        "ContainersReady=False@2026-01-01T00:00:38Z");    // a real transition keeps its new time
+        assertThat(PodStatusComputer.keepTransitionTimes(computed, null)).isSameAs(computed);
+    }
 }
