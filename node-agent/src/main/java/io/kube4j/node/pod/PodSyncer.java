@@ -252,7 +252,7 @@ public final class PodSyncer {
     /** Creates and starts one container; returns when to look again if it must wait (image back-off), else null. */
     private Duration startContainer(Pod pod, PodActions.Start start, String sandboxId, PodSandboxConfig sandboxConfig,
                                     String podIP, Map<String, Path> mounts, Map<String, Waiting> waiting, Instant now) {
-        Container c = PodConfigs.allContainers(pod).stream().filter(x -> x.getName().equals(start.name())).findFirst().orElseThrow();
+        Container c = container(pod, start.name()).orElseThrow();
         String errorKey = pod.getMetadata().getUid() + "/" + c.getName();
         Duration imageWait = ensureImage(pod, c, errorKey, now);
         if (imageWait != null) return imageWait;
@@ -388,7 +388,7 @@ public final class PodSyncer {
             List<Thread> stops = new ArrayList<>();
             for (ContainerState c : status.containers()) {
                 if (c.exited()) continue;
-                Container spec = PodConfigs.allContainers(pod).stream().filter(x -> x.getName().equals(c.name())).findFirst().orElse(null);
+                Container spec = container(pod, c.name()).orElse(null);
                 if (spec != null) events.killing(pod, spec, "Stopping container " + spec.getName());
                 stops.add(Thread.ofVirtual().start(() -> {
                     if (spec != null && spec.getLifecycle() != null && spec.getLifecycle().getPreStop() != null
@@ -556,11 +556,9 @@ public final class PodSyncer {
     /** What the kubelet says of an exec hook that failed, with the hook's output. */
     static String hookFailure(Pod pod, Container c, List<String> command, ContainerRuntime.ExecResult result) {
         var m = pod.getMetadata();
-        String output = (new String(result.stdout(), java.nio.charset.StandardCharsets.UTF_8)
-                + new String(result.stderr(), java.nio.charset.StandardCharsets.UTF_8)).strip();
         return "Exec lifecycle hook ([" + String.join(" ", command) + "]) for Container \"" + c.getName() + "\" in Pod \"" + m.getName() + "_"
                 + m.getNamespace() + "(" + m.getUid() + ")\" failed - error: command '" + String.join(" ", command)
-                + "' exited with " + result.exitCode() + ": " + output;
+                + "' exited with " + result.exitCode() + ": " + result.output();
     }
 
     private static long ms(long fromNanos, long toNanos) {

@@ -16,14 +16,12 @@ import org.slf4j.LoggerFactory;
 import io.kube4j.node.pod.PodEvents;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -239,7 +237,7 @@ public final class ProbeManager implements AutoCloseable {
             if (probe.getExec() != null) {
                 var result = runtime.execSync(containerId, probe.getExec().getCommand(), timeout);
                 if (result.exitCode() == 0) return Outcome.SUCCESS;
-                String output = (new String(result.stdout(), StandardCharsets.UTF_8) + new String(result.stderr(), StandardCharsets.UTF_8)).strip();
+                String output = result.output();
                 return new Outcome(false, output.isEmpty() ? "command " + probe.getExec().getCommand() + " exited with " + result.exitCode() : output);
             }
             if (probe.getHttpGet() != null) {

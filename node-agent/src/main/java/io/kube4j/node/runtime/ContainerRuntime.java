@@ -94,6 +94,11 @@ public interface ContainerRuntime {
 
     /** The result of {@link #execSync}. */
     record ExecResult(int exitCode, byte[] stdout, byte[] stderr) {
+        /** What the command printed, standard output then standard error, as UTF-8 without surrounding blanks. */
+        public String output() {
+            return (new String(stdout, java.nio.charset.StandardCharsets.UTF_8)
+                    + new String(stderr, java.nio.charset.StandardCharsets.UTF_8)).strip();
+        }
     }
 
     /** A failed runtime call, with the runtime's own message. */
