@@ -172,14 +172,19 @@ class NodeMonitorTest {
         assertThat(events.events()).containsOnlyOnce("Warning NodeNotReady ns/web: Node is not ready");
     }
 
-    @Test
-    void aPodThatTurnsReadyOnANodeThatIsNotReadyIsMarkedAgain() {
+    /** A Ready pod "web" on node n1, whose last heartbeat was 41 s ago: past the grace period, n1 is marked not ready. */
+    private void readyPodOnANodeSilentFor41Seconds() {
         node("True");
         beats.put("n1", T0);
         pods.put(readyPodInStore("web"));
         monitor.reconcile("n1");
         clock.set(T0.plusSeconds(41));
         monitor.reconcile("n1");
+    }
+
+    @Test
+    void aPodThatTurnsReadyOnANodeThatIsNotReadyIsMarkedAgain() {
+        readyPodOnANodeSilentFor41Seconds();
         sync();
         assertThat(podReady(objects.get(Pod.class, "ns", "web").orElseThrow())).isEqualTo("False");
 
@@ -195,12 +200,7 @@ class NodeMonitorTest {
 
     @Test
     void podsAlreadyNotReadyAreNotWrittenAgain() {
-        node("True");
-        beats.put("n1", T0);
-        pods.put(readyPodInStore("web"));
-        monitor.reconcile("n1");
-        clock.set(T0.plusSeconds(41));
-        monitor.reconcile("n1");
+        readyPodOnANodeSilentFor41Seconds();
 
         // the pod cache has not yet seen the write that marked the pod NotReady
         objects.list(Node.class).forEach(nodes::put);
