@@ -12,15 +12,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Measures the gateway's CPU per pod create, bind and status patch: a real etcd, the gateway as a JVM of its
- * own (the launcher's heap flags, full JIT), a steady stream of requests from this JVM, and the gateway's
+ * own (the launcher's heap flags, full JIT; {@link GatewayProcess}), a steady stream of requests from this JVM, and the gateway's
  * utime + stime from /proc around each phase. With {@code jfr=DIR} each phase is also recorded with JFR's
  * profile settings into {@code DIR/<phase>.jfr}.
  *
@@ -47,44 +47,12 @@ public final class CreateLoadProfile {
             }
         }
         Path dir = Files.createTempDirectory("kube4j-load");
-        try (EtcdProcess etcd = EtcdProcess.start(dir.resolve("etcd"))) {
-            int port = EtcdProcess.freePort();
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xms512m", "-Xmx2g",
-                    "-cp", System.getProperty("java.class.path"), GatewayLauncher.class.getName(),
-                    "--server.port=" + port,
-                    "--kube4j.etcd.endpoints=" + etcd.endpoint(),
-                    "--kube4j.gateway.pki-dir=" + dir.resolve("pki"),
-                    "--kube4j.gateway.tls.enabled=true",
-                    "--management.server.port=-1",
-                    "--spring.main.banner-mode=off"));
-            Process gateway = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("gateway.log").toFile()).start();
-            try {
-                String url = "https://127.0.0.1:" + port;
-                Path ca = dir.resolve("pki/ca.crt");
-                Path tokens = dir.resolve("pki/tokens.csv");
-                HttpClient http = null;
-                String token = null;
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(900);
-                while (System.nanoTime() < deadline) {
-                    if (!gateway.isAlive()) throw new IllegalStateException("gateway exited; see " + dir.resolve("gateway.log"));
-                    if (Files.exists(ca) && Files.exists(tokens)) {
-                        try {
-                            token = Files.readAllLines(tokens).stream().filter(l -> !l.isBlank() && !l.startsWith("#"))
-                                    .findFirst().orElseThrow().split(",")[0];
-                            http = HttpClient.newBuilder().sslContext(ApiHttp.trusting(Files.readAllBytes(ca)))
-                                    .version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(10)).build();
-                            if (http.send(HttpRequest.newBuilder(URI.create(url + "/readyz")).build(),
-                                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200) break;
-                        } catch (Exception notYet) {
-                            http = null;
-                        }
-                    }
-                    Thread.sleep(500);
-                }
-                if (http == null) throw new IllegalStateException("gateway not ready");
+        try (EtcdProcess etcd = EtcdProcess.start(dir.resolve("etcd"));
+             GatewayProcess gateway = GatewayProcess.start(dir, etcd, Map.of(), List.of("-Xms512m", "-Xmx2g"), Duration.ofSeconds(900))) {
+            try (HttpClient http = HttpClient.newBuilder().sslContext(ApiHttp.trusting(gateway.caPem()))
+                    .version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(10)).build()) {
+                String url = gateway.url();
+                String token = gateway.token();
                 Load load = new Load(http, url, token);
                 long pid = gateway.pid();
                 System.out.println("gateway pid " + pid + " dir " + dir);
@@ -120,9 +88,6 @@ public final class CreateLoadProfile {
                             seconds, count / seconds, cpu / (double) TICKS_PER_SECOND,
                             cpu * 1000.0 / TICKS_PER_SECOND / count, phase);
                 }
-            } finally {
-                gateway.destroy();
-                gateway.waitFor(20, TimeUnit.SECONDS);
             }
         }
         Directories.deleteRecursively(dir);

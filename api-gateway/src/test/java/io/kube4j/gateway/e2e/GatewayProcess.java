@@ -23,25 +23,37 @@ import java.util.concurrent.TimeUnit;
  */
 final class GatewayProcess implements AutoCloseable {
 
+    /** The test JVMs' flags: a small heap and the client compiler, which start quickest. */
+    static final List<String> TEST_JVM_OPTIONS = List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
     private final Path dir;
     private final List<String> arguments;
+    private final List<String> jvmOptions;
+    private final Duration startTimeout;
     private final int port;
     private final Path log;
     private Process process;
     private String token;
     private byte[] caPem;
 
-    private GatewayProcess(Path dir, List<String> arguments, int port) {
+    private GatewayProcess(Path dir, List<String> arguments, List<String> jvmOptions, Duration startTimeout, int port) {
         this.dir = dir;
         this.arguments = arguments;
+        this.jvmOptions = jvmOptions;
+        this.startTimeout = startTimeout;
         this.port = port;
         this.log = dir.resolve("gateway.log");
     }
 
     /** Starts a gateway on a free port for the etcd, with its PKI under {@code dir}, and waits until it is ready. */
     static GatewayProcess start(Path dir, EtcdProcess etcd, Map<String, String> properties) {
+        return start(dir, etcd, properties, TEST_JVM_OPTIONS, START_TIMEOUT);
+    }
+
+    /** As {@link #start(Path, EtcdProcess, Map)}, its JVM run with {@code jvmOptions}, ready within {@code startTimeout}. */
+    static GatewayProcess start(Path dir, EtcdProcess etcd, Map<String, String> properties, List<String> jvmOptions,
+                                Duration startTimeout) {
         int port = EtcdProcess.freePort();
         List<String> arguments = new ArrayList<>(List.of(
                 "--server.port=" + port,
@@ -51,7 +63,7 @@ final class GatewayProcess implements AutoCloseable {
                 "--management.server.port=-1",
                 "--spring.main.banner-mode=off"));
         properties.forEach((name, value) -> arguments.add("--" + name + "=" + value));
-        GatewayProcess gateway = new GatewayProcess(dir, arguments, port);
+        GatewayProcess gateway = new GatewayProcess(dir, arguments, jvmOptions, startTimeout, port);
         gateway.launch();
         return gateway;
     }
@@ -66,6 +78,11 @@ final class GatewayProcess implements AutoCloseable {
 
     byte[] caPem() {
         return caPem;
+    }
+
+    /** The gateway JVM's process id, e.g. for jcmd or /proc. */
+    long pid() {
+        return process.pid();
     }
 
     /** SIGKILL, as a crash or the OOM killer would: no shutdown hook runs. */
@@ -98,10 +115,9 @@ final class GatewayProcess implements AutoCloseable {
 
     private void launch() {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-cp", System.getProperty("java.class.path"),
-                GatewayLauncher.class.getName()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), GatewayLauncher.class.getName()));
         command.addAll(arguments);
         try {
             Files.createDirectories(dir);
@@ -117,7 +133,7 @@ final class GatewayProcess implements AutoCloseable {
 
     /** Waits for {@code /readyz}: the gateway writes its PKI first, so the CA and token are read after. */
     private void awaitReady() throws IOException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + startTimeout.toNanos();
         Path ca = dir.resolve("pki/ca.crt");
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) throw new IllegalStateException("the gateway exited with " + process.exitValue() + ":\n" + tail());
@@ -129,7 +145,7 @@ final class GatewayProcess implements AutoCloseable {
             }
             sleep(250);
         }
-        throw new IllegalStateException("the gateway was not ready after " + START_TIMEOUT + ":\n" + tail());
+        throw new IllegalStateException("the gateway was not ready after " + startTimeout + ":\n" + tail());
     }
 
     private boolean ready(byte[] caPem) {
