@@ -22,14 +22,29 @@ public interface ElementLoader {
     /**
      * Elements of one set or map, packed: {@code count} keys of {@code keyLength} bytes each in
      * {@code keys}, and as many values of {@code dataLength} bytes in {@code data} (0 for a plain
-     * set), each exactly as the kernel stores it (concatenated fields padded to 4 bytes).
+     * set), each exactly as the kernel stores it (concatenated fields padded to 4 bytes). For a
+     * verdict map, {@code gotoChains} names each element's target chain ({@code goto CHAIN}; the
+     * chain must exist when the elements are added) and {@code dataLength} is 0; null otherwise.
      */
-    record SetElements(String set, int keyLength, int dataLength, int count, byte[] keys, byte[] data) {
+    record SetElements(String set, int keyLength, int dataLength, int count, byte[] keys, byte[] data, List<String> gotoChains) {
 
         public SetElements {
             if (keys.length != count * keyLength || data.length != count * dataLength) {
                 throw new IllegalArgumentException("packed elements of " + set + " do not match their count");
             }
+            if (gotoChains != null && (gotoChains.size() != count || dataLength != 0)) {
+                throw new IllegalArgumentException("verdicts of " + set + " do not match its elements");
+            }
+        }
+
+        /** Elements of a plain set ({@code dataLength} 0) or of a map with values. */
+        public SetElements(String set, int keyLength, int dataLength, int count, byte[] keys, byte[] data) {
+            this(set, keyLength, dataLength, count, keys, data, null);
+        }
+
+        /** Elements of a verdict map: key i jumps ({@code goto}) to {@code chains.get(i)}. */
+        public static SetElements gotos(String set, int keyLength, byte[] keys, List<String> chains) {
+            return new SetElements(set, keyLength, 0, chains.size(), keys, new byte[0], List.copyOf(chains));
         }
     }
 }

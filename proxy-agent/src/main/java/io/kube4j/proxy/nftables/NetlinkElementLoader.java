@@ -11,7 +11,10 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -46,9 +49,11 @@ public final class NetlinkElementLoader implements ElementLoader {
     private static final short NFTA_CHAIN_TABLE = 1, NFTA_CHAIN_NAME = 3;
     private static final short NFTA_SET_ELEM_LIST_TABLE = 1, NFTA_SET_ELEM_LIST_SET = 2, NFTA_SET_ELEM_LIST_ELEMENTS = 3;
     private static final short NFTA_LIST_ELEM = 1, NFTA_SET_ELEM_KEY = 1, NFTA_SET_ELEM_DATA = 2, NFTA_DATA_VALUE = 1;
+    private static final short NFTA_DATA_VERDICT = 2, NFTA_VERDICT_CODE = 1, NFTA_VERDICT_CHAIN = 2;
+    private static final int NFT_GOTO = -4;
 
-    /** Elements per message: a nested attribute's length is 16 bits, so a message's element list stays under 64 KiB. */
-    private static final int ELEMENTS_PER_MESSAGE = 1024;
+    /** Bytes of elements per message: a nested attribute's length is 16 bits, so a message's element list stays under 64 KiB. */
+    private static final int LIST_LIMIT = 60_000;
     private static final int HEADER = 16 + 4;
 
     private static final Linker LINKER = Linker.nativeLinker();
@@ -85,40 +90,32 @@ public final class NetlinkElementLoader implements ElementLoader {
     @Override
     public void add(String table, List<SetElements> sets) throws NftRunner.NftException {
         byte[] tableName = cString(table);
-        int size = 2 * HEADER, messages = 0;
-        for (SetElements s : sets) {
-            byte[] setName = cString(s.set());
-            for (int from = 0; from < s.count(); from += ELEMENTS_PER_MESSAGE) {
-                int n = Math.min(ELEMENTS_PER_MESSAGE, s.count() - from);
-                size += HEADER + attr(tableName.length) + attr(setName.length) + 4 + n * element(s);
-                messages++;
-            }
-        }
-        if (messages == 0) return;
+        List<Message> plan = plan(sets);
+        if (plan.isEmpty()) return;
+        int size = 2 * HEADER;
+        for (Message m : plan) size += HEADER + attr(tableName.length) + attr(m.setName.length) + 4 + m.listBytes;
         int fd = open();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment batch = arena.allocate(size, 8);
             ByteBuffer b = batch.asByteBuffer().order(ByteOrder.nativeOrder());
-            int first = sequence, remaining = messages;
+            int first = sequence, remaining = plan.size();
             header(b, 20, NFNL_MSG_BATCH_BEGIN, NLM_F_REQUEST, (byte) 0, (short) NFNL_SUBSYS_NFTABLES);
-            for (SetElements s : sets) {
-                byte[] setName = cString(s.set());
-                int elementSize = element(s);
-                for (int from = 0; from < s.count(); from += ELEMENTS_PER_MESSAGE) {
-                    int n = Math.min(ELEMENTS_PER_MESSAGE, s.count() - from);
-                    int length = HEADER + attr(tableName.length) + attr(setName.length) + 4 + n * elementSize;
-                    // Only the last message asks for an acknowledgement: a refused one is answered in any
-                    // case, and hundreds of acknowledgements could overrun the socket's receive buffer.
-                    boolean last = --remaining == 0;
-                    header(b, length, NFT_MSG_NEWSETELEM, (short) (NLM_F_REQUEST | NLM_F_CREATE | (last ? NLM_F_ACK : 0)), NFPROTO_IPV4, (short) 0);
-                    putAttr(b, NFTA_SET_ELEM_LIST_TABLE, tableName);
-                    putAttr(b, NFTA_SET_ELEM_LIST_SET, setName);
-                    b.putShort((short) (4 + n * elementSize)).putShort((short) (NFTA_SET_ELEM_LIST_ELEMENTS | NLA_F_NESTED));
-                    for (int i = from; i < from + n; i++) {
-                        b.putShort((short) elementSize).putShort((short) (NFTA_LIST_ELEM | NLA_F_NESTED));
-                        putValue(b, NFTA_SET_ELEM_KEY, s.keys(), i * s.keyLength(), s.keyLength());
-                        if (s.dataLength() > 0) putValue(b, NFTA_SET_ELEM_DATA, s.data(), i * s.dataLength(), s.dataLength());
-                    }
+            for (Message m : plan) {
+                SetElements s = m.elements;
+                int length = HEADER + attr(tableName.length) + attr(m.setName.length) + 4 + m.listBytes;
+                // Only the last message asks for an acknowledgement: a refused one is answered in any
+                // case, and hundreds of acknowledgements could overrun the socket's receive buffer.
+                boolean last = --remaining == 0;
+                header(b, length, NFT_MSG_NEWSETELEM, (short) (NLM_F_REQUEST | NLM_F_CREATE | (last ? NLM_F_ACK : 0)), NFPROTO_IPV4, (short) 0);
+                putAttr(b, NFTA_SET_ELEM_LIST_TABLE, tableName);
+                putAttr(b, NFTA_SET_ELEM_LIST_SET, m.setName);
+                b.putShort((short) (4 + m.listBytes)).putShort((short) (NFTA_SET_ELEM_LIST_ELEMENTS | NLA_F_NESTED));
+                for (int i = m.from; i < m.to; i++) {
+                    byte[] chain = s.gotoChains() == null ? null : m.chainNames.get(s.gotoChains().get(i));
+                    b.putShort((short) element(s, chain)).putShort((short) (NFTA_LIST_ELEM | NLA_F_NESTED));
+                    putValue(b, NFTA_SET_ELEM_KEY, s.keys(), i * s.keyLength(), s.keyLength());
+                    if (s.dataLength() > 0) putValue(b, NFTA_SET_ELEM_DATA, s.data(), i * s.dataLength(), s.dataLength());
+                    if (chain != null) putGoto(b, chain);
                 }
             }
             header(b, 20, NFNL_MSG_BATCH_END, NLM_F_REQUEST, (byte) 0, (short) NFNL_SUBSYS_NFTABLES);
@@ -130,12 +127,42 @@ public final class NetlinkElementLoader implements ElementLoader {
             // commit, and the last message's acknowledgement.
             Answers answers = drain(arena, fd, first);
             if (answers.error != null) throw new NftRunner.NftException("adding elements to table ip " + table + " failed: " + answers.error);
-            if (messages > 0 && answers.acks == 0) {
+            if (answers.acks == 0) {
                 throw new NftRunner.NftException("adding elements to table ip " + table + ": no acknowledgement from the kernel");
             }
         } finally {
             close(fd);
         }
+    }
+
+    /** One {@code NFT_MSG_NEWSETELEM}: elements {@code from} (inclusive) to {@code to} of one set, {@code listBytes} of attributes. */
+    private record Message(SetElements elements, byte[] setName, int from, int to, int listBytes, Map<String, byte[]> chainNames) {
+    }
+
+    /**
+     * Splits the elements into messages whose element list stays within {@link #LIST_LIMIT} bytes
+     * (a nested attribute's length is 16 bits); a verdict map's elements differ in size with their
+     * chain's name.
+     */
+    private static List<Message> plan(List<SetElements> sets) {
+        List<Message> out = new ArrayList<>();
+        for (SetElements s : sets) {
+            byte[] setName = cString(s.set());
+            Map<String, byte[]> chainNames = new HashMap<>();
+            if (s.gotoChains() != null) for (String c : s.gotoChains()) chainNames.computeIfAbsent(c, NetlinkElementLoader::cString);
+            int from = 0, bytes = 0;
+            for (int i = 0; i < s.count(); i++) {
+                int e = element(s, s.gotoChains() == null ? null : chainNames.get(s.gotoChains().get(i)));
+                if (bytes + e > LIST_LIMIT) {
+                    out.add(new Message(s, setName, from, i, bytes, chainNames));
+                    from = i;
+                    bytes = 0;
+                }
+                bytes += e;
+            }
+            if (s.count() > from) out.add(new Message(s, setName, from, s.count(), bytes, chainNames));
+        }
+        return out;
     }
 
     @Override
@@ -161,8 +188,10 @@ public final class NetlinkElementLoader implements ElementLoader {
         }
     }
 
-    private static int element(SetElements s) {
-        return 4 + 4 + attr(s.keyLength()) + (s.dataLength() > 0 ? 4 + attr(s.dataLength()) : 0);
+    /** One element's attribute: its key, and its value or verdict ({@code chain}: the target's name as a C string, or null). */
+    private static int element(SetElements s, byte[] chain) {
+        return 4 + 4 + attr(s.keyLength()) + (s.dataLength() > 0 ? 4 + attr(s.dataLength()) : 0)
+                + (chain != null ? 4 + 4 + attr(4) + attr(chain.length) : 0);
     }
 
     private static int attr(int payload) {
@@ -188,6 +217,16 @@ public final class NetlinkElementLoader implements ElementLoader {
         b.putShort((short) (4 + attr(length))).putShort((short) (type | NLA_F_NESTED));
         b.putShort((short) (4 + length)).putShort(NFTA_DATA_VALUE).put(source, offset, length);
         pad(b, length);
+    }
+
+    /** A nested NFTA_SET_ELEM_DATA holding the verdict {@code goto CHAIN} ({@code chain} a C string). */
+    private static void putGoto(ByteBuffer b, byte[] chain) {
+        int verdict = attr(4) + attr(chain.length);
+        b.putShort((short) (4 + 4 + verdict)).putShort((short) (NFTA_SET_ELEM_DATA | NLA_F_NESTED));
+        b.putShort((short) (4 + verdict)).putShort((short) (NFTA_DATA_VERDICT | NLA_F_NESTED));
+        // The verdict code is a 32-bit number in network byte order.
+        b.putShort((short) 8).putShort(NFTA_VERDICT_CODE).putInt(ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN ? NFT_GOTO : Integer.reverseBytes(NFT_GOTO));
+        putAttr(b, NFTA_VERDICT_CHAIN, chain);
     }
 
     private static void pad(ByteBuffer b, int length) {
