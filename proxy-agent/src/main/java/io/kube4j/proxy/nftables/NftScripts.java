@@ -31,47 +31,47 @@ public final class NftScripts {
      * endpoints (a refused connection rather than a timeout), and the node-port guard.
      */
     public static List<String> skeleton(String table) {
-        List<String> all = new ArrayList<>(skeletonWithoutHooks(table, 0));
+        List<String> all = new ArrayList<>(skeletonWithoutHooks(table, Map.of()));
         all.addAll(hooks(table));
         return all;
     }
 
     /**
-     * The skeleton without its base chains: nothing in it sees a packet yet. {@code bulkSize} &gt; 0
-     * declares the two sets that grow with the endpoints ({@code backends}, {@code hairpin}) with
-     * that many elements at most: a set of known size is a hash table of fixed size, into which the
-     * kernel adds an element at a third of the cost of a resizable one (measured: 200,000 elements,
-     * 0.54 s of kernel time without a size, 0.19 s with one).
+     * The skeleton without its base chains: nothing in it sees a packet yet. {@code sizes} declares
+     * sets and maps that grow with the Services and endpoints with that many elements at most
+     * (see {@link #bulkSizes}; empty: none sized): a set of known size is a hash table of fixed
+     * size, into which the kernel adds an element at a third of the cost of a resizable one
+     * (measured: 200,000 elements, 0.54 s of kernel time without a size, 0.19 s with one).
      */
-    static List<String> skeletonWithoutHooks(String table, int bulkSize) {
+    static List<String> skeletonWithoutHooks(String table, Map<String, Integer> sizes) {
         String t = "ip " + table;
-        String size = bulkSize > 0 ? " size " + bulkSize + " ;" : "";
+        java.util.function.Function<String, String> size = set -> sizes.containsKey(set) ? " size " + sizes.get(set) + " ;" : "";
+        // Endpoint lists: a list's number (the conntrack mark) . index → the endpoint's address and port,
+        // a map per protocol. Read only by the pick chains, one rule each: every rule naming a map is a
+        // binding the kernel checks each element added against (measured: 10,000 such rules took a full
+        // sync from 0.6 s to 15 s of kernel time).
+        String backends = "add map " + t + " %s { typeof ct mark . numgen random mod 2 : ip daddr . %s dport ;%s }";
         return List.of(
                 "add table " + t,
                 "add set " + t + " nodeport-ips { type ipv4_addr ; }",
-                "add set " + t + " hairpin { type ipv4_addr . ipv4_addr ;" + size + " }",
+                "add set " + t + " hairpin { type ipv4_addr . ipv4_addr ;" + size.apply(NftablesRenderer.HAIRPIN) + " }",
                 "add set " + t + " known-nodeports { type inet_proto . inet_service ; }",
-                "add map " + t + " service-ips { type ipv4_addr . inet_proto . inet_service : verdict ; }",
+                "add map " + t + " service-ips { type ipv4_addr . inet_proto . inet_service : verdict ;" + size.apply(NftablesRenderer.SERVICE_IPS) + " }",
+                "add map " + t + " service-marks { type ipv4_addr . inet_proto . inet_service : mark ;" + size.apply(NftablesRenderer.SERVICE_MARKS) + " }",
                 "add map " + t + " service-nodeports { type inet_proto . inet_service : verdict ; }",
                 "add map " + t + " no-endpoint-services { type ipv4_addr . inet_proto . inet_service : verdict ; }",
                 "add map " + t + " no-endpoint-nodeports { type inet_proto . inet_service : verdict ; }",
-                // Endpoint slots: the conntrack mark a Service's chain chose → the endpoint's address and port.
-                "add map " + t + " backends { typeof ct mark : ip daddr . tcp dport ;" + size + " }",
-                // One rule per protocol reads the map: every further rule naming it would cost the kernel
-                // time in proportion to its elements (measured: 10,000 such rules took a full sync from
-                // 0.6 s to 15 s of kernel time).
-                "add chain " + t + " dispatch-tcp",
-                "add rule " + t + " dispatch-tcp meta l4proto tcp dnat ip addr . port to ct mark map @backends",
-                "add chain " + t + " dispatch-udp",
-                "add rule " + t + " dispatch-udp meta l4proto udp dnat ip addr . port to ct mark map @backends",
-                "add chain " + t + " dispatch-sctp",
-                "add rule " + t + " dispatch-sctp meta l4proto sctp dnat ip addr . port to ct mark map @backends",
+                String.format(backends, NftablesRenderer.BACKENDS_TCP, "tcp", size.apply(NftablesRenderer.BACKENDS_TCP)),
+                String.format(backends, NftablesRenderer.BACKENDS_UDP, "udp", size.apply(NftablesRenderer.BACKENDS_UDP)),
+                String.format(backends, NftablesRenderer.BACKENDS_SCTP, "sctp", size.apply(NftablesRenderer.BACKENDS_SCTP)),
                 "add chain " + t + " mark-for-masquerade",
                 "add rule " + t + " mark-for-masquerade meta mark set meta mark | 0x4000",
                 "add chain " + t + " reject-chain",
                 "add rule " + t + " reject-chain meta l4proto tcp reject with tcp reset",
                 "add rule " + t + " reject-chain reject",
                 "add chain " + t + " services",
+                // A cluster IP's list number first, as the mark its pick chain reads.
+                "add rule " + t + " services ct mark set ip daddr . meta l4proto . th dport map @service-marks",
                 "add rule " + t + " services ip daddr . meta l4proto . th dport vmap @service-ips",
                 "add rule " + t + " services ip daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports",
                 "add chain " + t + " endpoints-check",
@@ -108,33 +108,34 @@ public final class NftScripts {
      * Written straight from the fragments, in their order, with no merged or sorted copy of the
      * ruleset in between: at 10,000 Services that copy cost more than writing the script.
      * Within the script, sets and chains come before the rules that name them, and the rules
-     * before the elements whose verdicts jump to the chains.
+     * before the elements whose verdicts jump to the chains. {@code sharedChains} are the pick
+     * chains the fragments use, with their rules.
      */
-    public static String full(String table, Collection<NftablesRenderer.Fragment> fragments,
+    public static String full(String table, Collection<NftablesRenderer.Fragment> fragments, Map<String, List<String>> sharedChains,
                               Collection<String> hairpinIps, Collection<String> nodePortAddresses) {
         StringBuilder sb = new StringBuilder(64 * 1024 + fragments.size() * 512);
-        int size = bulkSize(fragments, hairpinIps.size());
+        Map<String, Integer> sizes = bulkSizes(fragments, hairpinIps.size());
         // "add" first so that "delete" cannot fail on a fresh host.
         line(sb, "add table ip " + table);
         line(sb, "delete table ip " + table);
-        skeletonWithoutHooks(table, size).forEach(l -> line(sb, l));
+        skeletonWithoutHooks(table, sizes).forEach(l -> line(sb, l));
         hooks(table).forEach(l -> line(sb, l));
-        body(sb, table, fragments, hairpinIps, nodePortAddresses, true);
+        body(sb, table, fragments, sharedChains, hairpinIps, nodePortAddresses, true);
         return sb.toString();
     }
 
     /**
      * The first of the three transactions of a staged full sync: {@code table} made anew with
-     * everything but its base chains and the elements of {@code backends} and {@code hairpin}
-     * (which {@link ElementLoader} adds next); no packet sees any of it yet.
+     * everything but its base chains and the elements {@link BulkElements} holds (which
+     * {@link ElementLoader} adds next); no packet sees any of it yet.
      */
-    public static String staged(String table, Collection<NftablesRenderer.Fragment> fragments,
+    public static String staged(String table, Collection<NftablesRenderer.Fragment> fragments, Map<String, List<String>> sharedChains,
                                 int hairpinCount, Collection<String> nodePortAddresses) {
-        StringBuilder sb = new StringBuilder(64 * 1024 + fragments.size() * 256);
+        StringBuilder sb = new StringBuilder(64 * 1024 + fragments.size() * 16);
         line(sb, "add table ip " + table);
         line(sb, "delete table ip " + table);
-        skeletonWithoutHooks(table, bulkSize(fragments, hairpinCount)).forEach(l -> line(sb, l));
-        body(sb, table, fragments, List.of(), nodePortAddresses, false);
+        skeletonWithoutHooks(table, bulkSizes(fragments, hairpinCount)).forEach(l -> line(sb, l));
+        body(sb, table, fragments, sharedChains, List.of(), nodePortAddresses, false);
         return sb.toString();
     }
 
@@ -152,28 +153,44 @@ public final class NftScripts {
     }
 
     /**
-     * The most elements {@code backends} and {@code hairpin} may hold: at least twice what they hold
-     * now (rounded up to a power of two, 65,536 at least), so that incremental syncs have room to
-     * grow. A sync that would overfill them fails ("set is full") and the full sync after it sizes
-     * them anew.
+     * The sizes of the sets that grow with the Services and endpoints (the endpoint lists of TCP
+     * and UDP, the hairpin set, the cluster IPs' maps), each by {@link #bulkSize} of what it holds
+     * now; SCTP's endpoint lists, rare, stay a resizable hash.
      */
-    static int bulkSize(Collection<NftablesRenderer.Fragment> fragments, int hairpinCount) {
-        long backends = 0;
+    static Map<String, Integer> bulkSizes(Collection<NftablesRenderer.Fragment> fragments, int hairpinCount) {
+        long tcp = 0, udp = 0, services = 0, marks = 0;
         for (NftablesRenderer.Fragment f : fragments) {
-            java.util.SortedMap<String, String> slots = f.elements().get(NftablesRenderer.BACKENDS);
-            if (slots != null) backends += slots.size();
+            tcp += f.elements().get(NftablesRenderer.BACKENDS_TCP).size();
+            udp += f.elements().get(NftablesRenderer.BACKENDS_UDP).size();
+            services += f.elements().get(NftablesRenderer.SERVICE_IPS).size();
+            marks += f.elements().get(NftablesRenderer.SERVICE_MARKS).size();
         }
-        long most = Math.max(backends, hairpinCount);
-        return (int) Math.min(1L << 30, Math.max(1L << 16, Long.highestOneBit(Math.max(1, most)) << 2));
+        return Map.of(NftablesRenderer.BACKENDS_TCP, bulkSize(tcp), NftablesRenderer.BACKENDS_UDP, bulkSize(udp),
+                NftablesRenderer.HAIRPIN, bulkSize(hairpinCount), NftablesRenderer.SERVICE_IPS, bulkSize(services),
+                NftablesRenderer.SERVICE_MARKS, bulkSize(marks));
+    }
+
+    /**
+     * The most elements a sized set holding {@code count} may hold: at least twice that (rounded
+     * up to a power of two, 65,536 at least), so that incremental syncs have room to grow. A sync
+     * that would overfill a set fails ("set is full") and the full sync after it sizes them anew.
+     */
+    static int bulkSize(long count) {
+        return (int) Math.min(1L << 30, Math.max(1L << 16, Long.highestOneBit(Math.max(1, count)) << 2));
     }
 
     private static void body(StringBuilder sb, String table, Collection<NftablesRenderer.Fragment> fragments,
-                             Collection<String> hairpinIps, Collection<String> nodePortAddresses, boolean bulk) {
+                             Map<String, List<String>> sharedChains, Collection<String> hairpinIps,
+                             Collection<String> nodePortAddresses, boolean bulk) {
         String t = "ip " + table;
+        for (String name : sharedChains.keySet()) sb.append("add chain ").append(t).append(' ').append(name).append('\n');
         for (NftablesRenderer.Fragment f : fragments) {
             f.sets().forEach((name, body) -> sb.append("add set ").append(t).append(' ').append(name).append(' ').append(body).append('\n'));
             for (String name : f.chains().keySet()) sb.append("add chain ").append(t).append(' ').append(name).append('\n');
         }
+        sharedChains.forEach((name, rules) -> {
+            for (String r : rules) sb.append("add rule ").append(t).append(' ').append(name).append(' ').append(r).append('\n');
+        });
         for (NftablesRenderer.Fragment f : fragments) {
             f.chains().forEach((name, rules) -> {
                 for (String r : rules) sb.append("add rule ").append(t).append(' ').append(name).append(' ').append(r).append('\n');
@@ -182,7 +199,7 @@ public final class NftScripts {
         Map<String, ElementLines> bySet = new LinkedHashMap<>();
         for (NftablesRenderer.Fragment f : fragments) {
             f.elements().forEach((set, elements) -> {
-                if (elements.isEmpty() || !bulk && set.equals(NftablesRenderer.BACKENDS)) return;
+                if (elements.isEmpty() || !bulk && BulkElements.SETS.contains(set)) return;
                 ElementLines lines = bySet.computeIfAbsent(set, s -> new ElementLines("add element " + t + " " + s));
                 elements.forEach(lines::add);
             });

@@ -8,12 +8,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -35,36 +37,33 @@ public final class NftablesBackend implements ProxyBackend {
     private String live;
     /** What the kernel holds, per Service port, after the last successful sync; null before it or after a failure. */
     private Map<ServicePortName, Applied> applied;
+    /** How many Service ports use each hairpin address and each shared chain (by name, with its rules). */
     private Map<String, Integer> hairpinRefs;
-    private SlotAllocator slots;
+    private Map<String, Integer> chainRefs;
+    private BalancerIds ids;
     private List<String> nodePortAddresses;
     private long lastSize;
 
-    private record Applied(ServicePortRules rules, NftablesRenderer.Fragment fragment,
-                           long clusterBase, int clusterSlots, long localBase, int localSlots) {
+    private record Applied(ServicePortRules rules, NftablesRenderer.Fragment fragment, long clusterId, long localId) {
     }
 
-    /** Renders {@code s}, keeping {@code old}'s slot blocks where the endpoints still fit (then its rule is unchanged). */
-    private static Applied render(ServicePortRules s, Applied old, SlotAllocator slots, List<Runnable> releases) {
-        int clusterSlots = NftablesRenderer.clusterSlots(s);
-        int localSlots = NftablesRenderer.localSlots(s);
-        long cluster = old == null ? block(clusterSlots, -1, 0, slots, releases)
-                : block(clusterSlots, old.clusterBase, old.clusterSlots, slots, releases);
-        long local = old == null ? block(localSlots, -1, 0, slots, releases)
-                : block(localSlots, old.localBase, old.localSlots, slots, releases);
-        return new Applied(s, NftablesRenderer.fragment(s, cluster, local), cluster, clusterSlots, local, localSlots);
+    /** Renders {@code s}, keeping {@code old}'s list numbers where it still balances the same lists. */
+    private static Applied render(ServicePortRules s, Applied old, BalancerIds ids, List<Runnable> releases) {
+        long cluster = id(NftablesRenderer.balancesCluster(s), old == null ? -1 : old.clusterId, ids, releases);
+        long local = id(NftablesRenderer.balancesLocal(s), old == null ? -1 : old.localId, ids, releases);
+        return new Applied(s, NftablesRenderer.fragment(s, cluster, local), cluster, local);
     }
 
-    /** The block for {@code count} slots: the old one while the count fits its size, else a new one (and the old released). */
-    private static long block(int count, long oldBase, int oldCount, SlotAllocator slots, List<Runnable> releases) {
-        if (oldBase >= 0 && count > 0 && SlotAllocator.capacity(oldCount) == SlotAllocator.capacity(count)) return oldBase;
-        if (oldBase >= 0) releases.add(() -> slots.release(oldBase, oldCount));
-        return count > 0 ? slots.allocate(count) : -1;
+    /** The list number a port needs ({@code needed}) given the one it had ({@code old}, -1 for none): kept, new or released. */
+    private static long id(boolean needed, long old, BalancerIds ids, List<Runnable> releases) {
+        if (needed) return old >= 0 ? old : ids.allocate();
+        if (old >= 0) releases.add(() -> ids.release(old));
+        return -1;
     }
 
-    private static void releaseAll(Applied old, SlotAllocator slots, List<Runnable> releases) {
-        if (old.clusterBase >= 0) releases.add(() -> slots.release(old.clusterBase, old.clusterSlots));
-        if (old.localBase >= 0) releases.add(() -> slots.release(old.localBase, old.localSlots));
+    private static void releaseAll(Applied old, BalancerIds ids, List<Runnable> releases) {
+        if (old.clusterId >= 0) releases.add(() -> ids.release(old.clusterId));
+        if (old.localId >= 0) releases.add(() -> ids.release(old.localId));
     }
 
     public NftablesBackend(String table, NftRunner nft) {
@@ -101,49 +100,56 @@ public final class NftablesBackend implements ProxyBackend {
     @Override
     public void sync(ProxyRules rules) throws NftRunner.NftException {
         boolean full = applied == null;
-        // Blocks freed by this sync are reused only by later syncs: within one transaction a
-        // freed slot may still be in use until the elements are replaced.
+        // Numbers freed by this sync are reused only by later syncs: within one transaction a
+        // freed number may still be in use until the elements are replaced.
         List<Runnable> releases = new ArrayList<>();
         Map<ServicePortName, Applied> next;
-        Map<String, Integer> nextRefs;
-        SlotAllocator allocator;
+        Map<String, Integer> nextHairpin, nextChains;
+        BalancerIds allocator;
         String script;
         if (full) {
-            allocator = new SlotAllocator();
+            allocator = new BalancerIds();
             next = new HashMap<>(rules.services().size() * 2);
-            nextRefs = new HashMap<>();
+            nextHairpin = new HashMap<>();
+            nextChains = new HashMap<>();
+            TreeMap<String, List<String>> shared = new TreeMap<>();
             List<NftablesRenderer.Fragment> fragments = new ArrayList<>(rules.services().size());
             for (ServicePortRules s : rules.services()) {
                 Applied a = render(s, null, allocator, releases);
                 next.put(s.name(), a);
                 fragments.add(a.fragment);
-                for (String ip : a.fragment.hairpinIps()) nextRefs.merge(ip, 1, Integer::sum);
+                for (String ip : a.fragment.hairpinIps()) nextHairpin.merge(ip, 1, Integer::sum);
+                a.fragment.sharedChains().forEach((name, chainRules) -> {
+                    if (nextChains.merge(name, 1, Integer::sum) == 1) shared.put(name, chainRules);
+                });
             }
             if (loader != null) {
                 applied = null;
                 try {
-                    lastSize = staged(fragments, nextRefs.keySet(), rules.nodePortAddresses());
+                    lastSize = staged(fragments, shared, nextHairpin.keySet(), rules.nodePortAddresses());
                 } catch (NftRunner.NftException e) {
                     log.warn("nftables staged full sync failed; the next sync replaces the table whole: {}", e.getMessage());
                     throw e;
                 }
                 applied = next;
-                hairpinRefs = nextRefs;
-                slots = allocator;
+                hairpinRefs = nextHairpin;
+                chainRefs = nextChains;
+                ids = allocator;
                 nodePortAddresses = rules.nodePortAddresses();
                 return;
             }
-            script = NftScripts.full(table, fragments, nextRefs.keySet(), rules.nodePortAddresses());
+            script = NftScripts.full(table, fragments, shared, nextHairpin.keySet(), rules.nodePortAddresses());
         } else {
             // The maps are changed in place: a failed sync drops them (the next one is full), and
             // copying them would cost as much as the whole diff at 10,000 Services.
-            allocator = slots;
+            allocator = ids;
             next = applied;
-            nextRefs = hairpinRefs;
+            nextHairpin = hairpinRefs;
+            nextChains = chainRefs;
             List<NftablesRenderer.Fragment> before = new ArrayList<>();
             List<NftablesRenderer.Fragment> after = new ArrayList<>();
-            // Hairpin reference counts before this sync, of the addresses it touches.
-            Map<String, Integer> countBefore = new HashMap<>();
+            // Reference counts before this sync, of the hairpin addresses and shared chains it touches.
+            Refs hairpin = new Refs(nextHairpin), chains = new Refs(nextChains);
             int kept = 0, added = 0;
             for (ServicePortRules s : rules.services()) {
                 Applied old = next.get(s.name());
@@ -153,16 +159,18 @@ public final class NftablesBackend implements ProxyBackend {
                 if (old != null && old.rules.equals(s)) {
                     // Equal but another instance (a full computation's): remember this one, so that the
                     // next sync's identity test holds.
-                    next.put(s.name(), new Applied(s, old.fragment, old.clusterBase, old.clusterSlots, old.localBase, old.localSlots));
+                    next.put(s.name(), new Applied(s, old.fragment, old.clusterId, old.localId));
                     continue;
                 }
                 Applied a = render(s, old, allocator, releases);
                 next.put(s.name(), a);
                 after.add(a.fragment);
-                count(a.fragment, 1, nextRefs, countBefore);
+                hairpin.count(a.fragment.hairpinIps(), 1);
+                chains.count(a.fragment.sharedChains(), 1);
                 if (old != null) {
                     before.add(old.fragment);
-                    count(old.fragment, -1, nextRefs, countBefore);
+                    hairpin.count(old.fragment.hairpinIps(), -1);
+                    chains.count(old.fragment.sharedChains(), -1);
                 } else {
                     added++;
                 }
@@ -175,24 +183,20 @@ public final class NftablesBackend implements ProxyBackend {
                     if (wanted.contains(gone.rules.name())) continue;
                     releaseAll(gone, allocator, releases);
                     before.add(gone.fragment);
-                    count(gone.fragment, -1, nextRefs, countBefore);
+                    hairpin.count(gone.fragment.hairpinIps(), -1);
+                    chains.count(gone.fragment.sharedChains(), -1);
                     it.remove();
                 }
             }
-            // Only the hairpin elements whose count crossed zero change in the kernel.
-            TreeSet<String> hairpinGone = new TreeSet<>();
-            TreeSet<String> hairpinNew = new TreeSet<>();
-            countBefore.forEach((ip, was) -> {
-                int now = nextRefs.getOrDefault(ip, 0);
-                if (was > 0 && now <= 0) hairpinGone.add(ip);
-                if (was <= 0 && now > 0) hairpinNew.add(ip);
-                if (now <= 0) nextRefs.remove(ip);
-            });
+            // Only the hairpin elements and shared chains whose count crossed zero change in the kernel.
             List<String> oldAddresses = Objects.equals(nodePortAddresses, rules.nodePortAddresses()) ? List.of() : nodePortAddresses;
             List<String> newAddresses = Objects.equals(nodePortAddresses, rules.nodePortAddresses()) ? List.of() : rules.nodePortAddresses();
+            TreeMap<String, List<String>> chainsGone = new TreeMap<>(), chainsNew = new TreeMap<>();
+            chains.gone().forEach(name -> chainsGone.put(name, chains.rules.get(name)));
+            chains.added().forEach(name -> chainsNew.put(name, chains.rules.get(name)));
             script = NftScripts.incremental(live,
-                    NftablesRenderer.merge(before, hairpinGone, oldAddresses),
-                    NftablesRenderer.merge(after, hairpinNew, newAddresses));
+                    NftablesRenderer.merge(before, hairpin.gone(), oldAddresses, chainsGone),
+                    NftablesRenderer.merge(after, hairpin.added(), newAddresses, chainsNew));
         }
         applied = null;
         if (!script.isEmpty()) {
@@ -204,8 +208,9 @@ public final class NftablesBackend implements ProxyBackend {
             }
         }
         applied = next;
-        hairpinRefs = nextRefs;
-        slots = allocator;
+        hairpinRefs = nextHairpin;
+        chainRefs = nextChains;
+        ids = allocator;
         releases.forEach(Runnable::run);
         nodePortAddresses = rules.nodePortAddresses();
         lastSize = lines(script);
@@ -217,10 +222,46 @@ public final class NftablesBackend implements ProxyBackend {
         return n;
     }
 
-    private static void count(NftablesRenderer.Fragment f, int delta, Map<String, Integer> refs, Map<String, Integer> countBefore) {
-        for (String ip : f.hairpinIps()) {
-            countBefore.putIfAbsent(ip, refs.getOrDefault(ip, 0));
-            refs.merge(ip, delta, Integer::sum);
+    /**
+     * Reference counts changed in place by one incremental sync, remembering each touched name's
+     * count before it: what crossed zero is what the kernel must add or delete.
+     */
+    private static final class Refs {
+        private final Map<String, Integer> counts;
+        private final Map<String, Integer> before = new HashMap<>();
+        /** The rules of the shared chains counted (the fragments' own, for the chains added). */
+        final Map<String, List<String>> rules = new HashMap<>();
+
+        Refs(Map<String, Integer> counts) {
+            this.counts = counts;
+        }
+
+        void count(Collection<String> names, int delta) {
+            for (String name : names) {
+                before.putIfAbsent(name, counts.getOrDefault(name, 0));
+                if (counts.merge(name, delta, Integer::sum) <= 0) counts.remove(name);
+            }
+        }
+
+        void count(Map<String, List<String>> chains, int delta) {
+            count(chains.keySet(), delta);
+            chains.forEach(rules::putIfAbsent);
+        }
+
+        TreeSet<String> gone() {
+            TreeSet<String> out = new TreeSet<>();
+            before.forEach((name, was) -> {
+                if (was > 0 && counts.getOrDefault(name, 0) <= 0) out.add(name);
+            });
+            return out;
+        }
+
+        TreeSet<String> added() {
+            TreeSet<String> out = new TreeSet<>();
+            before.forEach((name, was) -> {
+                if (was <= 0 && counts.getOrDefault(name, 0) > 0) out.add(name);
+            });
+            return out;
         }
     }
 
@@ -237,12 +278,13 @@ public final class NftablesBackend implements ProxyBackend {
      * the kernel (the one with the base chains), since a table from an earlier process may hold
      * either. Returns the statements and elements sent.
      */
-    private long staged(List<NftablesRenderer.Fragment> fragments, Set<String> hairpin, List<String> addresses) throws NftRunner.NftException {
+    private long staged(List<NftablesRenderer.Fragment> fragments, Map<String, List<String>> shared, Set<String> hairpin,
+                        List<String> addresses) throws NftRunner.NftException {
         String alternate = alternate(table);
         String current = loader.hasChain(alternate, HOOKED_CHAIN) ? alternate : table;
         String target = current.equals(table) && loader.hasChain(table, HOOKED_CHAIN) ? alternate : table;
         String replaced = target.equals(table) ? alternate : table;
-        String build = NftScripts.staged(target, fragments, hairpin.size(), addresses);
+        String build = NftScripts.staged(target, fragments, shared, hairpin.size(), addresses);
         List<ElementLoader.SetElements> bulk = BulkElements.of(fragments, hairpin);
         String activate = NftScripts.activate(target, replaced);
         nft.run(build);

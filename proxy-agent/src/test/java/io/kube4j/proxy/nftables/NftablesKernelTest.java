@@ -63,6 +63,7 @@ class NftablesKernelTest {
         netns.echoServer(pods, POD_A, 8080, "a");
         netns.echoServer(pods, POD_B, 8080, "b");
         netns.echoServer(pods, POD_B, 8081, "b-8081");
+        netns.udpEchoServer(pods, POD_A, 5353, "dns-a");
         netns.udpEchoServer(pods, POD_B, 5353, "dns-b");
         backend = newBackend();
     }
@@ -134,6 +135,43 @@ class NftablesKernelTest {
                 List.of(), List.of(new Backend(POD_B, 5353)), false, List.of(), 0);
         backend.sync(new ProxyRules(List.of(dns), List.of(NODE_POD_SIDE)));
         assertThat(netns.udp(node, "10.96.0.10", 53)).isEqualTo("dns-b");
+
+        ServicePortRules two = new ServicePortRules(dns.name(), "10.96.0.10", 53, 0, List.of(),
+                List.of(new Backend(POD_A, 5353), new Backend(POD_B, 5353)), false, List.of(), 0);
+        backend.sync(new ProxyRules(List.of(two), List.of(NODE_POD_SIDE)));
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 40 && seen.size() < 2; i++) seen.add(netns.udp(node, "10.96.0.10", 53));
+        assertThat(seen).as("each new flow may go to either endpoint").containsExactlyInAnyOrder("dns-a", "dns-b");
+    }
+
+    @Test
+    void servicesWithTheSameEndpointCountShareOnePickChainWhichGoesWithTheLastOfThem() throws Exception {
+        ServicePortRules first = service("first", "10.96.100.20", 0, both(), false, List.of(), 0, List.of());
+        ServicePortRules second = service("second", "10.96.100.21", 0, both(), false, List.of(), 0, List.of());
+        backend.sync(rules(first, second));
+        assertThat(chains()).contains("pick-tcp-2").doesNotContain("pick-tcp-1");
+        for (String vip : List.of("10.96.100.20", "10.96.100.21")) {
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < 40 && seen.size() < 2; i++) seen.add(netns.get(node, vip, 80).split(" ")[0]);
+            assertThat(seen).as("both endpoints answer through " + vip).containsExactlyInAnyOrder("a", "b");
+        }
+
+        // One of them down to one endpoint: its own pick chain, the other keeps the shared one.
+        ServicePortRules secondOnB = service("second", "10.96.100.21", 0, List.of(new Backend(POD_B, 8080)), false, List.of(), 0, List.of());
+        backend.sync(rules(first, secondOnB));
+        assertThat(chains()).contains("pick-tcp-1", "pick-tcp-2");
+        for (int i = 0; i < 6; i++) assertThat(netns.get(node, "10.96.100.21", 80)).startsWith("b ");
+
+        // The last Service with two endpoints gone: its pick chain goes too.
+        backend.sync(rules(secondOnB));
+        assertThat(chains()).contains("pick-tcp-1").doesNotContain("pick-tcp-2");
+        assertThat(netns.getExitCode(node, "10.96.100.20", 80)).as("the deleted Service's address answers no more").isNotZero();
+        assertThat(netns.get(node, "10.96.100.21", 80)).startsWith("b ");
+    }
+
+    /** The chains of whichever kube4j table the back end uses. */
+    private String chains() throws Exception {
+        return netns.tryExec(node, "nft", "list", "chains", "ip").output();
     }
 
     @Test
@@ -183,21 +221,62 @@ class NftablesKernelTest {
     @Test
     void theElementLoaderAddsElementsAsNftWouldAndReportsTheKernelsRefusal() throws Exception {
         NetworkNamespaces.Result made = netns.tryExec(node, "sh", "-c", "printf '%s\\n' 'add table ip loader-test'"
-                + " 'add map ip loader-test slots { typeof ct mark : ip daddr . tcp dport ; }'"
-                + " 'add set ip loader-test pairs { type ipv4_addr . ipv4_addr ; }' | nft -f -");
+                + " 'add map ip loader-test slots { typeof ct mark . numgen random mod 2 : ip daddr . th dport ; }'"
+                + " 'add set ip loader-test pairs { type ipv4_addr . ipv4_addr ; }'"
+                + " 'add map ip loader-test marks { type ipv4_addr . inet_proto . inet_service : mark ; }'"
+                + " 'add map ip loader-test verdicts { type ipv4_addr . inet_proto . inet_service : verdict ; }'"
+                + " 'add chain ip loader-test pick-udp-10' 'add chain ip loader-test a-chain-with-a-long-name-ns/name/tcp/http'"
+                + " | nft -f -");
         assertThat(made.exitCode()).as(made.output()).isZero();
         NetlinkElementLoader loader = new NetlinkElementLoader(node);
-        byte[] slots = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt(16).array();
+        byte[] slots = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder()).putInt(16).putInt(3).array();
         byte[] target = {10, (byte) 200, 0, 2, 0x1f, (byte) 0x90, 0, 0};
         byte[] pair = {10, (byte) 200, 0, 2, 10, (byte) 200, 0, 2};
-        loader.add("loader-test", List.of(new ElementLoader.SetElements("slots", 4, 8, 1, slots, target),
-                new ElementLoader.SetElements("pairs", 8, 0, 1, pair, new byte[0])));
+        byte[] udpKey = {10, 96, 0, 10, 17, 0, 0, 0, 0, 53, 0, 0};
+        byte[] tcpKey = {10, 96, 0, 11, 6, 0, 0, 0, 0, 80, 0, 0};
+        byte[] mark = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt(16).array();
+        byte[] keys = java.nio.ByteBuffer.allocate(24).put(udpKey).put(tcpKey).array();
+        loader.add("loader-test", List.of(new ElementLoader.SetElements("slots", 8, 8, 1, slots, target),
+                new ElementLoader.SetElements("pairs", 8, 0, 1, pair, new byte[0]),
+                new ElementLoader.SetElements("marks", 12, 4, 1, udpKey, mark),
+                ElementLoader.SetElements.gotos("verdicts", 12, keys, List.of("pick-udp-10", "a-chain-with-a-long-name-ns/name/tcp/http"))));
         String listed = netns.tryExec(node, "nft", "list", "table", "ip", "loader-test").output();
-        assertThat(listed).contains("0x00000010 : 10.200.0.2 . 8080").contains("10.200.0.2 . 10.200.0.2");
+        assertThat(listed).contains("0x00000010 . 3 : 10.200.0.2 . 8080").contains("10.200.0.2 . 10.200.0.2")
+                .contains("10.96.0.10 . udp . 53 : 0x00000010")
+                .contains("10.96.0.10 . udp . 53 : goto pick-udp-10")
+                .contains("10.96.0.11 . tcp . 80 : goto a-chain-with-a-long-name-ns/name/tcp/http");
         assertThat(loader.hasChain("loader-test", "none")).isFalse();
 
-        assertThatThrownBy(() -> loader.add("loader-test", List.of(new ElementLoader.SetElements("absent", 4, 0, 1, slots, new byte[0]))))
+        assertThatThrownBy(() -> loader.add("loader-test", List.of(new ElementLoader.SetElements("absent", 4, 0, 1, mark, new byte[0]))))
                 .isInstanceOf(NftRunner.NftException.class).hasMessageContaining("errno 2");
+        assertThatThrownBy(() -> loader.add("loader-test", List.of(ElementLoader.SetElements.gotos("verdicts", 12, udpKey, List.of("no-such-chain")))))
+                .as("a verdict naming no chain").isInstanceOf(NftRunner.NftException.class);
         netns.exec(node, "nft", "delete", "table", "ip", "loader-test");
+    }
+
+    @Test
+    void theElementLoaderSplitsAVerdictMapOfManyLongNamedChainsIntoMessages() throws Exception {
+        StringBuilder script = new StringBuilder("add table ip loader-split\n"
+                + "add map ip loader-split verdicts { type ipv4_addr . inet_proto . inet_service : verdict ; }\n");
+        int count = 3000;
+        java.nio.ByteBuffer keys = java.nio.ByteBuffer.allocate(count * 12);
+        List<String> targets = new java.util.ArrayList<>();
+        String longName = "x".repeat(200);
+        for (int i = 0; i < count; i++) {
+            String chain = longName + (i % 50);
+            if (i < 50) script.append("add chain ip loader-split ").append(chain).append('\n');
+            keys.put(new byte[]{10, 97, (byte) (i >> 8), (byte) i, 6, 0, 0, 0, 0, 80, 0, 0});
+            targets.add(chain);
+        }
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("split", ".nft");
+        java.nio.file.Files.writeString(file, script);
+        netns.exec(node, "nft", "-f", file.toString());
+        java.nio.file.Files.delete(file);
+        // 3,000 elements of ~240 bytes: far more than one message's 64 KiB of elements.
+        new NetlinkElementLoader(node).add("loader-split", List.of(ElementLoader.SetElements.gotos("verdicts", 12, keys.array(), targets)));
+        String listed = netns.tryExec(node, "nft", "list", "map", "ip", "loader-split", "verdicts").output();
+        assertThat(listed.split("goto ", -1)).hasSize(count + 1);
+        assertThat(listed).contains("10.97.11.183 . tcp . 80 : goto " + longName + (2999 % 50));
+        netns.exec(node, "nft", "delete", "table", "ip", "loader-split");
     }
 }
