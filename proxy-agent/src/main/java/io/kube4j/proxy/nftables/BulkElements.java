@@ -84,11 +84,20 @@ final class BulkElements {
         return n;
     }
 
-    /** "ID . INDEX" as ID in the high 32 bits and INDEX in the low ones. */
+    /** "ID . INDEX" (as the renderer writes it) as ID in the high 32 bits and INDEX in the low ones; one pass, it runs once per endpoint. */
     static long listAndIndex(String key) {
-        int dot = key.indexOf(" . ");
-        if (dot < 0) throw new IllegalArgumentException("not ID . INDEX: " + key);
-        return Long.parseLong(key, 0, dot, 10) << 32 | Long.parseLong(key, dot + 3, key.length(), 10);
+        long id = 0, index = 0;
+        int i = 0, n = key.length();
+        for (char c; i < n && (c = key.charAt(i)) != ' '; i++) id = id * 10 + digit(c, key);
+        if (i == 0 || i + 3 >= n || !key.startsWith(" . ", i)) throw new IllegalArgumentException("not ID . INDEX: " + key);
+        for (i += 3; i < n; i++) index = index * 10 + digit(key.charAt(i), key);
+        if (id >>> 32 != 0 || index >>> 32 != 0) throw new IllegalArgumentException("out of range: " + key);
+        return id << 32 | index;
+    }
+
+    private static int digit(char c, String text) {
+        if (c < '0' || c > '9') throw new IllegalArgumentException("not a number in " + text);
+        return c - '0';
     }
 
     /**

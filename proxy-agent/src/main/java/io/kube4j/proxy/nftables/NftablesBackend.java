@@ -110,7 +110,10 @@ public final class NftablesBackend implements ProxyBackend {
         if (full) {
             allocator = new BalancerIds();
             next = new HashMap<>(rules.services().size() * 2);
-            nextHairpin = new HashMap<>();
+            int endpoints = 0;
+            for (ServicePortRules s : rules.services()) endpoints += s.endpoints().size();
+            // Sized for every endpoint up front: growing a map of 100,000 addresses step by step cost more than filling it.
+            nextHairpin = HashMap.newHashMap(endpoints);
             nextChains = new HashMap<>();
             TreeMap<String, List<String>> shared = new TreeMap<>();
             List<NftablesRenderer.Fragment> fragments = new ArrayList<>(rules.services().size());
