@@ -64,6 +64,8 @@ public final class ApiBench {
     private final HttpClient http;
     private final String server;
     private final String token;
+    /** The namespaces this run created, deleted when it ends. */
+    private final List<String> namespaces = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ApiBench(Map<String, String> args) throws Exception {
         this.args = args;
@@ -90,7 +92,12 @@ public final class ApiBench {
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> args = BenchArgs.parse(argv);
-        new ApiBench(args).run();
+        ApiBench bench = new ApiBench(args);
+        try {
+            bench.run();
+        } finally {
+            bench.deleteNamespaces();
+        }
         System.exit(0);
     }
 
@@ -236,7 +243,29 @@ public final class ApiBench {
                 .timeout(Duration.ofSeconds(60));
     }
 
+    /**
+     * Deletes the namespaces the run made (the namespace controller then removes their ConfigMaps and pods), so
+     * that the next run and the cluster's other work do not carry tens of thousands of objects and thousands of
+     * unschedulable pods; a failure is printed, not thrown.
+     */
+    private void deleteNamespaces() {
+        if (namespaces.isEmpty()) return;
+        System.out.println("cleaning up: deleting the run's " + namespaces.size() + " namespaces");
+        for (String ns : namespaces) {
+            try {
+                HttpResponse<String> response = http.send(request("/api/v1/namespaces/" + ns).DELETE().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 200 && response.statusCode() != 202) {
+                    System.out.println("  could not delete namespace " + ns + ": " + response.statusCode() + " " + response.body());
+                }
+            } catch (Exception e) {
+                System.out.println("  could not delete namespace " + ns + ": " + e);
+            }
+        }
+    }
+
     private void createNamespace(String ns) throws Exception {
+        namespaces.add(ns);
         post("/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + ns + "\"}}");
     }
 
