@@ -3,7 +3,6 @@ package io.kube4j.bench;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpClient;
@@ -97,23 +96,13 @@ public final class SchedulerEndToEndRun {
             Set<String> bound = ConcurrentHashMap.newKeySet();
             CountDownLatch warm = new CountDownLatch(warmupPods);
             CountDownLatch allBound = new CountDownLatch(1);
-            try (Watch ignored = client.pods().inNamespace(namespace).watch(new Watcher<>() {
-                @Override
-                public void eventReceived(Action action, Pod pod) {
-                    if (pod.getSpec().getNodeName() != null && !pod.getSpec().getNodeName().isEmpty()) {
-                        String name = pod.getMetadata().getName();
-                        if (name.startsWith("warm-")) {
-                            if (bound.add(name)) warm.countDown();
-                            return;
-                        }
-                        bound.add(name);
-                        if (bound.size() - warmupPods >= podCount) allBound.countDown();
-                    }
+            try (BoundPodWatch ignored = new BoundPodWatch(client, namespace, name -> {
+                if (name.startsWith("warm-")) {
+                    if (bound.add(name)) warm.countDown();
+                    return;
                 }
-
-                @Override
-                public void onClose(WatcherException cause) {
-                }
+                bound.add(name);
+                if (bound.size() - warmupPods >= podCount) allBound.countDown();
             })) {
                 if (warmupPods > 0) {
                     long warmStart = System.nanoTime();
