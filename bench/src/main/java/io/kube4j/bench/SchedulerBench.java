@@ -46,7 +46,7 @@ import java.util.SplittableRandom;
  * <p>Arguments ({@code --name=value}): nodes (1000), big-nodes (5000), pods (10000), parallelism (the available
  * processors), warmup-pods (3000), rounds (3: the best round is reported, each printed); kubeconfig (the
  * cluster for part b; without it part b prints n/a), e2e (false skips part b), e2e-nodes (1000), e2e-pods
- * (3000), e2e-concurrency (64), e2e-timeout-s (300), e2e-warmup-pods (300: created and bound before the timed
+ * (3000), e2e-concurrency (64), e2e-timeout-s (300), e2e-warmup-pods (as many as e2e-pods: created and bound before the timed
  * part; 0 measures the cluster's first pods), e2e-settle-s (30: the longest wait for the nodes to stop changing
  * before the warm-up; 0 skips it).
  */
@@ -104,7 +104,7 @@ public final class SchedulerBench {
         try (var client = io.kube4j.machinery.client.GatewayClients.fromKubeconfig(java.nio.file.Path.of(kubeconfig))) {
             int nodes = intArg("e2e-nodes", 1000);
             int pods = intArg("e2e-pods", 3000);
-            var result = new SchedulerEndToEndRun(client, intArg("e2e-concurrency", 64), intArg("e2e-warmup-pods", 300),
+            var result = new SchedulerEndToEndRun(client, intArg("e2e-concurrency", 64), intArg("e2e-warmup-pods", pods),
                     Duration.ofSeconds(intArg("e2e-settle-s", 30)))
                     .run(nodes, pods, Duration.ofSeconds(intArg("e2e-timeout-s", 300)));
             System.out.printf("  e2e      %5d nodes: %d pods created in %.2f s (%.0f creates/s), %d bound in %.2f s = %.0f pods/s%n",
