@@ -119,16 +119,22 @@ final class BoundPodWatch implements AutoCloseable {
             this.onLine = onLine;
         }
 
-        /** Takes the buffer's remaining bytes; calls back for every line they complete. Not thread-safe. */
+        /**
+         * Takes the buffer's remaining bytes; calls back for every line they complete. Copies them a
+         * stretch up to the next newline at a time, not byte by byte: the watch carries megabytes.
+         * Not thread-safe.
+         */
         void accept(ByteBuffer buffer) {
             while (buffer.hasRemaining()) {
-                byte b = buffer.get();
-                if (b == '\n') {
-                    if (pending.size() > 0) onLine.accept(pending.toByteArray());
-                    pending.reset();
-                } else {
-                    pending.write(b);
-                }
+                int newline = buffer.position();
+                while (newline < buffer.limit() && buffer.get(newline) != '\n') newline++;
+                byte[] stretch = new byte[newline - buffer.position()];
+                buffer.get(stretch);
+                pending.writeBytes(stretch);
+                if (newline == buffer.limit()) return;
+                buffer.get();
+                if (pending.size() > 0) onLine.accept(pending.toByteArray());
+                pending.reset();
             }
         }
     }
