@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.kube4j.machinery.client.GatewayClients;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,8 +41,7 @@ final class BoundPodWatch implements AutoCloseable {
     BoundPodWatch(KubernetesClient client, String namespace, Consumer<String> onBound) throws Exception {
         HttpClient http = client.getHttpClient();
         HttpRequest request = http.newHttpRequestBuilder()
-                .uri(client.getMasterUrl().toString().replaceAll("/$", "") + "/api/v1/namespaces/" + namespace
-                        + "/pods?watch=true&timeoutSeconds=3600")
+                .uri(GatewayClients.url(client, "/api/v1/namespaces/" + namespace + "/pods?watch=true&timeoutSeconds=3600"))
                 .build();
         Lines lines = new Lines(line -> {
             String name = boundPodName(line);

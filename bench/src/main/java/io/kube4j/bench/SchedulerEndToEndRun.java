@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.kube4j.machinery.client.GatewayClients;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -212,7 +213,7 @@ public final class SchedulerEndToEndRun {
     private void createPod(String namespace, String name, int i) {
         HttpClient http = client.getHttpClient();
         HttpRequest request = http.newHttpRequestBuilder()
-                .uri(client.getMasterUrl().toString().replaceAll("/$", "") + "/api/v1/namespaces/" + namespace + "/pods")
+                .uri(GatewayClients.url(client, "/api/v1/namespaces/" + namespace + "/pods"))
                 .post("application/json", podJson(namespace, name, i).getBytes(StandardCharsets.UTF_8))
                 .build();
         HttpResponse<String> response;

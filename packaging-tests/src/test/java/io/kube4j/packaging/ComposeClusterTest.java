@@ -240,8 +240,11 @@ class ComposeClusterTest {
         String second = nodeContainerHostname(2);
         assertThat(nodes).containsExactlyInAnyOrder(first, second);
         for (int index = 1; index <= 2; index++) {
-            String health = DockerDaemon.ok(ROOT, compose, Duration.ofSeconds(30), "docker-compose", "exec", "-T",
-                    "--index=" + index, "node-agent", "curl", "-fsS", "http://127.0.0.1:10256/actuator/health");
+            // A node is Ready once its node agent reports; its proxy agent is UP after its first sync, a little later.
+            int container = index;
+            String health = EchoWorkload.eventually(Duration.ofSeconds(120), () -> DockerDaemon.run(ROOT, compose,
+                    Duration.ofSeconds(30), "docker-compose", "exec", "-T", "--index=" + container, "node-agent",
+                    "curl", "-sS", "http://127.0.0.1:10256/actuator/health").output(), output -> output.contains("\"UP\""));
             assertThat(health).as("the proxy agent in node container %d", index).contains("\"UP\"");
         }
         String secondAddress = kubectl.ok("get", "node", second, "-o",

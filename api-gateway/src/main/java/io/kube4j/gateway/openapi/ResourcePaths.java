@@ -39,7 +39,7 @@ final class ResourcePaths {
      *                     subresources carry), or null when there is none
      */
     static void add(ObjectNode paths, ResourceType type, Function<GroupVersionKind, String> definitionOf) {
-        String root = type.group().isEmpty() ? "/api/" + type.version() : "/apis/" + type.group() + "/" + type.version();
+        String root = type.apiPath();
         String prefix = operationPrefix(type.group(), type.version());
         String tag = tag(type.group(), type.version());
         GroupVersionKind gvk = new GroupVersionKind(type.group(), type.version(), type.kind());

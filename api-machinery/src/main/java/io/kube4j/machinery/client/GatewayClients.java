@@ -32,6 +32,15 @@ public final class GatewayClients {
         return component + "/v1.32.0 (linux/amd64) kube4j/0.1.0";
     }
 
+    /**
+     * The absolute URL of {@code path} (starting with {@code /}, e.g. {@code /api/v1/namespaces}) on the gateway
+     * {@code client} talks to, for requests fabric8 has no typed call for.
+     */
+    public static String url(KubernetesClient client, String path) {
+        String base = client.getMasterUrl().toString();
+        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path;
+    }
+
     /** A client for the current context of the kubeconfig at {@code kubeconfig}, with fabric8's User-Agent. */
     public static KubernetesClient fromKubeconfig(Path kubeconfig) {
         return fromKubeconfig(kubeconfig, null);

@@ -50,7 +50,7 @@ public final class GatewayObjectClient implements ObjectClient {
         if (preconditionUid != null) options.withPreconditions(new PreconditionsBuilder().withUid(preconditionUid).build());
         if (propagation != null) options.withPropagationPolicy(propagation);
         try {
-            client.raw(client.getMasterUrl().toString().replaceAll("/$", "") + path(type, namespace, name), "DELETE", options.build());
+            client.raw(GatewayClients.url(client, path(type, namespace, name)), "DELETE", options.build());
             return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) throw e;

@@ -2,6 +2,7 @@ package io.kube4j.machinery.informer;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kube4j.machinery.client.GatewayClients;
 import io.kube4j.machinery.object.Json;
 import io.kube4j.machinery.registry.ResourceType;
 import tools.jackson.databind.JsonNode;
@@ -26,9 +27,7 @@ public interface ObjectLister<T extends HasMetadata> {
 
     /** The lister over the gateway's REST API with fabric8's HTTP client (its authentication and TLS). */
     static <T extends HasMetadata> ObjectLister<T> gateway(KubernetesClient client, ResourceType resource, Class<T> type, int pageSize) {
-        String base = client.getMasterUrl().toString().replaceAll("/$", "")
-                + (resource.group().isEmpty() ? "/api/" + resource.version() : "/apis/" + resource.group() + "/" + resource.version())
-                + "/" + resource.plural();
+        String base = GatewayClients.url(client, resource.apiPath() + "/" + resource.plural());
         return () -> {
             List<T> items = new ArrayList<>();
             String cont = null;

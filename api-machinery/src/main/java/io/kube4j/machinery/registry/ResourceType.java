@@ -50,6 +50,11 @@ public record ResourceType(
         return group.isEmpty() ? version : group + "/" + version;
     }
 
+    /** {@code /api/v1} for the core group, {@code /apis/apps/v1} otherwise: where this version is served. */
+    public String apiPath() {
+        return group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version;
+    }
+
     /** The group's name in storage keys and topic names: {@code core} for the core group. */
     public String storageGroup() {
         return group.isEmpty() ? "core" : group;

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PreconditionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.kube4j.machinery.client.GatewayClients;
 import io.kube4j.machinery.object.Json;
 import io.kube4j.machinery.registry.ResourceType;
 
@@ -31,8 +32,7 @@ public interface CustomObjects {
     static CustomObjects gateway(KubernetesClient client) {
         return new CustomObjects() {
             private String path(ResourceType type, String namespace, String name) {
-                String base = client.getMasterUrl().toString().replaceAll("/$", "")
-                        + (type.group().isEmpty() ? "/api/" + type.version() : "/apis/" + type.group() + "/" + type.version());
+                String base = GatewayClients.url(client, type.apiPath());
                 String scope = type.namespaced() && namespace != null && !namespace.isEmpty() ? "/namespaces/" + namespace : "";
                 return base + scope + "/" + type.plural() + "/" + name;
             }

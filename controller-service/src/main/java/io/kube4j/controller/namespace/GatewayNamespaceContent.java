@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.kube4j.machinery.client.GatewayClients;
 import io.kube4j.machinery.object.Json;
 import io.kube4j.machinery.registry.ResourceType;
 import tools.jackson.databind.JsonNode;
@@ -21,9 +22,7 @@ public final class GatewayNamespaceContent implements NamespaceContent {
     }
 
     private String collection(ResourceType type, String namespace) {
-        String base = client.getMasterUrl().toString().replaceAll("/$", "");
-        String groupVersion = type.group().isEmpty() ? "/api/" + type.version() : "/apis/" + type.group() + "/" + type.version();
-        return base + groupVersion + "/namespaces/" + namespace + "/" + type.plural();
+        return GatewayClients.url(client, type.apiPath() + "/namespaces/" + namespace + "/" + type.plural());
     }
 
     @Override
@@ -57,7 +56,6 @@ public final class GatewayNamespaceContent implements NamespaceContent {
 
     @Override
     public void finalize(Namespace namespace) {
-        String base = client.getMasterUrl().toString().replaceAll("/$", "");
-        client.raw(base + "/api/v1/namespaces/" + namespace.getMetadata().getName() + "/finalize", "PUT", namespace);
+        client.raw(GatewayClients.url(client, "/api/v1/namespaces/" + namespace.getMetadata().getName() + "/finalize"), "PUT", namespace);
     }
 }

@@ -251,18 +251,20 @@ public final class NftablesBackend implements ProxyBackend {
             chains.forEach(rules::putIfAbsent);
         }
 
+        /** The chains counted before and no longer. */
         TreeSet<String> gone() {
-            TreeSet<String> out = new TreeSet<>();
-            before.forEach((name, was) -> {
-                if (was > 0 && counts.getOrDefault(name, 0) <= 0) out.add(name);
-            });
-            return out;
+            return crossed(true);
         }
 
+        /** The chains counted now and not before. */
         TreeSet<String> added() {
+            return crossed(false);
+        }
+
+        private TreeSet<String> crossed(boolean wasCounted) {
             TreeSet<String> out = new TreeSet<>();
             before.forEach((name, was) -> {
-                if (was <= 0 && counts.getOrDefault(name, 0) > 0) out.add(name);
+                if ((was > 0) == wasCounted && (counts.getOrDefault(name, 0) > 0) != wasCounted) out.add(name);
             });
             return out;
         }

@@ -3,6 +3,7 @@ package io.kube4j.scheduler.binding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.kube4j.machinery.client.GatewayClients;
 import io.kube4j.machinery.object.Json;
 import io.kube4j.scheduler.framework.BindPlugin;
 import io.kube4j.scheduler.framework.CycleState;
@@ -57,9 +58,7 @@ public final class GatewayBinder implements BindPlugin {
 
     @Override
     public Status bind(CycleState state, PodInfo pod, String nodeName) {
-        String base = client.getMasterUrl().toString();
-        if (base.endsWith("/")) base = base.substring(0, base.length() - 1);
-        String url = base + "/api/v1/namespaces/" + enc(pod.namespace()) + "/pods/" + enc(pod.name()) + "/binding";
+        String url = GatewayClients.url(client, "/api/v1/namespaces/" + enc(pod.namespace()) + "/pods/" + enc(pod.name()) + "/binding");
         HttpRequest request = client.getHttpClient().newHttpRequestBuilder()
                 .uri(url)
                 .post("application/json", Json.write(binding(pod, nodeName)))

@@ -3,6 +3,7 @@ package io.kube4j.scheduler.events;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.kube4j.machinery.client.GatewayClients;
 import io.kube4j.machinery.object.Json;
 import io.kube4j.scheduler.framework.PodInfo;
 import org.slf4j.Logger;
@@ -60,9 +61,8 @@ public final class PodConditions {
 
     public void unschedulable(PodInfo pod, String message) {
         if (alreadySays(pod, "Unschedulable", message)) return;
-        String base = client.getMasterUrl().toString().replaceAll("/$", "");
-        String url = base + "/api/v1/namespaces/" + URLEncoder.encode(pod.namespace(), StandardCharsets.UTF_8)
-                + "/pods/" + URLEncoder.encode(pod.name(), StandardCharsets.UTF_8) + "/status";
+        String url = GatewayClients.url(client, "/api/v1/namespaces/" + URLEncoder.encode(pod.namespace(), StandardCharsets.UTF_8)
+                + "/pods/" + URLEncoder.encode(pod.name(), StandardCharsets.UTF_8) + "/status");
         HttpRequest request = client.getHttpClient().newHttpRequestBuilder()
                 .uri(url)
                 .method("PATCH", "application/strategic-merge-patch+json",
