@@ -78,6 +78,9 @@ final class PodSpecValidation {
                 validateContainer(c, path.child("initContainers").index(i), volumes, names, portNames, true, causes));
         JsonTree.eachObject(spec, "containers", (i, c) ->
                 validateContainer(c, path.child("containers").index(i), volumes, names, portNames, false, causes));
+        Set<String> targets = new HashSet<>(names);
+        JsonTree.eachObject(spec, "ephemeralContainers", (i, c) ->
+                validateEphemeralContainer(c, path.child("ephemeralContainers").index(i), volumes, names, targets, causes));
 
         String restart = JsonTree.stringOrEmpty(spec, "restartPolicy");
         if (!RESTART_POLICIES.contains(restart)) causes.notSupported(path.child("restartPolicy"), restart, RESTART_POLICIES);
@@ -215,6 +218,33 @@ final class PodSpecValidation {
                 break;
             }
         }
+    }
+
+    /** The fields a container has that an ephemeral container may not set (it is never restarted, probed or exposed). */
+    private static final List<String> NOT_EPHEMERAL = List.of("ports", "livenessProbe", "readinessProbe", "startupProbe",
+            "lifecycle", "resources", "resizePolicy", "restartPolicy");
+
+    /**
+     * An ephemeral container: a container whose name is unique among all the pod's containers, without
+     * {@link #NOT_EPHEMERAL}, whose {@code targetContainerName}, if set, names one of the pod's containers.
+     */
+    private static void validateEphemeralContainer(ObjectNode c, FieldPath path, Set<String> volumes, Set<String> names,
+                                                   Set<String> targets, Causes causes) {
+        for (String field : NOT_EPHEMERAL) {
+            JsonNode value = c.get(field);
+            if (value == null || value.isNull() || value.isEmpty() && (value.isArray() || value.isObject())) continue;
+            causes.forbidden(path.child(field), "cannot be set for an Ephemeral Container");
+        }
+        ObjectNode plain = c.deepCopy();
+        plain.remove(NOT_EPHEMERAL);
+        validateContainer(plain, path, volumes, names, new HashSet<>(), false, causes);
+        String target = JsonTree.stringOrEmpty(c, "targetContainerName");
+        if (!target.isEmpty() && !targets.contains(target)) causes.notFound(path.child("targetContainerName"), target);
+        JsonTree.eachObject(c, "volumeMounts", (i, m) -> {
+            if (!JsonTree.stringOrEmpty(m, "subPath").isEmpty()) {
+                causes.forbidden(path.child("volumeMounts").index(i).child("subPath"), "cannot be set for an Ephemeral Container");
+            }
+        });
     }
 
     private static void validateContainer(ObjectNode c, FieldPath path, Set<String> volumes, Set<String> names,

@@ -218,8 +218,33 @@ public final class PodStrategy extends BaseStrategy {
         ObjectNode spec = JsonTree.object(pod, "spec");
         if (spec == null) return causes.required(FieldPath.of("spec")).list();
         PodSpecValidation.validatePodSpec(spec, FieldPath.of("spec"), causes);
-        if (old != null && JsonTree.object(old, "spec") != null) validateUpdate(spec, JsonTree.object(old, "spec"), causes);
+        if (old == null) {
+            if (!JsonTree.elements(spec, "ephemeralContainers").isEmpty()) {
+                causes.forbidden(FieldPath.of("spec", "ephemeralContainers"), "cannot be set on create");
+            }
+        } else if (JsonTree.object(old, "spec") != null) {
+            validateUpdate(spec, JsonTree.object(old, "spec"), causes);
+            validateEphemeralUpdate(spec, JsonTree.object(old, "spec"), causes);
+        }
         return causes.list();
+    }
+
+    /** Ephemeral containers are only ever added: one that is there stays, as it is. */
+    private static void validateEphemeralUpdate(ObjectNode spec, ObjectNode oldSpec, Causes causes) {
+        Map<String, JsonNode> now = new HashMap<>();
+        List<JsonNode> current = JsonTree.elements(spec, "ephemeralContainers");
+        for (JsonNode c : current) now.put(c.path("name").asString(""), c);
+        for (JsonNode before : JsonTree.elements(oldSpec, "ephemeralContainers")) {
+            String name = before.path("name").asString("");
+            JsonNode after = now.get(name);
+            if (after == null) {
+                causes.forbidden(FieldPath.of("spec", "ephemeralContainers"),
+                        "existing ephemeral containers \"" + name + "\" may not be removed");
+            } else if (!after.equals(before)) {
+                causes.forbidden(FieldPath.of("spec", "ephemeralContainers").index(current.indexOf(after)),
+                        "existing ephemeral containers \"" + name + "\" may not be changed");
+            }
+        }
     }
 
     private static void validateUpdate(ObjectNode spec, ObjectNode oldSpec, Causes causes) {

@@ -133,7 +133,7 @@ public class ResourceController {
                     } else {
                         list(served, namespace, request, response, rendering);
                     }
-                } else if (info.subresource() == null || info.subresource().equals("status")) {
+                } else if (wholeObjectPart(info.subresource()) != null) {
                     ObjectNode object = storage.get(type, namespace, info.name());
                     respond(response, 200, served, object, request, rendering);
                 } else {
@@ -162,9 +162,9 @@ public class ResourceController {
                 requireName(type, info);
                 ManagedFields.Manager manager = writer(request, served, info.subresource(), "UpdateOptions");
                 ObjectNode body = decoder.decode(readBody(request), request.getContentType());
-                if (info.subresource() == null || info.subresource().equals("status")) {
+                ResourceStorage.Part part = wholeObjectPart(info.subresource());
+                if (part != null) {
                     FieldValidation.addWarnings(response, fieldValidation.apply(served, body, validation));
-                    ResourceStorage.Part part = info.subresource() == null ? ResourceStorage.Part.MAIN : ResourceStorage.Part.STATUS;
                     // Only kinds a PUT may create need to know whether the object was there.
                     boolean existed = !ResourceStorage.createsOnUpdate(type) || part != ResourceStorage.Part.MAIN
                             || storage.find(type, namespace, info.name()).isPresent();
@@ -189,8 +189,8 @@ public class ResourceController {
                 // Apply records its own entry; every other patch is its manager's Update.
                 ManagedFields.Manager writer = apply ? null : writer(request, served, info.subresource(), "PatchOptions");
                 if (apply) validateFieldManager(manager, "PatchOptions");
-                if (info.subresource() == null || info.subresource().equals("status")) {
-                    ResourceStorage.Part part = info.subresource() == null ? ResourceStorage.Part.MAIN : ResourceStorage.Part.STATUS;
+                ResourceStorage.Part part = wholeObjectPart(info.subresource());
+                if (part != null) {
                     if (apply && storage.find(type, namespace, info.name()).isEmpty() && part == ResourceStorage.Part.MAIN) {
                         ObjectNode applied = patcher.patch(served, null, patch, contentType, manager, force);
                         KubeObject.metadata(applied).put("name", info.name());
@@ -412,6 +412,20 @@ public class ResourceController {
 
     private static ApiException tooLarge() {
         return ApiException.tooLarge("Request entity too large: limit is " + MAX_BODY_BYTES);
+    }
+
+    /**
+     * The part of the object a request on {@code subresource} reads and writes when the subresource is the
+     * whole object ({@code status}, a pod's {@code ephemeralcontainers}); null for the subresources that are
+     * views of their own ({@code scale}, {@code binding}, …).
+     */
+    static ResourceStorage.Part wholeObjectPart(String subresource) {
+        if (subresource == null) return ResourceStorage.Part.MAIN;
+        return switch (subresource) {
+            case "status" -> ResourceStorage.Part.STATUS;
+            case "ephemeralcontainers" -> ResourceStorage.Part.EPHEMERAL_CONTAINERS;
+            default -> null;
+        };
     }
 
     private static boolean dryRun(HttpServletRequest request) {

@@ -301,9 +301,11 @@ public final class ResourceStorage {
      * What an update may change: {@code MAIN} keeps the stored status, {@code STATUS} keeps
      * everything but status, {@code ALL} (the server's own subresources, e.g. a pod's binding)
      * changes both in one write, {@code FINALIZE} (a namespace's {@code finalize}) writes the
-     * {@code spec.finalizers} that an ordinary update of a namespace keeps.
+     * {@code spec.finalizers} that an ordinary update of a namespace keeps, {@code EPHEMERAL_CONTAINERS}
+     * (a pod's {@code ephemeralcontainers}) writes only {@code spec.ephemeralContainers}, which an ordinary
+     * update of a pod keeps.
      */
-    public enum Part { MAIN, STATUS, ALL, FINALIZE }
+    public enum Part { MAIN, STATUS, ALL, FINALIZE, EPHEMERAL_CONTAINERS }
 
     /** Whether a PUT of an absent object of this type creates it (kube-apiserver's AllowCreateOnUpdate). */
     public static boolean createsOnUpdate(ResourceType type) {
@@ -467,7 +469,11 @@ public final class ResourceStorage {
                                 ObjectNode decoded, ObjectNode object, Part part, boolean dryRun,
                                 ManagedFields.Manager manager) {
         ObjectNode old = decoded != null ? decoded : decode(type, current);
-        ObjectNode next = part == Part.STATUS ? statusOnly(old, object) : object;
+        ObjectNode next = switch (part) {
+            case STATUS -> only(old, object, "status");
+            case EPHEMERAL_CONTAINERS -> only(old, object, "spec", "ephemeralContainers");
+            default -> object;
+        };
         ObjectNode oldMeta = KubeObject.metadata(old);
         ObjectNode meta = KubeObject.metadata(next);
         // Fields the server owns.
@@ -479,6 +485,11 @@ public final class ResourceStorage {
         if (part == Part.MAIN && type.hasSubresource("status")) {
             if (old.has("status")) next.set("status", old.get("status"));
             else next.remove("status");
+        }
+        if (part == Part.MAIN && type.hasSubresource("ephemeralcontainers")) {
+            JsonNode kept = old.path("spec").get("ephemeralContainers");
+            if (kept != null) next.withObjectProperty("spec").set("ephemeralContainers", kept);
+            else if (next.get("spec") instanceof ObjectNode spec) spec.remove("ephemeralContainers");
         }
         if (KubeObject.isDeleting(old)) {
             List<String> added = new ArrayList<>(KubeObject.finalizers(next));
@@ -584,11 +595,19 @@ public final class ResourceStorage {
         return true;
     }
 
-    private static ObjectNode statusOnly(ObjectNode old, ObjectNode submitted) {
+    /** {@code old} with the field at {@code path} (an object's field, e.g. {@code status}) as in {@code submitted}. */
+    private static ObjectNode only(ObjectNode old, ObjectNode submitted, String... path) {
         ObjectNode next = old.deepCopy();
-        if (submitted.has("status")) next.set("status", submitted.get("status"));
-        else next.remove("status");
-        // The status precondition, if any, rides along.
+        ObjectNode into = next;
+        JsonNode from = submitted;
+        for (int i = 0; i < path.length - 1; i++) {
+            into = into.withObjectProperty(path[i]);
+            from = from.path(path[i]);
+        }
+        String field = path[path.length - 1];
+        if (from.has(field)) into.set(field, from.get(field));
+        else into.remove(field);
+        // The precondition, if any, rides along.
         String rv = KubeObject.resourceVersion(submitted);
         if (rv != null) KubeObject.metadata(next).put("resourceVersion", rv);
         return next;

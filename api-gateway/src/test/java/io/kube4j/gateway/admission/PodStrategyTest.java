@@ -298,6 +298,23 @@ class PodStrategyTest {
     }
 
     @Test
+    void ephemeralContainersAreNeitherExposedNorProbedAndHaveNamesOfTheirOwn() {
+        ObjectNode old = create("metadata: {name: p}\nspec: {containers: [{name: a, image: x}]}");
+        ObjectNode debugged = old.deepCopy();
+        ((ObjectNode) debugged.get("spec")).set("ephemeralContainers", yaml("""
+                list:
+                - {name: a, image: x}
+                - {name: d, image: x, ports: [{containerPort: 80}], readinessProbe: {exec: {command: [true]}}}
+                - {name: e, image: x, targetContainerName: a, resources: {}}
+                """).get("list"));
+        strategy.defaults(debugged);
+        assertThat(Trees.rendered(strategy.validate(debugged, old))).containsExactly(
+                "spec.ephemeralContainers[0].name: Duplicate value: \"a\"",
+                "spec.ephemeralContainers[1].ports: Forbidden: cannot be set for an Ephemeral Container",
+                "spec.ephemeralContainers[1].readinessProbe: Forbidden: cannot be set for an Ephemeral Container");
+    }
+
+    @Test
     void hostNetworkPodsPublishTheirContainerPortsOnTheHost() {
         ObjectNode pod = create("spec: {hostNetwork: true, containers: [{name: a, image: x, ports: [{containerPort: 8080}]}]}");
         assertThat(pod.at("/spec/containers/0/ports/0")).isEqualTo(yaml("{containerPort: 8080, hostPort: 8080, protocol: TCP}"));

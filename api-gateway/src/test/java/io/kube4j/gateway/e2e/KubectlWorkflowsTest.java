@@ -782,6 +782,75 @@ class KubectlWorkflowsTest {
     }
 
     @Test
+    void debugAddsAnEphemeralContainerThatStaysAsItIs() throws IOException {
+        kubectl.ok("create", "namespace", "debugging");
+        Path pod = file("debugged-pod.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: app
+                  namespace: debugging
+                spec:
+                  nodeName: worker-1
+                  containers:
+                  - name: main
+                    image: busybox:1.36
+                    command: ["sleep", "3600"]
+                """);
+        kubectl.ok("apply", "-f", pod.toString());
+
+        Kubectl.Result debug = kubectl.run("debug", "pod/app", "-n", "debugging", "--image=busybox:1.36", "--target=main",
+                "--container=debugger", "--", "sleep", "600");
+        assertThat(debug.exitCode()).as(debug.toString()).isZero();
+        assertThat(jsonPath("pod/app", "debugging", "{.spec.ephemeralContainers[0].name} {.spec.ephemeralContainers[0].image} "
+                + "{.spec.ephemeralContainers[0].targetContainerName} {.spec.ephemeralContainers[0].command} "
+                + "{.spec.ephemeralContainers[0].imagePullPolicy} {.spec.ephemeralContainers[0].terminationMessagePolicy}"))
+                .isEqualTo("debugger busybox:1.36 main [\"sleep\",\"600\"] IfNotPresent File");
+        // The spec's containers are as they were, and only the ephemeralcontainers subresource wrote the change.
+        assertThat(jsonPath("pod/app", "debugging", "{.spec.containers[*].name}")).isEqualTo("main");
+        assertThat(jsonPath("pod/app", "debugging", "{.metadata.managedFields[?(@.subresource==\"ephemeralcontainers\")].manager}"))
+                .isEqualTo("kubectl");
+
+        // Once there, an ephemeral container is neither changed nor removed.
+        Kubectl.Result changed = kubectl.run("patch", "pod/app", "-n", "debugging", "--subresource=ephemeralcontainers",
+                "--type=json", "-p", "[{\"op\":\"replace\",\"path\":\"/spec/ephemeralContainers/0/image\",\"value\":\"busybox:1.37\"}]");
+        assertThat(changed.err()).as(changed.toString()).isEqualTo("The Pod \"app\" is invalid: spec.ephemeralContainers[0]: "
+                + "Forbidden: existing ephemeral containers \"debugger\" may not be changed\n");
+        Kubectl.Result removed = kubectl.run("patch", "pod/app", "-n", "debugging", "--subresource=ephemeralcontainers",
+                "--type=json", "-p", "[{\"op\":\"remove\",\"path\":\"/spec/ephemeralContainers/0\"}]");
+        assertThat(removed.err()).as(removed.toString()).isEqualTo("The Pod \"app\" is invalid: spec.ephemeralContainers: "
+                + "Forbidden: existing ephemeral containers \"debugger\" may not be removed\n");
+        // An update of the pod itself keeps them (they are the subresource's to write).
+        kubectl.ok("replace", "-f", pod.toString());
+        assertThat(jsonPath("pod/app", "debugging", "{.spec.ephemeralContainers[*].name}")).isEqualTo("debugger");
+
+        // A debug container names one of the pod's containers as its target, and is neither probed nor exposed.
+        Kubectl.Result noTarget = kubectl.run("debug", "pod/app", "-n", "debugging", "--image=busybox:1.36",
+                "--target=absent", "--container=lost", "--", "true");
+        assertThat(noTarget.exitCode()).isNotZero();
+        assertThat(noTarget.err()).contains("spec.ephemeralContainers[1].targetContainerName: Not found: \"absent\"");
+        assertThat(jsonPath("pod/app", "debugging", "{.spec.ephemeralContainers[*].name}")).isEqualTo("debugger");
+
+        // A pod cannot be created with one.
+        Path withEphemeral = file("born-with-ephemeral.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: born
+                  namespace: debugging
+                spec:
+                  containers:
+                  - name: main
+                    image: busybox:1.36
+                  ephemeralContainers:
+                  - name: debugger
+                    image: busybox:1.36
+                """);
+        Kubectl.Result born = kubectl.run("apply", "-f", withEphemeral.toString());
+        assertThat(born.err()).contains("spec.ephemeralContainers: Forbidden: cannot be set on create");
+    }
+
+    @Test
     void waitForDeletionAndForAJsonPathValue() throws Exception {
         kubectl.ok("create", "namespace", "waiting");
         kubectl.ok("create", "configmap", "short-lived", "-n", "waiting");

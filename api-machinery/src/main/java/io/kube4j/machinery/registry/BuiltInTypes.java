@@ -23,7 +23,7 @@ public final class BuiltInTypes {
     private static final List<String> ALL_CATEGORY = List.of("all");
 
     public static final ResourceType NAMESPACE = cluster("", "v1", "Namespace", "namespaces", List.of("ns"), "status", "finalize");
-    public static final ResourceType POD = ns("", "v1", "Pod", "pods", List.of("po"), ALL_CATEGORY, "status", "binding", "log", "exec", "attach", "portforward", "eviction");
+    public static final ResourceType POD = ns("", "v1", "Pod", "pods", List.of("po"), ALL_CATEGORY, "status", "binding", "log", "exec", "attach", "portforward", "eviction", "ephemeralcontainers");
     public static final ResourceType SERVICE = ns("", "v1", "Service", "services", List.of("svc"), ALL_CATEGORY, "status");
     public static final ResourceType ENDPOINTS = ns("", "v1", "Endpoints", "endpoints", List.of("ep"), List.of());
     public static final ResourceType CONFIG_MAP = ns("", "v1", "ConfigMap", "configmaps", List.of("cm"), List.of());
