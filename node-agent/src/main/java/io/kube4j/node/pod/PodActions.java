@@ -1,6 +1,7 @@
 package io.kube4j.node.pod;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kube4j.node.runtime.RuntimeSnapshot.ContainerState;
 import io.kube4j.node.runtime.RuntimeSnapshot.PodRuntimeStatus;
@@ -22,7 +23,7 @@ import java.util.Set;
  * @param createSandbox     run a new sandbox (then {@code start} runs in it)
  * @param sandboxAttempt    the attempt number of the new sandbox
  * @param kill              containers to stop, with why
- * @param start             containers to create and start, in order
+ * @param start             containers to create and start, in order (ephemeral ones as soon as the sandbox runs, once)
  * @param waiting           containers held back (CrashLoopBackOff), by name, with the reason's message
  * @param podFailed         an init container failed and the restart policy forbids another try
  * @param requeueAfter      when to look again though nothing happens (a back-off ends), or null
@@ -43,8 +44,11 @@ public record PodActions(boolean killPod, boolean createSandbox, int sandboxAtte
     public record Kill(String containerId, String name, String reason) {
     }
 
+    /** Which list of the pod's spec a container is in. */
+    public enum Kind { INIT, REGULAR, EPHEMERAL }
+
     /** A container of the spec to create and start; {@code attempt} becomes its restart count. */
-    public record Start(String name, boolean init, int attempt) {
+    public record Start(String name, Kind kind, int attempt) {
     }
 
     public boolean isEmpty() {
@@ -80,17 +84,24 @@ public record PodActions(boolean killPod, boolean createSandbox, int sandboxAtte
             b.createSandbox = true;
             b.sandboxAttempt = sandbox == null ? 0 : sandbox.attempt() + 1;
             if (!inits.isEmpty()) {
-                b.start.add(new Start(inits.getFirst().getName(), true, nextAttempt(runtime, inits.getFirst().getName())));
+                b.start.add(new Start(inits.getFirst().getName(), Kind.INIT, nextAttempt(runtime, inits.getFirst().getName())));
             } else {
-                for (Container c : containers) b.start.add(new Start(c.getName(), false, nextAttempt(runtime, c.getName())));
+                for (Container c : containers) b.start.add(new Start(c.getName(), Kind.REGULAR, nextAttempt(runtime, c.getName())));
             }
             return b.build();
+        }
+
+        // Ephemeral containers start once the sandbox runs, initialized or not, and never again.
+        if (pod.getSpec().getEphemeralContainers() != null) {
+            for (EphemeralContainer e : pod.getSpec().getEphemeralContainers()) {
+                if (runtime.latest(e.getName()) == null) b.start.add(new Start(e.getName(), Kind.EPHEMERAL, 0));
+            }
         }
 
         for (Container init : inits) {
             ContainerState latest = runtime.latest(init.getName());
             if (latest == null) {
-                b.start.add(new Start(init.getName(), true, nextAttempt(runtime, init.getName())));
+                b.start.add(new Start(init.getName(), Kind.INIT, nextAttempt(runtime, init.getName())));
                 return b.build();
             }
             if (latest.running()) {
@@ -103,14 +114,14 @@ public record PodActions(boolean killPod, boolean createSandbox, int sandboxAtte
                 b.killPod = somethingRuns(runtime);
                 return b.build();
             }
-            restartOrWait(b, init.getName(), true, latest, now);
+            restartOrWait(b, init.getName(), Kind.INIT, latest, now);
             return b.build();
         }
 
         for (Container c : containers) {
             ContainerState latest = runtime.latest(c.getName());
             if (latest == null) {
-                b.start.add(new Start(c.getName(), false, nextAttempt(runtime, c.getName())));
+                b.start.add(new Start(c.getName(), Kind.REGULAR, nextAttempt(runtime, c.getName())));
             } else if (latest.running()) {
                 if (unhealthy.contains(latest.id())) {
                     b.kill.add(new Kill(latest.id(), c.getName(), "Container " + c.getName() + " failed liveness probe, will be restarted"));
@@ -118,15 +129,15 @@ public record PodActions(boolean killPod, boolean createSandbox, int sandboxAtte
             } else if (!latest.exited()) {
                 // Created but never started (the agent stopped in between) or unknown: replace it.
                 b.kill.add(new Kill(latest.id(), c.getName(), "not running"));
-                b.start.add(new Start(c.getName(), false, latest.attempt() + 1));
+                b.start.add(new Start(c.getName(), Kind.REGULAR, latest.attempt() + 1));
             } else if (shouldRestart(policy, latest.exitCode())) {
-                restartOrWait(b, c.getName(), false, latest, now);
+                restartOrWait(b, c.getName(), Kind.REGULAR, latest, now);
             }
         }
         return b.build();
     }
 
-    private static void restartOrWait(Builder b, String name, boolean init, ContainerState exited, Instant now) {
+    private static void restartOrWait(Builder b, String name, Kind kind, ContainerState exited, Instant now) {
         Duration delay = backoff(exited.attempt());
         Instant finished = exited.finishedAt() == null ? now : exited.finishedAt();
         Instant allowed = finished.plus(delay);
@@ -135,7 +146,7 @@ public record PodActions(boolean killPod, boolean createSandbox, int sandboxAtte
             Duration wait = Duration.between(now, allowed);
             if (b.requeueAfter == null || wait.compareTo(b.requeueAfter) < 0) b.requeueAfter = wait;
         } else {
-            b.start.add(new Start(name, init, exited.attempt() + 1));
+            b.start.add(new Start(name, kind, exited.attempt() + 1));
         }
     }
 

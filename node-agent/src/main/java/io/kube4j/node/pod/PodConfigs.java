@@ -1,7 +1,9 @@
 package io.kube4j.node.pod;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -82,13 +84,19 @@ public final class PodConfigs {
     }
 
     private static NamespaceOption namespaces(Pod pod) {
+        return namespaces(pod, null);
+    }
+
+    /** The pod's namespaces; a container with a {@code pidTarget} (a debug container's target's id) joins that one's processes. */
+    private static NamespaceOption namespaces(Pod pod, String pidTarget) {
         var spec = pod.getSpec();
-        return NamespaceOption.newBuilder()
+        NamespaceOption.Builder b = NamespaceOption.newBuilder()
                 .setNetwork(Boolean.TRUE.equals(spec.getHostNetwork()) ? NamespaceMode.NODE : NamespaceMode.POD)
                 .setPid(Boolean.TRUE.equals(spec.getHostPID()) ? NamespaceMode.NODE
                         : Boolean.TRUE.equals(spec.getShareProcessNamespace()) ? NamespaceMode.POD : NamespaceMode.CONTAINER)
-                .setIpc(Boolean.TRUE.equals(spec.getHostIPC()) ? NamespaceMode.NODE : NamespaceMode.POD)
-                .build();
+                .setIpc(Boolean.TRUE.equals(spec.getHostIPC()) ? NamespaceMode.NODE : NamespaceMode.POD);
+        if (pidTarget != null && b.getPid() == NamespaceMode.CONTAINER) b.setPid(NamespaceMode.TARGET).setTargetId(pidTarget);
+        return b.build();
     }
 
     private static Protocol protocol(String protocol) {
@@ -104,6 +112,15 @@ public final class PodConfigs {
      */
     public static ContainerConfig container(Pod pod, Container c, int attempt, Map<String, String> env,
                                             Map<String, Path> volumes) {
+        return container(pod, c, attempt, env, volumes, null);
+    }
+
+    /**
+     * {@link #container(Pod, Container, int, Map, Map)} for a container that joins the process namespace of the
+     * running container {@code pidTarget} (an ephemeral container's {@code targetContainerName}); null for none.
+     */
+    public static ContainerConfig container(Pod pod, Container c, int attempt, Map<String, String> env,
+                                            Map<String, Path> volumes, String pidTarget) {
         ContainerConfig.Builder b = ContainerConfig.newBuilder()
                 .setMetadata(ContainerMetadata.newBuilder().setName(c.getName()).setAttempt(attempt))
                 .setImage(ImageSpec.newBuilder().setImage(c.getImage()))
@@ -129,7 +146,7 @@ public final class PodConfigs {
             }
         }
         LinuxContainerConfig.Builder linux = LinuxContainerConfig.newBuilder().setResources(resources(c));
-        LinuxContainerSecurityContext.Builder sc = LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(namespaces(pod));
+        LinuxContainerSecurityContext.Builder sc = LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(namespaces(pod, pidTarget));
         PodSecurityContext psc = pod.getSpec().getSecurityContext();
         if (psc != null) {
             if (psc.getRunAsUser() != null) sc.setRunAsUser(Int64Value.newBuilder().setValue(psc.getRunAsUser()));
@@ -182,11 +199,31 @@ public final class PodConfigs {
         return Quantity.getAmountInBytes(q).multiply(BigDecimal.valueOf(1000)).longValue();
     }
 
-    /** The container names of the pod, init containers first. */
+    /** The containers of the pod: init containers first, then containers, then ephemeral containers as {@link Container}s. */
     public static List<Container> allContainers(Pod pod) {
         List<Container> all = new java.util.ArrayList<>();
         if (pod.getSpec().getInitContainers() != null) all.addAll(pod.getSpec().getInitContainers());
         all.addAll(pod.getSpec().getContainers());
+        if (pod.getSpec().getEphemeralContainers() != null) {
+            for (EphemeralContainer e : pod.getSpec().getEphemeralContainers()) all.add(asContainer(e));
+        }
         return all;
+    }
+
+    /** An ephemeral container as the container it runs as: the fields the two share (it has no ports, probes or resources). */
+    static Container asContainer(EphemeralContainer e) {
+        return new ContainerBuilder().withName(e.getName()).withImage(e.getImage()).withImagePullPolicy(e.getImagePullPolicy())
+                .withCommand(e.getCommand()).withArgs(e.getArgs()).withWorkingDir(e.getWorkingDir())
+                .withEnv(e.getEnv()).withEnvFrom(e.getEnvFrom()).withVolumeMounts(e.getVolumeMounts())
+                .withVolumeDevices(e.getVolumeDevices()).withSecurityContext(e.getSecurityContext())
+                .withStdin(e.getStdin()).withStdinOnce(e.getStdinOnce()).withTty(e.getTty())
+                .withTerminationMessagePath(e.getTerminationMessagePath())
+                .withTerminationMessagePolicy(e.getTerminationMessagePolicy()).build();
+    }
+
+    /** The ephemeral container {@code name} of the pod, if there is one. */
+    static java.util.Optional<EphemeralContainer> ephemeral(Pod pod, String name) {
+        return pod.getSpec().getEphemeralContainers() == null ? java.util.Optional.empty()
+                : pod.getSpec().getEphemeralContainers().stream().filter(e -> name.equals(e.getName())).findFirst();
     }
 }

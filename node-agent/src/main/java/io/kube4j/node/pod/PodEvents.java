@@ -116,11 +116,12 @@ public final class PodEvents {
         recorder.event(pod, fieldPath(pod, c.getName()), type, reason, message);
     }
 
-    /** {@code spec.initContainers{name}} for an init container, else {@code spec.containers{name}}. */
+    /** {@code spec.initContainers{name}}, {@code spec.ephemeralContainers{name}} or {@code spec.containers{name}}: the list it is in. */
     static String fieldPath(Pod pod, String container) {
         boolean init = pod.getSpec().getInitContainers() != null
                 && pod.getSpec().getInitContainers().stream().anyMatch(c -> container.equals(c.getName()));
-        return (init ? "spec.initContainers{" : "spec.containers{") + container + "}";
+        String list = init ? "initContainers" : PodConfigs.ephemeral(pod, container).isPresent() ? "ephemeralContainers" : "containers";
+        return "spec." + list + "{" + container + "}";
     }
 
     /** A duration as Go prints a time.Duration cut to milliseconds: {@code 512ms}, {@code 1.5s}, {@code 1m2.003s}. */

@@ -86,6 +86,17 @@ public final class PodStatusComputer {
             if (!Boolean.TRUE.equals(s.getReady())) unready.add(c.getName());
         }
 
+        // Ephemeral containers count toward neither phase nor readiness; they are never ready.
+        List<ContainerStatus> ephemeralStatuses = new ArrayList<>();
+        if (pod.getSpec().getEphemeralContainers() != null) {
+            for (var e : pod.getSpec().getEphemeralContainers()) {
+                ContainerStatus s = containerStatus(pod, PodConfigs.asContainer(e), runtime, seen, "ContainerCreating", false);
+                s.setReady(false);
+                s.setStarted(null);
+                ephemeralStatuses.add(s);
+            }
+        }
+
         String phase = phase(pod, initialized, inits, initStatuses, statuses, seen.podFailed());
         boolean terminal = "Succeeded".equals(phase) || "Failed".equals(phase);
         if (terminal) {
@@ -122,6 +133,7 @@ public final class PodStatusComputer {
                 .withStartTime(old.getStartTime() != null ? old.getStartTime() : time)
                 .withInitContainerStatuses(initStatuses.isEmpty() ? null : initStatuses)
                 .withContainerStatuses(statuses)
+                .withEphemeralContainerStatuses(ephemeralStatuses.isEmpty() ? null : ephemeralStatuses)
                 .withQosClass(qosClass(pod));
         if (terminal && old.getReason() != null) status.withReason(old.getReason()).withMessage(old.getMessage());
         List<String> ips = podIPs(pod, sandbox, seen.hostIP());

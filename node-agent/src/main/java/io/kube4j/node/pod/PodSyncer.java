@@ -185,7 +185,8 @@ public final class PodSyncer {
             if (!volumesReady(pod, current, podIP, actions)) return;
             Map<String, java.nio.file.Path> mounts = volumes.setUp(pod, podIP, node.hostIP());
             for (PodActions.Start start : actions.start()) {
-                Duration wait = startContainer(pod, start, sandboxId, sandboxConfig, podIP, mounts, waiting, now);
+                String pidTarget = start.kind() == PodActions.Kind.EPHEMERAL ? pidTarget(pod, start.name(), current) : null;
+                Duration wait = startContainer(pod, start, sandboxId, sandboxConfig, podIP, mounts, pidTarget, waiting, now);
                 if (wait != null && (requeue == null || wait.compareTo(requeue) < 0)) requeue = wait;
             }
         }
@@ -249,9 +250,22 @@ public final class PodSyncer {
         }
     }
 
-    /** Creates and starts one container; returns when to look again if it must wait (image back-off), else null. */
+    /** The id of the running container an ephemeral container targets, whose processes it is to see; null for none. */
+    private static String pidTarget(Pod pod, String ephemeral, PodRuntimeStatus runtimeStatus) {
+        String target = PodConfigs.ephemeral(pod, ephemeral).map(e -> e.getTargetContainerName()).orElse(null);
+        if (target == null || target.isEmpty()) return null;
+        ContainerState running = runtimeStatus.latest(target);
+        return running != null && running.running() ? running.id() : null;
+    }
+
+    /**
+     * Creates and starts one container; returns when to look again if it must wait (image back-off), else null.
+     *
+     * @param pidTarget the running container whose process namespace it joins (a debug container's target), or null
+     */
     private Duration startContainer(Pod pod, PodActions.Start start, String sandboxId, PodSandboxConfig sandboxConfig,
-                                    String podIP, Map<String, Path> mounts, Map<String, Waiting> waiting, Instant now) {
+                                    String podIP, Map<String, Path> mounts, String pidTarget, Map<String, Waiting> waiting,
+                                    Instant now) {
         Container c = container(pod, start.name()).orElseThrow();
         String errorKey = pod.getMetadata().getUid() + "/" + c.getName();
         Duration imageWait = ensureImage(pod, c, errorKey, now);
@@ -265,7 +279,7 @@ public final class PodSyncer {
             return Duration.ofSeconds(2);
         }
         try {
-            String id = runtime.createContainer(sandboxId, PodConfigs.container(pod, c, start.attempt(), env, mounts), sandboxConfig);
+            String id = runtime.createContainer(sandboxId, PodConfigs.container(pod, c, start.attempt(), env, mounts, pidTarget), sandboxConfig);
             createErrors.remove(errorKey);
             events.created(pod, c);
             runtime.startContainer(id);

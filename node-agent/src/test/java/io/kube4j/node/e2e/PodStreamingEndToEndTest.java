@@ -116,6 +116,28 @@ class PodStreamingEndToEndTest {
     }
 
     @Test
+    void debugRunsAnEphemeralContainerThatSeesItsTargetsProcesses() {
+        // kubectl debug adds the container through pods/ephemeralcontainers, waits for it to run, and attaches. The
+        // container's stdin stays open after kubectl's ends (stdinOnce is false), so containerd ends the attach there;
+        // the shell reads the commands and its answers go to the container's log.
+        Kubectl.Result debug = kubectl.runWithInput("ps -o pid,args\nexit 0\n", "debug", "shell", "-i", "--image=busybox:1.35",
+                "--target=sh", "--container=debugger", "--", "sh");
+        assertThat(debug.exitCode()).as(debug.toString()).isZero();
+        assertThat(debug.out()).startsWith("Targeting container \"sh\".");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(kubectl.ok("get", "pod", "shell", "-o",
+                "jsonpath={.status.ephemeralContainerStatuses[0].name} {.status.ephemeralContainerStatuses[0].state.terminated.exitCode}"))
+                .isEqualTo("debugger 0"));
+        // The pod runs on, ready, and the ephemeral container is not started again.
+        assertThat(kubectl.ok("get", "pod", "shell", "-o", "jsonpath={.status.phase} {.status.conditions[?(@.type==\"Ready\")].status} "
+                + "{.status.containerStatuses[0].restartCount} {.status.ephemeralContainerStatuses[0].restartCount}"))
+                .isEqualTo("Running True 0 0");
+        assertThat(kubectl.ok("logs", "shell", "-c", "debugger")).as("the target's processes, in its namespace")
+                .contains("sleep 3600");
+        assertThat(kubectl.ok("get", "events", "--field-selector", "involvedObject.name=shell,reason=Started", "-o",
+                "jsonpath={.items[*].involvedObject.fieldPath}")).contains("spec.ephemeralContainers{debugger}");
+    }
+
+    @Test
     void execIntoAMissingContainerOrPodIsAnError() {
         Kubectl.Result container = kubectl.run("exec", "shell", "-c", "nosuch", "--", "true");
         assertThat(container.exitCode()).isNotZero();

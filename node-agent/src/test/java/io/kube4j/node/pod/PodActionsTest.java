@@ -111,7 +111,27 @@ class PodActionsTest {
                 new Case("a container that was created but never started is replaced",
                         pod("Always", List.of(), List.of("app")),
                         runtime(ready, container("c1", "app", 0, State.CREATED, 0, null)), Set.of(),
-                        actions().kill("c1", "app", "not running").start("app", false, 1).build()));
+                        actions().kill("c1", "app", "not running").start("app", false, 1).build()),
+                new Case("an ephemeral container starts in the running sandbox",
+                        debugged(pod("Always", List.of(), List.of("app"))),
+                        runtime(ready, running("c1", "app", 0)), Set.of(), actions().startEphemeral("debugger").build()),
+                new Case("an ephemeral container starts while the pod initializes",
+                        debugged(pod("Always", List.of("init1"), List.of("app"))),
+                        runtime(ready, running("c1", "init1", 0)), Set.of(), actions().startEphemeral("debugger").build()),
+                new Case("an ephemeral container that exited is not started again",
+                        debugged(pod("Always", List.of(), List.of("app"))),
+                        runtime(ready, running("c1", "app", 0), exited("c2", "debugger", 0, 1, NOW)), Set.of(), actions().build()),
+                new Case("an ephemeral container waits for a new sandbox's next sync",
+                        debugged(pod("Always", List.of(), List.of("app"))), runtime(), Set.of(),
+                        actions().createSandbox(0).start("app", false, 0).build()),
+                new Case("a deleted pod's ephemeral container is killed with it",
+                        deleted(debugged(pod("Always", List.of(), List.of("app")))),
+                        runtime(ready, running("c1", "app", 0), running("c2", "debugger", 0)), Set.of(), actions().killPod().build()));
+    }
+
+    static Pod debugged(Pod pod) {
+        return new PodBuilder(pod).editSpec().addNewEphemeralContainer().withName("debugger").withImage("busybox:1.35")
+                .withTargetContainerName("app").endEphemeralContainer().endSpec().build();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -189,7 +209,11 @@ class PodActionsTest {
         ActionsBuilder killPod() { killPod = true; return this; }
         ActionsBuilder createSandbox(int a) { createSandbox = true; attempt = a; return this; }
         ActionsBuilder kill(String id, String name, String reason) { kill.add(new Kill(id, name, reason)); return this; }
-        ActionsBuilder start(String name, boolean init, int a) { start.add(new Start(name, init, a)); return this; }
+        ActionsBuilder start(String name, boolean init, int a) {
+            start.add(new Start(name, init ? PodActions.Kind.INIT : PodActions.Kind.REGULAR, a));
+            return this;
+        }
+        ActionsBuilder startEphemeral(String name) { start.add(new Start(name, PodActions.Kind.EPHEMERAL, 0)); return this; }
         ActionsBuilder waiting(String name, String message) { waiting.put(name, message); return this; }
         ActionsBuilder podFailed() { podFailed = true; return this; }
         ActionsBuilder requeue(Duration d) { requeue = d; return this; }

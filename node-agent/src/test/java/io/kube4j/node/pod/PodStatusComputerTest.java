@@ -84,6 +84,36 @@ class PodStatusComputerTest {
         assertThat(PodStatusComputer.compute(updated, rt, seen, NOW.plusSeconds(30))).isEqualTo(first);
     }
 
+    @Test
+    void anEphemeralContainerHasAStatusOfItsOwnAndLeavesThePodReady() {
+        Pod pod = PodActionsTest.debugged(pod("Always", List.of(), List.of("app")));
+        var seen = new Observations(Map.of(), Map.of(), Map.of(), false, "192.168.1.10");
+        PodStatus waiting = PodStatusComputer.compute(pod, runtime(sandbox("sb1", 0, true), running("c1", "app", 0)), seen, NOW);
+        assertThat(waiting.getEphemeralContainerStatuses()).singleElement().satisfies(s -> {
+            assertThat(s.getName()).isEqualTo("debugger");
+            assertThat(s.getState().getWaiting().getReason()).isEqualTo("ContainerCreating");
+        });
+
+        PodStatus running = PodStatusComputer.compute(pod,
+                runtime(sandbox("sb1", 0, true), running("c1", "app", 0), running("c2", "debugger", 0)), seen, NOW);
+        assertThat(running.getPhase()).isEqualTo("Running");
+        assertThat(running.getConditions()).filteredOn(c -> c.getType().equals("Ready")).singleElement()
+                .satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"));
+        assertThat(running.getContainerStatuses()).extracting("name").containsExactly("app");
+        assertThat(running.getEphemeralContainerStatuses()).singleElement().satisfies(s -> {
+            assertThat(s.getContainerID()).isEqualTo("containerd://c2");
+            assertThat(s.getState().getRunning()).isNotNull();
+            assertThat(s.getReady()).isFalse();
+            assertThat(s.getStarted()).isNull();
+        });
+
+        // It exits for good; the pod goes on.
+        PodStatus exited = PodStatusComputer.compute(pod,
+                runtime(sandbox("sb1", 0, true), running("c1", "app", 0), exited("c2", "debugger", 0, 130, NOW)), seen, NOW);
+        assertThat(exited.getPhase()).isEqualTo("Running");
+        assertThat(exited.getEphemeralContainerStatuses().getFirst().getState().getTerminated().getExitCode()).isEqualTo(130);
+    }
+
     record Qos(String name, Map<String, String> requests, Map<String, String> limits, String expected) {
         @Override
         public String toString() {
