@@ -298,6 +298,13 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
     }
 
     @Override
+    public long imageSize(String image) {
+        ImageStatusResponse r = call("ImageStatus", () -> img().imageStatus(ImageStatusRequest.newBuilder()
+                .setImage(ImageSpec.newBuilder().setImage(image)).build()));
+        return r.hasImage() && !r.getImage().getId().isEmpty() ? r.getImage().getSize() : -1;
+    }
+
+    @Override
     public String pullImage(String image) {
         return call("PullImage", () -> img().pullImage(PullImageRequest.newBuilder()
                 .setImage(ImageSpec.newBuilder().setImage(image)).build())).getImageRef();

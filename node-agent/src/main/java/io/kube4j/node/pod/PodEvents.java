@@ -34,10 +34,11 @@ public final class PodEvents {
         container(pod, c, EventRecorder.NORMAL, "Pulling", "Pulling image \"" + c.getImage() + "\"");
     }
 
-    public void pulled(Pod pod, Container c, Duration took) {
+    /** @param bytes the image's size, or a negative number when the runtime did not give it */
+    public void pulled(Pod pod, Container c, Duration took, long bytes) {
         String d = goDuration(took);
-        container(pod, c, EventRecorder.NORMAL, "Pulled",
-                "Successfully pulled image \"" + c.getImage() + "\" in " + d + " (" + d + " including waiting)");
+        container(pod, c, EventRecorder.NORMAL, "Pulled", "Successfully pulled image \"" + c.getImage() + "\" in " + d
+                + " (" + d + " including waiting)" + (bytes >= 0 ? ". Image size: " + bytes + " bytes." : ""));
     }
 
     public void pullFailed(Pod pod, Container c, String message) {

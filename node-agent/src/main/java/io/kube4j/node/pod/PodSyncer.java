@@ -304,6 +304,15 @@ public final class PodSyncer {
         return null;
     }
 
+    /** The pulled image's size for the Pulled event; -1 when the runtime does not say (the event then omits it). */
+    private long imageSize(String ref) {
+        try {
+            return ref == null || ref.isEmpty() ? -1 : runtime.imageSize(ref);
+        } catch (ContainerRuntime.RuntimeError e) {
+            return -1;
+        }
+    }
+
     private Duration ensureImage(Pod pod, Container c, String errorKey, Instant now) {
         String image = c.getImage();
         String policy = c.getImagePullPolicy();
@@ -340,10 +349,11 @@ public final class PodSyncer {
         events.pulling(pod, c);
         long started = System.nanoTime();
         try {
-            runtime.pullImage(image);
+            String ref = runtime.pullImage(image);
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
             presentImages.add(image);
             pullFailures.remove(errorKey);
-            events.pulled(pod, c, Duration.ofNanos(System.nanoTime() - started));
+            events.pulled(pod, c, took, imageSize(ref));
             return null;
         } catch (ContainerRuntime.RuntimeError e) {
             int count = failure == null ? 1 : failure.count() + 1;

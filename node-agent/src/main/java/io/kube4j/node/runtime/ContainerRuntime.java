@@ -79,6 +79,11 @@ public interface ContainerRuntime {
     /** Pulls an image; returns its reference. Fails with a {@link RuntimeError} when it cannot. */
     String pullImage(String image);
 
+    /** The size in bytes the runtime gives for an image it has, or -1 when it has none or does not tell. */
+    default long imageSize(String image) {
+        return -1;
+    }
+
     /** Which standard streams a streaming session carries, and whether it runs in a terminal. */
     record StreamFlags(boolean stdin, boolean stdout, boolean stderr, boolean tty) {
     }

@@ -52,6 +52,10 @@ class CriRuntimeTest {
         assertThat(runtime.imageId("busybox:1.35")).startsWith("sha256:");
         assertThat(runtime.imageId("docker.io/library/nginx:1.22")).startsWith("sha256:");
         assertThat(runtime.imageId("nosuch.example/missing:1")).isNull();
+        // busybox is about 4-5 MB unpacked, nginx about 140 MB; the runtime gives the size the Pulled event tells.
+        assertThat(runtime.imageSize("busybox:1.35")).isBetween(1_000_000L, 20_000_000L);
+        assertThat(runtime.imageSize("docker.io/library/nginx:1.22")).isGreaterThan(runtime.imageSize("busybox:1.35"));
+        assertThat(runtime.imageSize("nosuch.example/missing:1")).isEqualTo(-1);
         assertThatThrownBy(() -> runtime.pullImage("nosuch.invalid/missing:1"))
                 .isInstanceOf(ContainerRuntime.RuntimeError.class).hasMessageStartingWith("PullImage: ");
     }

@@ -70,6 +70,18 @@ class NodeAgentEndToEndTest {
         // Nothing changed on the machine: two status periods later the Node is as it was.
         sleep(Duration.ofSeconds(5));
         assertThat(cluster.client.nodes().withName("node-e2e").get().getMetadata().getResourceVersion()).isEqualTo(rv);
+
+        // kubectl describe node lists what the agent told of its node, as the kubelet's events.
+        String described = io.kube4j.testsupport.Kubectl.forKubeconfig(cluster.kubeconfig).ok("describe", "node", "node-e2e");
+        String events = described.substring(described.indexOf("\nEvents:"));
+        assertThat(events.lines().skip(3).map(l -> l.strip().replaceAll(" {2,}\\S+ {2,}kubelet {2,}", " kubelet ")))
+                .contains(
+                        "Normal  Starting kubelet Starting kubelet.",
+                        "Normal  NodeAllocatableEnforced kubelet Updated Node Allocatable limit across pods",
+                        "Normal  NodeHasSufficientMemory kubelet Node node-e2e status is now: NodeHasSufficientMemory",
+                        "Normal  NodeHasNoDiskPressure kubelet Node node-e2e status is now: NodeHasNoDiskPressure",
+                        "Normal  NodeHasSufficientPID kubelet Node node-e2e status is now: NodeHasSufficientPID",
+                        "Normal  NodeReady kubelet Node node-e2e status is now: NodeReady");
     }
 
     @Test

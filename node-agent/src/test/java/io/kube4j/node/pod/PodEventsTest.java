@@ -74,8 +74,11 @@ class PodEventsTest {
         assertThat(PodEvents.goDuration(Duration.ofMillis(6377))).isEqualTo("6.377s");
         assertThat(PodEvents.goDuration(Duration.ofSeconds(2))).isEqualTo("2s");
         assertThat(PodEvents.goDuration(Duration.ofMillis(62_003))).isEqualTo("1m2.003s");
-        events.pulled(pod, nginx, Duration.ofMillis(1234));
+        events.pulled(pod, nginx, Duration.ofMillis(1234), 56_000_123);
+        events.pulled(pod, nginx, Duration.ofMillis(1234), -1);
         assertThat(recorder.events()).containsExactly(
+                "Normal Pulled shop/web spec.containers{nginx}: Successfully pulled image \"nginx:1.22\" in 1.234s (1.234s including waiting). "
+                        + "Image size: 56000123 bytes.",
                 "Normal Pulled shop/web spec.containers{nginx}: Successfully pulled image \"nginx:1.22\" in 1.234s (1.234s including waiting)");
     }
 }
