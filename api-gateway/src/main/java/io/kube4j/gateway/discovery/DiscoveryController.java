@@ -46,6 +46,7 @@ public class DiscoveryController {
         List<ResourceType> types = new java.util.ArrayList<>(registry.all());
         // Served by their own handler from the metrics store, never stored: not in the registry.
         types.addAll(io.kube4j.machinery.registry.BuiltInTypes.METRICS);
+        types.add(io.kube4j.machinery.registry.BuiltInTypes.COMPONENT_STATUS);
         return documents.get(types, () -> new DiscoveryDocuments(types));
     }
 

@@ -43,6 +43,7 @@ final class BuiltInPrinters {
             Map.entry(key("storage.k8s.io", "CSINode"), ClusterPrinters.CSI_NODE),
             Map.entry(key("storage.k8s.io", "VolumeAttachment"), ClusterPrinters.VOLUME_ATTACHMENT),
             Map.entry(key("coordination.k8s.io", "Lease"), ClusterPrinters.LEASE),
+            Map.entry(key("", "ComponentStatus"), ClusterPrinters.COMPONENT_STATUS),
             Map.entry(key("scheduling.k8s.io", "PriorityClass"), ClusterPrinters.PRIORITY_CLASS));
 
     private static String key(String group, String kind) {

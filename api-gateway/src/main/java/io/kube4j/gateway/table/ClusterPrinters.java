@@ -160,6 +160,25 @@ final class ClusterPrinters {
             col(string("Limit", "Limits control the maximum amount of cpu/memory that a container may use independent"
                     + " of contention on the node."), o -> quotaUsage(o, true)));
 
+    /** kube-apiserver's columns of a ComponentStatus: its Healthy condition as Status, with message and error. */
+    static final TablePrinter COMPONENT_STATUS = ColumnPrinter.of(
+            name(),
+            col(string("Status", "Status of the component conditions"), o -> {
+                for (JsonNode c : o.path("conditions")) {
+                    if ("Healthy".equals(c.path("type").asString(""))) return "True".equals(c.path("status").asString("")) ? "Healthy" : "Unhealthy";
+                }
+                return "Unknown";
+            }),
+            col(string("Message", "Message of the component conditions"), o -> healthy(o, "message")),
+            col(string("Error", "Error of the component conditions"), o -> healthy(o, "error")));
+
+    private static String healthy(ObjectNode status, String field) {
+        for (JsonNode c : status.path("conditions")) {
+            if ("Healthy".equals(c.path("type").asString(""))) return c.path(field).asString("");
+        }
+        return "";
+    }
+
     static final TablePrinter LEASE = ColumnPrinter.of(
             name(),
             col(string("Holder", "holderIdentity contains the identity of the holder of a current lease."),

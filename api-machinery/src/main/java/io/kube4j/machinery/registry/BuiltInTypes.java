@@ -91,6 +91,12 @@ public final class BuiltInTypes {
      */
     public static final List<ResourceType> METRICS = List.of(NODE_METRICS, POD_METRICS);
 
+    /**
+     * The health of the control plane's parts as kube-apiserver probes them (deprecated there since 1.19, still
+     * what {@code kubectl get componentstatuses} shows): never stored, so not in {@link #ALL}; get and list only.
+     */
+    public static final ResourceType COMPONENT_STATUS = cluster("", "v1", "ComponentStatus", "componentstatuses", List.of("cs"));
+
     public static final ResourceType CUSTOM_RESOURCE_DEFINITION = cluster("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", List.of("crd", "crds"), "status");
 
     public static final List<ResourceType> ALL = List.of(

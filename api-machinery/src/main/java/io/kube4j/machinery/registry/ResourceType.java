@@ -94,11 +94,11 @@ public record ResourceType(
 
     /**
      * The verbs this resource serves: all of {@link #VERBS}; only {@code create} for the review
-     * kinds; only {@code get} and {@code list} for the metrics kinds.
+     * kinds; only {@code get} and {@code list} for the metrics kinds and ComponentStatus.
      */
     public List<String> verbs() {
         if (BuiltInTypes.REVIEWS.contains(this)) return List.of("create");
-        if (BuiltInTypes.METRICS.contains(this)) return List.of("get", "list");
+        if (BuiltInTypes.METRICS.contains(this) || BuiltInTypes.COMPONENT_STATUS.equals(this)) return List.of("get", "list");
         return VERBS;
     }
 
