@@ -48,6 +48,19 @@ mkdir -p /var/lib/kube4j-node/native
 export KUBE4J_JAVA_OPTS="${KUBE4J_JAVA_OPTS:-} -Dio.netty.native.workdir=/var/lib/kube4j-node/native"
 echo "containerd ready at $KUBE4J_NODE_CRISOCKET; pod subnet $KUBE4J_NODE_PODCIDR" >&2
 
+# Pods' traffic to anything but pods (the gateway's container, the compose network, the internet)
+# leaves with this container's address, which the other containers can answer.
+/usr/sbin/nft -f - <<NFT || echo "could not masquerade the pods' traffic" >&2
+table ip kube4j-egress
+delete table ip kube4j-egress
+table ip kube4j-egress {
+  chain postrouting {
+    type nat hook postrouting priority srcnat; policy accept;
+    ip saddr $KUBE4J_NODE_PODCIDR ip daddr != 10.244.0.0/16 masquerade
+  }
+}
+NFT
+
 # Pods of other nodes (host-gw): on one compose network, node A.B.C.N has the pod subnet
 # 10.244.N.0/24, so a route to every possible peer's subnet via its address needs no discovery.
 if [ -n "${address:-}" ] && [ "${KUBE4J_NODE_PEER_ROUTES:-true}" = true ]; then

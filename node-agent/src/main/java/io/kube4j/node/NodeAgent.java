@@ -13,6 +13,7 @@ import io.kube4j.node.metrics.MetricsCollector;
 import io.kube4j.node.metrics.MetricsSink;
 import io.kube4j.node.node.Heartbeat;
 import io.kube4j.node.node.MachineInfo;
+import io.kube4j.node.node.NodeEvents;
 import io.kube4j.node.node.NodeRegistrar;
 import io.kube4j.node.node.NodeStatusComputer;
 import io.kube4j.node.pod.ClusterObjects;
@@ -66,6 +67,8 @@ public final class NodeAgent implements AutoCloseable {
     private NodeRegistrar registrar;
     /** The kubelet's events about this node's pods; null on a hollow node, which records none. */
     private GatewayEventRecorder eventRecorder;
+    private NodeEvents nodeEvents;
+    private ClusterObjects objects;
     private volatile String runtimeVersion = "";
 
     public NodeAgent(NodeAgentProperties properties, KubernetesClient client, ContainerRuntime runtime, Heartbeat heartbeat,
@@ -88,24 +91,24 @@ public final class NodeAgent implements AutoCloseable {
     public void start() {
         runtimeVersion = runtime.version();
         log.info("node {} ({}), runtime {}, pod CIDR {}", nodeName, hostIP, runtimeVersion, properties.podCidr());
+        // As the kubelet (event-qps 50, event-burst 100). Hollow nodes run nothing to tell of.
+        if (!properties.hollow()) eventRecorder = new GatewayEventRecorder(client, "kubelet", nodeName, 50, 100);
+        nodeEvents = new NodeEvents(eventRecorder == null ? io.kube4j.machinery.events.EventRecorder.NONE : eventRecorder, nodeName);
         registrar = new NodeRegistrar(client, nodeName, labels(), properties.podCidr());
         registrar.register();
+        nodeEvents.started();
         reportStatus();
 
         Path root = properties.rootDir();
-        ClusterObjects objects = new ClusterObjects(client);
-        VolumeManager volumes = new VolumeManager(root.resolve("pods"), objects, io.kube4j.node.volume.ClaimedVolumes.gateway(client));
+        objects = new ClusterObjects(client);
+        VolumeManager volumes = new VolumeManager(root.resolve("pods"), objects, io.kube4j.node.volume.ClaimedVolumes.gateway(client),
+                objects, clock);
         MachineInfo machine = MachineInfo.read(root);
         Map<String, Quantity> allocatable = Map.of(
                 "cpu", new Quantity(String.valueOf(machine.cpus())),
                 "memory", new Quantity(String.valueOf(machine.memoryBytes())));
         PodWorkers[] holder = new PodWorkers[1];
-        // As the kubelet (event-qps 50, event-burst 100). Hollow nodes run nothing to tell of.
-        PodEvents events = PodEvents.NONE;
-        if (!properties.hollow()) {
-            eventRecorder = new GatewayEventRecorder(client, "kubelet", nodeName, 50, 100);
-            events = new PodEvents(eventRecorder);
-        }
+        PodEvents events = eventRecorder == null ? PodEvents.NONE : new PodEvents(eventRecorder);
         probes = new ProbeManager(runtime, key -> holder[0].enqueue(key), properties.hollow(), events);
         syncer = new PodSyncer(client, runtime, volumes, probes, objects, this::cachedPod,
                 new PodSyncer.NodeFacts(nodeName, hostIP, allocatable,
@@ -213,8 +216,9 @@ public final class NodeAgent implements AutoCloseable {
         }
         NodeStatusComputer.Facts facts = new NodeStatusComputer.Facts(nodeName, hostIP, properties.maxPods(), port,
                 runtimeName(), KUBELET_VERSION, up, properties.memoryEvictionThresholdBytes());
-        NodeStatus status = NodeStatusComputer.compute(MachineInfo.read(properties.rootDir()), facts, registrar.written(), clock.instant());
-        registrar.report(status);
+        NodeStatus before = registrar.written();
+        NodeStatus status = NodeStatusComputer.compute(MachineInfo.read(properties.rootDir()), facts, before, clock.instant());
+        if (registrar.report(status)) nodeEvents.statusWritten(before, status);
     }
 
     /** {@code containerd://1.6.20} from "containerd 1.6.20~ds1 (CRI v1)". */
@@ -301,5 +305,6 @@ public final class NodeAgent implements AutoCloseable {
         if (workers != null) workers.close();
         if (probes != null) probes.close();
         if (eventRecorder != null) eventRecorder.close();
+        if (objects != null) objects.close();
     }
 }

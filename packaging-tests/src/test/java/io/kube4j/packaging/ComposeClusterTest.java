@@ -275,6 +275,14 @@ class ComposeClusterTest {
             assertThat(answer.out().strip()).as(url).isEqualTo(echo);
         }
 
+        // The API from that pod, as its ServiceAccount, at the kubernetes Service's name: the second node's proxy
+        // agent leads it to the gateway's container, its pods' traffic leaving with the node container's address.
+        Kubectl.Result api = EchoWorkload.eventually(Duration.ofSeconds(60), () -> kubectl.run("-n", "compose-nodes", "exec",
+                "client", "--", "sh", "-c", "wget -q -O - --no-check-certificate --header \"Authorization: Bearer "
+                        + "$(cat /var/run/secrets/kubernetes.io/serviceaccount/token)\" https://kubernetes.default.svc.cluster.local/api"),
+                Kubectl.Result::ok);
+        assertThat(api.out()).as("%s", api).contains("APIVersions");
+
         // From this host, at the second node's address: the second node forwards to the first node's pod.
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest get = HttpRequest.newBuilder(URI.create("http://" + secondAddress + ":" + ECHO_NODE_PORT + "/"))

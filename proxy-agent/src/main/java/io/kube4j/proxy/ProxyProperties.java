@@ -31,6 +31,8 @@ import java.util.List;
  * @param podRoutes          route other nodes' podCIDRs through their InternalIPs (direct routing between nodes)
  * @param ingress            the ingress controller
  * @param dns                cluster DNS
+ * @param apiEndpoint        {@code host:port} this node's pods reach the gateway at through the {@code kubernetes}
+ *                           Service; empty: the kubeconfig's server; {@code none}: this node registers none
  */
 @ConfigurationProperties("kube4j.proxy")
 public record ProxyProperties(
@@ -50,7 +52,8 @@ public record ProxyProperties(
         Boolean networkPolicy,
         Boolean podRoutes,
         Ingress ingress,
-        Dns dns) {
+        Dns dns,
+        String apiEndpoint) {
 
     public ProxyProperties {
         if (kubeconfig == null) throw new IllegalArgumentException("kube4j.proxy.kubeconfig is required");
@@ -73,6 +76,7 @@ public record ProxyProperties(
         podRoutes = podRoutes == null || podRoutes;
         ingress = ingress == null ? new Ingress(null, null, null, null, null, null, null) : ingress;
         dns = dns == null ? new Dns(null, null, null, null, null, null, null, null, null) : dns;
+        apiEndpoint = apiEndpoint == null ? "" : apiEndpoint.strip();
     }
 
     /**

@@ -5,6 +5,7 @@ import io.kube4j.machinery.errors.StatusCause;
 import io.kube4j.machinery.object.Json;
 import io.kube4j.machinery.object.JsonTree;
 import io.kube4j.machinery.quantity.Quantity;
+import io.kube4j.store.Store;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -63,6 +64,7 @@ public final class PodStrategy extends BaseStrategy {
         admitPriority(pod, spec, priorityClasses != null ? priorityClasses
                 : context == null || context.store() == null ? null : new PriorityClassCatalog(context.store()));
         admit(spec);
+        mountServiceAccountToken(pod, spec, context == null ? null : context.store());
         ObjectNode status = pod.putObject("status");
         status.put("phase", "Pending");
         status.put("qosClass", qosClass(spec));
@@ -78,8 +80,91 @@ public final class PodStrategy extends BaseStrategy {
                     "nodeName", "enableServiceLinks")) {
                 if (!JsonTree.present(spec, f) && JsonTree.present(oldSpec, f)) spec.set(f, oldSpec.get(f).deepCopy());
             }
+            keepTokenVolume(spec, oldSpec);
         }
         addDefaultTolerations(spec);
+    }
+
+    /** The token volume admission added on create, and its mounts, stay when a replace leaves them out. */
+    private static void keepTokenVolume(ObjectNode spec, ObjectNode oldSpec) {
+        for (JsonNode volume : JsonTree.elements(oldSpec, "volumes")) {
+            String name = volume.path("name").asString("");
+            if (!name.startsWith(TOKEN_VOLUME_PREFIX)) continue;
+            boolean present = JsonTree.elements(spec, "volumes").stream().anyMatch(v -> name.equals(v.path("name").asString("")));
+            if (present) return;
+            (spec.get("volumes") instanceof ArrayNode a ? a : spec.putArray("volumes")).add(volume.deepCopy());
+            for (String list : List.of("initContainers", "containers")) {
+                for (JsonNode c : JsonTree.elements(spec, list)) {
+                    if (!(c instanceof ObjectNode container)) continue;
+                    String containerName = container.path("name").asString("");
+                    JsonNode oldMount = JsonTree.elements(oldSpec, list).stream()
+                            .filter(o -> containerName.equals(o.path("name").asString("")))
+                            .flatMap(o -> JsonTree.elements((ObjectNode) o, "volumeMounts").stream())
+                            .filter(m -> name.equals(m.path("name").asString(""))).findFirst().orElse(null);
+                    if (oldMount == null) continue;
+                    (container.get("volumeMounts") instanceof ArrayNode a ? a : container.putArray("volumeMounts")).add(oldMount.deepCopy());
+                }
+            }
+            return;
+        }
+    }
+
+    /** Where a container finds its ServiceAccount's token, the cluster's CA and its namespace. */
+    static final String TOKEN_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
+    static final String TOKEN_VOLUME_PREFIX = "kube-api-access-";
+    /** The letters of Kubernetes' random name suffixes (no vowels, no look-alikes). */
+    private static final String SUFFIX_LETTERS = "bcdfghjklmnpqrstvwxz2456789";
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /**
+     * The ServiceAccount admission plugin's token volume: unless the pod or its ServiceAccount sets
+     * {@code automountServiceAccountToken: false}, a projected volume {@code kube-api-access-xxxxx} (a token of the
+     * account for 3607 s, the ConfigMap {@code kube-root-ca.crt}'s {@code ca.crt}, the pod's namespace), mounted
+     * read-only at {@value #TOKEN_MOUNT_PATH} in every container and init container that has nothing there.
+     *
+     * @param store where the ServiceAccount is read; null: as if it did not say
+     */
+    static void mountServiceAccountToken(ObjectNode pod, ObjectNode spec, Store store) {
+        if (spec.path("automountServiceAccountToken").isBoolean() && !spec.get("automountServiceAccountToken").asBoolean()) return;
+        if (store != null) {
+            String namespace = pod.path("metadata").path("namespace").asString("");
+            var account = store.get(io.kube4j.machinery.registry.BuiltInTypes.SERVICE_ACCOUNT.key(namespace,
+                    JsonTree.stringOrEmpty(spec, "serviceAccountName"))).flatMap(kv -> StoredObjects.parse(kv.value()));
+            if (account.isPresent() && account.get().path("automountServiceAccountToken").isBoolean()
+                    && !account.get().get("automountServiceAccountToken").asBoolean()) {
+                return;
+            }
+        }
+        for (JsonNode volume : JsonTree.elements(spec, "volumes")) {
+            if (volume.path("name").asString("").startsWith(TOKEN_VOLUME_PREFIX)) return;
+        }
+        StringBuilder name = new StringBuilder(TOKEN_VOLUME_PREFIX);
+        for (int i = 0; i < 5; i++) name.append(SUFFIX_LETTERS.charAt(RANDOM.nextInt(SUFFIX_LETTERS.length())));
+        boolean mounted = false;
+        for (String list : List.of("initContainers", "containers")) {
+            for (JsonNode c : JsonTree.elements(spec, list)) {
+                if (!(c instanceof ObjectNode container)) continue;
+                boolean taken = false;
+                for (JsonNode m : JsonTree.elements(container, "volumeMounts")) {
+                    if (TOKEN_MOUNT_PATH.equals(m.path("mountPath").asString(""))) taken = true;
+                }
+                if (taken) continue;
+                ArrayNode mounts = container.get("volumeMounts") instanceof ArrayNode a ? a : container.putArray("volumeMounts");
+                mounts.addObject().put("name", name.toString()).put("readOnly", true).put("mountPath", TOKEN_MOUNT_PATH);
+                mounted = true;
+            }
+        }
+        if (!mounted) return;
+        ArrayNode volumes = spec.get("volumes") instanceof ArrayNode a ? a : spec.putArray("volumes");
+        ObjectNode projected = volumes.addObject().put("name", name.toString()).putObject("projected");
+        ArrayNode sources = projected.putArray("sources");
+        sources.addObject().putObject("serviceAccountToken").put("expirationSeconds", 3607).put("path", "token");
+        ObjectNode caMap = sources.addObject().putObject("configMap");
+        caMap.put("name", "kube-root-ca.crt");
+        caMap.putArray("items").addObject().put("key", "ca.crt").put("path", "ca.crt");
+        sources.addObject().putObject("downwardAPI").putArray("items").addObject().put("path", "namespace")
+                .putObject("fieldRef").put("apiVersion", "v1").put("fieldPath", "metadata.namespace");
+        projected.put("defaultMode", 420);
     }
 
     /** What the ServiceAccount and DefaultTolerationSeconds admission plugins add. */

@@ -54,8 +54,20 @@ public class ClusterBootstrap {
             ns.putObject("metadata").put("name", name);
             createIfAbsent(BuiltInTypes.NAMESPACE, null, ns);
         }
-        if (storage.find(BuiltInTypes.SERVICE, "default", "kubernetes").isEmpty()) {
+        var kubernetes = storage.find(BuiltInTypes.SERVICE, "default", "kubernetes");
+        if (kubernetes.isEmpty()) {
             createIfAbsent(BuiltInTypes.SERVICE, "default", kubernetesService(port));
+        } else if (!"Local".equals(kubernetes.get().path("spec").path("internalTrafficPolicy").asString(""))) {
+            // Made before each node named its own way to the API: from then on a node's pods use only that.
+            try {
+                storage.mutate(BuiltInTypes.SERVICE, "default", "kubernetes", current -> {
+                    ObjectNode next = current.deepCopy();
+                    next.withObjectProperty("spec").put("internalTrafficPolicy", "Local");
+                    return next;
+                }, io.kube4j.gateway.storage.ResourceStorage.Part.MAIN, false);
+            } catch (ApiException e) {
+                log.warn("could not make the kubernetes Service's traffic node-local: {}", e.getMessage());
+            }
         }
         for (ObjectNode object : bootstrapPolicy()) {
             var type = BuiltInTypes.CLUSTER_ROLE.kind().equals(object.path("kind").asString("")) ? BuiltInTypes.CLUSTER_ROLE : BuiltInTypes.CLUSTER_ROLE_BINDING;
@@ -78,7 +90,11 @@ public class ClusterBootstrap {
         }
     }
 
-    /** The {@code kubernetes} Service in {@code default}: the API's address inside the cluster, the range's first IP. */
+    /**
+     * The {@code kubernetes} Service in {@code default}: the API's address inside the cluster, the range's first IP.
+     * Selector-less: each node's proxy agent names the gateway as that node reaches it in an EndpointSlice of its own,
+     * so its traffic is node-local ({@code internalTrafficPolicy: Local}).
+     */
     private ObjectNode kubernetesService(int port) {
         ObjectNode service = Json.object();
         service.put("apiVersion", "v1");
@@ -90,6 +106,7 @@ public class ClusterBootstrap {
         ObjectNode spec = service.putObject("spec");
         spec.put("type", "ClusterIP");
         spec.put("clusterIP", IpRange.parse(ranges.clusterIpRange()).valueAt(0));
+        spec.put("internalTrafficPolicy", "Local");
         ObjectNode https = spec.putArray("ports").addObject();
         https.put("name", "https");
         https.put("port", 443);

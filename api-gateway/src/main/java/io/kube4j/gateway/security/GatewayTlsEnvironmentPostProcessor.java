@@ -67,7 +67,11 @@ public class GatewayTlsEnvironmentPostProcessor implements EnvironmentPostProces
             return;
         }
         PkiFiles files = properties.files();
-        Set<SubjectAltName> names = SubjectAltName.forGateway(SubjectAltName.localHostName(), properties.tls().extraSans());
+        // Pods reach the API at the kubernetes Service's address, the first of the cluster IP range.
+        String serviceRange = Binder.get(environment).bind("kube4j.services.cluster-ip-range", String.class).orElse("10.96.0.0/12");
+        java.util.List<String> extras = new java.util.ArrayList<>(properties.tls().extraSans());
+        extras.add(io.kube4j.gateway.admission.allocation.IpRange.parse(serviceRange).valueAt(0));
+        Set<SubjectAltName> names = SubjectAltName.forGateway(SubjectAltName.localHostName(), extras);
         ClusterPki.Result result;
         boolean tokensCreated;
         try {

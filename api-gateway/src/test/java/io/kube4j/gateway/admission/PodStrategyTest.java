@@ -36,8 +36,10 @@ class PodStrategyTest {
                   - name: nginx
                     image: nginx
                 """);
-        // `kubectl run nginx --image=nginx` then `kubectl get pod nginx -o yaml` on 1.32, without the
-        // service account token volume, the node and the fields the gateway and the kubelet own.
+        // `kubectl run nginx --image=nginx` then `kubectl get pod nginx -o yaml` on 1.32, without the node and
+        // the fields the gateway and the kubelet own; the token volume's name ends in five random letters.
+        String volume = pod.at("/spec/volumes/0/name").asString();
+        assertThat(volume).matches("kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}");
         assertThat(pod).isEqualTo(yaml("""
                 apiVersion: v1
                 kind: Pod
@@ -51,6 +53,10 @@ class PodStrategyTest {
                     resources: {}
                     terminationMessagePath: /dev/termination-log
                     terminationMessagePolicy: File
+                    volumeMounts:
+                    - mountPath: /var/run/secrets/kubernetes.io/serviceaccount
+                      name: VOLUME
+                      readOnly: true
                   dnsPolicy: ClusterFirst
                   enableServiceLinks: true
                   preemptionPolicy: PreemptLowerPriority
@@ -70,10 +76,29 @@ class PodStrategyTest {
                     key: node.kubernetes.io/unreachable
                     operator: Exists
                     tolerationSeconds: 300
+                  volumes:
+                  - name: VOLUME
+                    projected:
+                      defaultMode: 420
+                      sources:
+                      - serviceAccountToken:
+                          expirationSeconds: 3607
+                          path: token
+                      - configMap:
+                          items:
+                          - key: ca.crt
+                            path: ca.crt
+                          name: kube-root-ca.crt
+                      - downwardAPI:
+                          items:
+                          - fieldRef:
+                              apiVersion: v1
+                              fieldPath: metadata.namespace
+                            path: namespace
                 status:
                   phase: Pending
                   qosClass: BestEffort
-                """));
+                """.replace("VOLUME", volume)));
         assertThat(strategy.validate(pod, null)).isEmpty();
     }
 
@@ -122,6 +147,7 @@ class PodStrategyTest {
                       sources:
                       - serviceAccountToken: {path: token}
                 """);
+        withoutTokenVolume(pod);
         assertThat(pod.get("spec")).isEqualTo(yaml("""
                 serviceAccount: builder
                 serviceAccountName: builder
@@ -277,6 +303,42 @@ class PodStrategyTest {
     void refusesWithKubernetesFieldsAndMessages(Case c) {
         ObjectNode pod = yaml("metadata: {name: p}\nspec: " + c.spec());
         assertThat(Trees.createErrors(strategy, pod)).containsExactlyElementsOf(c.errors());
+    }
+
+    /** Takes the ServiceAccount admission's token volume and its mounts out of a created pod. */
+    private static void withoutTokenVolume(ObjectNode pod) {
+        var volumes = (tools.jackson.databind.node.ArrayNode) pod.at("/spec/volumes");
+        for (int i = volumes.size() - 1; i >= 0; i--) {
+            if (volumes.get(i).path("name").asString().startsWith("kube-api-access-")) volumes.remove(i);
+        }
+        if (volumes.isEmpty()) ((ObjectNode) pod.get("spec")).remove("volumes");
+        for (var container : pod.at("/spec/containers")) {
+            var mounts = (tools.jackson.databind.node.ArrayNode) container.get("volumeMounts");
+            for (int i = mounts.size() - 1; i >= 0; i--) {
+                if (mounts.get(i).path("name").asString().startsWith("kube-api-access-")) mounts.remove(i);
+            }
+            if (mounts.isEmpty()) ((ObjectNode) container).remove("volumeMounts");
+        }
+    }
+
+    @Test
+    void theTokenVolumeIsLeftOutWhenThePodSaysSoOrAContainerHasItsOwnThere() {
+        ObjectNode optedOut = create("metadata: {name: p}\nspec: {automountServiceAccountToken: false, containers: [{name: a, image: x}]}");
+        assertThat(optedOut.at("/spec/volumes").isMissingNode()).isTrue();
+        ObjectNode own = create("""
+                metadata: {name: p}
+                spec:
+                  containers:
+                  - name: a
+                    image: x
+                    volumeMounts: [{name: mine, mountPath: /var/run/secrets/kubernetes.io/serviceaccount}]
+                  - name: b
+                    image: x
+                  volumes: [{name: mine, emptyDir: {}}]
+                """);
+        assertThat(own.at("/spec/containers/0/volumeMounts")).hasSize(1);
+        assertThat(own.at("/spec/containers/1/volumeMounts/0/name").asString()).startsWith("kube-api-access-");
+        assertThat(own.at("/spec/volumes")).hasSize(2);
     }
 
     @Test

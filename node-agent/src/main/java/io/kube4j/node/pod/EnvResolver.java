@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.EnvVarSource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceFieldSelector;
+import io.fabric8.kubernetes.api.model.Service;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -28,6 +29,11 @@ public final class EnvResolver {
 
         /** The Secret's data, decoded. */
         Map<String, String> secret(String namespace, String name);
+
+        /** The Services of a namespace, for the variables that name them; none when not known. */
+        default List<Service> services(String namespace) {
+            return List.of();
+        }
     }
 
     /** A variable cannot be built (missing ConfigMap or key that is not optional); the container waits. */
@@ -48,7 +54,9 @@ public final class EnvResolver {
     public static Map<String, String> resolve(Pod pod, Container container, Objects objects, String podIP, String hostIP,
                                               Map<String, Quantity> nodeCapacity) {
         String ns = pod.getMetadata().getNamespace();
-        Map<String, String> env = new LinkedHashMap<>();
+        // The Services' variables first: the container's own, later, win, and may refer to them.
+        Map<String, String> env = new LinkedHashMap<>(serviceEnv(pod, objects.services(ns),
+                "default".equals(ns) ? List.of() : objects.services("default")));
         if (container.getEnvFrom() != null) {
             for (EnvFromSource from : container.getEnvFrom()) {
                 String prefix = from.getPrefix() == null ? "" : from.getPrefix();
@@ -85,6 +93,65 @@ public final class EnvResolver {
             }
         }
         return env;
+    }
+
+    /** The Service the API is reached at inside the cluster: its variables are in every container. */
+    static final String MASTER_SERVICE = "kubernetes";
+
+    /**
+     * The kubelet's Service variables ({@code WEB_SERVICE_HOST}, {@code WEB_SERVICE_PORT}, {@code WEB_PORT_80_TCP_ADDR}, …):
+     * those of every Service with a cluster IP in the pod's namespace unless {@code enableServiceLinks} is false, and
+     * always those of {@code kubernetes} in {@code default}. Pure.
+     *
+     * @param inNamespace the Services of the pod's namespace
+     * @param inDefault   the Services of {@code default} when the pod is elsewhere (only {@code kubernetes} is used)
+     */
+    static Map<String, String> serviceEnv(Pod pod, List<Service> inNamespace, List<Service> inDefault) {
+        boolean links = !Boolean.FALSE.equals(pod.getSpec().getEnableServiceLinks());
+        Map<String, Service> chosen = new java.util.TreeMap<>();
+        String ns = pod.getMetadata().getNamespace();
+        for (Service service : inNamespace) {
+            String name = service.getMetadata().getName();
+            boolean master = "default".equals(ns) && MASTER_SERVICE.equals(name);
+            if ((links || master) && hasClusterIP(service)) chosen.put(name, service);
+        }
+        for (Service service : inDefault) {
+            if (MASTER_SERVICE.equals(service.getMetadata().getName()) && hasClusterIP(service)) chosen.putIfAbsent(MASTER_SERVICE, service);
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (Service service : chosen.values()) {
+            String name = envName(service.getMetadata().getName());
+            String ip = service.getSpec().getClusterIP();
+            List<io.fabric8.kubernetes.api.model.ServicePort> ports = service.getSpec().getPorts() == null ? List.of() : service.getSpec().getPorts();
+            env.put(name + "_SERVICE_HOST", ip);
+            if (!ports.isEmpty()) env.put(name + "_SERVICE_PORT", String.valueOf(ports.getFirst().getPort()));
+            for (var port : ports) {
+                if (port.getName() != null && !port.getName().isEmpty()) {
+                    env.put(name + "_SERVICE_PORT_" + envName(port.getName()), String.valueOf(port.getPort()));
+                }
+            }
+            for (int i = 0; i < ports.size(); i++) {
+                var port = ports.get(i);
+                String protocol = port.getProtocol() == null || port.getProtocol().isEmpty() ? "TCP" : port.getProtocol();
+                String url = protocol.toLowerCase() + "://" + ip + ":" + port.getPort();
+                if (i == 0) env.put(name + "_PORT", url);
+                String prefix = name + "_PORT_" + port.getPort() + "_" + protocol.toUpperCase();
+                env.put(prefix, url);
+                env.put(prefix + "_PROTO", protocol.toLowerCase());
+                env.put(prefix + "_PORT", String.valueOf(port.getPort()));
+                env.put(prefix + "_ADDR", ip);
+            }
+        }
+        return env;
+    }
+
+    private static boolean hasClusterIP(Service service) {
+        String ip = service.getSpec() == null ? null : service.getSpec().getClusterIP();
+        return ip != null && !ip.isEmpty() && !"None".equals(ip);
+    }
+
+    private static String envName(String name) {
+        return name.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
     }
 
     private static String valueFrom(Pod pod, Container container, EnvVarSource from, Objects objects, String podIP,

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -56,11 +57,30 @@ public final class VolumeManager {
     private final Path podsDir;
     private final EnvResolver.Objects objects;
     private final ClaimedVolumes claims;
+    private final ServiceAccountTokens tokens;
+    private final java.time.Clock clock;
+    /** Pod uid → "path|audience" → the token projected there, with when it was had. */
+    private final Map<String, Map<String, Held>> heldTokens = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public VolumeManager(Path podsDir, EnvResolver.Objects objects, ClaimedVolumes claims) {
+    private record Held(ServiceAccountTokens.Token token, Instant at) {
+        /** Past 80% of its life: time to ask for another. */
+        boolean due(Instant now) {
+            long life = token.expires().toEpochMilli() - at.toEpochMilli();
+            return !now.isBefore(at.plusMillis(life * 8 / 10));
+        }
+    }
+
+    public VolumeManager(Path podsDir, EnvResolver.Objects objects, ClaimedVolumes claims, ServiceAccountTokens tokens,
+                         java.time.Clock clock) {
         this.podsDir = podsDir;
         this.objects = objects;
         this.claims = claims;
+        this.tokens = tokens;
+        this.clock = clock;
+    }
+
+    public VolumeManager(Path podsDir, EnvResolver.Objects objects, ClaimedVolumes claims) {
+        this(podsDir, objects, claims, ServiceAccountTokens.NONE, java.time.Clock.systemUTC());
     }
 
     public VolumeManager(Path podsDir, EnvResolver.Objects objects) {
@@ -124,6 +144,7 @@ public final class VolumeManager {
 
     /** Removes the pod's volume directories (never what a hostPath names); unmounts memory-backed ones. */
     public void tearDown(String podUid) {
+        heldTokens.remove(podUid);
         Path dir = podsDir.resolve(podUid);
         if (!Files.exists(dir)) return;
         try (Stream<Path> volumes = Files.exists(dir.resolve("volumes")) ? Files.list(dir.resolve("volumes")) : Stream.empty()) {
@@ -198,10 +219,35 @@ public final class VolumeManager {
                 files.putAll(files(data, p.getSecret().getItems(), defaultMode, p.getSecret().getOptional()));
             } else if (p.getDownwardAPI() != null) {
                 files.putAll(downward(pod, p.getDownwardAPI().getItems(), defaultMode, podIP, hostIP));
+            } else if (p.getServiceAccountToken() != null) {
+                var src = p.getServiceAccountToken();
+                String token = token(pod, src.getPath(), src.getAudience(),
+                        src.getExpirationSeconds() == null ? 3600 : src.getExpirationSeconds());
+                files.put(src.getPath(), new FileContent(token.getBytes(StandardCharsets.UTF_8), defaultMode));
             }
-            // serviceAccountToken needs the TokenRequest API, which the gateway does not serve yet.
         }
         return files;
+    }
+
+    /** The token projected at {@code path} of the pod: the one held, or a new one when none is or it is due. */
+    private String token(Pod pod, String path, String audience, long expirationSeconds) {
+        Map<String, Held> held = heldTokens.computeIfAbsent(pod.getMetadata().getUid(), uid -> new java.util.concurrent.ConcurrentHashMap<>());
+        String key = path + "|" + (audience == null ? "" : audience);
+        Instant now = clock.instant();
+        Held current = held.get(key);
+        if (current == null || current.due(now)) {
+            String account = pod.getSpec().getServiceAccountName() == null || pod.getSpec().getServiceAccountName().isEmpty()
+                    ? "default" : pod.getSpec().getServiceAccountName();
+            try {
+                current = new Held(tokens.request(ns(pod), account, audience, expirationSeconds), now);
+            } catch (VolumeError e) {
+                // A token still valid serves until the API answers again.
+                if (current != null && now.isBefore(current.token().expires())) return current.token().value();
+                throw e;
+            }
+            held.put(key, current);
+        }
+        return current.token().value();
     }
 
     /** Writes the files (creating parents), rewriting only what changed and removing files no longer wanted. */

@@ -59,6 +59,14 @@ final class NodeCluster implements AutoCloseable {
             config.setRequestTimeout(60_000);
             config.setRequestRetryBackoffLimit(0);
             this.client = new KubernetesClientBuilder().withConfig(config).build();
+            // No controllers run here: what their serviceaccount and root-ca-cert-publisher controllers keep in a
+            // namespace (the account pods run as, the CA their token volume projects) is made as they would.
+            client.serviceAccounts().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+                    .withNewMetadata().withName("default").endMetadata().build()).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+            String ca = new String(java.util.Base64.getDecoder().decode(config.getCaCertData()), java.nio.charset.StandardCharsets.UTF_8);
+            client.configMaps().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                    .withNewMetadata().withName("kube-root-ca.crt").endMetadata().addToData("ca.crt", ca).build())
+                    .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

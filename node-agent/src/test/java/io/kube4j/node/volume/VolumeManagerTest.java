@@ -160,6 +160,63 @@ class VolumeManagerTest {
         }
     }
 
+    @Test
+    void aProjectedTokenIsAskedForOnceAndAgainAfterFourFifthsOfItsLife() throws Exception {
+        configMaps.put("kube-root-ca.crt", Map.of("ca.crt", "PEM"));
+        java.util.List<String> asked = new java.util.ArrayList<>();
+        java.time.Instant[] now = {java.time.Instant.parse("2026-01-01T00:00:00Z")};
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return now[0];
+            }
+        };
+        ServiceAccountTokens tokens = (namespace, account, audience, seconds) -> {
+            asked.add(namespace + "/" + account + " " + audience + " " + seconds);
+            return new ServiceAccountTokens.Token("token-" + asked.size(), now[0].plusSeconds(seconds));
+        };
+        Pod pod = pod().editSpec().withServiceAccountName("builder").addNewVolume().withName("kube-api-access-x2b4z")
+                .withNewProjected().withDefaultMode(0644)
+                .addNewSource().withNewServiceAccountToken().withPath("token").withExpirationSeconds(3607L).endServiceAccountToken().endSource()
+                .addNewSource().withNewConfigMap().withName("kube-root-ca.crt").addNewItem().withKey("ca.crt").withPath("ca.crt").endItem()
+                .endConfigMap().endSource()
+                .addNewSource().withNewDownwardAPI().addNewItem().withPath("namespace").withNewFieldRef().withFieldPath("metadata.namespace")
+                .endFieldRef().endItem().endDownwardAPI().endSource()
+                .endProjected().endVolume().endSpec().build();
+        VolumeManager volumes = new VolumeManager(dir.resolve("pods"), objects, ClaimedVolumes.NONE, tokens, clock);
+
+        Path volume = volumes.setUp(pod, null, null).get("kube-api-access-x2b4z");
+        assertThat(Files.readString(volume.resolve("token"))).isEqualTo("token-1");
+        assertThat(Files.readString(volume.resolve("ca.crt"))).isEqualTo("PEM");
+        assertThat(Files.readString(volume.resolve("namespace"))).isEqualTo("ns");
+        now[0] = now[0].plusSeconds(2800);
+        volumes.setUp(pod, null, null);
+        assertThat(Files.readString(volume.resolve("token"))).as("before 80%% of 3607 s").isEqualTo("token-1");
+        now[0] = now[0].plusSeconds(100);
+        volumes.setUp(pod, null, null);
+        assertThat(Files.readString(volume.resolve("token"))).isEqualTo("token-2");
+        assertThat(asked).containsExactly("ns/builder null 3607", "ns/builder null 3607");
+
+        // The API refusing a new one: the token still valid serves; a pod with none cannot start.
+        ServiceAccountTokens refusing = (namespace, account, audience, seconds) -> {
+            throw new VolumeManager.VolumeError("serviceaccount \"" + account + "\" not found");
+        };
+        assertThatThrownBy(() -> new VolumeManager(dir.resolve("other"), objects, ClaimedVolumes.NONE, refusing, clock)
+                .setUp(pod, null, null)).isInstanceOf(VolumeManager.VolumeError.class)
+                .hasMessage("serviceaccount \"builder\" not found");
+        volumes.tearDown("u1");
+    }
+
     private static PodBuilder pod() {
         return new PodBuilder().withNewMetadata().withName("p").withNamespace("ns").withUid("u1")
                 .withLabels(Map.of("tier", "front", "app", "web")).endMetadata().withNewSpec().endSpec();

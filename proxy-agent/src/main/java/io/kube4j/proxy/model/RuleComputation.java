@@ -106,8 +106,11 @@ public final class RuleComputation {
         Set<Backend> maybeHere = new HashSet<>();
         for (Candidate c : candidates) if (c.nodeName == null || c.nodeName.equals(nodeName)) maybeHere.add(c.backend);
         List<Backend> elsewhere = all.stream().filter(b -> !maybeHere.contains(b)).toList();
+        // internalTrafficPolicy Local: traffic to the cluster IP stays on its node (honoured for Services that
+        // only have a cluster IP; a node port or external IP keeps the cluster-wide list its external policy needs).
+        boolean internalLocal = "Local".equals(spec.getInternalTrafficPolicy()) && nodePort == 0 && external.isEmpty();
         return new ServicePortRules(name, spec.getClusterIP(), port.getPort(), nodePort, List.copyOf(external),
-                all, local, mine, affinity, elsewhere);
+                internalLocal ? mine : all, local, mine, affinity, internalLocal ? List.of() : elsewhere);
     }
 
     /** Ready endpoints, else serving-and-terminating ones; deduplicated (an endpoint may sit in two slices while they are rebalanced). */

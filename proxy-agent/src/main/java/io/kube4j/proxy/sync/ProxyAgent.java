@@ -2,6 +2,7 @@ package io.kube4j.proxy.sync;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kube4j.proxy.ProxyProperties;
+import io.kube4j.proxy.apiserver.KubernetesEndpointRegistration;
 import io.kube4j.proxy.dns.ClusterDnsServer;
 import io.kube4j.proxy.dns.DnsEndpointAddress;
 import io.kube4j.proxy.dns.DnsRecords;
@@ -65,6 +66,7 @@ public final class ProxyAgent implements SmartLifecycle {
     private List<PodRoute> appliedRoutes;
     /** The address this node's kube-dns EndpointSlice names; null until registered. Start-up thread, then the runner's. */
     private volatile String registeredDnsAddress;
+    private volatile boolean apiEndpointRegistered;
     private final AtomicReference<PolicyRules> lastPolicy = new AtomicReference<>(PolicyRules.empty());
     private final IncrementalRuleComputation computation = new IncrementalRuleComputation();
     private volatile String startFailure;
@@ -100,6 +102,7 @@ public final class ProxyAgent implements SmartLifecycle {
         if (ingressServer != null) syncIngress(rules);
         if (podRoutes != null) syncRoutes();
         if (properties.dns().enabled() && properties.dns().manageService()) registerDns();
+        registerApiEndpoint();
         PolicyState policyState = watches.policySnapshot();
         if (policyBackend != null && policyState != null) {
             PolicyRules policy = NetworkPolicyComputation.compute(policyState);
@@ -164,6 +167,7 @@ public final class ProxyAgent implements SmartLifecycle {
                 log.info("watches listed: {} services, {} endpoint slices; node {} addresses {}", watches.services().size(),
                         watches.endpointSlices().size(), properties.nodeName(), watches.nodeAddresses());
                 if (properties.dns().enabled() && properties.dns().manageService()) registerDns();
+                registerApiEndpoint();
                 if (ingressServer != null) startIngress();
                 runner.start();
             } catch (InterruptedException e) {
@@ -184,6 +188,21 @@ public final class ProxyAgent implements SmartLifecycle {
         } catch (RuntimeException e) {
             // Another controller may hold the port: Services must still be programmed.
             log.error("the ingress controller cannot listen on {}:{}: {}", ingress.address(), ingress.httpPort(), e.getMessage());
+        }
+    }
+
+    /**
+     * This node's EndpointSlice of the {@code kubernetes} Service (see {@link KubernetesEndpointRegistration}), at
+     * start and until it is written; a failure is logged and tried again at the next sync.
+     */
+    private void registerApiEndpoint() {
+        if (apiEndpointRegistered || "none".equals(properties.apiEndpoint())) return;
+        try {
+            KubernetesEndpointRegistration.ensure(client, properties.nodeName(),
+                    KubernetesEndpointRegistration.address(properties.apiEndpoint(), client.getMasterUrl().toString()));
+            apiEndpointRegistered = true;
+        } catch (RuntimeException e) {
+            log.warn("could not register this node's EndpointSlice of the kubernetes Service: {}", e.getMessage());
         }
     }
 

@@ -108,6 +108,11 @@ class RuleComputationTest {
                         List.of(),
                         List.of(expected("web", 32600, List.of(), List.of(b("10.244.0.5"), b("10.244.1.5")), true, List.of(b("10.244.0.5")), 0,
                                 List.of(b("10.244.1.5"))))),
+                new Case("internalTrafficPolicy Local: the cluster IP leads to this node's endpoints only",
+                        List.of(service("web", s -> s.editSpec().withInternalTrafficPolicy("Local").endSpec())),
+                        List.of(slice("web", "web-a", "http", 8080, Ep.ready("10.244.0.5", NODE), Ep.ready("10.244.1.5", "node-2"))),
+                        List.of(),
+                        List.of(expected("web", 0, List.of(), List.of(b("10.244.0.5")), false, List.of(b("10.244.0.5")), 0))),
                 new Case("LoadBalancer: ingress IPs and external IPs are frontends too",
                         List.of(service("web", s -> s.editSpec().withType("LoadBalancer").withExternalIPs("192.0.2.7")
                                 .editFirstPort().withNodePort(31000).endPort().endSpec()
