@@ -275,13 +275,22 @@ class ComposeClusterTest {
             assertThat(answer.out().strip()).as(url).isEqualTo(echo);
         }
 
-        // The API from that pod, as its ServiceAccount, at the kubernetes Service's name: the second node's proxy
-        // agent leads it to the gateway's container, its pods' traffic leaving with the node container's address.
-        Kubectl.Result api = EchoWorkload.eventually(Duration.ofSeconds(60), () -> kubectl.run("-n", "compose-nodes", "exec",
-                "client", "--", "sh", "-c", "wget -q -O - --no-check-certificate --header \"Authorization: Bearer "
-                        + "$(cat /var/run/secrets/kubernetes.io/serviceaccount/token)\" https://kubernetes.default.svc.cluster.local/api"),
-                Kubectl.Result::ok);
-        assertThat(api.out()).as("%s", api).contains("APIVersions");
+        // The API from a pod of the second node, as its ServiceAccount: the real kubectl, copied into the node
+        // container, in a pod there. The node's proxy agent leads the kubernetes Service to the gateway's container;
+        // the pod's traffic leaves with the node container's address.
+        ProcessBuilder copying = new ProcessBuilder("docker-compose", "exec", "-T", "--index=2", "node-agent", "sh", "-c",
+                "cat > /var/lib/kube4j-node/kubectl && chmod 755 /var/lib/kube4j-node/kubectl")
+                .directory(ROOT.toFile()).redirectInput(java.nio.file.Path.of(Kubectl.binary()).toRealPath().toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        copying.environment().putAll(compose);
+        Process copy = copying.start();
+        assertThat(copy.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && copy.exitValue() == 0).as("kubectl copied").isTrue();
+        Kubectl.Result client = kubectl.runWithInput(InClusterApiAccessTest.kubectlPod("api-client", "compose-nodes", second,
+                "/var/lib/kube4j-node/kubectl"), "apply", "-f", "-");
+        assertThat(client.ok()).as(client.toString()).isTrue();
+        kubectl.ok("-n", "compose-nodes", "wait", "--for=condition=Ready", "pod/api-client", "--timeout=90s");
+        assertThat(EchoWorkload.eventually(Duration.ofSeconds(60), () -> InClusterApiAccessTest.whoAmI(kubectl, "compose-nodes", "api-client"),
+                Kubectl.Result::ok).out()).isEqualTo("system:serviceaccount:compose-nodes:default");
 
         // From this host, at the second node's address: the second node forwards to the first node's pod.
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

@@ -28,26 +28,39 @@ class InClusterApiAccessTest {
         this.kubectl = cluster.kubectl();
     }
 
-    private static final String CLIENT = """
-            apiVersion: v1
-            kind: Pod
-            metadata: {name: api-client, namespace: in-cluster}
-            spec:
-              containers:
-              - name: shell
-                image: busybox:1.35
-                command: ["sleep", "3600"]
-                volumeMounts: [{name: kubectl, mountPath: /bin/kubectl, readOnly: true}]
-              volumes:
-              - name: kubectl
-                hostPath: {path: %s, type: File}
-            """;
+    /**
+     * A busybox pod {@code name} in {@code namespace} (on {@code node} unless null) with the kubectl binary at
+     * {@code kubectl} on its node mounted as {@code /bin/kubectl} (kubectl's release binaries are static).
+     */
+    static String kubectlPod(String name, String namespace, String node, String kubectl) {
+        return """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: %s, namespace: %s}
+                spec:
+                  %s
+                  terminationGracePeriodSeconds: 1
+                  containers:
+                  - name: shell
+                    image: busybox:1.35
+                    command: ["sleep", "3600"]
+                    volumeMounts: [{name: kubectl, mountPath: /bin/kubectl, readOnly: true}]
+                  volumes:
+                  - name: kubectl
+                    hostPath: {path: %s, type: File}
+                """.formatted(name, namespace, "nodeSelector: {" + (node == null ? "" : "kubernetes.io/hostname: " + node) + "}", kubectl);
+    }
+
+    /** Who the pod's kubectl is to the API. */
+    static Kubectl.Result whoAmI(Kubectl kubectl, String namespace, String pod) {
+        return kubectl.run("-n", namespace, "exec", pod, "--", "kubectl", "auth", "whoami", "-o", "jsonpath={.status.userInfo.username}");
+    }
 
     @Test
     void aPodUsesTheApiWithItsServiceAccount() throws Exception {
         kubectl.ok("create", "namespace", "in-cluster");
         String binary = Path.of(Kubectl.binary()).toRealPath().toString();
-        Kubectl.Result applied = kubectl.runWithInput(CLIENT.formatted(binary), "apply", "-f", "-");
+        Kubectl.Result applied = kubectl.runWithInput(kubectlPod("api-client", "in-cluster", null, binary), "apply", "-f", "-");
         assertThat(applied.ok()).as(applied.toString()).isTrue();
         kubectl.ok("-n", "in-cluster", "wait", "--for=condition=Ready", "pod/api-client", "--timeout=90s");
 
@@ -72,8 +85,7 @@ class InClusterApiAccessTest {
         kubectl.ok("-n", "in-cluster", "create", "rolebinding", "viewers", "--clusterrole=view", "--serviceaccount=in-cluster:default");
         Kubectl.Result listed = eventually(Duration.ofSeconds(30), () -> exec("kubectl", "get", "pods", "-o", "name"), Kubectl.Result::ok);
         assertThat(listed.out()).as(listed.toString()).isEqualTo("pod/api-client\n");
-        assertThat(exec("kubectl", "auth", "whoami", "-o", "jsonpath={.status.userInfo.username}").out())
-                .isEqualTo("system:serviceaccount:in-cluster:default");
+        assertThat(whoAmI(kubectl, "in-cluster", "api-client").out()).isEqualTo("system:serviceaccount:in-cluster:default");
         kubectl.ok("delete", "namespace", "in-cluster", "--wait=false");
     }
 

@@ -53,8 +53,10 @@ public final class PodConfigs {
         PodSandboxConfig.Builder b = PodSandboxConfig.newBuilder()
                 .setMetadata(PodSandboxMetadata.newBuilder().setName(meta.getName()).setNamespace(meta.getNamespace())
                         .setUid(meta.getUid()).setAttempt(attempt))
-                .setHostname(hostname)
                 .setLogDirectory(logDirectory.toString());
+        // A pod on the node's network has the node's UTS namespace and so its host name (the kubelet names none:
+        // runc cannot set a host name without a UTS namespace of the pod's own).
+        if (!Boolean.TRUE.equals(spec.getHostNetwork())) b.setHostname(hostname);
         if (meta.getLabels() != null) b.putAllLabels(meta.getLabels());
         if (meta.getAnnotations() != null) b.putAllAnnotations(meta.getAnnotations());
         b.putLabels(RuntimeSnapshot.LABEL_POD_NAME, meta.getName())

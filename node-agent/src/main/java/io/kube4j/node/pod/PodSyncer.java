@@ -87,6 +87,8 @@ public final class PodSyncer {
 
     /** Pods whose volumes could not be set up, by uid: how many times in a row, and when to try again. */
     private final Map<String, MountFailure> mountFailures = new ConcurrentHashMap<>();
+    /** Pods whose sandbox could not be created, by uid: how many times in a row, and when to try again. */
+    private final Map<String, MountFailure> sandboxFailures = new ConcurrentHashMap<>();
 
     private record MountFailure(int count, Instant retryAt) {
     }
@@ -157,6 +159,12 @@ public final class PodSyncer {
         String sandboxId = before.sandbox() == null ? null : before.sandbox().id();
         PodSandboxConfig sandboxConfig = null;
         if (actions.createSandbox()) {
+            MountFailure lastSandboxFailure = sandboxFailures.get(uid);
+            if (lastSandboxFailure != null && now.isBefore(lastSandboxFailure.retryAt())) {
+                // The runtime's events about the failed sandbox must not turn its back-off into a busy loop.
+                workers.enqueueAfter(key, Duration.between(now, lastSandboxFailure.retryAt()));
+                return;
+            }
             if (!volumesReady(pod, before, null, actions)) return;
             Path podLogs = podLogDir(pod);
             try {
@@ -169,8 +177,12 @@ public final class PodSyncer {
             if (before.sandbox() != null) events.sandboxChanged(pod);
             try {
                 sandboxId = runtime.runPodSandbox(sandboxConfig);
+                sandboxFailures.remove(uid);
             } catch (ContainerRuntime.RuntimeError e) {
                 events.sandboxFailed(pod, e.getMessage());
+                // 1 s doubling to 32 s before the next try, as a volume's.
+                int failures = lastSandboxFailure == null ? 1 : lastSandboxFailure.count() + 1;
+                sandboxFailures.put(uid, new MountFailure(failures, now.plusSeconds(1L << Math.min(failures - 1, 5))));
                 throw e;
             }
         }
@@ -482,6 +494,7 @@ public final class PodSyncer {
         probes.forget(uid);
         pullFailures.keySet().removeIf(k -> k.startsWith(uid + "/"));
         mountFailures.remove(uid);
+        sandboxFailures.remove(uid);
         waitingTold.keySet().removeIf(k -> k.startsWith(uid + "/"));
         writtenConditions.remove(uid);
         createErrors.keySet().removeIf(k -> k.startsWith(uid + "/"));

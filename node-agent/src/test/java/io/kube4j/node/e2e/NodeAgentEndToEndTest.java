@@ -85,6 +85,26 @@ class NodeAgentEndToEndTest {
     }
 
     @Test
+    void aPodInTheNodesNamespacesRunsWithTheNodesAddressAndHostName() throws Exception {
+        // What kubectl debug node/NAME makes: the node's network, processes and IPC.
+        cluster.client.pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("on-host").endMetadata()
+                .withNewSpec().withNodeName("node-e2e").withHostNetwork(true).withHostPID(true).withHostIPC(true)
+                .withTerminationGracePeriodSeconds(0L)
+                .addNewContainer().withName("main").withImage("busybox:1.35").withCommand("sleep", "3600").endContainer()
+                .endSpec().build()).create();
+        Pod running = await().atMost(Duration.ofSeconds(60)).until(
+                () -> cluster.client.pods().inNamespace("default").withName("on-host").get(),
+                p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
+        assertThat(running.getStatus().getPodIP()).isEqualTo(running.getStatus().getHostIP());
+        var kubectl = io.kube4j.testsupport.Kubectl.forKubeconfig(cluster.kubeconfig);
+        assertThat(kubectl.ok("exec", "on-host", "--", "hostname").strip())
+                .isEqualTo(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip());
+        assertThat(eventsOf("on-host")).noneMatch(e -> "FailedCreatePodSandBox".equals(e.getReason()));
+        cluster.client.pods().inNamespace("default").withName("on-host").withGracePeriod(0).delete();
+    }
+
+    @Test
     void aBusyboxPodBoundToTheNodeRunsWithAnAddressAndIsDeletedGracefully() {
         cluster.client.pods().inNamespace("default").resource(new PodBuilder()
                 .withNewMetadata().withName("sleeper").withLabels(Map.of("app", "sleeper")).endMetadata()
