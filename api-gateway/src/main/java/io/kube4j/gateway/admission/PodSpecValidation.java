@@ -62,6 +62,9 @@ final class PodSpecValidation {
             return;
         }
         validatePodSpec(spec, path.child("spec"), causes);
+        if (!JsonTree.elements(spec, "ephemeralContainers").isEmpty()) {
+            causes.forbidden(path.child("spec", "ephemeralContainers"), "ephemeral containers not allowed in pod template");
+        }
         String restart = JsonTree.stringOrEmpty(spec, "restartPolicy");
         if (restartPolicies != null && !restartPolicies.contains(restart)) {
             causes.notSupported(path.child("spec", "restartPolicy"), restart, restartPolicies);
@@ -177,7 +180,21 @@ final class PodSpecValidation {
                 if (p.isEmpty()) causes.required(path.child("path"));
                 else if (!p.startsWith("/")) causes.invalid(path.child("path"), p, "must be an absolute path");
             }
-            case "downwardAPI", "projected" -> validateMode(src, path, causes);
+            case "downwardAPI" -> validateMode(src, path, causes);
+            case "projected" -> {
+                validateMode(src, path, causes);
+                JsonTree.eachObject(src, "sources", (i, source) -> {
+                    if (!(source.get("serviceAccountToken") instanceof ObjectNode token)) return;
+                    FieldPath at = path.child("sources").index(i).child("serviceAccountToken");
+                    if (JsonTree.stringOrEmpty(token, "path").isEmpty()) causes.required(at.child("path"));
+                    Long seconds = JsonTree.integer(token, "expirationSeconds");
+                    if (seconds != null && seconds < 600) {
+                        causes.invalid(at.child("expirationSeconds"), seconds, "may not specify a duration less than 10 minutes");
+                    } else if (seconds != null && seconds > (1L << 32)) {
+                        causes.invalid(at.child("expirationSeconds"), seconds, "may not specify a duration larger than 2^32 seconds");
+                    }
+                });
+            }
             case "emptyDir" -> {
                 String medium = JsonTree.stringOrEmpty(src, "medium");
                 if (src != null && src.has("sizeLimit")) validateQuantity(src.get("sizeLimit"), path.child("sizeLimit"), causes);

@@ -101,8 +101,8 @@ public final class ComponentStatuses {
     }
 
     private String probeHttp(String url) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build();
         try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 200) return null;
             return "unhealthy check \"" + url + "\": status " + response.statusCode() + ", body " + response.body().strip();

@@ -377,6 +377,28 @@ class PodStrategyTest {
     }
 
     @Test
+    void templatesHaveNoEphemeralContainersAndTokenProjectionsLiveTenMinutesAtLeast() {
+        Causes causes = new Causes();
+        PodSpecValidation.validateTemplate(yaml("""
+                spec:
+                  containers: [{name: a, image: x, imagePullPolicy: Always, terminationMessagePolicy: File}]
+                  ephemeralContainers: [{name: d, image: x, imagePullPolicy: Always, terminationMessagePolicy: File}]
+                  restartPolicy: Always
+                  dnsPolicy: ClusterFirst
+                  volumes:
+                  - name: t
+                    projected:
+                      sources:
+                      - serviceAccountToken: {expirationSeconds: 60}
+                """), FieldPath.of("spec", "template"), causes, null);
+        assertThat(Trees.rendered(causes.list())).contains(
+                "spec.template.spec.ephemeralContainers: Forbidden: ephemeral containers not allowed in pod template",
+                "spec.template.spec.volumes[0].projected.sources[0].serviceAccountToken.path: Required value",
+                "spec.template.spec.volumes[0].projected.sources[0].serviceAccountToken.expirationSeconds: Invalid value: 60: "
+                        + "may not specify a duration less than 10 minutes");
+    }
+
+    @Test
     void hostNetworkPodsPublishTheirContainerPortsOnTheHost() {
         ObjectNode pod = create("spec: {hostNetwork: true, containers: [{name: a, image: x, ports: [{containerPort: 8080}]}]}");
         assertThat(pod.at("/spec/containers/0/ports/0")).isEqualTo(yaml("{containerPort: 8080, hostPort: 8080, protocol: TCP}"));

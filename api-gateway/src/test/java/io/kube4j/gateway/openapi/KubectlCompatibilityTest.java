@@ -135,6 +135,8 @@ class KubectlCompatibilityTest {
         expected.add(CRONTAB);
         // The resource metrics API is listed too, though nothing of it is stored.
         expected.addAll(BuiltInTypes.METRICS);
+        // And ComponentStatus, probed when asked.
+        expected.add(BuiltInTypes.COMPONENT_STATUS);
         for (ResourceType type : expected) {
             String row = lines.stream().filter(l -> l.startsWith(type.plural() + " ")
                             && l.contains(" " + type.apiVersion() + " ")).findFirst()

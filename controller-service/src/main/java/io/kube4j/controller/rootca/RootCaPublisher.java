@@ -28,14 +28,16 @@ import java.util.Map;
  * Publishes the cluster's CA certificate in every active namespace as the ConfigMap
  * {@code kube-root-ca.crt} (key {@code ca.crt}), as kube-controller-manager's root-ca-cert-publisher
  * does: pods verify the API's certificate with it (their {@code kube-api-access-*} volume projects it).
- * Made when the namespace appears, put back on the next resync when deleted or changed. The CA is the
- * one the controllers' own kubeconfig trusts. Keys are namespace names.
+ * Made when the namespace appears; each namespace is looked at again every {@link #RECHECK}, which puts the
+ * ConfigMap back when it was deleted or changed (no watch of every ConfigMap in the cluster for one of them).
+ * The CA is the one the controllers' own kubeconfig trusts. Keys are namespace names.
  */
 @Component
 public final class RootCaPublisher implements ManagedController {
 
     public static final String NAME = "kube-root-ca.crt";
     public static final String KEY = "ca.crt";
+    static final java.time.Duration RECHECK = java.time.Duration.ofMinutes(1);
     static final String DESCRIPTION = "Contains a CA bundle that can be used to verify the kube-apiserver when using internal "
             + "endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across "
             + "distributions of Kubernetes clusters.";
@@ -91,7 +93,7 @@ public final class RootCaPublisher implements ManagedController {
             } else if (current.get().getData() == null || !ca.equals(current.get().getData().get(KEY))) {
                 objects.update(new ConfigMapBuilder(current.get()).withData(Map.of(KEY, ca)).build());
             }
-            return Result.DONE;
+            return Result.requeueAfter(RECHECK);
         }
     }
 }

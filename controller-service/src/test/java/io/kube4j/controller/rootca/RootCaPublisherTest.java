@@ -33,7 +33,7 @@ class RootCaPublisherTest {
         FakeObjectClient objects = new FakeObjectClient();
         var publish = new RootCaPublisher.Publish(namespaces, objects, PEM);
 
-        publish.reconcile("team");
+        assertThat(publish.reconcile("team")).as("looked at again").isEqualTo(io.kube4j.machinery.controller.Result.requeueAfter(RootCaPublisher.RECHECK));
         publish.reconcile("going");
         publish.reconcile("absent");
         ConfigMap made = objects.get(ConfigMap.class, "team", "kube-root-ca.crt").orElseThrow();

@@ -76,6 +76,10 @@ public final class ClusterObjects implements EnvResolver.Objects, ServiceAccount
                 .withExpirationSeconds(expirationSeconds).endSpec().build();
         try {
             TokenRequest answer = client.serviceAccounts().inNamespace(namespace).withName(account).tokenRequest(asked);
+            if (answer == null || answer.getStatus() == null || answer.getStatus().getToken() == null
+                    || answer.getStatus().getExpirationTimestamp() == null) {
+                throw new VolumeManager.VolumeError("the TokenRequest for serviceaccount \"" + account + "\" was answered without a token");
+            }
             return new Token(answer.getStatus().getToken(), Instant.parse(answer.getStatus().getExpirationTimestamp()));
         } catch (KubernetesClientException e) {
             throw new VolumeManager.VolumeError(e.getCode() == 404

@@ -91,10 +91,15 @@ public record PodActions(boolean killPod, boolean createSandbox, int sandboxAtte
             return b.build();
         }
 
-        // Ephemeral containers start once the sandbox runs, initialized or not, and never again.
+        // Ephemeral containers start once the sandbox runs, initialized or not, and never again: not when the
+        // runtime has one (running or exited) nor when the pod's status tells of one (its sandbox was replaced since).
+        // One with a target waits until the target runs, whose processes it is to see.
         if (pod.getSpec().getEphemeralContainers() != null) {
             for (EphemeralContainer e : pod.getSpec().getEphemeralContainers()) {
-                if (runtime.latest(e.getName()) == null) b.start.add(new Start(e.getName(), Kind.EPHEMERAL, 0));
+                if (runtime.latest(e.getName()) != null || startedBefore(pod, e.getName())) continue;
+                String target = e.getTargetContainerName();
+                if (target != null && !target.isEmpty() && (runtime.latest(target) == null || !runtime.latest(target).running())) continue;
+                b.start.add(new Start(e.getName(), Kind.EPHEMERAL, 0));
             }
         }
 
@@ -135,6 +140,13 @@ public record PodActions(boolean killPod, boolean createSandbox, int sandboxAtte
             }
         }
         return b.build();
+    }
+
+    /** Whether the pod's status tells of an ephemeral container of that name that ran (it has a container id). */
+    private static boolean startedBefore(Pod pod, String name) {
+        if (pod.getStatus() == null || pod.getStatus().getEphemeralContainerStatuses() == null) return false;
+        return pod.getStatus().getEphemeralContainerStatuses().stream()
+                .anyMatch(s -> name.equals(s.getName()) && s.getContainerID() != null && !s.getContainerID().isEmpty());
     }
 
     private static void restartOrWait(Builder b, String name, Kind kind, ContainerState exited, Instant now) {

@@ -90,6 +90,14 @@ public final class PodStatusComputer {
         List<ContainerStatus> ephemeralStatuses = new ArrayList<>();
         if (pod.getSpec().getEphemeralContainers() != null) {
             for (var e : pod.getSpec().getEphemeralContainers()) {
+                // One that ran in a sandbox since replaced is told as it was last seen: it does not run again.
+                ContainerStatus told = old.getEphemeralContainerStatuses() == null ? null : old.getEphemeralContainerStatuses().stream()
+                        .filter(t -> e.getName().equals(t.getName()) && t.getContainerID() != null && !t.getContainerID().isEmpty())
+                        .findFirst().orElse(null);
+                if (runtime.latest(e.getName()) == null && told != null) {
+                    ephemeralStatuses.add(told);
+                    continue;
+                }
                 ContainerStatus s = containerStatus(pod, PodConfigs.asContainer(e), runtime, seen, "ContainerCreating", false);
                 s.setReady(false);
                 s.setStarted(null);

@@ -208,6 +208,14 @@ public final class PodSyncer {
         String podIP = after.sandbox() == null || after.sandbox().ips().isEmpty() ? null : after.sandbox().ips().getFirst();
         probes.update(key, pod, after, podIP);
         waiting.putAll(currentErrors(pod, now));
+        if (!deleting && actions.start().isEmpty() && after.sandbox() != null && after.sandbox().ready() && volumes.tokensDue(pod)) {
+            // A running pod's ServiceAccount token is renewed before it expires (the periodic resync brings it here).
+            try {
+                volumes.setUp(pod, podIP, node.hostIP());
+            } catch (io.kube4j.node.volume.VolumeManager.VolumeError e) {
+                log.info("cannot renew the projected token of pod {}: {}", key, e.getMessage());
+            }
+        }
 
         if (deleting) {
             if (!runsAnything(after)) {

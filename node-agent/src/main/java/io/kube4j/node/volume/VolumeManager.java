@@ -133,7 +133,7 @@ public final class VolumeManager {
             writeFiles(dir, downward(pod, v.getDownwardAPI().getItems(), mode(v.getDownwardAPI().getDefaultMode(), 0644), podIP, hostIP));
             paths.put(v.getName(), dir);
         } else if (v.getProjected() != null) {
-            writeFiles(dir, projected(pod, v.getProjected().getSources(), mode(v.getProjected().getDefaultMode(), 0644), podIP, hostIP));
+            writeFiles(dir, projected(pod, v.getName(), v.getProjected().getSources(), mode(v.getProjected().getDefaultMode(), 0644), podIP, hostIP));
             paths.put(v.getName(), dir);
         } else {
             // Volume kinds the agent does not serve yet get an empty directory, so the pod still runs.
@@ -201,7 +201,8 @@ public final class VolumeManager {
         return files;
     }
 
-    private Map<String, FileContent> projected(Pod pod, List<VolumeProjection> sources, int defaultMode, String podIP, String hostIP) {
+    private Map<String, FileContent> projected(Pod pod, String volume, List<VolumeProjection> sources, int defaultMode,
+                                               String podIP, String hostIP) {
         Map<String, FileContent> files = new LinkedHashMap<>();
         if (sources == null) return files;
         for (VolumeProjection p : sources) {
@@ -221,7 +222,8 @@ public final class VolumeManager {
                 files.putAll(downward(pod, p.getDownwardAPI().getItems(), defaultMode, podIP, hostIP));
             } else if (p.getServiceAccountToken() != null) {
                 var src = p.getServiceAccountToken();
-                String token = token(pod, src.getPath(), src.getAudience(),
+                if (src.getPath() == null || src.getPath().isEmpty()) throw new VolumeError("a serviceAccountToken source has no path");
+                String token = token(pod, volume + "/" + src.getPath(), src.getAudience(),
                         src.getExpirationSeconds() == null ? 3600 : src.getExpirationSeconds());
                 files.put(src.getPath(), new FileContent(token.getBytes(StandardCharsets.UTF_8), defaultMode));
             }
@@ -229,10 +231,34 @@ public final class VolumeManager {
         return files;
     }
 
-    /** The token projected at {@code path} of the pod: the one held, or a new one when none is or it is due. */
+    /**
+     * Whether a token projected into the pod is due for renewal (past 80% of its life, or not held, as after the
+     * agent restarted): then {@link #setUp} gets a new one. The agent asks at every sync of a running pod.
+     */
+    public boolean tokensDue(Pod pod) {
+        if (pod.getSpec().getVolumes() == null) return false;
+        Map<String, Held> held = heldTokens.getOrDefault(pod.getMetadata().getUid(), Map.of());
+        Instant now = clock.instant();
+        for (Volume v : pod.getSpec().getVolumes()) {
+            if (v.getProjected() == null || v.getProjected().getSources() == null) continue;
+            for (VolumeProjection p : v.getProjected().getSources()) {
+                var src = p.getServiceAccountToken();
+                if (src == null) continue;
+                Held current = held.get(tokenKey(v.getName() + "/" + src.getPath(), src.getAudience()));
+                if (current == null || current.due(now)) return true;
+            }
+        }
+        return false;
+    }
+
+    private static String tokenKey(String path, String audience) {
+        return path + "|" + (audience == null ? "" : audience);
+    }
+
+    /** The token projected at {@code path} (volume/file) of the pod: the one held, or a new one when none is or it is due. */
     private String token(Pod pod, String path, String audience, long expirationSeconds) {
         Map<String, Held> held = heldTokens.computeIfAbsent(pod.getMetadata().getUid(), uid -> new java.util.concurrent.ConcurrentHashMap<>());
-        String key = path + "|" + (audience == null ? "" : audience);
+        String key = tokenKey(path, audience);
         Instant now = clock.instant();
         Held current = held.get(key);
         if (current == null || current.due(now)) {

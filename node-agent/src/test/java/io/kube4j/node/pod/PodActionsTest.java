@@ -115,8 +115,8 @@ class PodActionsTest {
                 new Case("an ephemeral container starts in the running sandbox",
                         debugged(pod("Always", List.of(), List.of("app"))),
                         runtime(ready, running("c1", "app", 0)), Set.of(), actions().startEphemeral("debugger").build()),
-                new Case("an ephemeral container starts while the pod initializes",
-                        debugged(pod("Always", List.of("init1"), List.of("app"))),
+                new Case("an ephemeral container without a target starts while the pod initializes",
+                        untargeted(debugged(pod("Always", List.of("init1"), List.of("app")))),
                         runtime(ready, running("c1", "init1", 0)), Set.of(), actions().startEphemeral("debugger").build()),
                 new Case("an ephemeral container that exited is not started again",
                         debugged(pod("Always", List.of(), List.of("app"))),
@@ -124,9 +124,23 @@ class PodActionsTest {
                 new Case("an ephemeral container waits for a new sandbox's next sync",
                         debugged(pod("Always", List.of(), List.of("app"))), runtime(), Set.of(),
                         actions().createSandbox(0).start("app", false, 0).build()),
+                new Case("an ephemeral container whose status tells it ran is not started again in a new sandbox",
+                        new PodBuilder(debugged(pod("Always", List.of(), List.of("app")))).withNewStatus()
+                                .addNewEphemeralContainerStatus().withName("debugger").withContainerID("containerd://c9")
+                                .withNewState().withNewTerminated().withExitCode(0).endTerminated().endState()
+                                .endEphemeralContainerStatus().endStatus().build(),
+                        runtime(ready, running("c1", "app", 0)), Set.of(), actions().build()),
+                new Case("an ephemeral container waits for its target to run",
+                        debugged(pod("Always", List.of("init1"), List.of("app"))),
+                        runtime(ready, running("c1", "init1", 0)), Set.of(), actions().build()),
                 new Case("a deleted pod's ephemeral container is killed with it",
                         deleted(debugged(pod("Always", List.of(), List.of("app")))),
                         runtime(ready, running("c1", "app", 0), running("c2", "debugger", 0)), Set.of(), actions().killPod().build()));
+    }
+
+    static Pod untargeted(Pod pod) {
+        return new PodBuilder(pod).editSpec().editFirstEphemeralContainer().withTargetContainerName(null).endEphemeralContainer()
+                .endSpec().build();
     }
 
     static Pod debugged(Pod pod) {

@@ -195,14 +195,18 @@ class VolumeManagerTest {
                 .endProjected().endVolume().endSpec().build();
         VolumeManager volumes = new VolumeManager(dir.resolve("pods"), objects, ClaimedVolumes.NONE, tokens, clock);
 
+        assertThat(volumes.tokensDue(pod)).as("none held yet").isTrue();
         Path volume = volumes.setUp(pod, null, null).get("kube-api-access-x2b4z");
         assertThat(Files.readString(volume.resolve("token"))).isEqualTo("token-1");
+        assertThat(volumes.tokensDue(pod)).isFalse();
         assertThat(Files.readString(volume.resolve("ca.crt"))).isEqualTo("PEM");
         assertThat(Files.readString(volume.resolve("namespace"))).isEqualTo("ns");
         now[0] = now[0].plusSeconds(2800);
         volumes.setUp(pod, null, null);
         assertThat(Files.readString(volume.resolve("token"))).as("before 80%% of 3607 s").isEqualTo("token-1");
+        assertThat(volumes.tokensDue(pod)).isFalse();
         now[0] = now[0].plusSeconds(100);
+        assertThat(volumes.tokensDue(pod)).as("past 80%% of its life").isTrue();
         volumes.setUp(pod, null, null);
         assertThat(Files.readString(volume.resolve("token"))).isEqualTo("token-2");
         assertThat(asked).containsExactly("ns/builder null 3607", "ns/builder null 3607");

@@ -66,7 +66,6 @@ public final class ProxyAgent implements SmartLifecycle {
     private List<PodRoute> appliedRoutes;
     /** The address this node's kube-dns EndpointSlice names; null until registered. Start-up thread, then the runner's. */
     private volatile String registeredDnsAddress;
-    private volatile boolean apiEndpointRegistered;
     private final AtomicReference<PolicyRules> lastPolicy = new AtomicReference<>(PolicyRules.empty());
     private final IncrementalRuleComputation computation = new IncrementalRuleComputation();
     private volatile String startFailure;
@@ -192,15 +191,21 @@ public final class ProxyAgent implements SmartLifecycle {
     }
 
     /**
-     * This node's EndpointSlice of the {@code kubernetes} Service (see {@link KubernetesEndpointRegistration}), at
-     * start and until it is written; a failure is logged and tried again at the next sync.
+     * This node's EndpointSlice of the {@code kubernetes} Service (see {@link KubernetesEndpointRegistration}): written
+     * at start and again whenever the watched slices do not show it as it should be (deleted, edited, or the gateway's
+     * address changed); a failure is logged and tried again at the next sync.
      */
     private void registerApiEndpoint() {
-        if (apiEndpointRegistered || "none".equals(properties.apiEndpoint())) return;
+        if ("none".equals(properties.apiEndpoint())) return;
         try {
-            KubernetesEndpointRegistration.ensure(client, properties.nodeName(),
-                    KubernetesEndpointRegistration.address(properties.apiEndpoint(), client.getMasterUrl().toString()));
-            apiEndpointRegistered = true;
+            var address = KubernetesEndpointRegistration.address(properties.apiEndpoint(), client.getMasterUrl().toString());
+            var desired = KubernetesEndpointRegistration.desiredSlice(properties.nodeName(), address);
+            boolean shown = watches.endpointSlices().stream().anyMatch(slice ->
+                    KubernetesEndpointRegistration.NAMESPACE.equals(slice.getMetadata().getNamespace())
+                            && desired.getMetadata().getName().equals(slice.getMetadata().getName())
+                            && java.util.Objects.equals(desired.getEndpoints(), slice.getEndpoints())
+                            && java.util.Objects.equals(desired.getPorts(), slice.getPorts()));
+            if (!shown) KubernetesEndpointRegistration.ensure(client, properties.nodeName(), address);
         } catch (RuntimeException e) {
             log.warn("could not register this node's EndpointSlice of the kubernetes Service: {}", e.getMessage());
         }
