@@ -3,6 +3,7 @@ package io.kube4j.gateway.health;
 import io.kube4j.gateway.http.ApiResponses;
 import io.kube4j.gateway.http.FieldValidation;
 import io.kube4j.gateway.http.MediaTypes;
+import io.kube4j.gateway.http.ResourceController;
 import io.kube4j.gateway.http.TablePrinter;
 import io.kube4j.machinery.errors.ApiException;
 import io.kube4j.machinery.object.Json;
@@ -41,41 +42,36 @@ public class ComponentStatusController {
 
     @GetMapping
     public void list(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        FieldValidation.addWarnings(response, List.of(DEPRECATION));
         List<ObjectNode> items = statuses.all();
-        MediaTypes.Rendering rendering = MediaTypes.rendering(request.getHeader("Accept"));
-        if (rendering == MediaTypes.Rendering.TABLE) {
-            ApiResponses.write(response, 200, tables.table(BuiltInTypes.COMPONENT_STATUS, items, Json.object(),
-                    includeObject(request), true), MediaTypes.Rendering.JSON);
-            return;
-        }
         ObjectNode list = Json.object();
         list.put("kind", "ComponentStatusList");
         list.put("apiVersion", "v1");
         list.putObject("metadata");
         items.forEach(list.putArray("items")::add);
-        ApiResponses.write(response, 200, list, rendering);
+        write(request, response, items, list);
     }
 
     @GetMapping("/{name}")
     public void get(@PathVariable String name, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        FieldValidation.addWarnings(response, List.of(DEPRECATION));
         var status = statuses.one(name);
         if (status.isEmpty()) {
+            FieldValidation.addWarnings(response, List.of(DEPRECATION));
             ApiResponses.writeStatus(response, ApiException.notFound("", "componentstatuses", name));
             return;
         }
-        MediaTypes.Rendering rendering = MediaTypes.rendering(request.getHeader("Accept"));
-        if (rendering == MediaTypes.Rendering.TABLE) {
-            ApiResponses.write(response, 200, tables.table(BuiltInTypes.COMPONENT_STATUS, List.of(status.get()), Json.object(),
-                    includeObject(request), true), MediaTypes.Rendering.JSON);
-            return;
-        }
-        ApiResponses.write(response, 200, status.get(), rendering);
+        write(request, response, List.of(status.get()), status.get());
     }
 
-    private static String includeObject(HttpServletRequest request) {
-        String include = request.getParameter("includeObject");
-        return include == null || include.isEmpty() ? "Metadata" : include;
+    /** {@code items} as the Table the client asked for, else {@code body} as JSON or YAML; with the deprecation warning. */
+    private void write(HttpServletRequest request, HttpServletResponse response, List<ObjectNode> items, ObjectNode body)
+            throws IOException {
+        FieldValidation.addWarnings(response, List.of(DEPRECATION));
+        MediaTypes.Rendering rendering = MediaTypes.rendering(request.getHeader("Accept"));
+        if (rendering == MediaTypes.Rendering.TABLE) {
+            ApiResponses.write(response, 200, tables.table(BuiltInTypes.COMPONENT_STATUS, items, Json.object(),
+                    ResourceController.includeObject(request), true), MediaTypes.Rendering.JSON);
+        } else {
+            ApiResponses.write(response, 200, body, rendering);
+        }
     }
 }

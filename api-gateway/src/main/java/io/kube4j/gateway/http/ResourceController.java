@@ -395,7 +395,8 @@ public class ResourceController {
         ApiResponses.write(response, status, VersionConversions.fromStorage(served, object), rendering);
     }
 
-    private static String includeObject(HttpServletRequest request) {
+    /** The {@code includeObject} a Table request asks for: {@code Metadata} unless it says otherwise. */
+    public static String includeObject(HttpServletRequest request) {
         String include = request.getParameter("includeObject");
         return include == null || include.isEmpty() ? "Metadata" : include;
     }

@@ -68,9 +68,10 @@ public class GatewayTlsEnvironmentPostProcessor implements EnvironmentPostProces
         }
         PkiFiles files = properties.files();
         // Pods reach the API at the kubernetes Service's address, the first of the cluster IP range.
-        String serviceRange = Binder.get(environment).bind("kube4j.services.cluster-ip-range", String.class).orElse("10.96.0.0/12");
+        var ranges = Binder.get(environment).bindOrCreate("kube4j.services",
+                io.kube4j.gateway.admission.allocation.ServiceRangesProperties.class);
         java.util.List<String> extras = new java.util.ArrayList<>(properties.tls().extraSans());
-        extras.add(io.kube4j.gateway.admission.allocation.IpRange.parse(serviceRange).valueAt(0));
+        extras.add(io.kube4j.gateway.admission.allocation.IpRange.parse(ranges.clusterIpRange()).valueAt(0));
         Set<SubjectAltName> names = SubjectAltName.forGateway(SubjectAltName.localHostName(), extras);
         ClusterPki.Result result;
         boolean tokensCreated;

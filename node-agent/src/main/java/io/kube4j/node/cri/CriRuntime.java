@@ -13,6 +13,7 @@ import io.kube4j.node.cri.api.ContainerStatusRequest;
 import io.kube4j.node.cri.api.CreateContainerRequest;
 import io.kube4j.node.cri.api.ExecSyncRequest;
 import io.kube4j.node.cri.api.ExecSyncResponse;
+import io.kube4j.node.cri.api.Image;
 import io.kube4j.node.cri.api.ImageServiceGrpc;
 import io.kube4j.node.cri.api.ImageSpec;
 import io.kube4j.node.cri.api.ImageStatusRequest;
@@ -292,16 +293,19 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
 
     @Override
     public String imageId(String image) {
-        ImageStatusResponse r = call("ImageStatus", () -> img().imageStatus(ImageStatusRequest.newBuilder()
-                .setImage(ImageSpec.newBuilder().setImage(image)).build()));
-        return r.hasImage() && !r.getImage().getId().isEmpty() ? r.getImage().getId() : null;
+        return imageStatus(image).map(Image::getId).orElse(null);
     }
 
     @Override
     public long imageSize(String image) {
+        return imageStatus(image).map(Image::getSize).orElse(-1L);
+    }
+
+    /** The runtime's record of an image it has. */
+    private java.util.Optional<Image> imageStatus(String image) {
         ImageStatusResponse r = call("ImageStatus", () -> img().imageStatus(ImageStatusRequest.newBuilder()
                 .setImage(ImageSpec.newBuilder().setImage(image)).build()));
-        return r.hasImage() && !r.getImage().getId().isEmpty() ? r.getImage().getSize() : -1;
+        return r.hasImage() && !r.getImage().getId().isEmpty() ? java.util.Optional.of(r.getImage()) : java.util.Optional.empty();
     }
 
     @Override

@@ -96,9 +96,11 @@ public record PodActions(boolean killPod, boolean createSandbox, int sandboxAtte
         // One with a target waits until the target runs, whose processes it is to see.
         if (pod.getSpec().getEphemeralContainers() != null) {
             for (EphemeralContainer e : pod.getSpec().getEphemeralContainers()) {
-                if (runtime.latest(e.getName()) != null || startedBefore(pod, e.getName())) continue;
-                String target = e.getTargetContainerName();
-                if (target != null && !target.isEmpty() && (runtime.latest(target) == null || !runtime.latest(target).running())) continue;
+                if (runtime.latest(e.getName()) != null || ranBefore(pod, e.getName()).isPresent()) continue;
+                if (e.getTargetContainerName() != null && !e.getTargetContainerName().isEmpty()) {
+                    ContainerState target = runtime.latest(e.getTargetContainerName());
+                    if (target == null || !target.running()) continue;
+                }
                 b.start.add(new Start(e.getName(), Kind.EPHEMERAL, 0));
             }
         }
@@ -142,11 +144,11 @@ public record PodActions(boolean killPod, boolean createSandbox, int sandboxAtte
         return b.build();
     }
 
-    /** Whether the pod's status tells of an ephemeral container of that name that ran (it has a container id). */
-    private static boolean startedBefore(Pod pod, String name) {
-        if (pod.getStatus() == null || pod.getStatus().getEphemeralContainerStatuses() == null) return false;
+    /** The status the pod tells of an ephemeral container of that name that ran (it has a container id), if any. */
+    static java.util.Optional<io.fabric8.kubernetes.api.model.ContainerStatus> ranBefore(Pod pod, String name) {
+        if (pod.getStatus() == null || pod.getStatus().getEphemeralContainerStatuses() == null) return java.util.Optional.empty();
         return pod.getStatus().getEphemeralContainerStatuses().stream()
-                .anyMatch(s -> name.equals(s.getName()) && s.getContainerID() != null && !s.getContainerID().isEmpty());
+                .filter(s -> name.equals(s.getName()) && s.getContainerID() != null && !s.getContainerID().isEmpty()).findFirst();
     }
 
     private static void restartOrWait(Builder b, String name, Kind kind, ContainerState exited, Instant now) {

@@ -91,9 +91,7 @@ public final class PodStatusComputer {
         if (pod.getSpec().getEphemeralContainers() != null) {
             for (var e : pod.getSpec().getEphemeralContainers()) {
                 // One that ran in a sandbox since replaced is told as it was last seen: it does not run again.
-                ContainerStatus told = old.getEphemeralContainerStatuses() == null ? null : old.getEphemeralContainerStatuses().stream()
-                        .filter(t -> e.getName().equals(t.getName()) && t.getContainerID() != null && !t.getContainerID().isEmpty())
-                        .findFirst().orElse(null);
+                ContainerStatus told = PodActions.ranBefore(pod, e.getName()).orElse(null);
                 if (runtime.latest(e.getName()) == null && told != null) {
                     ephemeralStatuses.add(told);
                     continue;

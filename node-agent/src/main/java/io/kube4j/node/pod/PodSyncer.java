@@ -85,12 +85,18 @@ public final class PodSyncer {
     /** The conditions this agent last wrote for each pod, by uid: see {@link PodStatusComputer#keepTransitionTimes}. */
     private final Map<String, List<io.fabric8.kubernetes.api.model.PodCondition>> writtenConditions = new ConcurrentHashMap<>();
 
-    /** Pods whose volumes could not be set up, by uid: how many times in a row, and when to try again. */
-    private final Map<String, MountFailure> mountFailures = new ConcurrentHashMap<>();
-    /** Pods whose sandbox could not be created, by uid: how many times in a row, and when to try again. */
-    private final Map<String, MountFailure> sandboxFailures = new ConcurrentHashMap<>();
+    /** Pods whose volumes could not be set up, by uid. */
+    private final Map<String, Failures> mountFailures = new ConcurrentHashMap<>();
+    /** Pods whose sandbox could not be created, by uid. */
+    private final Map<String, Failures> sandboxFailures = new ConcurrentHashMap<>();
 
-    private record MountFailure(int count, Instant retryAt) {
+    /** How many times in a row a step failed for a pod, and when to try it again. */
+    private record Failures(int count, Instant retryAt) {
+        /** One more failure after {@code last} (null: the first), at {@code now}: the next try after 1 s doubling to 32 s. */
+        static Failures after(Failures last, Instant now) {
+            int count = last == null ? 1 : last.count() + 1;
+            return new Failures(count, now.plusSeconds(1L << Math.min(count - 1, 5)));
+        }
     }
     /** The uids of pods whose containers are being stopped for deletion. */
     private final Set<String> terminating = ConcurrentHashMap.newKeySet();
@@ -159,7 +165,7 @@ public final class PodSyncer {
         String sandboxId = before.sandbox() == null ? null : before.sandbox().id();
         PodSandboxConfig sandboxConfig = null;
         if (actions.createSandbox()) {
-            MountFailure lastSandboxFailure = sandboxFailures.get(uid);
+            Failures lastSandboxFailure = sandboxFailures.get(uid);
             if (lastSandboxFailure != null && now.isBefore(lastSandboxFailure.retryAt())) {
                 // The runtime's events about the failed sandbox must not turn its back-off into a busy loop.
                 workers.enqueueAfter(key, Duration.between(now, lastSandboxFailure.retryAt()));
@@ -180,9 +186,7 @@ public final class PodSyncer {
                 sandboxFailures.remove(uid);
             } catch (ContainerRuntime.RuntimeError e) {
                 events.sandboxFailed(pod, e.getMessage());
-                // 1 s doubling to 32 s before the next try, as a volume's.
-                int failures = lastSandboxFailure == null ? 1 : lastSandboxFailure.count() + 1;
-                sandboxFailures.put(uid, new MountFailure(failures, now.plusSeconds(1L << Math.min(failures - 1, 5))));
+                sandboxFailures.put(uid, Failures.after(lastSandboxFailure, now));
                 throw e;
             }
         }
@@ -248,7 +252,7 @@ public final class PodSyncer {
      */
     private boolean volumesReady(Pod pod, PodRuntimeStatus runtimeStatus, String podIP, PodActions actions) {
         String uid = pod.getMetadata().getUid();
-        MountFailure last = mountFailures.get(uid);
+        Failures last = mountFailures.get(uid);
         // The periodic resync must not shorten the back-off: its retry is already scheduled.
         if (last != null && clock.instant().isBefore(last.retryAt())) return false;
         try {
@@ -256,16 +260,17 @@ public final class PodSyncer {
             mountFailures.remove(uid);
             return true;
         } catch (io.kube4j.node.volume.VolumeManager.VolumeError e) {
-            int failures = last == null ? 1 : last.count() + 1;
-            Duration backoff = Duration.ofSeconds(1L << Math.min(failures - 1, 5));
-            mountFailures.put(uid, new MountFailure(failures, clock.instant().plus(backoff)));
+            Instant failedAt = clock.instant();
+            Failures failures = Failures.after(last, failedAt);
+            mountFailures.put(uid, failures);
             log.info("cannot set up volume {} of pod {}/{}: {}", e.volume(), pod.getMetadata().getNamespace(),
                     pod.getMetadata().getName(), e.getMessage());
             events.failedMount(pod, e.volume(), e.getMessage());
             Observations seen = new Observations(Map.of(), Map.of(), Map.of(), actions.podFailed(), node.hostIP());
             PodStatus status = PodStatusComputer.compute(pod, runtimeStatus, seen, clock.instant());
             if (!status.equals(pod.getStatus())) patchStatus(pod, status);
-            workers.enqueueAfter(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(), backoff);
+            workers.enqueueAfter(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(),
+                    Duration.between(failedAt, failures.retryAt()));
             return false;
         }
     }

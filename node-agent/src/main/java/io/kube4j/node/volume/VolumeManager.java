@@ -59,7 +59,7 @@ public final class VolumeManager {
     private final ClaimedVolumes claims;
     private final ServiceAccountTokens tokens;
     private final java.time.Clock clock;
-    /** Pod uid → "path|audience" → the token projected there, with when it was had. */
+    /** Pod uid → {@link #tokenKey} → the token projected there, with when it was had. */
     private final Map<String, Map<String, Held>> heldTokens = new java.util.concurrent.ConcurrentHashMap<>();
 
     private record Held(ServiceAccountTokens.Token token, Instant at) {
@@ -223,7 +223,7 @@ public final class VolumeManager {
             } else if (p.getServiceAccountToken() != null) {
                 var src = p.getServiceAccountToken();
                 if (src.getPath() == null || src.getPath().isEmpty()) throw new VolumeError("a serviceAccountToken source has no path");
-                String token = token(pod, volume + "/" + src.getPath(), src.getAudience(),
+                String token = token(pod, tokenKey(volume, src), src.getAudience(),
                         src.getExpirationSeconds() == null ? 3600 : src.getExpirationSeconds());
                 files.put(src.getPath(), new FileContent(token.getBytes(StandardCharsets.UTF_8), defaultMode));
             }
@@ -244,21 +244,21 @@ public final class VolumeManager {
             for (VolumeProjection p : v.getProjected().getSources()) {
                 var src = p.getServiceAccountToken();
                 if (src == null) continue;
-                Held current = held.get(tokenKey(v.getName() + "/" + src.getPath(), src.getAudience()));
+                Held current = held.get(tokenKey(v.getName(), src));
                 if (current == null || current.due(now)) return true;
             }
         }
         return false;
     }
 
-    private static String tokenKey(String path, String audience) {
-        return path + "|" + (audience == null ? "" : audience);
+    /** Which of a pod's tokens: the volume, the file in it and the audience. */
+    private static String tokenKey(String volume, io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection src) {
+        return volume + "/" + src.getPath() + "|" + (src.getAudience() == null ? "" : src.getAudience());
     }
 
-    /** The token projected at {@code path} (volume/file) of the pod: the one held, or a new one when none is or it is due. */
-    private String token(Pod pod, String path, String audience, long expirationSeconds) {
+    /** The token the pod holds under {@code key}: the one held, or a new one when none is or it is due. */
+    private String token(Pod pod, String key, String audience, long expirationSeconds) {
         Map<String, Held> held = heldTokens.computeIfAbsent(pod.getMetadata().getUid(), uid -> new java.util.concurrent.ConcurrentHashMap<>());
-        String key = tokenKey(path, audience);
         Instant now = clock.instant();
         Held current = held.get(key);
         if (current == null || current.due(now)) {

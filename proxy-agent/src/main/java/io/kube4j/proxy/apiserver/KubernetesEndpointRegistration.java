@@ -65,20 +65,31 @@ public final class KubernetesEndpointRegistration {
                 .build();
     }
 
-    /** This node's slice names {@code address}: created, or updated when it names another. */
-    public static void ensure(KubernetesClient client, String nodeName, Address address) {
+    /**
+     * This node's slice names {@code address}: nothing to do when {@code known} (the watched slices) shows it so,
+     * else read, then created or updated when it names another.
+     */
+    public static void ensure(KubernetesClient client, String nodeName, Address address, java.util.Collection<EndpointSlice> known) {
         EndpointSlice desired = desiredSlice(nodeName, address);
+        if (known.stream().anyMatch(slice -> NAMESPACE.equals(slice.getMetadata().getNamespace())
+                && desired.getMetadata().getName().equals(slice.getMetadata().getName()) && sameEndpoints(slice, desired))) {
+            return;
+        }
         var slices = client.discovery().v1().endpointSlices().inNamespace(NAMESPACE);
         EndpointSlice current = slices.withName(desired.getMetadata().getName()).get();
         if (current == null) {
             slices.resource(desired).create();
             log.info("created the EndpointSlice {}/{} for the API at {}:{}", NAMESPACE, desired.getMetadata().getName(),
                     address.ip(), address.port());
-        } else if (!Objects.equals(current.getEndpoints(), desired.getEndpoints()) || !Objects.equals(current.getPorts(), desired.getPorts())) {
+        } else if (!sameEndpoints(current, desired)) {
             slices.withName(desired.getMetadata().getName()).edit(s -> new EndpointSliceBuilder(s)
                     .withEndpoints(desired.getEndpoints()).withPorts(desired.getPorts()).build());
             log.info("updated the EndpointSlice {}/{} to the API at {}:{}", NAMESPACE, desired.getMetadata().getName(),
                     address.ip(), address.port());
         }
+    }
+
+    private static boolean sameEndpoints(EndpointSlice a, EndpointSlice b) {
+        return Objects.equals(a.getEndpoints(), b.getEndpoints()) && Objects.equals(a.getPorts(), b.getPorts());
     }
 }

@@ -198,14 +198,9 @@ public final class ProxyAgent implements SmartLifecycle {
     private void registerApiEndpoint() {
         if ("none".equals(properties.apiEndpoint())) return;
         try {
-            var address = KubernetesEndpointRegistration.address(properties.apiEndpoint(), client.getMasterUrl().toString());
-            var desired = KubernetesEndpointRegistration.desiredSlice(properties.nodeName(), address);
-            boolean shown = watches.endpointSlices().stream().anyMatch(slice ->
-                    KubernetesEndpointRegistration.NAMESPACE.equals(slice.getMetadata().getNamespace())
-                            && desired.getMetadata().getName().equals(slice.getMetadata().getName())
-                            && java.util.Objects.equals(desired.getEndpoints(), slice.getEndpoints())
-                            && java.util.Objects.equals(desired.getPorts(), slice.getPorts()));
-            if (!shown) KubernetesEndpointRegistration.ensure(client, properties.nodeName(), address);
+            KubernetesEndpointRegistration.ensure(client, properties.nodeName(),
+                    KubernetesEndpointRegistration.address(properties.apiEndpoint(), client.getMasterUrl().toString()),
+                    watches.endpointSlices());
         } catch (RuntimeException e) {
             log.warn("could not register this node's EndpointSlice of the kubernetes Service: {}", e.getMessage());
         }
